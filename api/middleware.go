@@ -1,0 +1,159 @@
+package api
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"runtime/debug"
+	"strconv"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"minyi"
+)
+
+const ctxRequestID = "minyi.request_id"
+
+var (
+	errRouteNotFound    = minyi.E(minyi.ErrNotFound, "route_not_found", "请求的地址不存在")
+	errMethodNotAllowed = minyi.E(minyi.ErrNotFound, "method_not_allowed", "不支持此请求方法")
+)
+
+// requestID takes a sane X-Request-ID from the client or makes one, and
+// echoes it in the response.
+func (s *Server) requestID(c *gin.Context) {
+	id := c.GetHeader("X-Request-ID")
+	if !validRequestID(id) {
+		var b [8]byte
+		_, _ = rand.Read(b[:])
+		id = hex.EncodeToString(b[:])
+	}
+	c.Set(ctxRequestID, id)
+	c.Header("X-Request-ID", id)
+	c.Next()
+}
+
+func validRequestID(id string) bool {
+	if id == "" || len(id) > 64 {
+		return false
+	}
+	for _, r := range id {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_' || r == '.') {
+			return false
+		}
+	}
+	return true
+}
+
+func requestIDOf(c *gin.Context) string { return c.GetString(ctxRequestID) }
+
+// recoverPanic turns a panic into a JSON 500 that carries the request id.
+func (s *Server) recoverPanic(c *gin.Context) {
+	defer func() {
+		if v := recover(); v != nil {
+			if v == http.ErrAbortHandler {
+				panic(v)
+			}
+			s.log.ErrorContext(c.Request.Context(), "panic",
+				slog.String("request_id", requestIDOf(c)), slog.Any("panic", v), slog.String("stack", string(debug.Stack())))
+			if !c.Writer.Written() {
+				s.respondError(c, fmt.Errorf("panic: %v", v))
+			}
+			c.Abort()
+		}
+	}()
+	c.Next()
+}
+
+// accessLog logs one line per request and records the HTTP metrics. It logs
+// no client address and no query string: both can identify a resident.
+func (s *Server) accessLog(c *gin.Context) {
+	start := time.Now()
+	c.Next()
+	d := time.Since(start)
+	route := c.FullPath()
+	if route == "" {
+		route = "unmatched"
+	}
+	status := c.Writer.Status()
+	s.metrics.observeHTTP(c.Request.Method, route, status, d)
+	level := slog.LevelInfo
+	if status >= 500 {
+		level = slog.LevelError
+	}
+	s.log.Log(c.Request.Context(), level, "http",
+		slog.String("request_id", requestIDOf(c)),
+		slog.String("method", c.Request.Method),
+		slog.String("route", route),
+		slog.Int("status", status),
+		slog.Int("bytes", c.Writer.Size()),
+		slog.Duration("duration", d))
+}
+
+// securityHeaders sets the headers every answer carries. Pages load only
+// their own scripts and styles, so the policy forbids inline code.
+func (s *Server) securityHeaders(c *gin.Context) {
+	h := c.Writer.Header()
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("X-Frame-Options", "DENY")
+	h.Set("Referrer-Policy", "same-origin")
+	h.Set("Cross-Origin-Opener-Policy", "same-origin")
+	h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
+	if c.Request.TLS != nil || c.GetHeader("X-Forwarded-Proto") == "https" {
+		h.Set("Strict-Transport-Security", "max-age=31536000")
+	}
+	c.Next()
+}
+
+// limitBody caps the request body; reading past the cap fails with
+// *http.MaxBytesError, which decode turns into 413.
+func limitBody(n int64) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		if c.Request.ContentLength > n {
+			c.Header("Connection", "close")
+		}
+		c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, n)
+		c.Next()
+	}
+}
+
+// queryInt reads an integer query parameter within [lo, hi], def when absent.
+func queryInt(c *gin.Context, name string, def, lo, hi int) (int, error) {
+	v := c.Query(name)
+	if v == "" {
+		return def, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < lo || n > hi {
+		var fe minyi.FieldErrors
+		fe.Addf(name, "out_of_range", "应为 %d 到 %d 之间的整数", lo, hi)
+		return 0, fe.Err()
+	}
+	return n, nil
+}
+
+// page reads ?limit= (default 50, max 500) and ?after=.
+func page(c *gin.Context) (limit int, after string, err error) {
+	limit, err = queryInt(c, "limit", 50, 1, 500)
+	return limit, c.Query("after"), err
+}
+
+// list is the paged list shape of API.md.
+type list[T any] struct {
+	Items []T     `json:"items"`
+	Next  *string `json:"next"`
+}
+
+func newList[T any](items []T, next string) list[T] {
+	if items == nil {
+		items = []T{}
+	}
+	l := list[T]{Items: items}
+	if next != "" {
+		l.Next = &next
+	}
+	return l
+}

@@ -1,0 +1,94 @@
+package api
+
+import (
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"minyi/surveys"
+)
+
+// orgInput is what a client may set on a new org; server-owned fields
+// (id, path, times) are not in it.
+type orgInput struct {
+	Name     string          `json:"name"`
+	Code     string          `json:"code"`
+	Kind     surveys.OrgKind `json:"kind"`
+	ParentID string          `json:"parent_id"`
+}
+
+type orgPatch struct {
+	Name *string `json:"name"`
+	Code *string `json:"code"`
+}
+
+// orgNode is an org with its children, for the tree.
+type orgNode struct {
+	surveys.Org
+	Children []*orgNode `json:"children"`
+}
+
+func (s *Server) createOrg(c *gin.Context) error {
+	var in orgInput
+	if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	o := surveys.Org{Name: in.Name, Code: in.Code, Kind: in.Kind, ParentID: in.ParentID}
+	if err := s.orgs.Create(c.Request.Context(), &o); err != nil {
+		return err
+	}
+	c.JSON(http.StatusCreated, o)
+	return nil
+}
+
+func (s *Server) getOrg(c *gin.Context) error {
+	o, err := s.orgs.Get(c.Request.Context(), c.Param("id"))
+	if err != nil {
+		return err
+	}
+	c.JSON(http.StatusOK, o)
+	return nil
+}
+
+// listOrgs answers the whole tree: roots with nested children.
+func (s *Server) listOrgs(c *gin.Context) error {
+	all, err := s.orgs.All(c.Request.Context())
+	if err != nil {
+		return err
+	}
+	nodes := make(map[string]*orgNode, len(all))
+	for _, o := range all {
+		nodes[o.ID] = &orgNode{Org: o, Children: []*orgNode{}}
+	}
+	roots := []*orgNode{}
+	for _, o := range all {
+		if p, ok := nodes[o.ParentID]; ok {
+			p.Children = append(p.Children, nodes[o.ID])
+		} else {
+			roots = append(roots, nodes[o.ID])
+		}
+	}
+	c.JSON(http.StatusOK, gin.H{"items": roots})
+	return nil
+}
+
+func (s *Server) patchOrg(c *gin.Context) error {
+	var in orgPatch
+	if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	o, err := s.orgs.Update(c.Request.Context(), c.Param("id"), surveys.OrgPatch{Name: in.Name, Code: in.Code})
+	if err != nil {
+		return err
+	}
+	c.JSON(http.StatusOK, o)
+	return nil
+}
+
+func (s *Server) deleteOrg(c *gin.Context) error {
+	if err := s.orgs.Delete(c.Request.Context(), c.Param("id")); err != nil {
+		return err
+	}
+	c.Status(http.StatusNoContent)
+	return nil
+}

@@ -1,0 +1,92 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"time"
+)
+
+// errUsage means the usage text was already printed.
+var errUsage = errors.New("usage")
+
+// config is everything the service reads at start.
+type config struct {
+	Addr         string
+	DataDir      string
+	MongoURI     string
+	Database     string
+	WriteConcern string
+	AdminToken   string
+	SecretKey    string
+	LogLevel     string
+	LogFormat    string
+	Env          string
+	MaxBody      int64
+	ShutdownWait time.Duration
+}
+
+// setting is one flag with its environment variable.
+type setting struct {
+	flag, env, usage string
+}
+
+// newFlagSet declares the flags; each defaults to its environment variable,
+// then to the built-in default.
+func newFlagSet(name string, getenv func(string) string, stderr io.Writer, cfg *config) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	env := func(k, def string) string {
+		if v := getenv(k); v != "" {
+			return v
+		}
+		return def
+	}
+	str := func(p *string, s setting, def string) {
+		fs.StringVar(p, s.flag, env(s.env, def), s.usage+" ($"+s.env+")")
+	}
+	str(&cfg.Addr, setting{"addr", "MINYI_ADDR", "listen address"}, ":8080")
+	str(&cfg.DataDir, setting{"data-dir", "MINYI_DATA_DIR", "embedded store's data directory"}, "./data")
+	str(&cfg.MongoURI, setting{"mongodb-uri", "MONGODB_URI", "use this MongoDB instead of the embedded store"}, "")
+	str(&cfg.Database, setting{"database", "MINYI_DATABASE", "database name"}, "minyi")
+	str(&cfg.WriteConcern, setting{"write-concern", "MINYI_WRITE_CONCERN", `write concern: "majority" or a node count; empty keeps the server default`}, "")
+	str(&cfg.AdminToken, setting{"admin-token", "MINYI_ADMIN_TOKEN", "accept this bearer token as an administrator"}, "")
+	str(&cfg.SecretKey, setting{"secret-key", "MINYI_SECRET_KEY", "key that encrypts caller phone numbers and ballot codes; required unless -dev"}, "")
+	str(&cfg.LogLevel, setting{"log-level", "MINYI_LOG_LEVEL", "debug, info, warn or error"}, "info")
+	str(&cfg.LogFormat, setting{"log-format", "MINYI_LOG_FORMAT", "text or json"}, "text")
+	str(&cfg.Env, setting{"env", "MINYI_ENV", "development or production; production refuses to start without a secret key"}, "development")
+	fs.Int64Var(&cfg.MaxBody, "max-body", 1<<20, "request body limit in bytes")
+	fs.DurationVar(&cfg.ShutdownWait, "shutdown-timeout", 10*time.Second, "how long in-flight requests may take at shutdown")
+	return fs
+}
+
+// check validates the combination of settings.
+func (c *config) check() error {
+	switch c.Env {
+	case "development":
+	case "production":
+		if len(c.SecretKey) < 32 {
+			return errors.New("MINYI_SECRET_KEY must be set (at least 32 characters) when MINYI_ENV=production")
+		}
+	default:
+		return fmt.Errorf("MINYI_ENV %q: want development or production", c.Env)
+	}
+	return nil
+}
+
+func (c *config) logger(w io.Writer) (*slog.Logger, error) {
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(c.LogLevel)); err != nil {
+		return nil, fmt.Errorf("log level %q: want debug, info, warn or error", c.LogLevel)
+	}
+	opts := &slog.HandlerOptions{Level: level}
+	switch c.LogFormat {
+	case "json":
+		return slog.New(slog.NewJSONHandler(w, opts)), nil
+	case "text", "":
+		return slog.New(slog.NewTextHandler(w, opts)), nil
+	}
+	return nil, fmt.Errorf("log format %q: want text or json", c.LogFormat)
+}

@@ -1,0 +1,27 @@
+// Command minyi runs the Minyi service and its tools.
+//
+//	minyi [serve] [flags]   run the HTTP service (default)
+//
+// Every flag can also be set with the MINYI_* environment variable named in
+// `minyi -h`.
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
+	stop()
+	if err != nil {
+		if err != errUsage {
+			fmt.Fprintln(os.Stderr, "minyi:", err)
+		}
+		os.Exit(1)
+	}
+}

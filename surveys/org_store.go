@@ -1,0 +1,196 @@
+package surveys
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"minyi"
+	"minyi/store"
+)
+
+const (
+	collOrgs    = "orgs"
+	collMembers = "members"
+)
+
+var (
+	errOrgCodeTaken = minyi.E(minyi.ErrConflict, "org_code_taken", "组织编码已被使用")
+	errOrgNotFound  = minyi.NotFound("org_not_found", "组织")
+)
+
+// OrgStore keeps the org tree.
+type OrgStore struct {
+	db  *mongo.Database
+	now func() time.Time
+}
+
+// NewOrgStore returns a store over db; now is the clock.
+func NewOrgStore(db *mongo.Database, now func() time.Time) *OrgStore {
+	return &OrgStore{db: db, now: now}
+}
+
+// OrgIndexes are the indexes the org and member collections need.
+func OrgIndexes() []store.Index {
+	return []store.Index{
+		{Collection: collOrgs, Name: "code_unique", Keys: bson.D{{Key: "code", Value: 1}}, Unique: true},
+		{Collection: collOrgs, Name: "path", Keys: bson.D{{Key: "path", Value: 1}}},
+		{Collection: collOrgs, Name: "parent", Keys: bson.D{{Key: "parent_id", Value: 1}}},
+	}
+}
+
+func (s *OrgStore) coll() *mongo.Collection { return s.db.Collection(collOrgs) }
+
+// Create validates o, places it under its parent and stores it.
+func (s *OrgStore) Create(ctx context.Context, o *Org) error {
+	if err := o.Validate(); err != nil {
+		return err
+	}
+	if err := s.place(ctx, o); err != nil {
+		return err
+	}
+	o.ID = bson.NewObjectID().Hex()
+	o.CreatedAt = s.now().UTC()
+	o.UpdatedAt = o.CreatedAt
+	if _, err := s.coll().InsertOne(ctx, o); err != nil {
+		if store.IsDuplicate(err) {
+			return errOrgCodeTaken
+		}
+		return fmt.Errorf("insert org: %w", err)
+	}
+	return nil
+}
+
+// place checks the parent and sets the ancestor path.
+func (s *OrgStore) place(ctx context.Context, o *Org) error {
+	o.Path = []string{}
+	if o.ParentID == "" {
+		return nil
+	}
+	parent, err := s.Get(ctx, o.ParentID)
+	if errors.Is(err, minyi.ErrNotFound) {
+		var fe minyi.FieldErrors
+		fe.Add("parent_id", "unknown_org", "上级组织不存在")
+		return fe.Err()
+	}
+	if err != nil {
+		return err
+	}
+	if parent.Kind.rank() <= o.Kind.rank() {
+		var fe minyi.FieldErrors
+		fe.Addf("parent_id", "invalid_parent", "%s不能设在%s之下", o.Kind.Label(), parent.Kind.Label())
+		return fe.Err()
+	}
+	o.Path = append(append([]string{}, parent.Path...), parent.ID)
+	return nil
+}
+
+// Get returns the org with id.
+func (s *OrgStore) Get(ctx context.Context, id string) (*Org, error) {
+	var o Org
+	err := s.coll().FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&o)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return nil, errOrgNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("get org: %w", err)
+	}
+	return &o, nil
+}
+
+// All returns every org, sorted by id (creation order). The tree is small.
+func (s *OrgStore) All(ctx context.Context) ([]Org, error) {
+	cur, err := s.coll().Find(ctx, bson.D{}, options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}))
+	if err != nil {
+		return nil, fmt.Errorf("list orgs: %w", err)
+	}
+	var out []Org
+	if err := cur.All(ctx, &out); err != nil {
+		return nil, fmt.Errorf("list orgs: %w", err)
+	}
+	return out, nil
+}
+
+// Subtree returns the ids of org id and all orgs below it.
+func (s *OrgStore) Subtree(ctx context.Context, id string) ([]string, error) {
+	cur, err := s.coll().Find(ctx, bson.D{{Key: "path", Value: id}}, options.Find().SetProjection(bson.D{{Key: "_id", Value: 1}}))
+	if err != nil {
+		return nil, fmt.Errorf("org subtree: %w", err)
+	}
+	var docs []struct {
+		ID string `bson:"_id"`
+	}
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, fmt.Errorf("org subtree: %w", err)
+	}
+	ids := []string{id}
+	for _, d := range docs {
+		ids = append(ids, d.ID)
+	}
+	return ids, nil
+}
+
+// OrgPatch lists the fields a PATCH may change; nil means unchanged.
+type OrgPatch struct {
+	Name *string
+	Code *string
+}
+
+// Update applies p to org id. Moving an org in the tree is not supported:
+// every descendant's path and every historic result would move with it.
+func (s *OrgStore) Update(ctx context.Context, id string, p OrgPatch) (*Org, error) {
+	o, err := s.Get(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if p.Name != nil {
+		o.Name = *p.Name
+	}
+	if p.Code != nil {
+		o.Code = *p.Code
+	}
+	if err := o.Validate(); err != nil {
+		return nil, err
+	}
+	o.UpdatedAt = s.now().UTC()
+	_, err = s.coll().UpdateOne(ctx, bson.D{{Key: "_id", Value: id}}, bson.D{{Key: "$set", Value: bson.D{
+		{Key: "name", Value: o.Name}, {Key: "code", Value: o.Code}, {Key: "updated_at", Value: o.UpdatedAt},
+	}}})
+	if store.IsDuplicate(err) {
+		return nil, errOrgCodeTaken
+	}
+	if err != nil {
+		return nil, fmt.Errorf("update org: %w", err)
+	}
+	return o, nil
+}
+
+// Delete removes an org that has no children and no members.
+func (s *OrgStore) Delete(ctx context.Context, id string) error {
+	if _, err := s.Get(ctx, id); err != nil {
+		return err
+	}
+	err := s.coll().FindOne(ctx, bson.D{{Key: "parent_id", Value: id}}).Err()
+	if err == nil {
+		return minyi.E(minyi.ErrConflict, "org_has_children", "该组织下还有下级组织，不能删除")
+	}
+	if !errors.Is(err, mongo.ErrNoDocuments) {
+		return fmt.Errorf("check org children: %w", err)
+	}
+	err = s.db.Collection(collMembers).FindOne(ctx, bson.D{{Key: "org_id", Value: id}}).Err()
+	if err == nil {
+		return minyi.E(minyi.ErrConflict, "org_has_members", "该组织下还有党员，不能删除")
+	}
+	if !errors.Is(err, mongo.ErrNoDocuments) {
+		return fmt.Errorf("check org members: %w", err)
+	}
+	if _, err := s.coll().DeleteOne(ctx, bson.D{{Key: "_id", Value: id}}); err != nil {
+		return fmt.Errorf("delete org: %w", err)
+	}
+	return nil
+}
