@@ -1,0 +1,239 @@
+package surveys
+
+import "time"
+
+// Kind is what a survey is for.
+type Kind string
+
+// Survey kinds.
+const (
+	KindSatisfaction  Kind = "satisfaction"  // 满意度测评
+	KindAppraisal     Kind = "appraisal"     // 民主评议党员
+	KindQuestionnaire Kind = "questionnaire" // 问卷调查
+)
+
+// Status is where a survey is in its lifecycle: draft → published → closed.
+type Status string
+
+// Survey statuses.
+const (
+	StatusDraft     Status = "draft"
+	StatusPublished Status = "published"
+	StatusClosed    Status = "closed"
+)
+
+// Question types.
+const (
+	QSingle   = "single"
+	QMultiple = "multiple"
+	QScale    = "scale"
+	QText     = "text"
+)
+
+// Subject types. SubjectOrgMembers stands for "every member of org X" in a
+// draft and is expanded into member subjects when the survey is published.
+const (
+	SubjectOrg        = "org"
+	SubjectMember     = "member"
+	SubjectOrgMembers = "org_members"
+)
+
+// Access modes.
+const (
+	AccessPublic = "public" // anyone with the link
+	AccessCode   = "code"   // a single-use ballot code per rater
+)
+
+// Survey is a survey definition. Once published its definition (subjects,
+// groups, questions, rules, scoring) is frozen as Version, which every ballot
+// records.
+type Survey struct {
+	ID          string       `bson:"_id" json:"id"`
+	Title       string       `bson:"title" json:"title"`
+	Kind        Kind         `bson:"kind" json:"kind"`
+	Description string       `bson:"description" json:"description"`
+	Status      Status       `bson:"status" json:"status"`
+	Slug        string       `bson:"slug,omitempty" json:"slug,omitempty"`
+	Version     int          `bson:"version" json:"version"`
+	OrgID       string       `bson:"org_id,omitempty" json:"org_id,omitempty"` // the org that runs it (scoping)
+	Subjects    []Subject    `bson:"subjects" json:"subjects"`
+	RaterGroups []RaterGroup `bson:"rater_groups" json:"rater_groups"`
+	Access      Access       `bson:"access" json:"access"`
+	Questions   []Question   `bson:"questions" json:"questions"`
+	Rules       Rules        `bson:"rules" json:"rules"`
+	Scoring     Scoring      `bson:"scoring" json:"scoring"`
+	Template    string       `bson:"template,omitempty" json:"template,omitempty"`
+	CreatedAt   time.Time    `bson:"created_at" json:"created_at"`
+	UpdatedAt   time.Time    `bson:"updated_at" json:"updated_at"`
+	PublishedAt *time.Time   `bson:"published_at,omitempty" json:"published_at,omitempty"`
+	ClosedAt    *time.Time   `bson:"closed_at,omitempty" json:"closed_at,omitempty"`
+}
+
+// Subject is who or what is rated: a branch (org) or a member. Name and the
+// org fields are filled in from the roster when the survey is published.
+type Subject struct {
+	Type    string `bson:"type" json:"type"`
+	ID      string `bson:"id" json:"id"`
+	Name    string `bson:"name,omitempty" json:"name,omitempty"`
+	OrgID   string `bson:"org_id,omitempty" json:"org_id,omitempty"`
+	OrgName string `bson:"org_name,omitempty" json:"org_name,omitempty"`
+}
+
+// RaterGroup is a group of raters whose answers are weighted together.
+type RaterGroup struct {
+	Key    string  `bson:"key" json:"key"`
+	Name   string  `bson:"name" json:"name"`
+	Weight float64 `bson:"weight" json:"weight"`
+}
+
+// Access says who may answer and when.
+type Access struct {
+	Mode     string     `bson:"mode" json:"mode"`
+	OpensAt  *time.Time `bson:"opens_at,omitempty" json:"opens_at"`
+	ClosesAt *time.Time `bson:"closes_at,omitempty" json:"closes_at"`
+}
+
+// Question is one question. A per-subject question is asked once for each
+// subject (a matrix row per subject).
+type Question struct {
+	Key         string   `bson:"key" json:"key"`
+	Type        string   `bson:"type" json:"type"`
+	Title       string   `bson:"title" json:"title"`
+	Description string   `bson:"description,omitempty" json:"description,omitempty"`
+	Required    bool     `bson:"required" json:"required"`
+	PerSubject  bool     `bson:"per_subject" json:"per_subject"`
+	Dimension   string   `bson:"dimension,omitempty" json:"dimension,omitempty"`
+	Weight      *float64 `bson:"weight,omitempty" json:"weight,omitempty"` // in the group score; default 1
+	Options     []Option `bson:"options,omitempty" json:"options,omitempty"`
+	Min         *int     `bson:"min,omitempty" json:"min,omitempty"` // multiple: fewest choices; scale: lowest value
+	Max         *int     `bson:"max,omitempty" json:"max,omitempty"` // multiple: most choices; scale: highest value
+	MaxLength   int      `bson:"max_length,omitempty" json:"max_length,omitempty"`
+}
+
+// Option is one answer of a single or multiple question.
+type Option struct {
+	Key       string   `bson:"key" json:"key"`
+	Label     string   `bson:"label" json:"label"`
+	Score     *float64 `bson:"score,omitempty" json:"score,omitempty"` // 0–100; none on abstain options
+	Satisfied bool     `bson:"satisfied,omitempty" json:"satisfied,omitempty"`
+	Abstain   bool     `bson:"abstain,omitempty" json:"abstain,omitempty"` // 不了解: counted, never scored
+}
+
+// Rules are the per-ballot rules checked at submission.
+type Rules struct {
+	Quotas           []Quota `bson:"quotas" json:"quotas"`
+	InvalidIfAllSame bool    `bson:"invalid_if_all_same" json:"invalid_if_all_same"`
+	// OnViolation: "reject" (422 rule_violated, the rater fixes the ballot;
+	// the default) or "invalid" (stored, answered valid=false with a reason).
+	OnViolation string `bson:"on_violation,omitempty" json:"on_violation,omitempty"`
+}
+
+// Quota limits how many subjects one ballot may give Option on Question:
+// count ≤ floor(MaxShare × subjects).
+type Quota struct {
+	Question string  `bson:"question" json:"question"`
+	Option   string  `bson:"option" json:"option"`
+	MaxShare float64 `bson:"max_share" json:"max_share"`
+}
+
+// Scoring configures how results are computed (DESIGN.md, Scoring rules).
+type Scoring struct {
+	Trim                    *Trim   `bson:"trim,omitempty" json:"trim,omitempty"`
+	SatisfactionDenominator string  `bson:"satisfaction_denominator,omitempty" json:"satisfaction_denominator,omitempty"` // non_abstain (default) | all
+	Grades                  []Grade `bson:"grades,omitempty" json:"grades,omitempty"`
+}
+
+// Trim drops the highest and lowest answers before a mean, once a question
+// has at least MinAnswers answers.
+type Trim struct {
+	MinAnswers  int `bson:"min_answers" json:"min_answers"`
+	DropHighest int `bson:"drop_highest" json:"drop_highest"`
+	DropLowest  int `bson:"drop_lowest" json:"drop_lowest"`
+}
+
+// Grade is one recommended grade: the first whose MinScore a subject meets
+// and whose quota (MaxShare of ranked subjects, 0 = none) has room.
+type Grade struct {
+	Key      string  `bson:"key" json:"key"`
+	Label    string  `bson:"label" json:"label"`
+	MinScore float64 `bson:"min_score" json:"min_score"`
+	MaxShare float64 `bson:"max_share,omitempty" json:"max_share,omitempty"`
+}
+
+// Channels a ballot can arrive by.
+const (
+	ChannelWeb     = "web"
+	ChannelHotline = "hotline"
+	ChannelPaper   = "paper"
+	ChannelVisit   = "visit"
+)
+
+// Ballot is one rater's submitted answers. Invalid ballots (a ballot rule
+// broken, when the survey keeps them) are stored and counted, never scored.
+type Ballot struct {
+	ID            string    `bson:"_id" json:"id"`
+	SurveyID      string    `bson:"survey_id" json:"survey_id"`
+	SurveyVersion int       `bson:"survey_version" json:"survey_version"`
+	SubmissionID  string    `bson:"submission_id" json:"submission_id"`
+	CodeHash      string    `bson:"code_hash,omitempty" json:"-"`
+	Channel       string    `bson:"channel" json:"channel"`
+	RaterGroup    string    `bson:"rater_group" json:"rater_group"`
+	Valid         bool      `bson:"valid" json:"valid"`
+	Reason        string    `bson:"reason,omitempty" json:"reason,omitempty"`
+	Answers       []Answer  `bson:"answers" json:"answers"`
+	CreatedAt     time.Time `bson:"created_at" json:"created_at"`
+	EnteredBy     string    `bson:"entered_by,omitempty" json:"entered_by,omitempty"` // operator, for hotline/paper/visit
+}
+
+// Answer is one answer: Option for a single question (per subject when
+// Subject is set), Options for a multiple one, Value for a scale, Text for text.
+type Answer struct {
+	Question string   `bson:"q" json:"question"`
+	Subject  string   `bson:"s,omitempty" json:"subject,omitempty"`
+	Option   string   `bson:"o,omitempty" json:"option,omitempty"`
+	Options  []string `bson:"os,omitempty" json:"options,omitempty"`
+	Value    *int     `bson:"v,omitempty" json:"value,omitempty"`
+	Text     string   `bson:"t,omitempty" json:"text,omitempty"`
+}
+
+// Question returns the question with key, if any.
+func (s *Survey) Question(key string) (*Question, bool) {
+	for i := range s.Questions {
+		if s.Questions[i].Key == key {
+			return &s.Questions[i], true
+		}
+	}
+	return nil, false
+}
+
+// Option returns the option with key, if any.
+func (q *Question) Option(key string) (*Option, bool) {
+	for i := range q.Options {
+		if q.Options[i].Key == key {
+			return &q.Options[i], true
+		}
+	}
+	return nil, false
+}
+
+// Scored reports whether the question contributes to scores: a single
+// question with at least one scored option.
+func (q *Question) Scored() bool {
+	if q.Type != QSingle {
+		return false
+	}
+	for _, o := range q.Options {
+		if o.Score != nil {
+			return true
+		}
+	}
+	return false
+}
+
+// QuestionWeight is the question's weight in a group score (default 1).
+func (q *Question) QuestionWeight() float64 {
+	if q.Weight == nil {
+		return 1
+	}
+	return *q.Weight
+}
