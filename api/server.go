@@ -12,6 +12,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"minyi/secret"
 	"minyi/surveys"
 )
 
@@ -32,6 +33,7 @@ type Options struct {
 	MaxBodyBytes int64
 	Now          func() time.Time
 	Version      string
+	Keys         *secret.Keyring
 
 	Orgs *surveys.OrgStore
 }
@@ -45,6 +47,7 @@ type Server struct {
 	maxBody int64
 	admin   string
 	version string
+	keys    *secret.Keyring
 
 	orgs *surveys.OrgStore
 
@@ -62,6 +65,7 @@ func New(o Options) *Server {
 		maxBody: o.MaxBodyBytes,
 		admin:   o.AdminToken,
 		version: o.Version,
+		keys:    o.Keys,
 		orgs:    o.Orgs,
 	}
 	if s.log == nil {
@@ -72,6 +76,9 @@ func New(o Options) *Server {
 	}
 	if s.now == nil {
 		s.now = time.Now
+	}
+	if s.keys == nil {
+		s.keys = secret.New("")
 	}
 	if s.maxBody <= 0 {
 		s.maxBody = DefaultMaxBody

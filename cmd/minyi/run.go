@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"minyi/api"
+	"minyi/secret"
 	"minyi/store"
 	"minyi/surveys"
 )
@@ -59,9 +60,10 @@ func open(ctx context.Context, cfg config, log *slog.Logger) (*app, error) {
 		return nil, err
 	}
 	now := time.Now
+	keys := secret.New(cfg.SecretKey)
 	srv := api.New(api.Options{
 		Logger: log, Metrics: metrics, Store: st, AdminToken: cfg.AdminToken,
-		MaxBodyBytes: cfg.MaxBody, Now: now, Version: version,
+		MaxBodyBytes: cfg.MaxBody, Now: now, Version: version, Keys: keys,
 		Orgs: surveys.NewOrgStore(st.DB, now),
 	})
 	return &app{cfg: cfg, log: log, store: st, srv: srv}, nil
