@@ -1,0 +1,93 @@
+package surveys
+
+import (
+	"context"
+	"fmt"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"minyi/store"
+)
+
+const collBallots = "ballots"
+
+// BallotStore reads stored ballots. Ballots are written only by the
+// submission batcher; reads stream (exports, rebuilds) or page by _id.
+type BallotStore struct {
+	db *mongo.Database
+}
+
+// NewBallotStore returns a ballot store over db.
+func NewBallotStore(db *mongo.Database) *BallotStore { return &BallotStore{db: db} }
+
+// BallotIndexes are the ballots collection's indexes. A ballot's _id is
+// derived from its survey and submission id, so a replayed submission is a
+// duplicate _id; a ballot code is single-use through the unique sparse
+// code_hash index.
+func BallotIndexes() []store.Index {
+	return []store.Index{
+		{Collection: collBallots, Name: "survey_id", Keys: bson.D{{Key: "survey_id", Value: 1}, {Key: "_id", Value: 1}}},
+		{Collection: collBallots, Name: "code_hash_unique", Keys: bson.D{{Key: "code_hash", Value: 1}}, Unique: true, Sparse: true},
+	}
+}
+
+func (s *BallotStore) coll() *mongo.Collection { return s.db.Collection(collBallots) }
+
+// Stream calls fn for every ballot of the survey in _id order, reading from
+// a cursor so memory stays flat however many ballots there are.
+func (s *BallotStore) Stream(ctx context.Context, surveyID string, fn func(*Ballot) error) error {
+	cur, err := s.coll().Find(ctx, bson.D{{Key: "survey_id", Value: surveyID}},
+		options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}).SetBatchSize(1000))
+	if err != nil {
+		return fmt.Errorf("stream ballots: %w", err)
+	}
+	defer cur.Close(ctx)
+	for cur.Next(ctx) {
+		var b Ballot
+		if err := cur.Decode(&b); err != nil {
+			return fmt.Errorf("decode ballot: %w", err)
+		}
+		if err := fn(&b); err != nil {
+			return err
+		}
+	}
+	if err := cur.Err(); err != nil {
+		return fmt.Errorf("stream ballots: %w", err)
+	}
+	return nil
+}
+
+// Count is the number of ballots stored for the survey. It scans on the
+// embedded store: use it for reconciliation, never on a request path.
+func (s *BallotStore) Count(ctx context.Context, surveyID string) (int64, error) {
+	n, err := s.coll().CountDocuments(ctx, bson.D{{Key: "survey_id", Value: surveyID}})
+	if err != nil {
+		return 0, fmt.Errorf("count ballots: %w", err)
+	}
+	return n, nil
+}
+
+// Page returns up to limit ballots of the survey after the given id, and the
+// cursor for the next page ("" at the end).
+func (s *BallotStore) Page(ctx context.Context, surveyID, after string, limit int) ([]Ballot, string, error) {
+	filter := bson.D{{Key: "survey_id", Value: surveyID}}
+	if after != "" {
+		filter = append(filter, bson.E{Key: "_id", Value: bson.D{{Key: "$gt", Value: after}}})
+	}
+	cur, err := s.coll().Find(ctx, filter, options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}).SetLimit(int64(limit+1)))
+	if err != nil {
+		return nil, "", fmt.Errorf("page ballots: %w", err)
+	}
+	var out []Ballot
+	if err := cur.All(ctx, &out); err != nil {
+		return nil, "", fmt.Errorf("page ballots: %w", err)
+	}
+	next := ""
+	if len(out) > limit {
+		out = out[:limit]
+		next = out[limit-1].ID
+	}
+	return out, next, nil
+}

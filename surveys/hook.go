@@ -1,0 +1,19 @@
+package surveys
+
+import "context"
+
+// CommittedBallot is a stored ballot with the survey version it answers.
+type CommittedBallot struct {
+	Survey *Survey
+	Ballot *Ballot
+}
+
+// AfterCommit is told about every batch of ballots right after the batch is
+// durably stored and before any of its submitters is answered. analytics
+// implements it to fold the batch into its tallies; cmd wires the two, so
+// surveys never imports analytics. An error is logged, not returned to the
+// submitters: their ballots are stored, and the reconciliation heals the
+// tallies.
+type AfterCommit interface {
+	AfterCommit(ctx context.Context, ballots []CommittedBallot) error
+}
