@@ -37,6 +37,7 @@ func (s *Server) registerRoutes() {
 	e.GET("/readyz", s.h(s.readyz))
 	e.GET("/metrics", gin.WrapH(s.metrics.handler()))
 	e.GET("/api/v1/openapi.json", s.h(s.openapi))
+	e.GET("/static/*filepath", s.static())
 
 	// Organisations and members.
 	s.add(route{method: http.MethodPost, path: "/orgs", summary: "创建组织", tag: "orgs", roles: adminOnly, body: orgInput{}, handler: s.createOrg})

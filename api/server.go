@@ -12,6 +12,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"minyi/accounts"
 	"minyi/secret"
 	"minyi/surveys"
 )
@@ -35,7 +36,8 @@ type Options struct {
 	Version      string
 	Keys         *secret.Keyring
 
-	Orgs *surveys.OrgStore
+	Orgs     *surveys.OrgStore
+	Accounts *accounts.Store // users, sessions, tokens, audit; nil only in tests of other features
 }
 
 // Server is the HTTP handler of Minyi.
@@ -49,24 +51,27 @@ type Server struct {
 	version string
 	keys    *secret.Keyring
 
-	orgs *surveys.OrgStore
+	orgs     *surveys.OrgStore
+	accounts *accounts.Store
 
 	engine *gin.Engine
 	routes []route // registered API routes, for the OpenAPI document
+	pages  pages
 }
 
 // New builds the server and registers every route.
 func New(o Options) *Server {
 	s := &Server{
-		log:     o.Logger,
-		metrics: o.Metrics,
-		store:   o.Store,
-		now:     o.Now,
-		maxBody: o.MaxBodyBytes,
-		admin:   o.AdminToken,
-		version: o.Version,
-		keys:    o.Keys,
-		orgs:    o.Orgs,
+		log:      o.Logger,
+		metrics:  o.Metrics,
+		store:    o.Store,
+		now:      o.Now,
+		maxBody:  o.MaxBodyBytes,
+		admin:    o.AdminToken,
+		version:  o.Version,
+		keys:     o.Keys,
+		orgs:     o.Orgs,
+		accounts: o.Accounts,
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
@@ -83,6 +88,11 @@ func New(o Options) *Server {
 	if s.maxBody <= 0 {
 		s.maxBody = DefaultMaxBody
 	}
+	p, err := loadPages()
+	if err != nil {
+		panic(err) // the templates are embedded: a parse error is a build defect, caught by every test
+	}
+	s.pages = p
 	gin.SetMode(gin.ReleaseMode)
 	e := gin.New()
 	e.HandleMethodNotAllowed = true

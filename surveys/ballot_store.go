@@ -2,12 +2,14 @@ package surveys
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
+	"minyi"
 	"minyi/store"
 )
 
@@ -90,4 +92,17 @@ func (s *BallotStore) Page(ctx context.Context, surveyID, after string, limit in
 		next = out[limit-1].ID
 	}
 	return out, next, nil
+}
+
+// Get returns the ballot with id.
+func (s *BallotStore) Get(ctx context.Context, id string) (*Ballot, error) {
+	var b Ballot
+	err := s.coll().FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&b)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return nil, minyi.NotFound("ballot_not_found", "答卷")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("get ballot: %w", err)
+	}
+	return &b, nil
 }

@@ -1,0 +1,100 @@
+package api
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"path"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"minyi/accounts"
+)
+
+// webFS holds the page templates and static assets, compiled into the binary.
+//
+//go:embed web
+var webFS embed.FS
+
+// pages are the parsed HTML templates: each page file parsed together with
+// layout.html, so every page may define its own "content" block.
+type pages map[string]*template.Template
+
+// pageFuncs are the helpers page templates may call.
+var pageFuncs = template.FuncMap{
+	"add": func(a, b int) int { return a + b },
+	"join": strings.Join,
+	"contains": func(list []string, s string) bool {
+		for _, v := range list {
+			if v == s {
+				return true
+			}
+		}
+		return false
+	},
+}
+
+func loadPages() (pages, error) {
+	names, err := fs.Glob(webFS, "web/templates/*.html")
+	if err != nil {
+		return nil, err
+	}
+	p := pages{}
+	for _, n := range names {
+		base := path.Base(n)
+		if base == "layout.html" {
+			continue
+		}
+		t, err := template.New(base).Funcs(pageFuncs).ParseFS(webFS, "web/templates/layout.html", n)
+		if err != nil {
+			return nil, fmt.Errorf("parse %s: %w", base, err)
+		}
+		p[strings.TrimSuffix(base, ".html")] = t
+	}
+	return p, nil
+}
+
+// pageView is what every page template receives: the layout reads Title,
+// CSRF and User; the page reads Data.
+type pageView struct {
+	Title string
+	CSRF  string
+	User  *accounts.Principal
+	Data  any
+}
+
+// render writes page name with data. It renders into a buffer first so that
+// a template error becomes a clean 500, not half a page.
+func (s *Server) render(c *gin.Context, status int, name string, v pageView) error {
+	t, ok := s.pages[name]
+	if !ok {
+		return fmt.Errorf("no page %q", name)
+	}
+	if v.User == nil {
+		v.User = principal(c)
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout", v); err != nil {
+		return fmt.Errorf("render %s: %w", name, err)
+	}
+	c.Header("Cache-Control", "no-store")
+	c.Data(status, "text/html; charset=utf-8", buf.Bytes())
+	return nil
+}
+
+// static serves the embedded assets under /static/.
+func (s *Server) static() gin.HandlerFunc {
+	sub, err := fs.Sub(webFS, "web/static")
+	if err != nil {
+		panic(err) // the directory is embedded at build time
+	}
+	files := http.StripPrefix("/static/", http.FileServer(http.FS(sub)))
+	return func(c *gin.Context) {
+		c.Header("Cache-Control", "public, max-age=3600")
+		files.ServeHTTP(c.Writer, c.Request)
+	}
+}
