@@ -22,12 +22,27 @@ func (r Role) Valid() bool {
 	return false
 }
 
+// Label is the role's Chinese name.
+func (r Role) Label() string {
+	switch r {
+	case RoleAdmin:
+		return "管理员"
+	case RoleLeader:
+		return "领导"
+	case RoleOperator:
+		return "接线员"
+	case RoleSecretary:
+		return "支部书记"
+	}
+	return string(r)
+}
+
 // Principal is who is making a request.
 type Principal struct {
-	UserID string
-	Login  string
-	Name   string
-	Role   Role
-	OrgID  string // the org subtree a secretary is limited to
-	Via    string // "token", "session" or "admin_token"
+	UserID string `json:"user_id,omitempty"` // "" for the MINYI_ADMIN_TOKEN
+	Login  string `json:"login"`
+	Name   string `json:"name"`
+	Role   Role   `json:"role"`
+	OrgID  string `json:"org_id,omitempty"` // the org subtree a secretary is limited to
+	Via    string `json:"via"`              // "token", "session" or "admin_token"
 }

@@ -1,7 +1,34 @@
 package api
 
+// Authentication, CSRF and page sign-in.
+//
+// A request is authenticated by, in this order:
+//   - "Authorization: Bearer <MINYI_ADMIN_TOKEN>" → an administrator (bootstrap, scripts);
+//   - "Authorization: Bearer mny_…" (an API token) → the token's user;
+//   - the "minyi_session" cookie (browsers, set by POST /api/v1/session) → the session's user.
+// Disabled users, revoked tokens and expired sessions get 401.
+//
+// CSRF: a request authenticated by the session cookie that is not GET, HEAD
+// or OPTIONS must carry the session's CSRF token, either in the
+// "X-CSRF-Token" header (scripts on our pages) or in the "csrf_token" form
+// field (HTML forms); otherwise it gets 403 csrf_failed. Bearer-token calls
+// are exempt: a browser never adds that header on its own.
+//
+// For page authors:
+//   - protect a page with s.requirePage(roles...) (or register it with
+//     s.addPage so the authorisation test covers it): it redirects to /login
+//     when nobody is signed in, answers 403 for a wrong role and checks the
+//     CSRF token on POST;
+//   - s.render fills pageView.CSRF, so a form only needs
+//     <input type="hidden" name="csrf_token" value="{{.CSRF}}">, and the
+//     layout may expose it to scripts as <meta name="csrf-token" content="{{.CSRF}}">.
+
 import (
 	"crypto/subtle"
+	"errors"
+	"mime"
+	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 
@@ -11,25 +38,37 @@ import (
 	"minyi/accounts"
 )
 
-const ctxPrincipal = "minyi.principal"
+const (
+	ctxPrincipal = "minyi.principal"
+	ctxSession   = "minyi.session_id" // the raw session id, for the CSRF token
+
+	sessionCookie = "minyi_session"
+	csrfHeader    = "X-CSRF-Token"
+	csrfField     = "csrf_token"
+)
 
 var (
 	errNoCredentials  = minyi.E(minyi.ErrUnauthorized, "unauthorized", "请先登录")
 	errBadCredentials = minyi.E(minyi.ErrUnauthorized, "invalid_credentials", "登录凭据无效或已过期，请重新登录")
 	errWrongRole      = minyi.E(minyi.ErrForbidden, "forbidden", "您的角色无权进行此操作")
+	errCSRF           = minyi.E(minyi.ErrForbidden, "csrf_failed", "页面已过期或请求来源不明，请刷新页面后重试")
 )
 
-// authenticate resolves the caller from the Authorization header. It
-// answers 401 without credentials or with bad ones, and 403 when the role is
-// not among roles (admins may do everything).
+// authenticate resolves the caller. It answers 401 without credentials or
+// with bad ones, 403 when the role is not among roles (admins may do
+// everything) and 403 when a cookie-authenticated change lacks its CSRF
+// token.
 func (s *Server) authenticate(roles []accounts.Role) gin.HandlerFunc {
 	return s.h(func(c *gin.Context) error {
 		p, err := s.principalFrom(c)
 		if err != nil {
 			return err
 		}
-		if p.Role != accounts.RoleAdmin && !slices.Contains(roles, p.Role) {
+		if !allowed(p, roles) {
 			return errWrongRole
+		}
+		if err := s.checkCSRF(c, p); err != nil {
+			return err
 		}
 		c.Set(ctxPrincipal, p)
 		c.Next()
@@ -37,19 +76,39 @@ func (s *Server) authenticate(roles []accounts.Role) gin.HandlerFunc {
 	})
 }
 
+func allowed(p *accounts.Principal, roles []accounts.Role) bool {
+	return p.Role == accounts.RoleAdmin || slices.Contains(roles, p.Role)
+}
+
 func (s *Server) principalFrom(c *gin.Context) (*accounts.Principal, error) {
-	h := c.GetHeader("Authorization")
-	if h == "" {
+	ctx := c.Request.Context()
+	if h := c.GetHeader("Authorization"); h != "" {
+		token, ok := strings.CutPrefix(h, "Bearer ")
+		if !ok || token == "" {
+			return nil, errBadCredentials
+		}
+		if s.admin != "" && subtle.ConstantTimeCompare([]byte(token), []byte(s.admin)) == 1 {
+			return &accounts.Principal{Login: "admin-token", Name: "管理员令牌", Role: accounts.RoleAdmin, Via: "admin_token"}, nil
+		}
+		if s.accounts == nil {
+			return nil, errBadCredentials
+		}
+		u, _, err := s.accounts.TokenUser(ctx, token)
+		if err != nil {
+			return nil, err
+		}
+		return u.Principal("token"), nil
+	}
+	ck, err := c.Cookie(sessionCookie)
+	if err != nil || ck == "" || s.accounts == nil {
 		return nil, errNoCredentials
 	}
-	token, ok := strings.CutPrefix(h, "Bearer ")
-	if !ok || token == "" {
-		return nil, errBadCredentials
+	u, _, err := s.accounts.SessionUser(ctx, ck)
+	if err != nil {
+		return nil, err
 	}
-	if s.admin != "" && subtle.ConstantTimeCompare([]byte(token), []byte(s.admin)) == 1 {
-		return &accounts.Principal{Login: "admin-token", Name: "管理员令牌", Role: accounts.RoleAdmin, Via: "admin_token"}, nil
-	}
-	return nil, errBadCredentials
+	c.Set(ctxSession, ck)
+	return u.Principal("session"), nil
 }
 
 // principal is the authenticated caller of a protected route.
@@ -57,4 +116,103 @@ func principal(c *gin.Context) *accounts.Principal {
 	p, _ := c.Get(ctxPrincipal)
 	pr, _ := p.(*accounts.Principal)
 	return pr
+}
+
+// csrfToken is the CSRF token of the request's session, "" when the request
+// did not come with a session cookie.
+func (s *Server) csrfToken(c *gin.Context) string {
+	id := c.GetString(ctxSession)
+	if id == "" || s.accounts == nil {
+		return ""
+	}
+	return s.accounts.CSRFToken(id)
+}
+
+// checkCSRF enforces the CSRF token on state-changing requests that a
+// browser authenticated with the session cookie.
+func (s *Server) checkCSRF(c *gin.Context, p *accounts.Principal) error {
+	if p.Via != "session" || safeMethod(c.Request.Method) {
+		return nil
+	}
+	got := c.GetHeader(csrfHeader)
+	if got == "" && isForm(c) {
+		got = c.PostForm(csrfField)
+	}
+	want := s.csrfToken(c)
+	if got == "" || want == "" || subtle.ConstantTimeCompare([]byte(got), []byte(want)) != 1 {
+		return errCSRF
+	}
+	return nil
+}
+
+func safeMethod(m string) bool {
+	return m == http.MethodGet || m == http.MethodHead || m == http.MethodOptions
+}
+
+// isForm reports whether the body is an HTML form.
+func isForm(c *gin.Context) bool {
+	mt, _, _ := mime.ParseMediaType(c.GetHeader("Content-Type"))
+	return mt == "application/x-www-form-urlencoded" || mt == "multipart/form-data"
+}
+
+// requirePage protects an HTML page: not signed in → 303 to /login (and
+// back afterwards), wrong role → 403 page, POST without the CSRF token →
+// 403 page. Admins pass every role check.
+func (s *Server) requirePage(roles ...accounts.Role) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		p, err := s.principalFrom(c)
+		if err != nil {
+			if errors.Is(err, minyi.ErrUnauthorized) {
+				s.clearSessionCookie(c)
+				c.Redirect(http.StatusSeeOther, "/login?next="+url.QueryEscape(c.Request.URL.RequestURI()))
+				c.Abort()
+				return
+			}
+			s.pageError(c, err)
+			return
+		}
+		c.Set(ctxPrincipal, p)
+		if !allowed(p, roles) {
+			s.pageError(c, errWrongRole)
+			return
+		}
+		if err := s.checkCSRF(c, p); err != nil {
+			s.pageError(c, err)
+			return
+		}
+		c.Next()
+	}
+}
+
+// pageError answers a page request with the error as a small HTML page.
+func (s *Server) pageError(c *gin.Context, err error) {
+	status, body := s.classify(c.Request.Context(), err)
+	if status >= 500 {
+		s.respondError(c, err) // logs it; JSON is acceptable for a broken page
+		return
+	}
+	if rerr := s.render(c, status, "message", pageView{Title: "无法访问", Data: body.Error}); rerr != nil {
+		s.respondError(c, rerr)
+	}
+	c.Abort()
+}
+
+// pageRoute is one HTML page, kept so the authorisation test can walk them.
+type pageRoute struct {
+	method string
+	path   string
+	public bool
+	roles  []accounts.Role
+}
+
+// addPage registers an HTML page behind requirePage (unless public) and
+// records it for the authorisation matrix test.
+func (s *Server) addPage(method, path string, public bool, roles []accounts.Role, h handlerFunc) {
+	chain := []gin.HandlerFunc{limitBody(s.maxBody)}
+	if !public {
+		chain = append(chain, s.requirePage(roles...))
+	}
+	chain = append(chain, s.h(h))
+	s.engine.Handle(method, path, chain...)
+	s.pageRoutes = append(s.pageRoutes, pageRoute{method: method, path: path, public: public, roles: roles})
 }

@@ -3,14 +3,21 @@ package api_test
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http/httptest"
 	"os"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
+	"minyi/accounts"
+	"minyi/analytics"
 	"minyi/api"
+	"minyi/feedback"
+	"minyi/reports"
+	"minyi/secret"
 	"minyi/store"
 	"minyi/store/storetest"
 	"minyi/surveys"
@@ -25,24 +32,65 @@ var fixedNow = time.Date(2026, 11, 25, 9, 30, 0, 0, time.UTC)
 
 // env is one test's server over its own database.
 type env struct {
-	t   *testing.T
-	srv *api.Server
+	t     *testing.T
+	srv   *api.Server
+	acc   *accounts.Store // users and tokens, for e.tokenFor
+	users atomic.Int64    // numbers the logins tokenFor makes
 }
 
-func newEnv(t *testing.T) *env {
+// newEnv builds the server over a fresh database; opts adjust its options.
+func newEnv(t *testing.T, opts ...func(*api.Options)) *env {
 	t.Helper()
 	st := storetest.Store(t)
 	now := func() time.Time { return fixedNow }
 	var idx []store.Index
 	idx = append(idx, surveys.OrgIndexes()...)
+	idx = append(idx, surveys.MemberIndexes()...)
+	idx = append(idx, surveys.SurveyIndexes()...)
+	idx = append(idx, surveys.CodeIndexes()...)
+	idx = append(idx, accounts.Indexes()...)
+	idx = append(idx, feedback.Indexes()...)
+	idx = append(idx, surveys.BallotIndexes()...)
+	idx = append(idx, analytics.TallyIndexes()...)
+	idx = append(idx, analytics.FinalGradeIndexes()...)
+	idx = append(idx, reports.Indexes()...)
 	if err := store.EnsureIndexes(t.Context(), st.DB, idx); err != nil {
 		t.Fatal(err)
 	}
-	srv := api.New(api.Options{
-		Store: st, AdminToken: adminToken, Now: now,
-		Orgs: surveys.NewOrgStore(st.DB, now),
-	})
-	return &env{t: t, srv: srv}
+	keys := secret.New("test-secret-key")
+	acc := accounts.NewStore(st.DB, keys, now).WithArgon2(testArgon2)
+	orgs := surveys.NewOrgStore(st.DB, now)
+	members := surveys.NewMemberStore(st.DB, orgs, now)
+	surveyStore := surveys.NewSurveyStore(st.DB, orgs, members, now)
+	codes := surveys.NewCodeStore(st.DB, keys, now)
+	ballots := surveys.NewBallotStore(st.DB)
+	tallies := analytics.NewTallyStore(st.DB, ballots, nil)
+	batcher := surveys.NewBatcher(st.DB, surveys.BatcherConfig{Codes: codes, AfterCommit: tallies})
+	t.Cleanup(batcher.Close)
+	finals := analytics.NewFinalGradeStore(st.DB, now)
+	exportJobs, err := reports.NewRunner(st.DB, &reports.Source{Surveys: surveyStore, Ballots: ballots, Tallies: tallies,
+		Finals: finals, Codes: codes, Now: now}, reports.RunnerConfig{Dir: t.TempDir(), Now: now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(exportJobs.Close)
+	o := api.Options{
+		Store: st, AdminToken: adminToken, Now: now, Keys: keys, Accounts: acc,
+		Orgs: orgs, Members: members, Surveys: surveyStore,
+		Codes: codes, BaseURL: testBaseURL,
+		Ballots: ballots,
+		Tallies: tallies, FinalGrades: finals, Exports: exportJobs,
+		WorkOrders: feedback.NewStore(st.DB, now, testPolicy(t)),
+		Submitter: &surveys.Submitter{
+			Surveys: surveys.NewSurveyCache(surveyStore, time.Minute, now),
+			Codes:   codes, Ballots: ballots, Writer: batcher, Now: now,
+		},
+	}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	srv := api.New(o)
+	return &env{t: t, srv: srv, acc: acc}
 }
 
 // do sends a request as the admin; body may be a string (sent as is) or a
@@ -125,4 +173,23 @@ func wantError(t *testing.T, w *httptest.ResponseRecorder, status int, code stri
 		}
 	}
 	return e
+}
+
+// testArgon2 makes password hashing cheap in tests; production uses
+// accounts.DefaultArgon2.
+var testArgon2 = accounts.Argon2Params{Time: 1, Memory: 64, Threads: 1, KeyLen: 32}
+
+// tokenFor creates a user of role (a secretary needs orgID) and returns an
+// API token for it, to send as "Authorization", "Bearer "+token.
+func (e *env) tokenFor(role accounts.Role, orgID string) string {
+	e.t.Helper()
+	u := accounts.User{Login: fmt.Sprintf("%s-%d", role, e.users.Add(1)), Name: "测试" + role.Label(), Role: role, OrgID: orgID}
+	if err := e.acc.CreateUser(e.t.Context(), &u, "password-123"); err != nil {
+		e.t.Fatal(err)
+	}
+	_, tok, err := e.acc.CreateToken(e.t.Context(), u.ID, "test")
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return tok
 }

@@ -42,6 +42,9 @@ func (s *Server) createOrg(c *gin.Context) error {
 }
 
 func (s *Server) getOrg(c *gin.Context) error {
+	if err := s.requireOrg(c, c.Param("id")); err != nil {
+		return err
+	}
 	o, err := s.orgs.Get(c.Request.Context(), c.Param("id"))
 	if err != nil {
 		return err

@@ -6,13 +6,18 @@ package api
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
 
 	"minyi/accounts"
+	"minyi/analytics"
+	"minyi/feedback"
+	"minyi/reports"
 	"minyi/secret"
 	"minyi/surveys"
 )
@@ -36,8 +41,33 @@ type Options struct {
 	Version      string
 	Keys         *secret.Keyring
 
-	Orgs     *surveys.OrgStore
+	Orgs    *surveys.OrgStore
+	Members *surveys.MemberStore
+	Surveys *surveys.SurveyStore
+	Codes   *surveys.CodeStore
+	// BaseURL is the public address (scheme and host, no trailing slash)
+	// that QR codes and shared links point to; default DefaultBaseURL.
+	BaseURL  string
 	Accounts *accounts.Store // users, sessions, tokens, audit; nil only in tests of other features
+	// WorkOrders keeps hotline work orders (feedback package).
+	WorkOrders *feedback.Store
+
+	// Submitter is the ballot submission path; Ballots reads stored ballots.
+	Submitter *surveys.Submitter
+	Ballots   *surveys.BallotStore
+	// Tallies serves results (analytics); FinalGrades keeps the grades
+	// branches record over the recommendations.
+	Tallies     *analytics.TallyStore
+	FinalGrades *analytics.FinalGradeStore
+	// Exports runs background export jobs (files under MINYI_EXPORT_DIR);
+	// nil answers 503 on /exports.
+	Exports *reports.Runner
+	// PublicRatePerMinute limits public submissions per client (default 120:
+	// a meeting room behind one address submits together).
+	PublicRatePerMinute int
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For is
+	// believed when finding the client address (default none).
+	TrustedProxies []string
 }
 
 // Server is the HTTP handler of Minyi.
@@ -52,26 +82,42 @@ type Server struct {
 	keys    *secret.Keyring
 
 	orgs     *surveys.OrgStore
+	members  *surveys.MemberStore
+	surveys  *surveys.SurveyStore
+	codes    *surveys.CodeStore
+	baseURL  string
 	accounts *accounts.Store
 
-	engine *gin.Engine
-	routes []route // registered API routes, for the OpenAPI document
-	pages  pages
+	workOrders    *feedback.Store
+	feedbackLimit feedbackLimiter // public online opinions, per client
+
+	submitter   *surveys.Submitter
+	ballots     *surveys.BallotStore
+	tallies     *analytics.TallyStore
+	finalGrades *analytics.FinalGradeStore
+	publicLimit *limiter
+	exports     *reports.Runner
+
+	engine     *gin.Engine
+	routes     []route     // registered API routes, for the OpenAPI document
+	pageRoutes []pageRoute // registered HTML pages, for the authorisation test
+	pages      pages
 }
 
 // New builds the server and registers every route.
 func New(o Options) *Server {
 	s := &Server{
-		log:      o.Logger,
-		metrics:  o.Metrics,
-		store:    o.Store,
-		now:      o.Now,
-		maxBody:  o.MaxBodyBytes,
-		admin:    o.AdminToken,
-		version:  o.Version,
-		keys:     o.Keys,
-		orgs:     o.Orgs,
-		accounts: o.Accounts,
+		log:        o.Logger,
+		metrics:    o.Metrics,
+		store:      o.Store,
+		now:        o.Now,
+		maxBody:    o.MaxBodyBytes,
+		admin:      o.AdminToken,
+		version:    o.Version,
+		keys:       o.Keys,
+		orgs:       o.Orgs,
+		accounts:   o.Accounts,
+		workOrders: o.WorkOrders,
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
@@ -85,6 +131,19 @@ func New(o Options) *Server {
 	if s.keys == nil {
 		s.keys = secret.New("")
 	}
+	rate := o.PublicRatePerMinute
+	if rate <= 0 {
+		rate = 120
+	}
+	s.publicLimit = newLimiter(rate, rate, s.now)
+	s.submitter, s.ballots = o.Submitter, o.Ballots
+	s.tallies, s.finalGrades = o.Tallies, o.FinalGrades
+	s.exports = o.Exports
+	s.members, s.surveys, s.codes = o.Members, o.Surveys, o.Codes
+	s.baseURL = strings.TrimRight(o.BaseURL, "/")
+	if s.baseURL == "" {
+		s.baseURL = DefaultBaseURL
+	}
 	if s.maxBody <= 0 {
 		s.maxBody = DefaultMaxBody
 	}
@@ -96,6 +155,9 @@ func New(o Options) *Server {
 	gin.SetMode(gin.ReleaseMode)
 	e := gin.New()
 	e.HandleMethodNotAllowed = true
+	if err := e.SetTrustedProxies(o.TrustedProxies); err != nil {
+		panic(fmt.Sprintf("trusted proxies: %v", err)) // validated by cmd before
+	}
 	e.ContextWithFallback = true
 	e.Use(s.requestID, s.recoverPanic, s.accessLog, s.securityHeaders)
 	e.NoRoute(s.h(func(*gin.Context) error { return errRouteNotFound }))

@@ -26,7 +26,7 @@ type pages map[string]*template.Template
 
 // pageFuncs are the helpers page templates may call.
 var pageFuncs = template.FuncMap{
-	"add": func(a, b int) int { return a + b },
+	"add":  func(a, b int) int { return a + b },
 	"join": strings.Join,
 	"contains": func(list []string, s string) bool {
 		for _, v := range list {
@@ -76,6 +76,9 @@ func (s *Server) render(c *gin.Context, status int, name string, v pageView) err
 	}
 	if v.User == nil {
 		v.User = principal(c)
+	}
+	if v.CSRF == "" {
+		v.CSRF = s.csrfToken(c) // forms embed it: <input type="hidden" name="csrf_token" value="{{.CSRF}}">
 	}
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout", v); err != nil {

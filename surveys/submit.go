@@ -75,9 +75,8 @@ func (e *CheckError) Unwrap() error {
 }
 
 var (
-	errSurveyNotFound = minyi.NotFound("survey_not_found", "测评")
-	errSurveyClosed   = minyi.E(minyi.ErrGone, "survey_closed", "本次测评已结束，感谢您的关注")
-	errCodeUsed       = minyi.E(minyi.ErrConflict, "code_used", "该测评码已经使用过，每个测评码只能提交一次")
+	errSurveyClosed = minyi.E(minyi.ErrGone, "survey_closed", "本次测评已结束，感谢您的关注")
+	errCodeUsed     = minyi.E(minyi.ErrConflict, "code_used", "该测评码已经使用过，每个测评码只能提交一次")
 )
 
 // Submit checks and stores one ballot.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/url"
 	"time"
 )
 
@@ -16,11 +17,14 @@ var errUsage = errors.New("usage")
 type config struct {
 	Addr         string
 	DataDir      string
+	ExportDir    string // background export files; default <DataDir>/exports
 	MongoURI     string
 	Database     string
 	WriteConcern string
 	AdminToken   string
 	SecretKey    string
+	Calendar     string
+	BaseURL      string
 	LogLevel     string
 	LogFormat    string
 	Env          string
@@ -49,11 +53,14 @@ func newFlagSet(name string, getenv func(string) string, stderr io.Writer, cfg *
 	}
 	str(&cfg.Addr, setting{"addr", "MINYI_ADDR", "listen address"}, ":8080")
 	str(&cfg.DataDir, setting{"data-dir", "MINYI_DATA_DIR", "embedded store's data directory"}, "./data")
+	str(&cfg.ExportDir, setting{"export-dir", "MINYI_EXPORT_DIR", "directory of background export files, kept a day (default <data-dir>/exports)"}, "")
 	str(&cfg.MongoURI, setting{"mongodb-uri", "MONGODB_URI", "use this MongoDB instead of the embedded store"}, "")
 	str(&cfg.Database, setting{"database", "MINYI_DATABASE", "database name"}, "minyi")
 	str(&cfg.WriteConcern, setting{"write-concern", "MINYI_WRITE_CONCERN", `write concern: "majority" or a node count; empty keeps the server default`}, "")
 	str(&cfg.AdminToken, setting{"admin-token", "MINYI_ADMIN_TOKEN", "accept this bearer token as an administrator"}, "")
 	str(&cfg.SecretKey, setting{"secret-key", "MINYI_SECRET_KEY", "key that encrypts caller phone numbers and ballot codes; required unless -dev"}, "")
+	str(&cfg.Calendar, setting{"calendar", "MINYI_CALENDAR", "JSON file of holidays, make-up workdays and work-order deadlines, added to the built-in 2026 calendar"}, "")
+	str(&cfg.BaseURL, setting{"base-url", "MINYI_BASE_URL", "public address (scheme://host[:port]) that survey links and QR codes point to"}, "http://localhost:8080")
 	str(&cfg.LogLevel, setting{"log-level", "MINYI_LOG_LEVEL", "debug, info, warn or error"}, "info")
 	str(&cfg.LogFormat, setting{"log-format", "MINYI_LOG_FORMAT", "text or json"}, "text")
 	str(&cfg.Env, setting{"env", "MINYI_ENV", "development or production; production refuses to start without a secret key"}, "development")
@@ -72,6 +79,9 @@ func (c *config) check() error {
 		}
 	default:
 		return fmt.Errorf("MINYI_ENV %q: want development or production", c.Env)
+	}
+	if u, err := url.Parse(c.BaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" {
+		return fmt.Errorf("MINYI_BASE_URL %q: want an absolute http(s) address such as https://minyi.example.org", c.BaseURL)
 	}
 	return nil
 }

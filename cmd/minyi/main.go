@@ -1,6 +1,7 @@
 // Command minyi runs the Minyi service and its tools.
 //
 //	minyi [serve] [flags]   run the HTTP service (default)
+//	minyi user add -login L -name N -role R [-org ID] < password   create a user (the first admin)
 //
 // Every flag can also be set with the MINYI_* environment variable named in
 // `minyi -h`.

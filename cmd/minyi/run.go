@@ -11,7 +11,11 @@ import (
 	"net/http"
 	"time"
 
+	"minyi/accounts"
+	"minyi/analytics"
 	"minyi/api"
+	"minyi/feedback"
+	"minyi/reports"
 	"minyi/secret"
 	"minyi/store"
 	"minyi/surveys"
@@ -29,8 +33,14 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	switch cmd {
 	case "serve":
 		return serve(ctx, args, getenv, stdout, stderr)
+	case "user":
+		return userMain(ctx, args, getenv, stdout, stderr)
+	case "export":
+		return exportMain(ctx, args, getenv, stdout, stderr)
+	case "bench":
+		return benchMain(ctx, args, getenv, stdout, stderr)
 	case "help":
-		fmt.Fprintln(stdout, "usage: minyi [serve] [flags]; minyi serve -h lists the flags")
+		fmt.Fprintln(stdout, "usage: minyi [serve] [flags]; minyi serve -h lists the flags; minyi user add -h creates a user")
 		return nil
 	}
 	fmt.Fprintf(stderr, "minyi: unknown command %q (want serve)\n", cmd)
@@ -43,10 +53,47 @@ type app struct {
 	log   *slog.Logger
 	store *store.Store
 	srv   *api.Server
+
+	accounts *accounts.Store
+	batcher  *surveys.Batcher
+	tallies  *analytics.TallyStore
+	surveys  *surveys.SurveyStore
+	exports  *reports.Runner
+}
+
+// reconcileEvery is how often the tally reconciler compares each open
+// survey's tallies with its stored ballots (analytics/rebuild.go). It also
+// runs once at start, which is what heals a crash between a batch's insert
+// and its tally update.
+const reconcileEvery = 10 * time.Minute
+
+// openSurveys lists the published surveys' ids, for the reconciler.
+func (a *app) openSurveys(ctx context.Context) ([]string, error) {
+	var ids []string
+	after := ""
+	for {
+		page, next, err := a.surveys.List(ctx, surveys.StatusPublished, after, 500)
+		if err != nil {
+			return ids, err
+		}
+		for _, sv := range page {
+			ids = append(ids, sv.ID)
+		}
+		if next == "" {
+			return ids, nil
+		}
+		after = next
+	}
 }
 
 // open connects the store, creates indexes and wires the server.
 func open(ctx context.Context, cfg config, log *slog.Logger) (*app, error) {
+	// The calendar is read before the store opens: a bad file stops the
+	// start before anything else happens.
+	policy, err := feedback.LoadPolicy(cfg.Calendar)
+	if err != nil {
+		return nil, err
+	}
 	metrics := api.NewMetrics()
 	st, err := store.Open(ctx, store.Config{
 		URI: cfg.MongoURI, DataDir: cfg.DataDir, Database: cfg.Database,
@@ -61,19 +108,64 @@ func open(ctx context.Context, cfg config, log *slog.Logger) (*app, error) {
 	}
 	now := time.Now
 	keys := secret.New(cfg.SecretKey)
+	acc := accounts.NewStore(st.DB, keys, now)
+	orgs := surveys.NewOrgStore(st.DB, now)
+	members := surveys.NewMemberStore(st.DB, orgs, now)
+	surveyStore := surveys.NewSurveyStore(st.DB, orgs, members, now)
+	codes := surveys.NewCodeStore(st.DB, keys, now)
+	ballots := surveys.NewBallotStore(st.DB)
+	tallies := analytics.NewTallyStore(st.DB, ballots, log)
+	finals := analytics.NewFinalGradeStore(st.DB, now)
+	exportJobs, err := reports.NewRunner(st.DB, &reports.Source{
+		Surveys: surveyStore, Ballots: ballots, Tallies: tallies, Finals: finals, Codes: codes, Now: now,
+	}, reports.RunnerConfig{Dir: cfg.exportDir(), Logger: log})
+	if err != nil {
+		_ = st.Close(context.WithoutCancel(ctx))
+		return nil, err
+	}
+	batcher := surveys.NewBatcher(st.DB, surveys.BatcherConfig{
+		Codes: codes, Logger: log,
+		AfterCommit: tallies, // every committed batch is folded into the tallies
+	})
+	submitter := &surveys.Submitter{
+		Surveys: surveys.NewSurveyCache(surveyStore, 2*time.Second, now),
+		Codes:   codes, Ballots: ballots, Writer: batcher, Now: now,
+	}
 	srv := api.New(api.Options{
 		Logger: log, Metrics: metrics, Store: st, AdminToken: cfg.AdminToken,
 		MaxBodyBytes: cfg.MaxBody, Now: now, Version: version, Keys: keys,
-		Orgs: surveys.NewOrgStore(st.DB, now),
+		Orgs:     orgs,
+		Accounts: acc,
+		Members:  members, Surveys: surveyStore, Codes: codes, BaseURL: cfg.BaseURL,
+
+		Submitter: submitter, Ballots: ballots,
+		Tallies: tallies, FinalGrades: finals, Exports: exportJobs,
+		WorkOrders: feedback.NewStore(st.DB, now, policy),
 	})
-	return &app{cfg: cfg, log: log, store: st, srv: srv}, nil
+	return &app{cfg: cfg, log: log, store: st, srv: srv, accounts: acc, batcher: batcher, tallies: tallies, surveys: surveyStore,
+		exports: exportJobs}, nil
 }
 
 func indexes() []store.Index {
-	return surveys.OrgIndexes()
+	var idx []store.Index
+	idx = append(idx, surveys.OrgIndexes()...)
+	idx = append(idx, feedback.Indexes()...)
+	idx = append(idx, accounts.Indexes()...)
+	idx = append(idx, surveys.BallotIndexes()...)
+	idx = append(idx, analytics.TallyIndexes()...)
+	idx = append(idx, reports.Indexes()...)
+	idx = append(idx, analytics.FinalGradeIndexes()...)
+	idx = append(idx, surveys.MemberIndexes()...)
+	idx = append(idx, surveys.SurveyIndexes()...)
+	idx = append(idx, surveys.CodeIndexes()...)
+	return idx
 }
 
+// close flushes queued ballots, then closes the store. Call it only after
+// the HTTP server stopped, so no request still waits on the batcher.
 func (a *app) close(ctx context.Context) error {
+	a.exports.Close() // running exports stop (their partial files removed) before the store goes
+	a.batcher.Close()
 	return a.store.Close(ctx)
 }
 
@@ -121,6 +213,19 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 			log.Error("close store", "err", err)
 		}
 	}()
+	// Export jobs a previous process left unfinished are marked failed; the
+	// janitor removes exports older than a day until a.close stops it.
+	if err := a.exports.Start(ctx); err != nil {
+		return err
+	}
+	// The tally reconciler stops (and is waited for) before the store closes.
+	recCtx, stopReconciler := context.WithCancel(ctx)
+	reconcilerDone := make(chan struct{})
+	go func() {
+		defer close(reconcilerDone)
+		a.tallies.RunReconciler(recCtx, reconcileEvery, a.openSurveys)
+	}()
+	defer func() { stopReconciler(); <-reconcilerDone }()
 
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
@@ -133,6 +238,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		IdleTimeout:       120 * time.Second,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
+	a.hintFirstAdmin(ctx)
 	where := "embedded store in " + cfg.DataDir
 	if !a.store.Embedded() {
 		where = "MongoDB"

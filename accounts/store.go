@@ -1,0 +1,255 @@
+package accounts
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"minyi"
+	"minyi/secret"
+	"minyi/store"
+)
+
+// Collections of this package.
+const (
+	collUsers    = "users"
+	collSessions = "sessions"
+	collTokens   = "tokens"
+	collThrottle = "login_throttle"
+	collAudit    = "audit"
+)
+
+var (
+	errLoginTaken    = minyi.E(minyi.ErrConflict, "login_taken", "登录名已被使用")
+	errUserNotFound  = minyi.NotFound("user_not_found", "用户")
+	errBadLogin      = minyi.E(minyi.ErrUnauthorized, "invalid_login", "登录名或密码错误")
+	errUserDisabled  = minyi.E(minyi.ErrUnauthorized, "user_disabled", "该账户已停用，请联系管理员")
+	errTokenNotFound = minyi.NotFound("token_not_found", "令牌")
+)
+
+// Store keeps users, sessions, API tokens, login throttling and the audit
+// log. Secrets (session ids, API tokens) are stored only as keyed hashes,
+// and that hash is the document's _id, so authenticating a request is one
+// find by _id.
+type Store struct {
+	db     *mongo.Database
+	keys   *secret.Keyring
+	now    func() time.Time
+	argon  Argon2Params
+	policy Policy
+}
+
+// NewStore returns a store over db; keys hashes secrets, now is the clock.
+func NewStore(db *mongo.Database, keys *secret.Keyring, now func() time.Time) *Store {
+	return &Store{db: db, keys: keys, now: now, argon: DefaultArgon2, policy: DefaultPolicy}
+}
+
+// WithArgon2 sets the cost of new password hashes (tests use a cheap one).
+func (s *Store) WithArgon2(p Argon2Params) *Store { s.argon = p; return s }
+
+// WithPolicy sets session lifetimes and login throttling limits.
+func (s *Store) WithPolicy(p Policy) *Store { s.policy = p; return s }
+
+// Policy is how long sessions live and how many failed logins are allowed.
+type Policy struct {
+	SessionIdle     time.Duration // a session unused this long expires (sliding)
+	SessionMax      time.Duration // and none lives longer than this
+	ThrottleWindow  time.Duration // failures are counted in windows this long
+	AccountFailures int           // failed logins per account per window
+	ClientFailures  int           // failed logins per client per window
+}
+
+// DefaultPolicy: 12 h sliding sessions capped at 7 days; 5 wrong passwords
+// per account and 20 per client in 15 minutes, then wait out the window.
+var DefaultPolicy = Policy{
+	SessionIdle:     12 * time.Hour,
+	SessionMax:      7 * 24 * time.Hour,
+	ThrottleWindow:  15 * time.Minute,
+	AccountFailures: 5,
+	ClientFailures:  20,
+}
+
+// Indexes are the indexes the accounts collections need.
+func Indexes() []store.Index {
+	return []store.Index{
+		{Collection: collUsers, Name: "login_unique", Keys: bson.D{{Key: "login", Value: 1}}, Unique: true},
+		{Collection: collSessions, Name: "user", Keys: bson.D{{Key: "user_id", Value: 1}}},
+		{Collection: collSessions, Name: "expires", Keys: bson.D{{Key: "expires_at", Value: 1}}},
+		{Collection: collTokens, Name: "id_unique", Keys: bson.D{{Key: "id", Value: 1}}, Unique: true},
+		{Collection: collTokens, Name: "user", Keys: bson.D{{Key: "user_id", Value: 1}}},
+		{Collection: collAudit, Name: "actor", Keys: bson.D{{Key: "actor", Value: 1}}},
+		{Collection: collAudit, Name: "action", Keys: bson.D{{Key: "action", Value: 1}}},
+		{Collection: collAudit, Name: "object", Keys: bson.D{{Key: "object_id", Value: 1}}},
+	}
+}
+
+func (s *Store) users() *mongo.Collection { return s.db.Collection(collUsers) }
+
+// CreateUser validates u and password, hashes the password and stores u.
+func (s *Store) CreateUser(ctx context.Context, u *User, password string) error {
+	err := u.Validate()
+	if perr := ValidatePassword("password", password); perr != nil {
+		err = joinFieldErrors(err, perr)
+	}
+	if err != nil {
+		return err
+	}
+	h, err := HashPassword(password, s.argon)
+	if err != nil {
+		return err
+	}
+	u.Password = h
+	u.ID = bson.NewObjectID().Hex()
+	u.CreatedAt = s.now().UTC()
+	u.UpdatedAt = u.CreatedAt
+	if _, err := s.users().InsertOne(ctx, u); err != nil {
+		if store.IsDuplicate(err) {
+			return errLoginTaken
+		}
+		return fmt.Errorf("insert user: %w", err)
+	}
+	return nil
+}
+
+// joinFieldErrors merges two validation errors into one 422.
+func joinFieldErrors(a, b error) error {
+	var fe minyi.FieldErrors
+	for _, err := range []error{a, b} {
+		var de *minyi.Error
+		if errors.As(err, &de) {
+			fe = append(fe, de.Fields...)
+		}
+	}
+	return fe.Err()
+}
+
+// GetUser returns the user with id.
+func (s *Store) GetUser(ctx context.Context, id string) (*User, error) {
+	var u User
+	err := s.users().FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&u)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return nil, errUserNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("get user: %w", err)
+	}
+	return &u, nil
+}
+
+// ListUsers returns up to limit users after the cursor, in creation order,
+// and the cursor of the next page ("" at the end).
+func (s *Store) ListUsers(ctx context.Context, limit int, after string) ([]User, string, error) {
+	filter := bson.D{}
+	if after != "" {
+		filter = bson.D{{Key: "_id", Value: bson.D{{Key: "$gt", Value: after}}}}
+	}
+	opts := options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}).SetLimit(int64(limit) + 1)
+	var out []User
+	if err := findAll(ctx, s.users(), filter, opts, &out); err != nil {
+		return nil, "", fmt.Errorf("list users: %w", err)
+	}
+	next := ""
+	if len(out) > limit {
+		out = out[:limit]
+		next = out[limit-1].ID
+	}
+	return out, next, nil
+}
+
+// CountUsers reports how many users exist (the server tells how to create
+// the first admin when there is none).
+func (s *Store) CountUsers(ctx context.Context) (int64, error) {
+	n, err := s.users().CountDocuments(ctx, bson.D{})
+	if err != nil {
+		return 0, fmt.Errorf("count users: %w", err)
+	}
+	return n, nil
+}
+
+// UpdateUser applies p to user id. A new password or disabling the user
+// ends every session of the user: whoever knew the old password is out.
+func (s *Store) UpdateUser(ctx context.Context, id string, p UserPatch) (*User, error) {
+	u, err := s.GetUser(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if p.Name != nil {
+		u.Name = *p.Name
+	}
+	if p.Role != nil {
+		u.Role = *p.Role
+	}
+	if p.OrgID != nil {
+		u.OrgID = *p.OrgID
+	}
+	if p.Disabled != nil {
+		u.Disabled = *p.Disabled
+	}
+	err = u.Validate()
+	if p.Password != nil {
+		if perr := ValidatePassword("password", *p.Password); perr != nil {
+			err = joinFieldErrors(err, perr)
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	if p.Password != nil {
+		if u.Password, err = HashPassword(*p.Password, s.argon); err != nil {
+			return nil, err
+		}
+	}
+	u.UpdatedAt = s.now().UTC()
+	if _, err := s.users().ReplaceOne(ctx, bson.D{{Key: "_id", Value: id}}, u); err != nil {
+		return nil, fmt.Errorf("update user: %w", err)
+	}
+	if p.Password != nil || u.Disabled {
+		if err := s.deleteSessionsOf(ctx, id); err != nil {
+			return nil, err
+		}
+	}
+	return u, nil
+}
+
+// dummyHash is verified against when a login does not exist, so that an
+// unknown login takes as long as a wrong password and logins cannot be
+// enumerated by timing.
+func (s *Store) dummyHash() *PasswordHash {
+	return &PasswordHash{Algo: "argon2id", Params: s.argon, Salt: make([]byte, 16), Hash: make([]byte, s.argon.KeyLen)}
+}
+
+// CheckPassword returns the user whose login and password these are.
+// Unknown login and wrong password give the same error; a disabled user
+// learns so only after giving the right password.
+func (s *Store) CheckPassword(ctx context.Context, login, password string) (*User, error) {
+	var u User
+	err := s.users().FindOne(ctx, bson.D{{Key: "login", Value: NormalizeLogin(login)}}).Decode(&u)
+	if errors.Is(err, mongo.ErrNoDocuments) || len(password) > 4*maxPassword {
+		s.dummyHash().Matches(password)
+		return nil, errBadLogin
+	}
+	if err != nil {
+		return nil, fmt.Errorf("find user: %w", err)
+	}
+	if !u.Password.Matches(password) {
+		return &u, errBadLogin
+	}
+	if u.Disabled {
+		return &u, errUserDisabled
+	}
+	return &u, nil
+}
+
+// findAll runs a find and decodes every document into out.
+func findAll(ctx context.Context, c *mongo.Collection, filter any, opts *options.FindOptionsBuilder, out any) error {
+	cur, err := c.Find(ctx, filter, opts)
+	if err != nil {
+		return err
+	}
+	return cur.All(ctx, out)
+}

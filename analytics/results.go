@@ -1,0 +1,215 @@
+package analytics
+
+import (
+	"sort"
+	"strconv"
+	"time"
+
+	"minyi/surveys"
+)
+
+// Results is the scorecard of GET /surveys/{id}/results (API.md, "Results
+// and reports"). Numbers are full precision in memory and rounded to four
+// decimals in JSON; undefined ones are null.
+type Results struct {
+	SurveyID    string            `json:"survey_id"`
+	GeneratedAt time.Time         `json:"generated_at"`
+	Group       string            `json:"group,omitempty"` // the ?group= filter, when given
+	Ballots     BallotSummary     `json:"ballots"`
+	Subjects    []SubjectResult   `json:"subjects"`
+	Questions   []QuestionSummary `json:"questions"`
+}
+
+// BallotSummary counts ballots. ByGroup and ByChannel count every stored
+// ballot, valid or not, so each adds up to Valid+Invalid.
+type BallotSummary struct {
+	Valid          int64            `json:"valid"`
+	Invalid        int64            `json:"invalid"`
+	ByGroup        map[string]int64 `json:"by_group"`
+	ByChannel      map[string]int64 `json:"by_channel"`
+	InvalidReasons map[string]int64 `json:"invalid_reasons"`
+}
+
+// SubjectRef names a subject.
+type SubjectRef struct {
+	Type    string `json:"type"`
+	ID      string `json:"id"`
+	Name    string `json:"name"`
+	OrgID   string `json:"org_id,omitempty"`
+	OrgName string `json:"org_name,omitempty"`
+}
+
+// GradeRef is a grade by key and label.
+type GradeRef struct {
+	Key   string `json:"key"`
+	Label string `json:"label"`
+}
+
+// FinalGrade is the grade the branch recorded, with its reason.
+type FinalGrade struct {
+	Key    string    `json:"key" bson:"grade"`
+	Label  string    `json:"label" bson:"label"`
+	Reason string    `json:"reason" bson:"reason"`
+	SetBy  string    `json:"set_by" bson:"set_by"`
+	SetAt  time.Time `json:"set_at" bson:"set_at"`
+}
+
+// SubjectResult is one subject's scorecard. Rank, Score and Grade are
+// absent (null) when the subject has no defined score.
+type SubjectResult struct {
+	Subject          SubjectRef        `json:"subject"`
+	Rank             *int              `json:"rank"`
+	Score            Number            `json:"score"`
+	SatisfactionRate Number            `json:"satisfaction_rate"`
+	Grade            *GradeRef         `json:"grade"`
+	FinalGrade       *FinalGrade       `json:"final_grade"`
+	ByGroup          []GroupScore      `json:"by_group"`
+	ByDimension      []DimensionScore  `json:"by_dimension"`
+	Questions        []SubjectQuestion `json:"questions"`
+}
+
+// GroupScore is G(s,g). Answers counts the answers the score rests on: the
+// group's non-abstain, scored answers about the subject over all scored
+// questions.
+type GroupScore struct {
+	Group   string  `json:"group"`
+	Name    string  `json:"name,omitempty"`
+	Weight  float64 `json:"weight"`
+	Answers int64   `json:"answers"`
+	Score   Number  `json:"score"`
+}
+
+// DimensionScore is a subject's score over one dimension's questions.
+type DimensionScore struct {
+	Dimension string `json:"dimension"`
+	Score     Number `json:"score"`
+}
+
+// SubjectQuestion is one per-subject question's figures for one subject,
+// over the groups shown: Answers counts every answer (abstentions too),
+// Abstain the abstentions among them. Mean is the group-weighted mean of
+// m(s,q,g) (the weights of the subject score), or the mean of the values
+// for a scale; SatisfactionRate is null for a question without satisfied
+// options.
+type SubjectQuestion struct {
+	Question         string           `json:"question"`
+	Answers          int64            `json:"answers"`
+	Abstain          int64            `json:"abstain"`
+	Distribution     map[string]int64 `json:"distribution"`
+	Mean             Number           `json:"mean"`
+	SatisfactionRate Number           `json:"satisfaction_rate"`
+}
+
+// QuestionSummary is a question not asked per subject, over all groups
+// shown. Mean is present for a scale (mean of the values) and a scored
+// single question (mean score of the non-abstain answers, untrimmed: trims
+// guard subjects against targeted raters and there is no subject here).
+type QuestionSummary struct {
+	Question     string           `json:"question"`
+	Type         string           `json:"type"`
+	Answers      int64            `json:"answers"`
+	Mean         *Number          `json:"mean,omitempty"`
+	Distribution map[string]int64 `json:"distribution"`
+}
+
+// Filter narrows results.
+type Filter struct {
+	// Group keeps only that rater group's ballots (?group=): every score is
+	// then that group's own.
+	Group string
+	// Orgs, when not nil, keeps only subjects in these orgs (?org_id=, the
+	// org's subtree): an org subject whose id is in it, a member subject
+	// whose org is. Ranks and grades stay those among all subjects, since a
+	// grade quota is shared by the whole survey.
+	Orgs map[string]bool
+}
+
+// Compute is the whole scorecard of survey s from its tally t.
+func Compute(s *surveys.Survey, t *Tally, f Filter, final map[string]FinalGrade, now time.Time) *Results {
+	if f.Group != "" {
+		t = t.OnlyGroup(f.Group)
+	}
+	sc := newScorer(s, t, f.Group)
+	r := &Results{
+		SurveyID: s.ID, GeneratedAt: now.UTC(), Group: f.Group,
+		Ballots:   ballotSummary(t),
+		Subjects:  sc.subjects(final),
+		Questions: sc.questionSummaries(),
+	}
+	if f.Orgs != nil {
+		kept := r.Subjects[:0]
+		for _, sr := range r.Subjects {
+			if f.Orgs[sr.Subject.OrgID] || sr.Subject.Type == surveys.SubjectOrg && f.Orgs[sr.Subject.ID] {
+				kept = append(kept, sr)
+			}
+		}
+		r.Subjects = kept
+	}
+	return r
+}
+
+func ballotSummary(t *Tally) BallotSummary {
+	b := BallotSummary{ByGroup: map[string]int64{}, ByChannel: map[string]int64{}, InvalidReasons: map[string]int64{}}
+	for k, n := range t.Ballots {
+		if k.Valid {
+			b.Valid += n
+		} else {
+			b.Invalid += n
+		}
+		b.ByGroup[k.Group] += n
+		b.ByChannel[k.Channel] += n
+	}
+	for k, n := range t.Reasons {
+		b.InvalidReasons[k.Reason] += n
+	}
+	return b
+}
+
+// distribution lists a histogram: every option of the question (zero when
+// nobody chose it), a scale's whole range when it is small, and any key the
+// histogram has besides (answers to options since removed still add up).
+func distribution(q *surveys.Question, h *Hist) map[string]int64 {
+	d := map[string]int64{}
+	for _, o := range q.Options {
+		d[o.Key] = 0
+	}
+	if q.Type == surveys.QScale && q.Min != nil && q.Max != nil && *q.Max-*q.Min <= 100 {
+		for v := *q.Min; v <= *q.Max; v++ {
+			d[strconv.Itoa(v)] = 0
+		}
+	}
+	if h != nil {
+		for k, n := range h.C {
+			d[k] += n
+		}
+	}
+	return d
+}
+
+func abstentions(q *surveys.Question, h *Hist) int64 {
+	var n int64
+	if h == nil {
+		return 0
+	}
+	for _, o := range q.Options {
+		if o.Abstain {
+			n += h.C[o.Key]
+		}
+	}
+	return n
+}
+
+func parseInt(s string) (int, bool) {
+	v, err := strconv.Atoi(s)
+	return v, err == nil
+}
+
+// sortedKeys returns m's keys in order.
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}

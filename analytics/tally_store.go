@@ -1,0 +1,371 @@
+package analytics
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sort"
+	"strconv"
+	"sync"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"minyi/store"
+	"minyi/surveys"
+)
+
+const collTallies = "tallies"
+
+// Tally documents. Each survey has
+//
+//   - one head document, _id = survey id: the current epoch and the ballot
+//     counts, b.<group>.<channel>.{v,i} (valid, invalid) and
+//     r.<group>.<reason> (invalid ballots per reason);
+//   - one document per subject, _id = "<survey>/<epoch>/s/<subject>", with
+//     the histograms of the per-subject questions,
+//     h.<question>.<group>.{n, c.<key>};
+//   - one document per question not asked per subject,
+//     _id = "<survey>/<epoch>/q/<question>", the same shape.
+//
+// So a document stays small (questions × groups × options counters) and a
+// scorecard is one find on survey_id: O(subjects + questions) documents,
+// never O(ballots). Only documents of the head's epoch count; others are
+// leftovers of a rebuild (see Rebuild) and are ignored, then deleted.
+const (
+	kindHead     = "head"
+	kindSubject  = "subject"
+	kindQuestion = "question"
+)
+
+type histCounts struct {
+	N int64            `bson:"n"`
+	C map[string]int64 `bson:"c"`
+}
+
+type validInvalid struct {
+	V int64 `bson:"v"`
+	I int64 `bson:"i"`
+}
+
+// tallyDoc is any tally document, as read back.
+type tallyDoc struct {
+	ID       string                             `bson:"_id"`
+	SurveyID string                             `bson:"survey_id"`
+	Kind     string                             `bson:"kind"`
+	Epoch    int64                              `bson:"epoch"`
+	Subject  string                             `bson:"subject,omitempty"`
+	H        map[string]map[string]histCounts   `bson:"h,omitempty"`
+	B        map[string]map[string]validInvalid `bson:"b,omitempty"`
+	R        map[string]map[string]int64        `bson:"r,omitempty"`
+}
+
+// TallyStore keeps the tallies. It implements surveys.AfterCommit: the
+// submission batcher hands it every committed batch.
+type TallyStore struct {
+	db      *mongo.Database
+	ballots *surveys.BallotStore
+	log     *slog.Logger
+
+	rebuildMu sync.Mutex // one rebuild at a time in this process
+
+	mu    sync.Mutex
+	dirty map[string]bool // surveys whose tallies a failed fold left unsure
+}
+
+// NewTallyStore returns the tally store over db; ballots is read by
+// rebuilds and reconciliation only.
+func NewTallyStore(db *mongo.Database, ballots *surveys.BallotStore, log *slog.Logger) *TallyStore {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &TallyStore{db: db, ballots: ballots, log: log, dirty: map[string]bool{}}
+}
+
+// TallyIndexes are the tally collection's indexes: Load and the rebuild's
+// clean-up find a survey's documents by survey_id.
+func TallyIndexes() []store.Index {
+	return []store.Index{
+		{Collection: collTallies, Name: "survey_epoch", Keys: bson.D{{Key: "survey_id", Value: 1}, {Key: "epoch", Value: 1}}},
+	}
+}
+
+func (s *TallyStore) coll() *mongo.Collection { return s.db.Collection(collTallies) }
+
+// docKey says which document a histogram cell lives in.
+func docKey(c Cell) (kind, part string) {
+	if c.Subject != "" {
+		return kindSubject, c.Subject
+	}
+	return kindQuestion, c.Question
+}
+
+func docID(surveyID string, epoch int64, kind, part string) string {
+	k := "s"
+	if kind == kindQuestion {
+		k = "q"
+	}
+	return escapeKey(surveyID) + "/" + strconv.FormatInt(epoch, 10) + "/" + k + "/" + escapeKey(part)
+}
+
+// histIncs groups a tally's histograms by document: for each document its
+// $inc fields (h.<q>.<g>.n and h.<q>.<g>.c.<key>), in a stable order.
+func histIncs(t *Tally) map[[2]string]bson.D {
+	out := map[[2]string]bson.D{}
+	cells := make([]Cell, 0, len(t.Hists))
+	for c := range t.Hists {
+		cells = append(cells, c)
+	}
+	sort.Slice(cells, func(i, j int) bool {
+		a, b := cells[i], cells[j]
+		if a.Subject != b.Subject {
+			return a.Subject < b.Subject
+		}
+		if a.Question != b.Question {
+			return a.Question < b.Question
+		}
+		return a.Group < b.Group
+	})
+	for _, c := range cells {
+		h := t.Hists[c]
+		kind, part := docKey(c)
+		k := [2]string{kind, part}
+		prefix := "h." + escapeKey(c.Question) + "." + escapeKey(c.Group) + "."
+		inc := append(out[k], bson.E{Key: prefix + "n", Value: h.N})
+		for _, key := range sortedKeys(h.C) {
+			inc = append(inc, bson.E{Key: prefix + "c." + escapeKey(key), Value: h.C[key]})
+		}
+		out[k] = inc
+	}
+	return out
+}
+
+// headIncs are the ballot-count $inc fields of a tally.
+func headIncs(t *Tally) bson.D {
+	var inc bson.D
+	keys := make([]BallotKey, 0, len(t.Ballots))
+	for k := range t.Ballots {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool { return fmt.Sprint(keys[i]) < fmt.Sprint(keys[j]) })
+	for _, k := range keys {
+		vi := "i"
+		if k.Valid {
+			vi = "v"
+		}
+		inc = append(inc, bson.E{Key: "b." + escapeKey(k.Group) + "." + escapeKey(k.Channel) + "." + vi, Value: t.Ballots[k]})
+	}
+	reasons := make([]ReasonKey, 0, len(t.Reasons))
+	for k := range t.Reasons {
+		reasons = append(reasons, k)
+	}
+	sort.Slice(reasons, func(i, j int) bool { return fmt.Sprint(reasons[i]) < fmt.Sprint(reasons[j]) })
+	for _, k := range reasons {
+		inc = append(inc, bson.E{Key: "r." + escapeKey(k.Group) + "." + escapeKey(k.Reason), Value: t.Reasons[k]})
+	}
+	return inc
+}
+
+// AfterCommit folds a committed batch into the tallies: one unordered
+// bulkWrite with one $inc upsert per touched document, all surveys of the
+// batch together. The head documents (ballot counts) come last in the
+// bulk, so a write cut short more likely leaves the counts behind the
+// histograms, which the reconciliation notices (see Reconcile). Any error
+// marks the batch's surveys for a rebuild and is returned for the batcher
+// to log; the ballots themselves are stored either way.
+func (s *TallyStore) AfterCommit(ctx context.Context, batch []surveys.CommittedBallot) error {
+	bySurvey := map[string]*Tally{}
+	var ids []string
+	for _, cb := range batch {
+		id := cb.Ballot.SurveyID
+		t := bySurvey[id]
+		if t == nil {
+			t = NewTally()
+			bySurvey[id] = t
+			ids = append(ids, id)
+		}
+		t.Add(cb.Ballot)
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	sort.Strings(ids)
+	if err := s.fold(ctx, ids, bySurvey); err != nil {
+		s.markDirty(ids...)
+		return err
+	}
+	return nil
+}
+
+func (s *TallyStore) fold(ctx context.Context, ids []string, deltas map[string]*Tally) error {
+	epochs, err := s.epochs(ctx, ids)
+	if err != nil {
+		return err
+	}
+	return s.foldAt(ctx, ids, deltas, epochs)
+}
+
+// foldAt writes the deltas into the given epochs' documents.
+func (s *TallyStore) foldAt(ctx context.Context, ids []string, deltas map[string]*Tally, epochs map[string]int64) error {
+	var models, heads []mongo.WriteModel
+	for _, id := range ids {
+		t, epoch := deltas[id], epochs[id]
+		incs := histIncs(t)
+		keys := make([][2]string, 0, len(incs))
+		for k := range incs {
+			keys = append(keys, k)
+		}
+		sort.Slice(keys, func(i, j int) bool { return keys[i][0]+"\x00"+keys[i][1] < keys[j][0]+"\x00"+keys[j][1] })
+		for _, k := range keys {
+			filter := bson.D{{Key: "_id", Value: docID(id, epoch, k[0], k[1])}, {Key: "survey_id", Value: id},
+				{Key: "kind", Value: k[0]}, {Key: "epoch", Value: epoch}}
+			if k[0] == kindSubject {
+				filter = append(filter, bson.E{Key: "subject", Value: k[1]})
+			}
+			models = append(models, mongo.NewUpdateOneModel().SetFilter(filter).
+				SetUpdate(bson.D{{Key: "$inc", Value: incs[k]}}).SetUpsert(true))
+		}
+		// The head's filter names the epoch the histograms went to: if a
+		// rebuild swapped epochs meanwhile, it matches nothing and the
+		// upsert collides with the head's _id, so this fold fails and
+		// marks the survey instead of counting into the wrong epoch.
+		heads = append(heads, mongo.NewUpdateOneModel().
+			SetFilter(bson.D{{Key: "_id", Value: id}, {Key: "survey_id", Value: id}, {Key: "kind", Value: kindHead}, {Key: "epoch", Value: epoch}}).
+			SetUpdate(bson.D{{Key: "$inc", Value: headIncs(t)}}).SetUpsert(true))
+	}
+	models = append(models, heads...)
+	if _, err := s.coll().BulkWrite(ctx, models, options.BulkWrite().SetOrdered(false)); err != nil {
+		return fmt.Errorf("fold tallies: %w", err)
+	}
+	return nil
+}
+
+// epochs reads the current epoch of each survey (0 for a survey without
+// tallies yet).
+func (s *TallyStore) epochs(ctx context.Context, ids []string) (map[string]int64, error) {
+	cur, err := s.coll().Find(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}},
+		options.Find().SetProjection(bson.D{{Key: "epoch", Value: 1}}))
+	if err != nil {
+		return nil, fmt.Errorf("read tally epochs: %w", err)
+	}
+	var heads []struct {
+		ID    string `bson:"_id"`
+		Epoch int64  `bson:"epoch"`
+	}
+	if err := cur.All(ctx, &heads); err != nil {
+		return nil, fmt.Errorf("read tally epochs: %w", err)
+	}
+	out := make(map[string]int64, len(ids))
+	for _, h := range heads {
+		out[h.ID] = h.Epoch
+	}
+	return out, nil
+}
+
+// Load reads a survey's tally from its tally documents (never the ballots).
+// A survey nobody answered yet has an empty tally.
+func (s *TallyStore) Load(ctx context.Context, surveyID string) (*Tally, error) {
+	t, _, err := s.load(ctx, surveyID)
+	return t, err
+}
+
+func (s *TallyStore) load(ctx context.Context, surveyID string) (*Tally, int64, error) {
+	cur, err := s.coll().Find(ctx, bson.D{{Key: "survey_id", Value: surveyID}})
+	if err != nil {
+		return nil, 0, fmt.Errorf("load tallies: %w", err)
+	}
+	var docs []tallyDoc
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, 0, fmt.Errorf("load tallies: %w", err)
+	}
+	t := NewTally()
+	var epoch int64
+	for _, d := range docs {
+		if d.Kind == kindHead {
+			epoch = d.Epoch
+		}
+	}
+	for _, d := range docs {
+		if d.Epoch != epoch {
+			continue // a rebuild's leftover
+		}
+		switch d.Kind {
+		case kindHead:
+			for g, byChannel := range d.B {
+				for ch, vi := range byChannel {
+					if vi.V != 0 {
+						t.Ballots[BallotKey{Valid: true, Group: unescapeKey(g), Channel: unescapeKey(ch)}] += vi.V
+					}
+					if vi.I != 0 {
+						t.Ballots[BallotKey{Valid: false, Group: unescapeKey(g), Channel: unescapeKey(ch)}] += vi.I
+					}
+				}
+			}
+			for g, byReason := range d.R {
+				for r, n := range byReason {
+					t.Reasons[ReasonKey{Group: unescapeKey(g), Reason: unescapeKey(r)}] += n
+				}
+			}
+		case kindSubject, kindQuestion:
+			for q, byGroup := range d.H {
+				for g, hc := range byGroup {
+					c := Cell{Subject: d.Subject, Question: unescapeKey(q), Group: unescapeKey(g)}
+					h := &Hist{N: hc.N, C: make(map[string]int64, len(hc.C))}
+					for k, n := range hc.C {
+						h.C[unescapeKey(k)] = n
+					}
+					if old := t.Hists[c]; old != nil {
+						old.add(h)
+					} else {
+						t.Hists[c] = h
+					}
+				}
+			}
+		}
+	}
+	return t, epoch, nil
+}
+
+// tallied is the number of ballots the head counts, and its epoch.
+func (s *TallyStore) tallied(ctx context.Context, surveyID string) (int64, int64, error) {
+	var d tallyDoc
+	err := s.coll().FindOne(ctx, bson.D{{Key: "_id", Value: surveyID}}).Decode(&d)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return 0, 0, nil
+	}
+	if err != nil {
+		return 0, 0, fmt.Errorf("read tally head: %w", err)
+	}
+	var n int64
+	for _, byChannel := range d.B {
+		for _, vi := range byChannel {
+			n += vi.V + vi.I
+		}
+	}
+	return n, d.Epoch, nil
+}
+
+func (s *TallyStore) markDirty(ids ...string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, id := range ids {
+		s.dirty[id] = true
+	}
+}
+
+// takeDirty reports whether the survey was marked and clears the mark.
+func (s *TallyStore) takeDirty(id string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	d := s.dirty[id]
+	delete(s.dirty, id)
+	return d
+}
+
+func (s *TallyStore) dirtyIDs() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return sortedKeys(s.dirty)
+}

@@ -1,0 +1,305 @@
+package api
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"minyi"
+	"minyi/surveys"
+)
+
+// The ballot page: /s/{slug}. It works without JavaScript (a plain form
+// POST; errors shown next to their fields with every answer kept); ballot.js
+// only adds a progress bar and live rule hints. The form carries a
+// server-generated submission id, so a double click or a refresh that posts
+// again stores one ballot and shows the same thank-you.
+
+type ballotPage struct {
+	Slug, Code, SubmissionID string
+	Survey                   publicSurvey
+	GroupChoice              bool
+	Groups                   []optView
+	GroupError               string
+	CodeError                string
+	Cards                    []subjectCard
+	General                  []qView
+	Errors                   []string // not tied to one field: rule violations, "fix the marked items"
+	RepeatDevice             bool
+	Required                 int // required answers in all, for the progress bar
+}
+
+type subjectCard struct {
+	Subject   surveys.Subject
+	Questions []qView
+}
+
+type qView struct {
+	Key, Type, Title, Description string
+	Name                          string // form field name
+	ID                            string // DOM id prefix
+	Required                      bool
+	Options                       []optView
+	Scale                         []optView
+	Text                          string
+	MaxLength                     int
+	Error                         string
+}
+
+type optView struct {
+	Value, Label string
+	Checked      bool
+	Abstain      bool
+}
+
+// ballotForm shows the survey's form, or the page that explains why not.
+func (s *Server) ballotForm(c *gin.Context) error {
+	sv, code, err := s.ballotSurvey(c, c.Query("code"))
+	if err != nil {
+		return s.ballotMessage(c, err)
+	}
+	if sv.Access.Mode == surveys.AccessCode && code == "" {
+		return s.render(c, http.StatusOK, "ballot_code", pageView{Title: sv.Title, Data: gin.H{"Title": sv.Title, "Slug": sv.Slug}})
+	}
+	p := newBallotPage(sv, code, newSubmissionID(), url.Values{}, nil)
+	p.RepeatDevice = contains(votedOn(c), sv.ID)
+	return s.render(c, http.StatusOK, "ballot", pageView{Title: sv.Title, Data: p})
+}
+
+// ballotPost takes the plain form POST.
+func (s *Server) ballotPost(c *gin.Context) error {
+	if !sameOrigin(c) {
+		return s.ballotMessage(c, minyi.E(minyi.ErrForbidden, "cross_site", "请从测评页面提交答卷"))
+	}
+	if err := s.limitClient(c); err != nil {
+		return s.ballotMessage(c, err)
+	}
+	if err := c.Request.ParseForm(); err != nil {
+		return s.ballotMessage(c, minyi.E(minyi.ErrBadRequest, "bad_form", "提交的内容无法识别，请返回重试"))
+	}
+	form := c.Request.PostForm
+	sv, code, err := s.ballotSurvey(c, form.Get("code"))
+	if err != nil {
+		return s.ballotMessage(c, err)
+	}
+	sub := surveys.Submission{Slug: sv.Slug, Channel: surveys.ChannelWeb, SubmissionID: form.Get("submission_id"),
+		Code: code, RaterGroup: form.Get("rater_group"), Answers: formAnswers(sv, form)}
+	r, err := s.submitter.Submit(c.Request.Context(), sub)
+	var ce *surveys.CheckError
+	if errors.As(err, &ce) {
+		p := newBallotPage(sv, code, sub.SubmissionID, form, ce)
+		return s.render(c, http.StatusUnprocessableEntity, "ballot", pageView{Title: sv.Title, Data: p})
+	}
+	if err != nil {
+		return s.ballotMessage(c, err)
+	}
+	repeat := s.markDevice(c, r)
+	return s.render(c, http.StatusOK, "ballot_done", pageView{Title: "提交成功", Data: gin.H{
+		"Title": sv.Title, "Valid": r.Valid, "Reason": r.Reason, "Repeat": repeat}})
+}
+
+// ballotSurvey finds the survey for the page and checks the code; it
+// returns the normalised code.
+func (s *Server) ballotSurvey(c *gin.Context, code string) (*surveys.Survey, string, error) {
+	ctx := c.Request.Context()
+	sv, err := s.submitter.Surveys.GetBySlug(ctx, c.Param("slug"))
+	if err != nil {
+		return nil, "", err
+	}
+	if err := sv.Accepting(s.now(), true); err != nil {
+		return nil, "", err
+	}
+	code = surveys.NormalizeCode(code)
+	if code == "" {
+		return sv, "", nil
+	}
+	got, err := s.submitter.Codes.Lookup(ctx, sv.ID, code)
+	if errors.Is(err, minyi.ErrNotFound) {
+		return nil, "", minyi.E(minyi.ErrNotFound, "code_unknown", "测评码无效，请核对后重新输入（注意区分字母和数字）")
+	}
+	if err != nil {
+		return nil, "", err
+	}
+	if got.Used {
+		return nil, "", minyi.E(minyi.ErrConflict, "code_used", "该测评码已经使用过，每个测评码只能提交一次。如有疑问请联系组织者。")
+	}
+	return sv, code, nil
+}
+
+// ballotMessage renders an error as a page a resident understands.
+func (s *Server) ballotMessage(c *gin.Context, err error) error {
+	status, body := s.classify(c.Request.Context(), err)
+	if status >= 500 {
+		s.log.ErrorContext(c.Request.Context(), "ballot page", "request_id", requestIDOf(c), "err", err)
+	}
+	title := map[string]string{
+		"survey_closed": "测评已结束", "survey_not_open": "测评尚未开始", "survey_not_found": "未找到该测评",
+		"code_used": "测评码已使用", "code_unknown": "测评码无效", "rate_limited": "请稍后再试",
+	}[body.Error.Code]
+	if title == "" {
+		title = "无法提交"
+	}
+	return s.render(c, status, "ballot_message", pageView{Title: title, Data: gin.H{"Title": title, "Message": body.Error.Message, "Code": body.Error.Code}})
+}
+
+// sameOrigin refuses form posts from other sites: the browser's
+// Sec-Fetch-Site, else Origin, must name this site when present.
+func sameOrigin(c *gin.Context) bool {
+	switch c.GetHeader("Sec-Fetch-Site") {
+	case "", "same-origin", "none":
+	default:
+		return false
+	}
+	o := c.GetHeader("Origin")
+	if o == "" || o == "null" {
+		return o == ""
+	}
+	u, err := url.Parse(o)
+	return err == nil && u.Host == c.Request.Host
+}
+
+func newSubmissionID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+func fieldName(q, subject string) string {
+	if subject == "" {
+		return "a|" + q
+	}
+	return "a|" + q + "|" + subject
+}
+
+// formAnswers reads the form into answers; what is left empty is not an
+// answer (the required check reports it).
+func formAnswers(sv *surveys.Survey, form url.Values) []surveys.Answer {
+	var out []surveys.Answer
+	add := func(q surveys.Question, subject string) {
+		name := fieldName(q.Key, subject)
+		a := surveys.Answer{Question: q.Key, Subject: subject}
+		switch q.Type {
+		case surveys.QSingle:
+			if a.Option = form.Get(name); a.Option == "" {
+				return
+			}
+		case surveys.QMultiple:
+			if a.Options = form[name]; len(a.Options) == 0 {
+				return
+			}
+		case surveys.QScale:
+			v, err := strconv.Atoi(strings.TrimSpace(form.Get(name)))
+			if err != nil {
+				return
+			}
+			a.Value = &v
+		case surveys.QText:
+			if a.Text = form.Get(name); strings.TrimSpace(a.Text) == "" {
+				return
+			}
+		}
+		out = append(out, a)
+	}
+	for _, q := range sv.Questions {
+		if !q.PerSubject {
+			add(q, "")
+			continue
+		}
+		for _, sub := range sv.Subjects {
+			add(q, sub.ID)
+		}
+	}
+	return out
+}
+
+// newBallotPage lays the survey out as cards, one per subject, with the
+// given answers kept and the problems placed next to their fields.
+func newBallotPage(sv *surveys.Survey, code, submissionID string, form url.Values, ce *surveys.CheckError) ballotPage {
+	p := ballotPage{Slug: sv.Slug, Code: code, SubmissionID: submissionID, Survey: toPublic(sv)}
+	errs := map[string]string{}
+	if ce != nil {
+		for _, pr := range ce.Problems {
+			switch {
+			case pr.Field == "rater_group":
+				p.GroupError = pr.Message
+			case pr.Field == "code":
+				p.CodeError = pr.Message
+			case pr.Question != "":
+				errs[fieldName(pr.Question, pr.Subject)] = pr.Message
+			default:
+				p.Errors = append(p.Errors, pr.Message)
+			}
+		}
+		for _, v := range ce.Violations {
+			p.Errors = append(p.Errors, v.Message)
+		}
+		if len(ce.Problems) > 0 {
+			p.Errors = append([]string{"答卷还有未完成或有误的地方，请查看标红的提示。"}, p.Errors...)
+		}
+	}
+	if code == "" && len(sv.RaterGroups) > 1 {
+		p.GroupChoice = true
+		for _, g := range sv.RaterGroups {
+			p.Groups = append(p.Groups, optView{Value: g.Key, Label: g.Name, Checked: form.Get("rater_group") == g.Key})
+		}
+	}
+	view := func(q surveys.Question, subject string) qView {
+		name := fieldName(q.Key, subject)
+		v := qView{Key: q.Key, Type: q.Type, Title: q.Title, Description: q.Description, Name: name,
+			ID: "f-" + strings.NewReplacer("|", "-").Replace(name[2:]), Required: q.Required,
+			MaxLength: q.MaxLength, Text: form.Get(name), Error: errs[name]}
+		chosen := form[name]
+		for _, o := range q.Options {
+			v.Options = append(v.Options, optView{Value: o.Key, Label: o.Label, Abstain: o.Abstain, Checked: contains(chosen, o.Key)})
+		}
+		if q.Type == surveys.QScale {
+			lo, hi := 0, 10
+			if q.Min != nil {
+				lo = *q.Min
+			}
+			if q.Max != nil {
+				hi = *q.Max
+			}
+			for i := lo; i <= hi && i-lo <= 20; i++ {
+				val := strconv.Itoa(i)
+				v.Scale = append(v.Scale, optView{Value: val, Label: val, Checked: form.Get(name) == val})
+			}
+		}
+		if q.Required {
+			p.Required++
+		}
+		return v
+	}
+	for _, sub := range sv.Subjects {
+		card := subjectCard{Subject: sub}
+		for _, q := range sv.Questions {
+			if q.PerSubject {
+				card.Questions = append(card.Questions, view(q, sub.ID))
+			}
+		}
+		if len(card.Questions) > 0 {
+			p.Cards = append(p.Cards, card)
+		}
+	}
+	for _, q := range sv.Questions {
+		if !q.PerSubject {
+			p.General = append(p.General, view(q, ""))
+		}
+	}
+	return p
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,75 @@
+package api
+
+import (
+	"math"
+	"sync"
+	"time"
+
+	"github.com/gin-gonic/gin"
+)
+
+// clientHash identifies the client without keeping its address: a keyed
+// hash of the IP salted with the UTC date, so it rotates daily and cannot be
+// reversed or linked across days. No raw IP is stored or logged anywhere.
+func (s *Server) clientHash(c *gin.Context) string {
+	day := s.now().UTC().Format("2006-01-02")
+	return s.keys.Hash("client-ip:"+day, c.ClientIP())[:32]
+}
+
+// limiter is a token bucket per key, in memory: it guards hot public paths
+// (ballots, online opinions) without a store round trip. Each instance
+// limits on its own; behind a load balancer the effective limit is the sum.
+type limiter struct {
+	rate  float64 // tokens per second
+	burst float64
+	now   func() time.Time
+
+	mu      sync.Mutex
+	buckets map[string]*bucket
+	swept   time.Time
+}
+
+type bucket struct {
+	tokens float64
+	last   time.Time
+}
+
+func newLimiter(perMinute, burst int, now func() time.Time) *limiter {
+	return &limiter{rate: float64(perMinute) / 60, burst: float64(burst), now: now, buckets: map[string]*bucket{}}
+}
+
+// allow takes a token for key; when none is left it says how long to wait.
+func (l *limiter) allow(key string) (bool, time.Duration) {
+	now := l.now()
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.sweep(now)
+	b, ok := l.buckets[key]
+	if !ok {
+		b = &bucket{tokens: l.burst, last: now}
+		l.buckets[key] = b
+	}
+	b.tokens = math.Min(l.burst, b.tokens+now.Sub(b.last).Seconds()*l.rate)
+	b.last = now
+	if b.tokens >= 1 {
+		b.tokens--
+		return true, 0
+	}
+	wait := time.Duration((1 - b.tokens) / l.rate * float64(time.Second))
+	return false, wait
+}
+
+// sweep forgets buckets that have refilled, once a minute, so memory is
+// bounded by the clients of the last minutes.
+func (l *limiter) sweep(now time.Time) {
+	if now.Sub(l.swept) < time.Minute {
+		return
+	}
+	l.swept = now
+	full := time.Duration(l.burst / l.rate * float64(time.Second))
+	for k, b := range l.buckets {
+		if now.Sub(b.last) > full {
+			delete(l.buckets, k)
+		}
+	}
+}

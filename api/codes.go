@@ -1,0 +1,165 @@
+package api
+
+import (
+	"bytes"
+	"fmt"
+	"net/http"
+	"net/url"
+
+	"github.com/gin-gonic/gin"
+
+	"minyi"
+	"minyi/exports"
+	"minyi/surveys"
+)
+
+// DefaultBaseURL is the public address QR codes point to when
+// Options.BaseURL is empty: a QR code needs an absolute link.
+const DefaultBaseURL = "http://localhost:8080"
+
+var errNoSlugYet = minyi.E(minyi.ErrConflict, "survey_not_published", "测评发布后才有参与链接和二维码")
+
+// codesInput asks for count new codes for one rater group.
+type codesInput struct {
+	Count      int    `json:"count"`
+	RaterGroup string `json:"rater_group"`
+}
+
+type codesIssued struct {
+	Codes      []string `json:"codes"` // grouped for reading aloud: ABCD-EFGH-JK
+	RaterGroup string   `json:"rater_group"`
+	Count      int      `json:"count"`
+}
+
+// issueCodes creates ballot codes. They are shown in clear only here and on
+// the printable sheet; the store keeps a hash and a sealed copy.
+func (s *Server) issueCodes(c *gin.Context) error {
+	var in codesInput
+	if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	sv, err := s.surveys.Get(c.Request.Context(), c.Param("id"))
+	if err != nil {
+		return err
+	}
+	codes, err := s.codes.Issue(c.Request.Context(), sv, in.RaterGroup, in.Count)
+	if err != nil {
+		return err
+	}
+	s.audit(c, "codes.issue", "survey", sv.ID, fmt.Sprintf("为测评「%s」的评价群体 %s 生成投票码 %d 个", sv.Title, in.RaterGroup, len(codes)))
+	out := codesIssued{Codes: make([]string, len(codes)), RaterGroup: in.RaterGroup, Count: len(codes)}
+	for i, code := range codes {
+		out.Codes[i] = surveys.FormatCode(code)
+	}
+	c.JSON(http.StatusCreated, out)
+	return nil
+}
+
+// groupCount is one rater group's issued and used codes.
+type groupCount struct {
+	RaterGroup string `json:"rater_group"`
+	Name       string `json:"name"`
+	surveys.CodeCount
+}
+
+// codeCounts answers issued-vs-used per rater group, in the survey's group
+// order (groups without codes show zeros).
+func (s *Server) codeCounts(c *gin.Context) error {
+	sv, err := s.surveys.Get(c.Request.Context(), c.Param("id"))
+	if err != nil {
+		return err
+	}
+	counts, err := s.codes.Counts(c.Request.Context(), sv.ID)
+	if err != nil {
+		return err
+	}
+	var total surveys.CodeCount
+	items := []groupCount{}
+	for _, g := range sv.RaterGroups {
+		n := counts[g.Key]
+		items = append(items, groupCount{RaterGroup: g.Key, Name: g.Name, CodeCount: n})
+		total.Issued += n.Issued
+		total.Used += n.Used
+	}
+	c.JSON(http.StatusOK, gin.H{"items": items, "total": total})
+	return nil
+}
+
+// codesSheet is the printable workbook of the survey's unused codes (all
+// with ?all=true; one group with ?rater_group=), each with its QR code.
+func (s *Server) codesSheet(c *gin.Context) error {
+	ctx := c.Request.Context()
+	sv, err := s.surveys.Get(ctx, c.Param("id"))
+	if err != nil {
+		return err
+	}
+	if sv.Slug == "" {
+		return errNoSlugYet
+	}
+	group := c.Query("rater_group")
+	if _, ok := sv.RaterGroup(group); group != "" && !ok {
+		var fe minyi.FieldErrors
+		fe.Add("rater_group", "unknown_group", "评价群体不存在")
+		return fe.Err()
+	}
+	codes, err := s.codes.Reveal(ctx, sv.ID, group, c.Query("all") != "true")
+	if err != nil {
+		return err
+	}
+	links := make([]string, len(codes))
+	for i, code := range codes {
+		links[i] = s.publicLink(sv) + "?code=" + url.QueryEscape(code.Code)
+	}
+	pngs, err := exports.QRPNGs(links, 4)
+	if err != nil {
+		return err
+	}
+	sheet := exports.CodeSheet{Title: sv.Title, Cards: make([]exports.CodeCard, len(codes))}
+	for i, code := range codes {
+		name := code.RaterGroup
+		if g, ok := sv.RaterGroup(code.RaterGroup); ok {
+			name = g.Name
+		}
+		sheet.Cards[i] = exports.CodeCard{Code: surveys.FormatCode(code.Code), Group: name, URL: links[i], QR: pngs[i]}
+	}
+	var buf bytes.Buffer
+	if err := exports.WriteCodeSheet(&buf, sheet); err != nil {
+		return err
+	}
+	attachment(c, "ballot-codes.xlsx", fmt.Sprintf("投票码-%s.xlsx", sv.Title))
+	s.audit(c, "export.download", "survey", sv.ID, fmt.Sprintf("下载测评「%s」的投票码表（%d 个）", sv.Title, len(codes)))
+	c.Data(http.StatusOK, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", buf.Bytes())
+	return nil
+}
+
+// surveyQR is the QR code of the survey's public link, for posters.
+func (s *Server) surveyQR(c *gin.Context) error {
+	sv, err := s.loadSurvey(c)
+	if err != nil {
+		return err
+	}
+	if sv.Slug == "" {
+		return errNoSlugYet
+	}
+	size, err := queryInt(c, "module", 8, 2, 32)
+	if err != nil {
+		return err
+	}
+	png, err := exports.QRPNG(s.publicLink(sv), size)
+	if err != nil {
+		return err
+	}
+	c.Header("Cache-Control", "private, max-age=300")
+	c.Data(http.StatusOK, "image/png", png)
+	return nil
+}
+
+// publicLink is the absolute link residents open.
+func (s *Server) publicLink(sv *surveys.Survey) string {
+	return s.baseURL + publicPath(sv.Slug)
+}
+
+// attachment names a download: an ASCII fallback and the Chinese name.
+func attachment(c *gin.Context, ascii, name string) {
+	c.Header("Content-Disposition", fmt.Sprintf(`attachment; filename="%s"; filename*=UTF-8''%s`, ascii, url.PathEscape(name)))
+}

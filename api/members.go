@@ -1,0 +1,167 @@
+package api
+
+import (
+	"errors"
+	"fmt"
+	"mime"
+	"net/http"
+	"slices"
+	"strconv"
+
+	"github.com/gin-gonic/gin"
+
+	"minyi"
+	"minyi/exports"
+	"minyi/surveys"
+)
+
+// rosterMaxBody is the body limit of the roster import: a roster of some
+// thousand rows is well under 1 MiB, but workbooks carry styles and images.
+const rosterMaxBody = 10 << 20
+
+// memberInput is what a client may set on a new member.
+type memberInput struct {
+	Name         string `json:"name"`
+	OrgID        string `json:"org_id"`
+	Title        string `json:"title"`
+	Probationary bool   `json:"probationary"`
+}
+
+type memberPatch struct {
+	Name         *string `json:"name"`
+	OrgID        *string `json:"org_id"`
+	Title        *string `json:"title"`
+	Probationary *bool   `json:"probationary"`
+}
+
+func (s *Server) createMember(c *gin.Context) error {
+	var in memberInput
+	if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	m := surveys.Member{Name: in.Name, OrgID: in.OrgID, Title: in.Title, Probationary: in.Probationary}
+	if err := s.members.Create(c.Request.Context(), &m); err != nil {
+		return err
+	}
+	s.audit(c, "member.create", "member", m.ID, "添加党员"+m.Name)
+	c.JSON(http.StatusCreated, m)
+	return nil
+}
+
+func (s *Server) getMember(c *gin.Context) error {
+	m, err := s.members.Get(c.Request.Context(), c.Param("id"))
+	if err != nil {
+		return err
+	}
+	if err := s.requireOrg(c, m.OrgID); err != nil {
+		return err
+	}
+	c.JSON(http.StatusOK, m)
+	return nil
+}
+
+// listMembers pages through the roster. ?org_id= takes the whole subtree of
+// that org (a general branch lists its branches' members too); ?q= matches
+// part of the name. A secretary sees only its own subtree.
+func (s *Server) listMembers(c *gin.Context) error {
+	limit, after, err := page(c)
+	if err != nil {
+		return err
+	}
+	ctx := c.Request.Context()
+	scope, err := s.orgScope(c)
+	if err != nil {
+		return err
+	}
+	f := surveys.MemberFilter{OrgIDs: scope, Query: c.Query("q")}
+	if id := c.Query("org_id"); id != "" {
+		if _, err := s.orgs.Get(ctx, id); err != nil {
+			return err
+		}
+		sub, err := s.orgs.Subtree(ctx, id)
+		if err != nil {
+			return err
+		}
+		if scope != nil {
+			sub = slices.DeleteFunc(sub, func(o string) bool { return !slices.Contains(scope, o) })
+			if len(sub) == 0 {
+				return errOutOfScope
+			}
+		}
+		f.OrgIDs = sub
+	}
+	items, next, err := s.members.List(ctx, f, after, limit)
+	if err != nil {
+		return err
+	}
+	c.JSON(http.StatusOK, newList(items, next))
+	return nil
+}
+
+func (s *Server) patchMember(c *gin.Context) error {
+	var in memberPatch
+	if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	m, err := s.members.Update(c.Request.Context(), c.Param("id"), surveys.MemberPatch{
+		Name: in.Name, OrgID: in.OrgID, Title: in.Title, Probationary: in.Probationary,
+	})
+	if err != nil {
+		return err
+	}
+	s.audit(c, "member.update", "member", m.ID, "修改党员"+m.Name)
+	c.JSON(http.StatusOK, m)
+	return nil
+}
+
+func (s *Server) deleteMember(c *gin.Context) error {
+	if err := s.members.Delete(c.Request.Context(), c.Param("id")); err != nil {
+		return err
+	}
+	s.audit(c, "member.delete", "member", c.Param("id"), "删除党员")
+	c.Status(http.StatusNoContent)
+	return nil
+}
+
+// importMembers reads the roster workbook from the multipart field "file".
+// With bad rows it answers 422 import_rejected (every row named, nothing
+// stored) unless ?partial=true, which stores the good rows and answers 200
+// with the bad ones listed.
+func (s *Server) importMembers(c *gin.Context) error {
+	partial, err := strconv.ParseBool(c.DefaultQuery("partial", "false"))
+	if err != nil {
+		var fe minyi.FieldErrors
+		fe.Add("partial", "invalid", "partial 应为 true 或 false")
+		return fe.Err()
+	}
+	mt, _, _ := mime.ParseMediaType(c.GetHeader("Content-Type"))
+	if mt != "multipart/form-data" {
+		return minyi.E(minyi.ErrUnsupportedMedia, "unsupported_media_type", "请以 multipart/form-data 上传名册文件（字段名 file）")
+	}
+	fh, err := c.FormFile("file")
+	if err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return minyi.E(minyi.ErrTooLarge, "body_too_large", "文件过大：名册不能超过10MB")
+		}
+		var fe minyi.FieldErrors
+		fe.Add("file", "required", "请选择要导入的名册文件（.xlsx）")
+		return fe.Err()
+	}
+	f, err := fh.Open()
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	rows, err := exports.ReadRoster(f)
+	if err != nil {
+		return err
+	}
+	res, err := s.members.Import(c.Request.Context(), rows, partial)
+	if err != nil {
+		return err
+	}
+	s.audit(c, "member.import", "member", "", fmt.Sprintf("导入党员名册：新增%d人，更新%d人，%d行有误", res.Created, res.Updated, len(res.Errors)))
+	c.JSON(http.StatusOK, res)
+	return nil
+}

@@ -1,0 +1,51 @@
+package api
+
+import (
+	"crypto/rand"
+	"encoding/base64"
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+)
+
+// loginForm shows the login page; a signed-in visitor goes straight on.
+func (s *Server) loginForm(c *gin.Context) error {
+	if p, err := s.principalFrom(c); err == nil && p != nil {
+		c.Redirect(http.StatusSeeOther, safeNext(c.Query("next")))
+		return nil
+	}
+	return s.loginPage(c, http.StatusOK, loginView{Next: c.Query("next")})
+}
+
+// loginPage renders the login form with a fresh double-submit CSRF token
+// (see session.go).
+func (s *Server) loginPage(c *gin.Context, status int, v loginView) error {
+	if s.accounts != nil {
+		n, err := s.accounts.CountUsers(c.Request.Context())
+		if err != nil {
+			return err
+		}
+		v.NoUsers = n == 0
+	}
+	b := make([]byte, 32)
+	_, _ = rand.Read(b)
+	tok := base64.RawURLEncoding.EncodeToString(b)
+	http.SetCookie(c.Writer, &http.Cookie{
+		Name: loginCSRFCookie, Value: tok, Path: "/", HttpOnly: true, Secure: secureRequest(c), SameSite: http.SameSiteStrictMode,
+	})
+	return s.render(c, status, "login", pageView{Title: "登录", CSRF: tok, Data: v})
+}
+
+// logoutForm ends the session from the account page's form (CSRF checked
+// by requirePage) and returns to the login page.
+func (s *Server) logoutForm(c *gin.Context) error {
+	if err := s.endSession(c); err != nil {
+		return err
+	}
+	c.Redirect(http.StatusSeeOther, "/login")
+	return nil
+}
+
+func (s *Server) accountPage(c *gin.Context) error {
+	return s.render(c, http.StatusOK, "account", pageView{Title: "我的账户"})
+}

@@ -1,0 +1,362 @@
+package api
+
+import (
+	"fmt"
+	"io"
+	"net/http"
+	"slices"
+
+	"github.com/gin-gonic/gin"
+
+	"minyi"
+	"minyi/accounts"
+	"minyi/analytics"
+	"minyi/exports"
+	"minyi/reports"
+	"minyi/surveys"
+)
+
+// Who sees what in a scorecard workbook: every reader (leader, secretary,
+// admin) the scores of the subjects in their scope; leaders and admins the
+// residents' free text (意见建议, as GET /surveys/{id}/texts); admins alone
+// the raw ballots (原始答卷, as GET /surveys/{id}/ballots).
+
+const xlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+// exportInput is the body of POST /exports.
+type exportInput struct {
+	Kind     string `json:"kind"`
+	SurveyID string `json:"survey_id"`
+}
+
+// reportRequest is what the caller may see of survey sv in a workbook of kind.
+func (s *Server) reportRequest(c *gin.Context, sv *surveys.Survey, kind string) (reports.Request, error) {
+	p := principal(c)
+	if p == nil {
+		return reports.Request{}, errNoCredentials
+	}
+	if kind == reports.KindBallots && p.Role != accounts.RoleAdmin {
+		return reports.Request{}, errWrongRole
+	}
+	scope, err := s.orgScope(c)
+	if err != nil {
+		return reports.Request{}, err
+	}
+	return reports.Request{
+		Kind: kind, SurveyID: sv.ID, Orgs: scope,
+		Texts: scope == nil && allowed(p, textReaders),
+		Raw:   p.Role == accounts.RoleAdmin,
+	}, nil
+}
+
+// reportSource reads the workbooks' inputs from the server's stores.
+func (s *Server) reportSource() *reports.Source {
+	return &reports.Source{
+		Surveys: s.surveys, Ballots: s.ballots, Tallies: s.tallies, Finals: s.finalGrades, Codes: s.codes,
+		Now: s.now,
+	}
+}
+
+// getReport streams the scorecard workbook. Headers are set on the first
+// byte, so a failure before that still answers as JSON.
+func (s *Server) getReport(c *gin.Context) error {
+	sv, err := s.loadSurvey(c)
+	if err != nil {
+		return err
+	}
+	req, err := s.reportRequest(c, sv, reports.KindSurveyReport)
+	if err != nil {
+		return err
+	}
+	name, ascii := reports.FileName(sv, req.Kind, s.now().In(reports.ChinaTime))
+	w := &xlsxDownload{c: c, name: name, ascii: ascii}
+	err = s.reportSource().Write(c.Request.Context(), w, sv, req, nil)
+	if err != nil && !w.started {
+		return err
+	}
+	if err != nil {
+		s.log.ErrorContext(c.Request.Context(), "scorecard cut off", "request_id", requestIDOf(c), "err", err)
+		return nil
+	}
+	s.audit(c, "export.download", "survey", sv.ID, "下载测评结果「"+sv.Title+"」")
+	return nil
+}
+
+// xlsxDownload is a download response whose headers are set on the first write.
+type xlsxDownload struct {
+	c           *gin.Context
+	name, ascii string
+	started     bool
+}
+
+func (w *xlsxDownload) Write(p []byte) (int, error) {
+	if !w.started {
+		w.started = true
+		h := w.c.Writer.Header()
+		h.Set("Content-Type", xlsxType)
+		h.Set("Content-Disposition", reports.ContentDisposition(w.name, w.ascii))
+		h.Set("Cache-Control", "no-store")
+		w.c.Status(http.StatusOK)
+	}
+	return w.c.Writer.Write(p)
+}
+
+var errExportsOff = minyi.E(minyi.ErrUnavailable, "exports_unavailable", "后台导出未启用")
+
+// createExport starts a background export and answers 202 with its id.
+func (s *Server) createExport(c *gin.Context) error {
+	var in exportInput
+	if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	var fe minyi.FieldErrors
+	if err := reports.CheckKind(in.Kind); err != nil {
+		fe.Add("kind", "invalid_kind", "导出类型只能是 survey_report（测评结果）或 ballots（原始答卷）")
+	}
+	if in.SurveyID == "" {
+		fe.Add("survey_id", "required", "请指定测评")
+	}
+	if err := fe.Err(); err != nil {
+		return err
+	}
+	if s.exports == nil {
+		return errExportsOff
+	}
+	ctx := c.Request.Context()
+	sv, err := s.surveys.Get(ctx, in.SurveyID)
+	if err != nil {
+		return err
+	}
+	scope, err := s.orgScope(c)
+	if err != nil {
+		return err
+	}
+	if !surveyInScope(scope, sv) {
+		return errOutOfScope
+	}
+	req, err := s.reportRequest(c, sv, in.Kind)
+	if err != nil {
+		return err
+	}
+	j, err := s.exports.Submit(ctx, sv, req, exportOwner(principal(c)))
+	if err != nil {
+		return err
+	}
+	s.audit(c, "export.create", "survey", sv.ID, "后台导出「"+sv.Title+"」（"+j.FileName+"）")
+	c.Header("Location", "/api/v1/exports/"+j.ID)
+	c.JSON(http.StatusAccepted, j)
+	return nil
+}
+
+// exportOwner names who asked for a job: only they and admins may read it.
+func exportOwner(p *accounts.Principal) string {
+	if p.UserID != "" {
+		return "user:" + p.UserID
+	}
+	return "login:" + p.Login
+}
+
+// loadExport returns the job of :id if the caller may see it (404
+// otherwise: another person's export is not even confirmed to exist).
+func (s *Server) loadExport(c *gin.Context) (*reports.Job, error) {
+	if s.exports == nil {
+		return nil, errExportsOff
+	}
+	j, err := s.exports.Get(c.Request.Context(), c.Param("id"))
+	if err != nil {
+		return nil, err
+	}
+	p := principal(c)
+	if p.Role != accounts.RoleAdmin && j.Owner != exportOwner(p) {
+		return nil, minyi.NotFound("export_not_found", "导出任务")
+	}
+	return j, nil
+}
+
+func (s *Server) getExport(c *gin.Context) error {
+	j, err := s.loadExport(c)
+	if err != nil {
+		return err
+	}
+	c.Header("Cache-Control", "no-store")
+	c.JSON(http.StatusOK, j)
+	return nil
+}
+
+// getExportFile serves a finished job's file; 409 until it is done.
+func (s *Server) getExportFile(c *gin.Context) error {
+	j, err := s.loadExport(c)
+	if err != nil {
+		return err
+	}
+	f, err := s.exports.Open(j)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	h := c.Writer.Header()
+	h.Set("Content-Type", xlsxType)
+	h.Set("Content-Disposition", reports.ContentDisposition(j.FileName, j.ASCIIName))
+	h.Set("Cache-Control", "no-store")
+	if j.Size > 0 {
+		h.Set("Content-Length", fmt.Sprint(j.Size))
+	}
+	c.Status(http.StatusOK)
+	if _, err := io.Copy(c.Writer, f); err != nil {
+		s.log.WarnContext(c.Request.Context(), "export download cut off", "job", j.ID, "err", err)
+	}
+	s.audit(c, "export.download", "survey", j.SurveyID, "下载后台导出文件 "+j.FileName)
+	return nil
+}
+
+// resultsView is the leadership page of one survey's results.
+type resultsView struct {
+	Survey    *surveys.Survey
+	Kind      string
+	Valid     int64
+	Invalid   int64
+	Rows      []resultRow
+	Grades    []gradeCount
+	Chart     barChart
+	Report    string // the direct download
+	CanExport bool
+	CanRaw    bool
+	Scoped    bool
+}
+
+type resultRow struct {
+	Rank, Name, Org, Score, Rate, Grade, Final string
+	GradeClass                                 string
+}
+
+type gradeCount struct {
+	Label              string
+	Recommended, Final int
+}
+
+// barChart is an SVG bar chart drawn on the server (the CSP allows no
+// inline script): one horizontal bar per ranked subject, scores 0–100.
+type barChart struct {
+	Width, Height int
+	Bars          []bar
+	Ticks         []tick
+	More          int // ranked subjects left out
+}
+
+type bar struct {
+	Y, W          int
+	Label, Value  string
+	ValueX, TextY int
+}
+
+type tick struct {
+	X     int
+	Label string
+}
+
+// Chart geometry: names on the left, bars from x0 over barSpan pixels for
+// 0–100 points.
+const (
+	chartX0     = 130
+	chartSpan   = 440
+	chartRow    = 26
+	chartTop    = 10
+	chartMaxBar = 40
+)
+
+func newBarChart(rows []analytics.SubjectResult) barChart {
+	ch := barChart{Width: chartX0 + chartSpan + 60}
+	for _, r := range rows {
+		if r.Rank == nil || !r.Score.Valid {
+			continue
+		}
+		if len(ch.Bars) == chartMaxBar {
+			ch.More++
+			continue
+		}
+		v := min(max(r.Score.Value, 0), 100)
+		w := int(v / 100 * chartSpan)
+		y := chartTop + len(ch.Bars)*chartRow
+		ch.Bars = append(ch.Bars, bar{Y: y, W: w, Label: r.Subject.Name, Value: analytics.Format(r.Score.Value, 2),
+			ValueX: chartX0 + w + 6, TextY: y + 15})
+	}
+	ch.Height = chartTop + len(ch.Bars)*chartRow + 24
+	for _, t := range []int{0, 20, 40, 60, 80, 100} {
+		ch.Ticks = append(ch.Ticks, tick{X: chartX0 + t*chartSpan/100, Label: fmt.Sprint(t)})
+	}
+	return ch
+}
+
+// resultsPage is /results/{id}: ranking, grade counts, a chart and the
+// downloads, for leaders, secretaries (their subjects) and admins.
+func (s *Server) resultsPage(c *gin.Context) error {
+	ctx := c.Request.Context()
+	sv, err := s.loadSurvey(c)
+	if err != nil {
+		return err
+	}
+	req, err := s.reportRequest(c, sv, reports.KindSurveyReport)
+	if err != nil {
+		return err
+	}
+	f := analytics.Filter{}
+	if req.Orgs != nil {
+		f.Orgs = map[string]bool{}
+		for _, id := range req.Orgs {
+			f.Orgs[id] = true
+		}
+	}
+	t, err := s.tallies.Load(ctx, sv.ID)
+	if err != nil {
+		return err
+	}
+	final, err := s.finalGrades.Latest(ctx, sv.ID)
+	if err != nil {
+		return err
+	}
+	res := analytics.Compute(sv, t, f, final, s.now())
+	v := resultsView{Survey: sv, Kind: exports.KindLabel(sv.Kind), Valid: res.Ballots.Valid, Invalid: res.Ballots.Invalid,
+		Report: "/api/v1/surveys/" + sv.ID + "/report.xlsx", CanExport: s.exports != nil, CanRaw: req.Raw, Scoped: req.Orgs != nil,
+		Chart: newBarChart(res.Subjects)}
+	rec, fin := map[string]int{}, map[string]int{}
+	for _, r := range res.Subjects {
+		row := resultRow{Name: r.Subject.Name, Org: r.Subject.OrgName, Score: "—", Rate: "—"}
+		if r.Rank != nil {
+			row.Rank = fmt.Sprint(*r.Rank)
+		}
+		if r.Score.Valid {
+			row.Score = analytics.Format(r.Score.Value, 2)
+		}
+		if r.SatisfactionRate.Valid {
+			row.Rate = analytics.Format(r.SatisfactionRate.Value*100, 1) + "%"
+		}
+		if r.Grade != nil {
+			row.Grade = r.Grade.Label
+			rec[r.Grade.Key]++
+			row.GradeClass = gradeClass(sv.Scoring.Grades, r.Grade.Key)
+		}
+		if r.FinalGrade != nil {
+			row.Final = r.FinalGrade.Label
+			fin[r.FinalGrade.Key]++
+		}
+		v.Rows = append(v.Rows, row)
+	}
+	for _, g := range sv.Scoring.Grades {
+		v.Grades = append(v.Grades, gradeCount{Label: g.Label, Recommended: rec[g.Key], Final: fin[g.Key]})
+	}
+	return s.render(c, http.StatusOK, "results", pageView{Title: sv.Title + " · 测评结果", Data: v})
+}
+
+// gradeClass colours a grade on the page: the best green, the worst red.
+func gradeClass(grades []surveys.Grade, key string) string {
+	i := slices.IndexFunc(grades, func(g surveys.Grade) bool { return g.Key == key })
+	switch {
+	case i == 0:
+		return "grade-top"
+	case i == len(grades)-1 && i > 0:
+		return "grade-low"
+	case i > 0:
+		return "grade-mid"
+	}
+	return ""
+}

@@ -1,0 +1,204 @@
+package api
+
+// Sign-in. POST /api/v1/session takes JSON {"login","password"} (scripts,
+// single-page code) or the login page's form, and sets the session cookie:
+// HttpOnly, SameSite=Lax, Secure behind TLS (or X-Forwarded-Proto: https).
+// Sessions expire after 12 h without use (sliding) and 7 days at most
+// (accounts.DefaultPolicy); the cookie itself is a browser-session cookie.
+//
+// The login form has no session yet, so its CSRF protection is a
+// double-submit token: GET /login sets a random "minyi_login_csrf" cookie
+// and puts the same value in the form; the form POST must carry both.
+// JSON logins need no token: a cross-site page cannot send a JSON body
+// without a CORS preflight, which we never grant.
+//
+// Failed logins are throttled per account and per client (a salted,
+// daily-rotated hash of the address; no address is stored or logged).
+
+import (
+	"crypto/subtle"
+	"errors"
+	"math"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"minyi"
+	"minyi/accounts"
+)
+
+const loginCSRFCookie = "minyi_login_csrf"
+
+type loginInput struct {
+	Login    string `json:"login"`
+	Password string `json:"password"`
+}
+
+// sessionView is the answer to a login and to GET /session.
+type sessionView struct {
+	User      accounts.Principal `json:"user"`
+	CSRFToken string             `json:"csrf_token,omitempty"`
+}
+
+// loginView is the login page's data.
+type loginView struct {
+	Login   string
+	Next    string
+	Error   string
+	NoUsers bool
+}
+
+func (s *Server) createSession(c *gin.Context) error {
+	form := isForm(c)
+	var in loginInput
+	if form {
+		in.Login, in.Password = c.PostForm("login"), c.PostForm("password")
+		ck, _ := c.Cookie(loginCSRFCookie)
+		got := c.PostForm(csrfField)
+		if ck == "" || subtle.ConstantTimeCompare([]byte(ck), []byte(got)) != 1 {
+			return s.loginPage(c, http.StatusForbidden, loginView{Login: in.Login, Next: c.PostForm("next"), Error: errCSRF.Message})
+		}
+	} else if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	p, sid, err := s.signIn(c, in)
+	if err != nil {
+		if !form {
+			return err
+		}
+		status, body := s.classify(c.Request.Context(), err)
+		if status >= 500 {
+			return err
+		}
+		return s.loginPage(c, status, loginView{Login: in.Login, Next: c.PostForm("next"), Error: body.Error.Message})
+	}
+	s.setSessionCookie(c, sid)
+	if form {
+		c.Redirect(http.StatusSeeOther, safeNext(c.PostForm("next")))
+		return nil
+	}
+	c.Header("Cache-Control", "no-store")
+	c.JSON(http.StatusCreated, sessionView{User: *p, CSRFToken: s.accounts.CSRFToken(sid)})
+	return nil
+}
+
+// signIn checks the throttle and the password, starts a session and
+// records the attempt in the audit log (never the password).
+func (s *Server) signIn(c *gin.Context, in loginInput) (*accounts.Principal, string, error) {
+	ctx := c.Request.Context()
+	var fe minyi.FieldErrors
+	if strings.TrimSpace(in.Login) == "" {
+		fe.Add("login", "required", "请填写登录名")
+	}
+	if in.Password == "" {
+		fe.Add("password", "required", "请填写密码")
+	}
+	if err := fe.Err(); err != nil {
+		return nil, "", err
+	}
+	acct, client := s.accounts.AccountKey(in.Login), s.accounts.ClientKey(s.clientHash(c))
+	wait, err := s.accounts.LoginBlocked(ctx, acct, client)
+	if err != nil {
+		return nil, "", err
+	}
+	if wait > 0 {
+		c.Header("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
+		// Logged, not audited: a guessing run would flood the audit log.
+		s.log.InfoContext(ctx, "login throttled", "request_id", requestIDOf(c), "retry_after", wait)
+		return nil, "", minyi.E(minyi.ErrRateLimited, "login_throttled",
+			"登录失败次数过多，请"+strconv.Itoa(int(math.Ceil(wait.Minutes())))+"分钟后再试")
+	}
+	u, err := s.accounts.CheckPassword(ctx, in.Login, in.Password)
+	if err != nil {
+		if !errors.Is(err, minyi.ErrUnauthorized) {
+			return nil, "", err
+		}
+		if ferr := s.accounts.LoginFailed(ctx, acct, client); ferr != nil {
+			return nil, "", ferr
+		}
+		// The typed login is recorded only when it names a user: people
+		// sometimes type their password into the login field.
+		objectID, summary := "", "登录失败：登录名不存在"
+		if u != nil {
+			objectID, summary = u.ID, "登录失败："+u.Login
+			if u.Disabled {
+				summary = "登录失败（账户已停用）：" + u.Login
+			}
+		}
+		s.auditAs(c, nil, "session.login_failed", "user", objectID, summary)
+		return nil, "", err
+	}
+	if err := s.accounts.LoginSucceeded(ctx, acct); err != nil {
+		return nil, "", err
+	}
+	sid, _, err := s.accounts.CreateSession(ctx, u.ID)
+	if err != nil {
+		return nil, "", err
+	}
+	p := u.Principal("session")
+	s.auditAs(c, p, "session.login", "user", u.ID, "登录")
+	return p, sid, nil
+}
+
+// deleteSession ends the caller's session (logout). With a bearer token
+// there is no session, and nothing to do.
+func (s *Server) deleteSession(c *gin.Context) error {
+	if err := s.endSession(c); err != nil {
+		return err
+	}
+	c.Status(http.StatusNoContent)
+	return nil
+}
+
+func (s *Server) endSession(c *gin.Context) error {
+	if sid := c.GetString(ctxSession); sid != "" {
+		if err := s.accounts.DeleteSession(c.Request.Context(), sid); err != nil {
+			return err
+		}
+		s.audit(c, "session.logout", "user", principal(c).UserID, "退出登录")
+	}
+	s.clearSessionCookie(c)
+	return nil
+}
+
+// getSession answers who the caller is, with the CSRF token scripts on our
+// pages send back in X-CSRF-Token.
+func (s *Server) getSession(c *gin.Context) error {
+	c.Header("Cache-Control", "no-store")
+	c.JSON(http.StatusOK, sessionView{User: *principal(c), CSRFToken: s.csrfToken(c)})
+	return nil
+}
+
+func secureRequest(c *gin.Context) bool {
+	return c.Request.TLS != nil || c.GetHeader("X-Forwarded-Proto") == "https"
+}
+
+func (s *Server) setSessionCookie(c *gin.Context, sid string) {
+	http.SetCookie(c.Writer, &http.Cookie{
+		Name: sessionCookie, Value: sid, Path: "/", HttpOnly: true, Secure: secureRequest(c), SameSite: http.SameSiteLaxMode,
+	})
+}
+
+func (s *Server) clearSessionCookie(c *gin.Context) {
+	if _, err := c.Cookie(sessionCookie); err != nil {
+		return
+	}
+	http.SetCookie(c.Writer, &http.Cookie{
+		Name: sessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, Secure: secureRequest(c), SameSite: http.SameSiteLaxMode,
+	})
+}
+
+// safeNext keeps redirects after login on this site: a path, not "//host"
+// or "/\host", which browsers treat as another origin.
+func safeNext(next string) string {
+	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+		return "/account"
+	}
+	if u, err := url.Parse(next); err != nil || u.Host != "" || u.Scheme != "" {
+		return "/account"
+	}
+	return next
+}

@@ -1,0 +1,293 @@
+package api
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"minyi"
+	"minyi/surveys"
+)
+
+// subjectInput is a subject as a client names it; names are filled in by
+// the server from the roster.
+type subjectInput struct {
+	Type string `json:"type"`
+	ID   string `json:"id"`
+}
+
+// surveyInput is what a client may set on a new survey; status, slug,
+// version and times are the server's.
+type surveyInput struct {
+	Title       string               `json:"title"`
+	Kind        surveys.Kind         `json:"kind"`
+	Description string               `json:"description"`
+	OrgID       string               `json:"org_id"`
+	Subjects    []subjectInput       `json:"subjects"`
+	RaterGroups []surveys.RaterGroup `json:"rater_groups"`
+	Access      surveys.Access       `json:"access"`
+	Questions   []surveys.Question   `json:"questions"`
+	Rules       surveys.Rules        `json:"rules"`
+	Scoring     surveys.Scoring      `json:"scoring"`
+}
+
+// surveyPatch: absent fields stay; slices and objects are replaced whole.
+type surveyPatch struct {
+	Title       *string               `json:"title"`
+	Description *string               `json:"description"`
+	Kind        *surveys.Kind         `json:"kind"`
+	OrgID       *string               `json:"org_id"`
+	Subjects    *[]subjectInput       `json:"subjects"`
+	RaterGroups *[]surveys.RaterGroup `json:"rater_groups"`
+	Access      *accessPatch          `json:"access"`
+	Questions   *[]surveys.Question   `json:"questions"`
+	Rules       *surveys.Rules        `json:"rules"`
+	Scoring     *surveys.Scoring      `json:"scoring"`
+}
+
+type accessPatch struct {
+	Mode     *string `json:"mode"`
+	OpensAt  optTime `json:"opens_at"`
+	ClosesAt optTime `json:"closes_at"`
+}
+
+// optTime tells an absent time (unchanged) from null (cleared).
+type optTime struct {
+	set bool
+	t   *time.Time
+}
+
+func (o *optTime) UnmarshalJSON(b []byte) error {
+	o.set = true
+	if bytes.Equal(bytes.TrimSpace(b), []byte("null")) {
+		o.t = nil
+		return nil
+	}
+	var t time.Time
+	if err := json.Unmarshal(b, &t); err != nil {
+		return err
+	}
+	t = t.UTC()
+	o.t = &t
+	return nil
+}
+
+func (o optTime) patch() *surveys.TimePatch {
+	if !o.set {
+		return nil
+	}
+	return &surveys.TimePatch{To: o.t}
+}
+
+func toSubjects(in []subjectInput) []surveys.Subject {
+	out := make([]surveys.Subject, len(in))
+	for i, s := range in {
+		out[i] = surveys.Subject{Type: s.Type, ID: s.ID}
+	}
+	return out
+}
+
+func (in surveyInput) survey() *surveys.Survey {
+	return &surveys.Survey{
+		Title: in.Title, Kind: in.Kind, Description: in.Description, OrgID: in.OrgID,
+		Subjects: toSubjects(in.Subjects), RaterGroups: in.RaterGroups, Access: in.Access,
+		Questions: in.Questions, Rules: in.Rules, Scoring: in.Scoring,
+	}
+}
+
+func (in surveyPatch) patch() surveys.SurveyPatch {
+	p := surveys.SurveyPatch{
+		Title: in.Title, Description: in.Description, Kind: in.Kind, OrgID: in.OrgID,
+		RaterGroups: in.RaterGroups, Questions: in.Questions, Rules: in.Rules, Scoring: in.Scoring,
+	}
+	if in.Subjects != nil {
+		subs := toSubjects(*in.Subjects)
+		p.Subjects = &subs
+	}
+	if a := in.Access; a != nil {
+		p.Access = &surveys.AccessPatch{Mode: a.Mode, OpensAt: a.OpensAt.patch(), ClosesAt: a.ClosesAt.patch()}
+	}
+	return p
+}
+
+func (s *Server) createSurvey(c *gin.Context) error {
+	var in surveyInput
+	if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	sv := in.survey()
+	if err := s.surveys.Create(c.Request.Context(), sv); err != nil {
+		return err
+	}
+	s.audit(c, "survey.create", "survey", sv.ID, "创建测评「"+sv.Title+"」")
+	c.JSON(http.StatusCreated, sv)
+	return nil
+}
+
+// surveyInScope: a secretary sees a survey run by an org of its subtree or
+// rating one.
+func surveyInScope(scope []string, sv *surveys.Survey) bool {
+	if inScope(scope, sv.OrgID) {
+		return true
+	}
+	for _, sub := range sv.Subjects {
+		if inScope(scope, sub.OrgID) {
+			return true
+		}
+	}
+	return false
+}
+
+// loadSurvey reads survey :id, answering 403 when it is outside the
+// caller's org scope.
+func (s *Server) loadSurvey(c *gin.Context) (*surveys.Survey, error) {
+	sv, err := s.surveys.Get(c.Request.Context(), c.Param("id"))
+	if err != nil {
+		return nil, err
+	}
+	scope, err := s.orgScope(c)
+	if err != nil {
+		return nil, err
+	}
+	if !surveyInScope(scope, sv) {
+		return nil, errOutOfScope
+	}
+	return sv, nil
+}
+
+func (s *Server) getSurvey(c *gin.Context) error {
+	sv, err := s.loadSurvey(c)
+	if err != nil {
+		return err
+	}
+	c.JSON(http.StatusOK, sv)
+	return nil
+}
+
+// listSurveys pages through surveys, newest first; ?status= filters.
+func (s *Server) listSurveys(c *gin.Context) error {
+	limit, after, err := page(c)
+	if err != nil {
+		return err
+	}
+	st := surveys.Status(c.Query("status"))
+	switch st {
+	case "", surveys.StatusDraft, surveys.StatusPublished, surveys.StatusClosed:
+	default:
+		var fe minyi.FieldErrors
+		fe.Add("status", "invalid", "状态应为 draft、published 或 closed")
+		return fe.Err()
+	}
+	scope, err := s.orgScope(c)
+	if err != nil {
+		return err
+	}
+	items, next, err := s.surveys.List(c.Request.Context(), st, after, limit)
+	if err != nil {
+		return err
+	}
+	if scope != nil {
+		kept := items[:0]
+		for i := range items {
+			if surveyInScope(scope, &items[i]) {
+				kept = append(kept, items[i])
+			}
+		}
+		items = kept
+	}
+	c.JSON(http.StatusOK, newList(items, next))
+	return nil
+}
+
+func (s *Server) patchSurvey(c *gin.Context) error {
+	var in surveyPatch
+	if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	sv, err := s.surveys.Update(c.Request.Context(), c.Param("id"), in.patch())
+	if err != nil {
+		return err
+	}
+	s.audit(c, "survey.update", "survey", sv.ID, "修改测评「"+sv.Title+"」")
+	s.forgetSurvey(sv)
+	c.JSON(http.StatusOK, sv)
+	return nil
+}
+
+// published is the answer to a publish: the slug and the public link, both
+// relative ("url", as API.md has it) and absolute ("link", for sharing).
+type published struct {
+	Slug string `json:"slug"`
+	URL  string `json:"url"`
+	Link string `json:"link"`
+}
+
+func (s *Server) publishSurvey(c *gin.Context) error {
+	sv, err := s.surveys.Publish(c.Request.Context(), c.Param("id"))
+	if err != nil {
+		return err
+	}
+	s.audit(c, "survey.publish", "survey", sv.ID, "发布测评「"+sv.Title+"」")
+	s.forgetSurvey(sv)
+	c.JSON(http.StatusOK, published{Slug: sv.Slug, URL: publicPath(sv.Slug), Link: s.baseURL + publicPath(sv.Slug)})
+	return nil
+}
+
+func publicPath(slug string) string { return "/s/" + slug }
+
+func (s *Server) closeSurvey(c *gin.Context) error {
+	sv, err := s.surveys.Close(c.Request.Context(), c.Param("id"))
+	if err != nil {
+		return err
+	}
+	s.audit(c, "survey.close", "survey", sv.ID, "结束测评「"+sv.Title+"」")
+	s.forgetSurvey(sv)
+	c.JSON(http.StatusOK, sv)
+	return nil
+}
+
+// forgetSurvey drops a changed survey from the submission path's cache, so
+// this process sees a closing or a new closing time at once.
+func (s *Server) forgetSurvey(sv *surveys.Survey) {
+	if s.submitter == nil {
+		return
+	}
+	if c, ok := s.submitter.Surveys.(*surveys.SurveyCache); ok {
+		c.Forget(sv)
+	}
+}
+
+func (s *Server) listTemplates(c *gin.Context) error {
+	c.JSON(http.StatusOK, gin.H{"items": surveys.Templates()})
+	return nil
+}
+
+// templateInput adjusts a template; every field is optional.
+type templateInput struct {
+	Title    string         `json:"title"`
+	Subjects []subjectInput `json:"subjects"`
+	OrgID    string         `json:"org_id"`
+}
+
+func (s *Server) createFromTemplate(c *gin.Context) error {
+	var in templateInput
+	if c.Request.ContentLength != 0 {
+		if err := decodeJSON(c, &in); err != nil {
+			return err
+		}
+	}
+	o := surveys.TemplateOptions{Title: in.Title, OrgID: in.OrgID}
+	if in.Subjects != nil {
+		o.Subjects = toSubjects(in.Subjects)
+	}
+	sv, err := s.surveys.CreateFromTemplate(c.Request.Context(), c.Param("key"), o)
+	if err != nil {
+		return err
+	}
+	s.audit(c, "survey.create", "survey", sv.ID, "用模板 "+c.Param("key")+" 创建测评「"+sv.Title+"」")
+	c.JSON(http.StatusCreated, sv)
+	return nil
+}

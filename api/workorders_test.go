@@ -1,0 +1,484 @@
+package api_test
+
+import (
+	"bytes"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+
+	"minyi/accounts"
+	"minyi/api"
+	"minyi/feedback"
+	"minyi/store"
+	"minyi/surveys"
+)
+
+// testPolicy is the embedded calendar (2026 holidays, default deadlines).
+func testPolicy(t *testing.T) *feedback.Policy {
+	t.Helper()
+	p, err := feedback.DefaultPolicy()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+var beijing = func() *time.Location {
+	l, err := time.LoadLocation("Asia/Shanghai")
+	if err != nil {
+		panic(err)
+	}
+	return l
+}()
+
+// woClock is a settable clock for work-order tests, which need time to pass.
+type woClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *woClock) now() time.Time  { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *woClock) set(t time.Time) { c.mu.Lock(); defer c.mu.Unlock(); c.t = t }
+
+// bj is a Beijing wall-clock time on 2026-11-25 (a Wednesday).
+func bj(h, m int) time.Time { return time.Date(2026, 11, 25, h, m, 0, 0, beijing) }
+
+// woFixture is a server whose clock the test moves, two branches and a
+// token per role (a secretary for each branch).
+type woFixture struct {
+	*env
+	clock                        *woClock
+	a, b                         surveys.Org
+	operator, leader, secA, secB string
+	logs                         *syncBuffer
+	db                           *mongo.Database
+}
+
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
+
+func newWOFixture(t *testing.T) *woFixture {
+	t.Helper()
+	clk := &woClock{t: bj(10, 0)}
+	logs := &syncBuffer{}
+	var db *mongo.Database
+	e := newEnv(t, func(o *api.Options) {
+		db = o.Store.(*store.Store).DB
+		o.Now = clk.now
+		o.Logger = slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+		o.WorkOrders = feedback.NewStore(o.Store.(*store.Store).DB, clk.now, testPolicy(t))
+	})
+	f := &woFixture{env: e, clock: clk, logs: logs, db: db}
+	f.a = decode[surveys.Org](t, e.do(http.MethodPost, "/api/v1/orgs", map[string]any{"name": "第一党支部", "code": "ZB1", "kind": "branch"}), http.StatusCreated)
+	f.b = decode[surveys.Org](t, e.do(http.MethodPost, "/api/v1/orgs", map[string]any{"name": "第二党支部", "code": "ZB2", "kind": "branch"}), http.StatusCreated)
+	f.operator = e.tokenFor(accounts.RoleOperator, "")
+	f.leader = e.tokenFor(accounts.RoleLeader, "")
+	f.secA = e.tokenFor(accounts.RoleSecretary, f.a.ID)
+	f.secB = e.tokenFor(accounts.RoleSecretary, f.b.ID)
+	return f
+}
+
+// as sends a request with token.
+func (f *woFixture) as(token, method, path string, body any) *httptest.ResponseRecorder {
+	f.t.Helper()
+	return f.do(method, path, body, "Authorization", "Bearer "+token)
+}
+
+type created struct {
+	ID                 string    `json:"id"`
+	Number             string    `json:"number"`
+	Status             string    `json:"status"`
+	DueAt              time.Time `json:"due_at"`
+	PossibleDuplicates []struct {
+		ID, Number string
+	} `json:"possible_duplicates"`
+}
+
+type orderJSON struct {
+	ID      string `json:"id"`
+	Number  string `json:"number"`
+	Status  string `json:"status"`
+	OrgID   string `json:"org_id"`
+	Overdue bool   `json:"overdue"`
+	Caller  struct {
+		Name, Phone string
+	} `json:"caller"`
+	DueAt   time.Time `json:"due_at"`
+	Allowed []string  `json:"allowed_actions"`
+	Events  []struct {
+		Seq    int    `json:"seq"`
+		Action string `json:"action"`
+		Note   string `json:"note"`
+		Actor  struct{ Name, Role string }
+	} `json:"events"`
+}
+
+func (f *woFixture) create(token string, body map[string]any) created {
+	f.t.Helper()
+	return decode[created](f.t, f.as(token, http.MethodPost, "/api/v1/work-orders", body), http.StatusCreated)
+}
+
+func (f *woFixture) act(token, id string, body map[string]any) *httptest.ResponseRecorder {
+	f.t.Helper()
+	return f.as(token, http.MethodPost, "/api/v1/work-orders/"+id+"/events", body)
+}
+
+func (f *woFixture) step(token, id string, body map[string]any) {
+	f.t.Helper()
+	if w := f.act(token, id, body); w.Code != http.StatusCreated {
+		f.t.Fatalf("%v: %d %s", body, w.Code, w.Body)
+	}
+}
+
+func call(kind, org, phone string, extra ...any) map[string]any {
+	m := map[string]any{"channel": "hotline", "kind": kind, "content": "小区东门路灯坏了一周", "org_id": org,
+		"caller": map[string]any{"name": "张先生", "phone": phone}}
+	for i := 0; i+1 < len(extra); i += 2 {
+		m[extra[i].(string)] = extra[i+1]
+	}
+	return m
+}
+
+// TestWorkOrderFlowOverHTTP walks one complaint from the call to 重办, with
+// each role doing its part and the refusals in between.
+func TestWorkOrderFlowOverHTTP(t *testing.T) {
+	f := newWOFixture(t)
+	c := f.create(f.operator, call("complaint", f.a.ID, "138 0013 5678"))
+	// Wed 10:00 + 10 working days = Wed 2026-12-09 17:00 Beijing = 09:00 UTC
+	if c.Number != "20261125-0001" || c.Status != "received" || !c.DueAt.Equal(time.Date(2026, 12, 9, 9, 0, 0, 0, time.UTC)) {
+		t.Fatalf("created %+v", c)
+	}
+	for _, tc := range []struct {
+		name   string
+		token  string
+		body   map[string]any
+		status int
+		code   string
+	}{
+		{"leader cannot create", f.leader, nil, 0, ""},
+		{"secretary cannot dispatch", f.secA, map[string]any{"action": "assign", "org_id": f.a.ID}, http.StatusForbidden, "action_forbidden"},
+		// A's secretary may see the order (its org is A) and is told that
+		// accepting needs a dispatch first.
+		{"accept before dispatch", f.secA, map[string]any{"action": "accept"}, http.StatusConflict, "transition_not_allowed"},
+		{"unknown org", f.operator, map[string]any{"action": "assign", "org_id": "nope"}, http.StatusUnprocessableEntity, "validation_failed"},
+		{"unknown action", f.operator, map[string]any{"action": "teleport"}, http.StatusUnprocessableEntity, "validation_failed"},
+		{"unknown field", f.operator, map[string]any{"action": "assign", "status": "closed"}, http.StatusUnprocessableEntity, "validation_failed"},
+	} {
+		if tc.body == nil {
+			wantError(t, f.as(tc.token, http.MethodPost, "/api/v1/work-orders", call("complaint", f.a.ID, "13800135678")), http.StatusForbidden, "forbidden")
+			continue
+		}
+		e := wantError(t, f.act(tc.token, c.ID, tc.body), tc.status, tc.code)
+		if tc.code == "transition_not_allowed" && !strings.Contains(e.Error.Message, "派单") {
+			t.Fatalf("%s: message %q does not name 派单", tc.name, e.Error.Message)
+		}
+	}
+	f.step(f.operator, c.ID, map[string]any{"action": "assign", "org_id": f.a.ID, "note": "请核实处理"})
+	wantError(t, f.act(f.secB, c.ID, map[string]any{"action": "accept"}), http.StatusForbidden, "out_of_scope")
+	wantError(t, f.act(f.operator, c.ID, map[string]any{"action": "accept"}), http.StatusForbidden, "action_forbidden")
+	wantError(t, f.act(f.secA, c.ID, map[string]any{"action": "return"}), http.StatusUnprocessableEntity, "validation_failed", "note")
+	f.step(f.secA, c.ID, map[string]any{"action": "return", "note": "路灯归第二支部所在小区"})
+	f.step(f.operator, c.ID, map[string]any{"action": "assign", "org_id": f.b.ID})
+	wantError(t, f.act(f.secA, c.ID, map[string]any{"action": "accept"}), http.StatusForbidden, "out_of_scope")
+	f.step(f.secB, c.ID, map[string]any{"action": "accept"})
+
+	// Accepting twice: 409 naming what is possible instead.
+	w := f.act(f.secB, c.ID, map[string]any{"action": "accept"})
+	conflict := decode[struct {
+		Error struct {
+			Code, Message string
+			Details       struct {
+				Status  string   `json:"status"`
+				Allowed []string `json:"allowed"`
+			} `json:"details"`
+		} `json:"error"`
+	}](t, w, http.StatusConflict)
+	if conflict.Error.Code != "transition_not_allowed" || conflict.Error.Details.Status != "accepted" ||
+		!slices.Equal(conflict.Error.Details.Allowed, []string{"extend", "reply", "supervise"}) ||
+		!strings.Contains(conflict.Error.Message, "延期、回复、督办") {
+		t.Fatalf("conflict %+v", conflict)
+	}
+
+	ext := decode[struct {
+		Action     string    `json:"action"`
+		Status     string    `json:"status"`
+		OrderDueAt time.Time `json:"order_due_at"`
+	}](t, f.act(f.secB, c.ID, map[string]any{"action": "extend", "days": 2, "note": "需协调供电公司"}), http.StatusCreated)
+	// 12-09 + 2 working days = Fri 12-11 17:00 Beijing
+	if ext.Action != "extend" || ext.Status != "accepted" || !ext.OrderDueAt.Equal(time.Date(2026, 12, 11, 9, 0, 0, 0, time.UTC)) {
+		t.Fatalf("extend %+v", ext)
+	}
+	wantError(t, f.act(f.secB, c.ID, map[string]any{"action": "extend", "days": 9, "note": "x"}), http.StatusUnprocessableEntity, "validation_failed", "days")
+	f.step(f.leader, c.ID, map[string]any{"action": "supervise", "note": "请本周内办结"})
+	wantError(t, f.act(f.leader, c.ID, map[string]any{"action": "close"}), http.StatusForbidden, "action_forbidden")
+	f.step(f.secB, c.ID, map[string]any{"action": "reply", "note": "已联系供电公司更换灯具"})
+	f.step(f.operator, c.ID, map[string]any{"action": "close"})
+	wantError(t, f.act(f.operator, c.ID, map[string]any{"action": "reopen", "note": "x"}), http.StatusConflict, "transition_not_allowed")
+	f.step(f.operator, c.ID, map[string]any{"action": "callback", "satisfaction": "unsatisfied", "note": "仍有一盏不亮"})
+	f.step(f.operator, c.ID, map[string]any{"action": "reopen", "note": "仍有一盏不亮"})
+
+	o := decode[orderJSON](t, f.as(f.leader, http.MethodGet, "/api/v1/work-orders/"+c.ID, nil), http.StatusOK)
+	var actions []string
+	for i, ev := range o.Events {
+		actions = append(actions, ev.Action)
+		if ev.Seq != i+1 {
+			t.Fatalf("event %d has seq %d", i, ev.Seq)
+		}
+	}
+	want := []string{"receive", "assign", "return", "assign", "accept", "extend", "supervise", "reply", "close", "callback", "reopen"}
+	if !slices.Equal(actions, want) || o.Status != "assigned" || o.OrgID != f.b.ID {
+		t.Fatalf("history %v status %s org %s", actions, o.Status, o.OrgID)
+	}
+	if o.Events[6].Actor.Role != "leader" || o.Events[2].Note != "路灯归第二支部所在小区" {
+		t.Fatalf("events %+v", o.Events)
+	}
+	wantError(t, f.as(f.secA, http.MethodGet, "/api/v1/work-orders/"+c.ID, nil), http.StatusForbidden, "out_of_scope")
+	wantError(t, f.as(f.leader, http.MethodGet, "/api/v1/work-orders/nope", nil), http.StatusNotFound, "work_order_not_found")
+	wantError(t, f.act(f.operator, "nope", map[string]any{"action": "close"}), http.StatusNotFound, "work_order_not_found")
+}
+
+// TestWorkOrderPhoneMasking: the caller's number appears in full only on
+// the detail endpoint for admins and operators; everywhere else, and in
+// the logs, it is masked or absent.
+func TestWorkOrderPhoneMasking(t *testing.T) {
+	f := newWOFixture(t)
+	const full, masked = "13800135678", "138****5678"
+	c := f.create(f.operator, call("complaint", f.a.ID, "+86 138-0013-5678"))
+	f.step(f.operator, c.ID, map[string]any{"action": "assign"})
+	for _, tc := range []struct {
+		who, token string
+		want       string
+	}{
+		{"admin", adminToken, full},
+		{"operator", f.operator, full},
+		{"leader", f.leader, masked},
+		{"secretary", f.secA, masked},
+	} {
+		w := f.as(tc.token, http.MethodGet, "/api/v1/work-orders/"+c.ID, nil)
+		o := decode[orderJSON](t, w, http.StatusOK)
+		if o.Caller.Phone != tc.want {
+			t.Errorf("detail as %s: phone %q, want %q", tc.who, o.Caller.Phone, tc.want)
+		}
+		if tc.want == masked && strings.Contains(w.Body.String(), full) {
+			t.Errorf("detail as %s leaks the number: %s", tc.who, w.Body)
+		}
+		lw := f.as(tc.token, http.MethodGet, "/api/v1/work-orders", nil)
+		l := decode[struct{ Items []orderJSON }](t, lw, http.StatusOK)
+		if len(l.Items) != 1 || l.Items[0].Caller.Phone != masked || strings.Contains(lw.Body.String(), full) || strings.Contains(lw.Body.String(), "sealed") {
+			t.Errorf("list as %s: %s", tc.who, lw.Body)
+		}
+	}
+	// Searching by the number finds the order through the keyed hash.
+	l := decode[struct{ Items []orderJSON }](t, f.as(f.operator, http.MethodGet, "/api/v1/work-orders?q=138-0013-5678", nil), http.StatusOK)
+	if len(l.Items) != 1 || l.Items[0].ID != c.ID {
+		t.Fatalf("search by phone: %+v", l.Items)
+	}
+	// The ledger shows only the mask (read back cell by cell).
+	rows := ledgerRows(t, f.as(f.leader, http.MethodGet, "/api/v1/work-orders/report.xlsx", nil))
+	if len(rows) != 2 || rows[1][6] != masked {
+		t.Fatalf("ledger rows %v", rows)
+	}
+	for _, r := range rows {
+		for _, cell := range r {
+			if strings.Contains(cell, full) {
+				t.Fatalf("ledger leaks the number: %v", r)
+			}
+		}
+	}
+	if logs := f.logs.String(); strings.Contains(logs, full) || strings.Contains(logs, "5678") || strings.Contains(logs, "192.0.2.1") {
+		t.Fatalf("logs mention the caller: %s", logs)
+	}
+	// The store holds the number sealed, never in clear.
+	for _, coll := range []string{"work_orders", "work_order_events"} {
+		cur, err := f.db.Collection(coll).Find(t.Context(), bson.D{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var docs []bson.M
+		if err := cur.All(t.Context(), &docs); err != nil {
+			t.Fatal(err)
+		}
+		for _, d := range docs {
+			if raw := fmt.Sprint(d); strings.Contains(raw, full) || strings.Contains(raw, "138-0013") {
+				t.Fatalf("%s stores the number in clear: %s", coll, raw)
+			}
+		}
+		if len(docs) == 0 {
+			t.Fatalf("nothing stored in %s", coll)
+		}
+	}
+}
+
+// TestWorkOrderDuplicateHint: the same number (typed differently), branch
+// and kind within 7 days is flagged; another kind is not.
+func TestWorkOrderDuplicateHint(t *testing.T) {
+	f := newWOFixture(t)
+	first := f.create(f.operator, call("complaint", f.a.ID, "13800135678"))
+	if len(first.PossibleDuplicates) != 0 {
+		t.Fatalf("first call flagged: %+v", first.PossibleDuplicates)
+	}
+	f.clock.set(bj(10, 0).AddDate(0, 0, 6))
+	second := f.create(f.operator, call("complaint", f.a.ID, "138 0013 5678"))
+	if len(second.PossibleDuplicates) != 1 || second.PossibleDuplicates[0].ID != first.ID || second.PossibleDuplicates[0].Number != first.Number {
+		t.Fatalf("duplicates %+v, want %s", second.PossibleDuplicates, first.Number)
+	}
+	other := f.create(f.operator, call("praise", f.a.ID, "13800135678"))
+	elsewhere := f.create(f.operator, call("complaint", f.b.ID, "13800135678"))
+	if len(other.PossibleDuplicates)+len(elsewhere.PossibleDuplicates) != 0 {
+		t.Fatalf("other kind or org flagged: %+v %+v", other, elsewhere)
+	}
+	f.clock.set(bj(10, 1).AddDate(0, 0, 13)) // 7 days and a minute after the second
+	third := f.create(f.operator, call("complaint", f.a.ID, "13800135678"))
+	if len(third.PossibleDuplicates) != 0 {
+		t.Fatalf("older than 7 days flagged: %+v", third.PossibleDuplicates)
+	}
+}
+
+func TestWorkOrderValidation(t *testing.T) {
+	f := newWOFixture(t)
+	wantError(t, f.as(f.operator, http.MethodPost, "/api/v1/work-orders", map[string]any{"channel": "fax", "kind": "gossip", "urgency": "now",
+		"caller": map[string]any{"phone": "12"}, "org_id": "nope"}), http.StatusUnprocessableEntity, "validation_failed",
+		"channel", "kind", "urgency", "content", "caller.phone", "org_id")
+	wantError(t, f.as(f.operator, http.MethodPost, "/api/v1/work-orders", call("complaint", f.a.ID, "")), http.StatusUnprocessableEntity, "validation_failed", "caller.phone")
+	// A letter needs no phone.
+	f.create(f.operator, call("suggestion", "", "", "channel", "mail"))
+	wantError(t, f.as(f.operator, http.MethodGet, "/api/v1/work-orders?status=lost", nil), http.StatusUnprocessableEntity, "validation_failed", "status")
+	wantError(t, f.as(f.operator, http.MethodGet, "/api/v1/work-orders?from=yesterday", nil), http.StatusUnprocessableEntity, "validation_failed", "from")
+	wantError(t, f.as(f.operator, http.MethodGet, "/api/v1/work-orders?overdue=maybe", nil), http.StatusUnprocessableEntity, "validation_failed", "overdue")
+	wantError(t, f.as(f.secA, http.MethodGet, "/api/v1/work-orders?org_id="+f.b.ID, nil), http.StatusForbidden, "out_of_scope")
+}
+
+// TestWorkOrderListsAndOverdue: filters, the secretary's scope and the
+// overdue list as time passes.
+func TestWorkOrderListsAndOverdue(t *testing.T) {
+	f := newWOFixture(t)
+	urgent := f.create(f.operator, call("help", f.a.ID, "13900001111", "urgency", "urgent", "content", "老人被困电梯")) // due 12:00
+	normal := f.create(f.operator, call("enquiry", f.b.ID, "13900002222"))                                        // due Mon 11-30 17:00
+	f.step(f.operator, urgent.ID, map[string]any{"action": "assign"})
+	f.step(f.operator, normal.ID, map[string]any{"action": "assign"})
+	numbers := func(token, query string) []string {
+		t.Helper()
+		l := decode[struct{ Items []orderJSON }](t, f.as(token, http.MethodGet, "/api/v1/work-orders"+query, nil), http.StatusOK)
+		var out []string
+		for _, o := range l.Items {
+			out = append(out, o.Number)
+		}
+		return out
+	}
+	if got := numbers(f.operator, "?overdue=true"); len(got) != 0 {
+		t.Fatalf("overdue at 10:00: %v", got)
+	}
+	f.clock.set(bj(12, 1))
+	if got := numbers(f.operator, "?overdue=true"); !slices.Equal(got, []string{urgent.Number}) {
+		t.Fatalf("overdue at 12:01: %v", got)
+	}
+	if got := numbers(f.secB, "?overdue=true"); len(got) != 0 {
+		t.Fatalf("B's secretary sees A's overdue order: %v", got)
+	}
+	if got := numbers(f.secA, ""); !slices.Equal(got, []string{urgent.Number}) {
+		t.Fatalf("A's secretary sees %v", got)
+	}
+	if got := numbers(f.leader, "?org_id="+f.b.ID); !slices.Equal(got, []string{normal.Number}) {
+		t.Fatalf("org filter: %v", got)
+	}
+	if got := numbers(f.leader, "?q=电梯"); !slices.Equal(got, []string{urgent.Number}) {
+		t.Fatalf("text search: %v", got)
+	}
+	if got := numbers(f.leader, "?status=received,assigned&from=2026-11-25&to=2026-11-25"); len(got) != 2 {
+		t.Fatalf("status and period: %v", got)
+	}
+	if got := numbers(f.leader, "?from=2026-11-26"); len(got) != 0 {
+		t.Fatalf("later period: %v", got)
+	}
+	o := decode[orderJSON](t, f.as(f.operator, http.MethodGet, "/api/v1/work-orders/"+urgent.ID, nil), http.StatusOK)
+	if !o.Overdue || !slices.Equal(o.Allowed, []string{"accept", "return", "supervise"}) {
+		t.Fatalf("detail overdue %v allowed %v", o.Overdue, o.Allowed)
+	}
+	f.step(f.operator, urgent.ID, map[string]any{"action": "supervise", "note": "超时，请立即处置"})
+	f.step(f.secA, urgent.ID, map[string]any{"action": "accept"})
+	f.step(f.secA, urgent.ID, map[string]any{"action": "reply", "note": "已解救"})
+	if got := numbers(f.operator, "?overdue=true"); len(got) != 0 {
+		t.Fatalf("replied order still overdue: %v", got)
+	}
+}
+
+// TestPublicWorkOrder: no account, no duplicate hint for residents, and a
+// per-client limit of 5 an hour answered with 429 and Retry-After.
+func TestPublicWorkOrder(t *testing.T) {
+	f := newWOFixture(t)
+	send := func(ip string) *httptest.ResponseRecorder {
+		req := httptest.NewRequest(http.MethodPost, "/api/v1/public/work-orders",
+			strings.NewReader(`{"kind":"suggestion","content":"建议在社区增设老年食堂","caller":{"phone":"13700001234"},"org_id":"`+f.a.ID+`"}`))
+		req.Header.Set("Content-Type", "application/json")
+		req.RemoteAddr = ip + ":40000"
+		w := httptest.NewRecorder()
+		f.srv.ServeHTTP(w, req)
+		return w
+	}
+	for i := range 5 {
+		w := send("192.0.2.1")
+		got := decode[map[string]any](t, w, http.StatusCreated)
+		if _, leak := got["possible_duplicates"]; leak || got["number"] == nil || got["status"] != "received" {
+			t.Fatalf("answer %d: %v", i, got)
+		}
+	}
+	w := send("192.0.2.1")
+	wantError(t, w, http.StatusTooManyRequests, "rate_limited")
+	if ra := w.Header().Get("Retry-After"); ra == "" || ra == "0" {
+		t.Fatalf("Retry-After %q", ra)
+	}
+	decode[map[string]any](t, send("192.0.2.2"), http.StatusCreated)
+	// An hour / 5 = 12 minutes later one more is allowed.
+	f.clock.set(bj(10, 12))
+	decode[map[string]any](t, send("192.0.2.1"), http.StatusCreated)
+
+	l := decode[struct{ Items []orderJSON }](t, f.as(f.operator, http.MethodGet, "/api/v1/work-orders", nil), http.StatusOK)
+	if len(l.Items) != 7 || l.Items[0].Caller.Phone != "137****1234" {
+		t.Fatalf("stored %d, first %+v", len(l.Items), l.Items[0])
+	}
+	if logs := f.logs.String(); strings.Contains(logs, "192.0.2.1") || strings.Contains(logs, "13700001234") {
+		t.Fatalf("logs mention the client or caller: %s", logs)
+	}
+}
+
+// TestWorkOrderConcurrentNumbers: operators taking calls at once over HTTP
+// all get distinct numbers.
+func TestWorkOrderConcurrentNumbers(t *testing.T) {
+	f := newWOFixture(t)
+	const n = 20
+	got := make([]string, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			w := f.as(f.operator, http.MethodPost, "/api/v1/work-orders", call("opinion", f.a.ID, "13800000000"))
+			if w.Code == http.StatusCreated {
+				got[i] = decode[created](t, w, http.StatusCreated).Number
+			} else {
+				t.Errorf("create %d: %d %s", i, w.Code, w.Body)
+			}
+		})
+	}
+	wg.Wait()
+	slices.Sort(got)
+	if len(slices.Compact(slices.Clone(got))) != n || got[0] != "20261125-0001" || got[n-1] != "20261125-0020" {
+		t.Fatalf("numbers %v", got)
+	}
+}

@@ -1,0 +1,111 @@
+package feedback
+
+import (
+	"math"
+	"time"
+)
+
+// Stats are the figures of a set of orders (one org, one period). Rates
+// are nil when their denominator is zero: "no callbacks yet" is not 0%.
+type Stats struct {
+	Total    int            `json:"total"`
+	ByKind   map[Kind]int   `json:"by_kind"`
+	ByStatus map[Status]int `json:"by_status"`
+	ByOrg    map[string]int `json:"by_org"`
+	Overdue  int            `json:"overdue"`
+
+	// Replied counts orders with a current reply; OnTime those replied by
+	// their deadline (extensions included). OnTimeRate = OnTime / Replied.
+	Replied    int      `json:"replied"`
+	OnTime     int      `json:"on_time"`
+	OnTimeRate *float64 `json:"on_time_rate"`
+
+	// Callbacks counts orders whose latest callback stands (a reopened
+	// order's earlier verdict no longer does). SatisfactionRate =
+	// Satisfied / Callbacks; BasicSatisfactionRate = (Satisfied + Basic) /
+	// Callbacks, the wider 满意率 some offices report.
+	Callbacks             int      `json:"callbacks"`
+	Satisfied             int      `json:"satisfied"`
+	Basic                 int      `json:"basic"`
+	Unsatisfied           int      `json:"unsatisfied"`
+	SatisfactionRate      *float64 `json:"satisfaction_rate"`
+	BasicSatisfactionRate *float64 `json:"basic_satisfaction_rate"`
+
+	// Reopened counts orders reopened (重办) at least once; Reopens counts
+	// every reopening.
+	Reopened   int `json:"reopened"`
+	Reopens    int `json:"reopens"`
+	Supervised int `json:"supervised"`
+}
+
+// NewStats returns empty statistics with every kind and status present, so
+// that tables and sheets show zeros rather than gaps.
+func NewStats() *Stats {
+	st := &Stats{ByKind: map[Kind]int{}, ByStatus: map[Status]int{}, ByOrg: map[string]int{}}
+	for _, k := range Kinds {
+		st.ByKind[k] = 0
+	}
+	for _, s := range Statuses {
+		st.ByStatus[s] = 0
+	}
+	return st
+}
+
+// Add counts one order; now decides overdue.
+func (st *Stats) Add(o *Order, now time.Time) {
+	st.Total++
+	st.ByKind[o.Kind]++
+	st.ByStatus[o.Status]++
+	if o.OrgID != "" {
+		st.ByOrg[o.OrgID]++
+	}
+	if o.Overdue(now) {
+		st.Overdue++
+	}
+	if o.RepliedAt != nil {
+		st.Replied++
+		if o.OnTime != nil && *o.OnTime {
+			st.OnTime++
+		}
+	}
+	switch o.Satisfaction {
+	case Satisfied:
+		st.Satisfied++
+	case Basic:
+		st.Basic++
+	case Unsatisfied:
+		st.Unsatisfied++
+	}
+	if o.Satisfaction != "" {
+		st.Callbacks++
+	}
+	if o.Reopened > 0 {
+		st.Reopened++
+		st.Reopens += o.Reopened
+	}
+	if o.Supervised > 0 {
+		st.Supervised++
+	}
+}
+
+// Finish computes the rates, rounded to 4 decimals as the API publishes.
+func (st *Stats) Finish() *Stats {
+	st.OnTimeRate = ratio(st.OnTime, st.Replied)
+	st.SatisfactionRate = ratio(st.Satisfied, st.Callbacks)
+	st.BasicSatisfactionRate = ratio(st.Satisfied+st.Basic, st.Callbacks)
+	return st
+}
+
+func ratio(n, d int) *float64 {
+	if d == 0 {
+		return nil
+	}
+	r := Round(float64(n)/float64(d), 4)
+	return &r
+}
+
+// Round rounds half away from zero to places decimals.
+func Round(x float64, places int) float64 {
+	p := math.Pow(10, float64(places))
+	return math.Round(x*p) / p
+}

@@ -1,0 +1,361 @@
+package feedback
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"regexp"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"minyi"
+	"minyi/store"
+)
+
+const (
+	collOrders   = "work_orders"
+	collCounters = "work_order_counters"
+	collEvents   = "work_order_events"
+)
+
+var (
+	errOrderNotFound = minyi.NotFound("work_order_not_found", "工单")
+	errBusy          = minyi.E(minyi.ErrConflict, "concurrent_update", "工单正被他人同时处理，请刷新后重试")
+)
+
+// DuplicateWindow is how far back a new order looks for the same caller,
+// branch and kind.
+const DuplicateWindow = 7 * 24 * time.Hour
+
+// Store keeps work orders and their per-day number counters.
+type Store struct {
+	db     *mongo.Database
+	now    func() time.Time
+	policy *Policy
+}
+
+// NewStore returns a store over db; now is the clock and policy the
+// calendar and deadlines.
+func NewStore(db *mongo.Database, now func() time.Time, policy *Policy) *Store {
+	return &Store{db: db, now: now, policy: policy}
+}
+
+// Policy is the calendar and deadlines the store applies.
+func (s *Store) Policy() *Policy { return s.policy }
+
+// Indexes are the indexes the work-order collections need.
+func Indexes() []store.Index {
+	return []store.Index{
+		{Collection: collOrders, Name: "number_unique", Keys: bson.D{{Key: "number", Value: 1}}, Unique: true},
+		{Collection: collOrders, Name: "status_due", Keys: bson.D{{Key: "status", Value: 1}, {Key: "due_at", Value: 1}}},
+		{Collection: collOrders, Name: "org_created", Keys: bson.D{{Key: "org_id", Value: 1}, {Key: "created_at", Value: 1}}},
+		{Collection: collOrders, Name: "phone_created", Keys: bson.D{{Key: "caller.phone_hash", Value: 1}, {Key: "created_at", Value: 1}}},
+		{Collection: collOrders, Name: "created", Keys: bson.D{{Key: "created_at", Value: 1}}},
+		{Collection: collEvents, Name: "order_seq", Keys: bson.D{{Key: "order_id", Value: 1}, {Key: "seq", Value: 1}}, Unique: true},
+	}
+}
+
+func (s *Store) coll() *mongo.Collection { return s.db.Collection(collOrders) }
+
+// Create validates o, numbers it, records the receive event and stores it.
+func (s *Store) Create(ctx context.Context, o *Order, actor Actor) error {
+	if err := o.Validate(); err != nil {
+		return err
+	}
+	now := s.now().UTC()
+	for attempt := 0; ; attempt++ {
+		num, err := s.nextNumber(ctx, now)
+		if err != nil {
+			return err
+		}
+		o.ID = bson.NewObjectID().Hex()
+		o.Number = num
+		s.policy.Receive(o, actor, bson.NewObjectID().Hex(), now)
+		_, err = s.coll().InsertOne(ctx, o)
+		if err == nil {
+			break
+		}
+		// The number is taken: the counter handed it out twice (see
+		// nextNumber) or was reset. Each retry moves the counter on.
+		if !store.IsDuplicate(err) || attempt == maxNumberAttempts {
+			return fmt.Errorf("insert work order: %w", err)
+		}
+	}
+	if _, err := s.events().InsertOne(ctx, storedEvent(o.ID, o.Events[0])); err != nil {
+		return fmt.Errorf("insert work order event: %w", err)
+	}
+	return nil
+}
+
+// maxNumberAttempts bounds the retries for a free number; each costs two
+// small writes, and even forty operators at once need only a few.
+const maxNumberAttempts = 50
+
+// nextNumber hands out 20261125-0001, -0002, ... per local day from one
+// counter document per day. On MongoDB the $inc is atomic; the embedded
+// store may lose an increment under concurrency and hand a number out
+// twice, so the unique index on number decides and Create retries.
+func (s *Store) nextNumber(ctx context.Context, now time.Time) (string, error) {
+	day := now.In(s.policy.Location()).Format("20060102")
+	opts := options.FindOneAndUpdate().SetUpsert(true).SetReturnDocument(options.After)
+	for attempt := 0; ; attempt++ {
+		var c struct {
+			N int `bson:"n"`
+		}
+		err := s.db.Collection(collCounters).FindOneAndUpdate(ctx,
+			bson.D{{Key: "_id", Value: day}},
+			bson.D{{Key: "$inc", Value: bson.D{{Key: "n", Value: 1}}}}, opts).Decode(&c)
+		if err == nil {
+			return fmt.Sprintf("%s-%04d", day, c.N), nil
+		}
+		// Two first-of-the-day upserts race to insert the counter; the
+		// loser sees a duplicate and simply increments the winner's.
+		if !store.IsDuplicate(err) || attempt == 5 {
+			return "", fmt.Errorf("number work order: %w", err)
+		}
+	}
+}
+
+// eventDoc is an event as stored: one document per event, its _id made of
+// the order id and the sequence number, so that two steps from the same
+// state cannot both be stored — the unique _id decides who was first,
+// which holds on the embedded store too, where a conditional update does not.
+type eventDoc struct {
+	ID      string `bson:"_id"`
+	OrderID string `bson:"order_id"`
+	Event   `bson:",inline"`
+}
+
+func storedEvent(orderID string, e Event) eventDoc {
+	return eventDoc{ID: fmt.Sprintf("%s/%06d", orderID, e.Seq), OrderID: orderID, Event: e}
+}
+
+func (s *Store) events() *mongo.Collection { return s.db.Collection(collEvents) }
+
+// Get returns the order with id, with its events, its state derived from
+// them. A stored state that lags behind the events (a crash between the
+// event insert and the state update) is repaired on the way.
+func (s *Store) Get(ctx context.Context, id string) (*Order, error) {
+	var o Order
+	err := s.coll().FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&o)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return nil, errOrderNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("get work order: %w", err)
+	}
+	cur, err := s.events().Find(ctx, bson.D{{Key: "order_id", Value: id}}, options.Find().SetSort(bson.D{{Key: "seq", Value: 1}}))
+	if err != nil {
+		return nil, fmt.Errorf("get work order events: %w", err)
+	}
+	var docs []eventDoc
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, fmt.Errorf("get work order events: %w", err)
+	}
+	for _, d := range docs {
+		o.Events = append(o.Events, d.Event)
+	}
+	r := Replay(o)
+	if r.Version != o.Version {
+		if err := s.saveState(ctx, &r); err != nil {
+			return nil, err
+		}
+	}
+	return &r, nil
+}
+
+// Act appends e to order id after checking it against the current state.
+// allow, when set, vets the order first (org scope). If someone else moved
+// the order meanwhile, the event insert fails on its unique id and Act
+// reads and checks again, so the flow holds under races without
+// transactions.
+func (s *Store) Act(ctx context.Context, id string, e Event, allow func(*Order) error) (*Order, *Event, error) {
+	for attempt := 0; attempt < 5; attempt++ {
+		o, err := s.Get(ctx, id)
+		if err != nil {
+			return nil, nil, err
+		}
+		if allow != nil {
+			if err := allow(o); err != nil {
+				return nil, nil, err
+			}
+		}
+		ev := e
+		ev.ID = bson.NewObjectID().Hex()
+		ev.At = s.now().UTC()
+		if err := s.policy.Step(o, &ev); err != nil {
+			return nil, nil, err
+		}
+		_, err = s.events().InsertOne(ctx, storedEvent(id, ev))
+		if store.IsDuplicate(err) {
+			continue
+		}
+		if err != nil {
+			return nil, nil, fmt.Errorf("append work order event: %w", err)
+		}
+		if err := s.saveState(ctx, o); err != nil {
+			return nil, nil, err
+		}
+		return o, &ev, nil
+	}
+	return nil, nil, errBusy
+}
+
+// saveState stores what o's events imply. A later state is never replaced
+// by an earlier one: the write only applies to a stored version below o's.
+func (s *Store) saveState(ctx context.Context, o *Order) error {
+	_, err := s.coll().UpdateOne(ctx,
+		bson.D{{Key: "_id", Value: o.ID}, {Key: "version", Value: bson.D{{Key: "$lt", Value: o.Version}}}},
+		bson.D{{Key: "$set", Value: derived(o)}})
+	if err != nil {
+		return fmt.Errorf("save work order state: %w", err)
+	}
+	return nil
+}
+
+// derived is the stored copy of what the events imply.
+func derived(o *Order) bson.D {
+	return bson.D{
+		{Key: "status", Value: o.Status}, {Key: "org_id", Value: o.OrgID}, {Key: "due_at", Value: o.DueAt},
+		{Key: "extensions", Value: o.Extensions}, {Key: "extended_days", Value: o.ExtendedDays},
+		{Key: "supervised", Value: o.Supervised}, {Key: "reopened", Value: o.Reopened},
+		{Key: "replied_at", Value: o.RepliedAt}, {Key: "on_time", Value: o.OnTime},
+		{Key: "closed_at", Value: o.ClosedAt}, {Key: "satisfaction", Value: o.Satisfaction},
+		{Key: "updated_at", Value: o.UpdatedAt}, {Key: "version", Value: o.Version},
+	}
+}
+
+// Filter selects orders for lists, statistics and the ledger.
+type Filter struct {
+	Statuses  []Status
+	OrgIDs    []string // the caller's scope; nil means every org
+	OrgID     string
+	Overdue   bool      // awaiting the reply past the deadline at Now
+	Now       time.Time // for Overdue
+	From, To  time.Time // created_at in [From, To); zero means open
+	Q         string    // substring of number or content
+	PhoneHash string    // same caller
+}
+
+func (f Filter) query() bson.D {
+	q := bson.D{}
+	var and bson.A
+	if len(f.Statuses) > 0 {
+		and = append(and, bson.D{{Key: "status", Value: bson.D{{Key: "$in", Value: f.Statuses}}}})
+	}
+	if f.Overdue {
+		and = append(and, bson.D{{Key: "status", Value: bson.D{{Key: "$in", Value: OpenStatuses}}}},
+			bson.D{{Key: "due_at", Value: bson.D{{Key: "$lt", Value: f.Now.UTC()}}}})
+	}
+	if f.OrgIDs != nil {
+		and = append(and, bson.D{{Key: "org_id", Value: bson.D{{Key: "$in", Value: f.OrgIDs}}}})
+	}
+	if f.OrgID != "" {
+		and = append(and, bson.D{{Key: "org_id", Value: f.OrgID}})
+	}
+	if !f.From.IsZero() {
+		and = append(and, bson.D{{Key: "created_at", Value: bson.D{{Key: "$gte", Value: f.From.UTC()}}}})
+	}
+	if !f.To.IsZero() {
+		and = append(and, bson.D{{Key: "created_at", Value: bson.D{{Key: "$lt", Value: f.To.UTC()}}}})
+	}
+	if f.PhoneHash != "" {
+		and = append(and, bson.D{{Key: "caller.phone_hash", Value: f.PhoneHash}})
+	}
+	if f.Q != "" {
+		re := bson.D{{Key: "$regex", Value: regexp.QuoteMeta(f.Q)}}
+		and = append(and, bson.D{{Key: "$or", Value: bson.A{
+			bson.D{{Key: "number", Value: re}}, bson.D{{Key: "content", Value: re}},
+		}}})
+	}
+	if len(and) > 0 {
+		q = append(q, bson.E{Key: "$and", Value: and})
+	}
+	return q
+}
+
+// List returns up to limit orders matching f, newest first, after the
+// cursor (an order id), and the cursor of the next page ("" at the end).
+func (s *Store) List(ctx context.Context, f Filter, limit int, after string) ([]Order, string, error) {
+	q := f.query()
+	if after != "" {
+		q = bson.D{{Key: "$and", Value: bson.A{q, bson.D{{Key: "_id", Value: bson.D{{Key: "$lt", Value: after}}}}}}}
+	}
+	opts := options.Find().SetSort(bson.D{{Key: "_id", Value: -1}}).SetLimit(int64(limit) + 1)
+	cur, err := s.coll().Find(ctx, q, opts)
+	if err != nil {
+		return nil, "", fmt.Errorf("list work orders: %w", err)
+	}
+	var out []Order
+	if err := cur.All(ctx, &out); err != nil {
+		return nil, "", fmt.Errorf("list work orders: %w", err)
+	}
+	next := ""
+	if len(out) > limit {
+		out = out[:limit]
+		next = out[limit-1].ID
+	}
+	return out, next, nil
+}
+
+// Each calls fn for every order matching f in creation order, without
+// events, streaming from the store (statistics and the ledger).
+func (s *Store) Each(ctx context.Context, f Filter, fn func(*Order) error) error {
+	opts := options.Find().SetSort(bson.D{{Key: "_id", Value: 1}})
+	cur, err := s.coll().Find(ctx, f.query(), opts)
+	if err != nil {
+		return fmt.Errorf("read work orders: %w", err)
+	}
+	defer cur.Close(ctx)
+	for cur.Next(ctx) {
+		var o Order
+		if err := cur.Decode(&o); err != nil {
+			return fmt.Errorf("read work orders: %w", err)
+		}
+		if err := fn(&o); err != nil {
+			return err
+		}
+	}
+	if err := cur.Err(); err != nil {
+		return fmt.Errorf("read work orders: %w", err)
+	}
+	return nil
+}
+
+// Ref names another order, for the duplicate hint.
+type Ref struct {
+	ID        string    `bson:"_id" json:"id"`
+	Number    string    `bson:"number" json:"number"`
+	Status    Status    `bson:"status" json:"status"`
+	CreatedAt time.Time `bson:"created_at" json:"created_at"`
+}
+
+// Duplicates lists earlier orders from the same phone to the same org about
+// the same kind within DuplicateWindow of o, newest first. It is a hint for
+// the operator, never a refusal: callers do call twice about two things.
+func (s *Store) Duplicates(ctx context.Context, o *Order) ([]Ref, error) {
+	out := []Ref{}
+	if o.Caller.Hash == "" {
+		return out, nil
+	}
+	q := bson.D{
+		{Key: "caller.phone_hash", Value: o.Caller.Hash},
+		{Key: "created_at", Value: bson.D{{Key: "$gte", Value: o.CreatedAt.Add(-DuplicateWindow)}}},
+		{Key: "org_id", Value: o.OrgID},
+		{Key: "kind", Value: o.Kind},
+		{Key: "_id", Value: bson.D{{Key: "$ne", Value: o.ID}}},
+	}
+	opts := options.Find().SetSort(bson.D{{Key: "_id", Value: -1}}).SetLimit(10).
+		SetProjection(bson.D{{Key: "number", Value: 1}, {Key: "status", Value: 1}, {Key: "created_at", Value: 1}})
+	cur, err := s.coll().Find(ctx, q, opts)
+	if err != nil {
+		return nil, fmt.Errorf("find duplicates: %w", err)
+	}
+	if err := cur.All(ctx, &out); err != nil {
+		return nil, fmt.Errorf("find duplicates: %w", err)
+	}
+	return out, nil
+}

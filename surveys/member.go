@@ -1,0 +1,63 @@
+package surveys
+
+import (
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"minyi"
+)
+
+// Member is one Party member on the roster. Name and org together identify a
+// member (a unique index): the roster import matches on them, and two
+// members of one branch with the same name would be indistinguishable on a
+// ballot anyway.
+type Member struct {
+	ID           string    `bson:"_id" json:"id"`
+	Name         string    `bson:"name" json:"name"`
+	OrgID        string    `bson:"org_id" json:"org_id"`
+	Title        string    `bson:"title" json:"title"`               // 职务, e.g. 支部书记; may be empty
+	Probationary bool      `bson:"probationary" json:"probationary"` // 预备党员
+	CreatedAt    time.Time `bson:"created_at" json:"created_at"`
+	UpdatedAt    time.Time `bson:"updated_at" json:"updated_at"`
+}
+
+// Validate checks the member's own fields; whether the org exists needs the
+// store.
+func (m *Member) Validate() error {
+	var fe minyi.FieldErrors
+	m.validate(&fe)
+	return fe.Err()
+}
+
+func (m *Member) validate(fe *minyi.FieldErrors) {
+	m.Name = strings.TrimSpace(m.Name)
+	m.Title = strings.TrimSpace(m.Title)
+	m.OrgID = strings.TrimSpace(m.OrgID)
+	switch n := utf8.RuneCountInString(m.Name); {
+	case n == 0:
+		fe.Add("name", "required", "请填写姓名")
+	case n > 50:
+		fe.Add("name", "too_long", "姓名不能超过50个字")
+	}
+	if m.OrgID == "" {
+		fe.Add("org_id", "required", "请选择所在组织")
+	}
+	if utf8.RuneCountInString(m.Title) > 50 {
+		fe.Add("title", "too_long", "职务不能超过50个字")
+	}
+}
+
+// MemberFilter selects members for a list.
+type MemberFilter struct {
+	OrgIDs []string // members of any of these orgs (a subtree); nil = all
+	Query  string   // name contains this
+}
+
+// MemberPatch lists the fields a PATCH may change; nil means unchanged.
+type MemberPatch struct {
+	Name         *string
+	OrgID        *string
+	Title        *string
+	Probationary *bool
+}

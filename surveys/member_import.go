@@ -1,0 +1,210 @@
+package surveys
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"minyi"
+	"minyi/store"
+)
+
+// MaxRosterRows bounds one import: a roster of a whole street committee has
+// a few thousand members.
+const MaxRosterRows = 20000
+
+// RosterRow is one data row of a roster file as read, before interpretation.
+// Row is the spreadsheet row number (the header is row 1), so a person can
+// find it in the file.
+type RosterRow struct {
+	Row          int
+	Name         string // 姓名
+	Org          string // 所在支部: org code or name
+	Title        string // 职务
+	Probationary string // 预备党员: 是 / 否 / empty (否)
+}
+
+// RowError is one bad roster row and why, in Chinese.
+type RowError struct {
+	Row     int    `json:"row"`
+	Message string `json:"message"`
+}
+
+// ImportResult says what an import did. Rows identical to a member already
+// stored count as unchanged, which is what makes re-importing a file a no-op.
+type ImportResult struct {
+	Created   int        `json:"created"`
+	Updated   int        `json:"updated"`
+	Unchanged int        `json:"unchanged"`
+	Errors    []RowError `json:"errors"`
+}
+
+// Import creates or updates the members of rows, matching existing members
+// by org and name. With any bad row nothing is stored unless partial, in
+// which case the good rows are.
+func (s *MemberStore) Import(ctx context.Context, rows []RosterRow, partial bool) (*ImportResult, error) {
+	if len(rows) == 0 {
+		var fe minyi.FieldErrors
+		fe.Add("file", "empty", "名册中没有数据行")
+		return nil, fe.Err()
+	}
+	if len(rows) > MaxRosterRows {
+		var fe minyi.FieldErrors
+		fe.Addf("file", "too_many_rows", "名册最多%d行，请分批导入", MaxRosterRows)
+		return nil, fe.Err()
+	}
+	res := &ImportResult{Errors: []RowError{}}
+	good, err := s.interpret(ctx, rows, res)
+	if err != nil {
+		return nil, err
+	}
+	if len(res.Errors) > 0 && !partial {
+		return nil, importRejected(res.Errors)
+	}
+	if err := s.upsert(ctx, good, res); err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+func importRejected(errs []RowError) error {
+	e := &minyi.Error{
+		Kind:    minyi.ErrInvalid,
+		Code:    "import_rejected",
+		Message: fmt.Sprintf("名册中有%d行有误，未导入任何数据；请改正后重新导入，或选择只导入正确的行", len(errs)),
+		Details: map[string]any{"errors": errs},
+	}
+	for _, r := range errs {
+		e.Fields = append(e.Fields, minyi.FieldError{
+			Field: fmt.Sprintf("rows[%d]", r.Row), Code: "bad_row", Message: fmt.Sprintf("第%d行：%s", r.Row, r.Message),
+		})
+	}
+	return e
+}
+
+// interpret turns rows into members, recording every bad row in res.
+func (s *MemberStore) interpret(ctx context.Context, rows []RosterRow, res *ImportResult) ([]Member, error) {
+	orgs, err := s.orgs.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	byCode := map[string]Org{}
+	byName := map[string][]Org{}
+	for _, o := range orgs {
+		byCode[o.Code] = o
+		byName[o.Name] = append(byName[o.Name], o)
+	}
+	seen := map[string]int{} // org id + name → first row
+	var good []Member
+	for _, r := range rows {
+		var problems []string
+		m := Member{Name: strings.TrimSpace(r.Name), Title: strings.TrimSpace(r.Title)}
+		switch n := utf8.RuneCountInString(m.Name); {
+		case n == 0:
+			problems = append(problems, "姓名为空")
+		case n > 50:
+			problems = append(problems, "姓名超过50个字")
+		}
+		org := strings.TrimSpace(r.Org)
+		if o, ok := byCode[org]; ok {
+			m.OrgID = o.ID
+		} else if named := byName[org]; len(named) == 1 {
+			m.OrgID = named[0].ID
+		} else if org == "" {
+			problems = append(problems, "所在支部为空")
+		} else if len(named) > 1 {
+			problems = append(problems, fmt.Sprintf("有多个组织名为“%s”，请改填组织编码", org))
+		} else {
+			problems = append(problems, fmt.Sprintf("所在支部“%s”不存在（请填写组织编码或全称）", org))
+		}
+		if utf8.RuneCountInString(m.Title) > 50 {
+			problems = append(problems, "职务超过50个字")
+		}
+		switch strings.TrimSpace(r.Probationary) {
+		case "是":
+			m.Probationary = true
+		case "否", "":
+		default:
+			problems = append(problems, fmt.Sprintf("预备党员一栏应填“是”或“否”，而不是“%s”", strings.TrimSpace(r.Probationary)))
+		}
+		if len(problems) == 0 {
+			key := m.OrgID + "\x00" + m.Name
+			if first, dup := seen[key]; dup {
+				problems = append(problems, fmt.Sprintf("与第%d行重复（同一支部同名党员）", first))
+			} else {
+				seen[key] = r.Row
+			}
+		}
+		if len(problems) > 0 {
+			res.Errors = append(res.Errors, RowError{Row: r.Row, Message: strings.Join(problems, "；")})
+			continue
+		}
+		good = append(good, m)
+	}
+	return good, nil
+}
+
+// upsert stores good: new members with one unordered insertMany, changed
+// ones with one bulkWrite.
+func (s *MemberStore) upsert(ctx context.Context, good []Member, res *ImportResult) error {
+	if len(good) == 0 {
+		return nil
+	}
+	orgIDs := map[string]bool{}
+	var ids []string
+	for _, m := range good {
+		if !orgIDs[m.OrgID] {
+			orgIDs[m.OrgID] = true
+			ids = append(ids, m.OrgID)
+		}
+	}
+	existing, err := s.InOrgs(ctx, ids)
+	if err != nil {
+		return err
+	}
+	have := make(map[string]Member, len(existing))
+	for _, m := range existing {
+		have[m.OrgID+"\x00"+m.Name] = m
+	}
+	now := s.now().UTC()
+	var inserts []any
+	var updates []mongo.WriteModel
+	for _, m := range good {
+		old, ok := have[m.OrgID+"\x00"+m.Name]
+		switch {
+		case !ok:
+			m.ID = bson.NewObjectID().Hex()
+			m.CreatedAt, m.UpdatedAt = now, now
+			inserts = append(inserts, m)
+		case old.Title != m.Title || old.Probationary != m.Probationary:
+			updates = append(updates, mongo.NewUpdateOneModel().
+				SetFilter(bson.D{{Key: "_id", Value: old.ID}}).
+				SetUpdate(bson.D{{Key: "$set", Value: bson.D{
+					{Key: "title", Value: m.Title}, {Key: "probationary", Value: m.Probationary}, {Key: "updated_at", Value: now},
+				}}}))
+		default:
+			res.Unchanged++
+		}
+	}
+	if len(inserts) > 0 {
+		if _, err := s.coll().InsertMany(ctx, inserts, options.InsertMany().SetOrdered(false)); err != nil {
+			if store.IsDuplicate(err) {
+				return minyi.E(minyi.ErrConflict, "roster_changed", "导入期间名册被同时修改，请重新导入")
+			}
+			return fmt.Errorf("import members: %w", err)
+		}
+		res.Created = len(inserts)
+	}
+	if len(updates) > 0 {
+		if _, err := s.coll().BulkWrite(ctx, updates, options.BulkWrite().SetOrdered(false)); err != nil {
+			return fmt.Errorf("import members: %w", err)
+		}
+		res.Updated = len(updates)
+	}
+	return nil
+}

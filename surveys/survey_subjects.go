@@ -1,0 +1,121 @@
+package surveys
+
+import (
+	"context"
+	"fmt"
+
+	"minyi"
+)
+
+// refs are the orgs and members a survey definition names, loaded once per
+// check. The org tree is small, so it is read whole.
+type refs struct {
+	orgs    map[string]Org
+	members map[string]Member
+}
+
+func (s *SurveyStore) loadRefs(ctx context.Context, sv *Survey) (*refs, error) {
+	all, err := s.orgs.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	r := &refs{orgs: make(map[string]Org, len(all))}
+	for _, o := range all {
+		r.orgs[o.ID] = o
+	}
+	var ids []string
+	for _, sub := range sv.Subjects {
+		if sub.Type == SubjectMember && sub.ID != "" {
+			ids = append(ids, sub.ID)
+		}
+	}
+	if r.members, err = s.members.ByIDs(ctx, ids); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// check records every subject or org the store does not know.
+func (r *refs) check(sv *Survey, fe *minyi.FieldErrors) {
+	if _, ok := r.orgs[sv.OrgID]; sv.OrgID != "" && !ok {
+		fe.Add("org_id", "unknown_org", "组织不存在")
+	}
+	for i, sub := range sv.Subjects {
+		if sub.ID == "" {
+			continue
+		}
+		p := fmt.Sprintf("subjects[%d].id", i)
+		switch sub.Type {
+		case SubjectMember:
+			if _, ok := r.members[sub.ID]; !ok {
+				fe.Add(p, "unknown_subject", "该党员不存在")
+			}
+		case SubjectOrg, SubjectOrgMembers:
+			if _, ok := r.orgs[sub.ID]; !ok {
+				fe.Add(p, "unknown_subject", "该组织不存在")
+			}
+		}
+	}
+}
+
+// describe fills each subject's name and org from the roster. OrgID is the
+// org a subject belongs to for scoping: a member's org, or an org itself.
+func (r *refs) describe(sv *Survey) {
+	for i := range sv.Subjects {
+		sub := &sv.Subjects[i]
+		switch sub.Type {
+		case SubjectMember:
+			m := r.members[sub.ID]
+			sub.Name, sub.OrgID, sub.OrgName = m.Name, m.OrgID, r.orgs[m.OrgID].Name
+		case SubjectOrg:
+			o := r.orgs[sub.ID]
+			sub.Name, sub.OrgID, sub.OrgName = o.Name, o.ID, o.Name
+		case SubjectOrgMembers:
+			o := r.orgs[sub.ID]
+			sub.Name, sub.OrgID, sub.OrgName = o.Name+"全体党员", o.ID, o.Name
+		}
+	}
+}
+
+// expand replaces each "every member of org X" subject by the members of
+// X's subtree as they are now, names every subject, and drops repeats (a
+// member listed on its own and through its org), keeping the first.
+func (s *SurveyStore) expand(ctx context.Context, sv *Survey, r *refs) ([]Subject, error) {
+	var fe minyi.FieldErrors
+	var out []Subject
+	seen := map[string]bool{}
+	add := func(sub Subject) {
+		if !seen[sub.Type+"/"+sub.ID] {
+			seen[sub.Type+"/"+sub.ID] = true
+			out = append(out, sub)
+		}
+	}
+	r.describe(sv)
+	for i, sub := range sv.Subjects {
+		if sub.Type != SubjectOrgMembers {
+			add(sub)
+			continue
+		}
+		ids, err := s.orgs.Subtree(ctx, sub.ID)
+		if err != nil {
+			return nil, err
+		}
+		ms, err := s.members.InOrgs(ctx, ids)
+		if err != nil {
+			return nil, err
+		}
+		if len(ms) == 0 {
+			fe.Addf(fmt.Sprintf("subjects[%d].id", i), "no_members", "“%s”及其下级组织没有党员", r.orgs[sub.ID].Name)
+		}
+		for _, m := range ms {
+			add(Subject{Type: SubjectMember, ID: m.ID, Name: m.Name, OrgID: m.OrgID, OrgName: r.orgs[m.OrgID].Name})
+		}
+	}
+	if len(out) > MaxSubjects {
+		fe.Addf("subjects", "too_many", "展开后测评对象有%d个，最多%d个", len(out), MaxSubjects)
+	}
+	if err := fe.Err(); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
