@@ -6,6 +6,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
 
 	"minyi/api"
@@ -238,4 +239,54 @@ func between(s, from, to string) string {
 	_, rest, _ := strings.Cut(s, from)
 	v, _, _ := strings.Cut(rest, to)
 	return v
+}
+
+// TestSubmitRaceHTTP: many clients at once through the router. One code
+// gives exactly one ballot (the rest 409 code_used); one submission id gives
+// exactly one ballot (the rest 200 with the original).
+func TestSubmitRaceHTTP(t *testing.T) {
+	fx := newBallotFixture(t, "code")
+	issued := decode[struct{ Codes []string }](t, fx.do(http.MethodPost, "/api/v1/surveys/"+fx.surveyID+"/codes", map[string]any{"count": 2, "rater_group": "masses"}), http.StatusCreated)
+	const n = 24
+	codes := make([]int, n)
+	same := make([]int, n)
+	ids := make([]string, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			b := fx.ballot(fmt.Sprintf("race-code-%04d", i), "excellent", "qualified", "basic")
+			b["code"] = issued.Codes[0]
+			codes[i] = fx.submit(b).Code
+		})
+		wg.Go(func() {
+			b := fx.ballot("race-same-0001", "excellent", "qualified", "basic")
+			b["code"] = issued.Codes[1]
+			w := fx.submit(b)
+			same[i] = w.Code
+			ids[i] = between(w.Body.String(), `"id":"`, `"`)
+		})
+	}
+	wg.Wait()
+	count := func(xs []int, v int) (c int) {
+		for _, x := range xs {
+			if x == v {
+				c++
+			}
+		}
+		return c
+	}
+	if count(codes, 201) != 1 || count(codes, 409) != n-1 {
+		t.Fatalf("one code: statuses %v, want one 201 and %d×409", codes, n-1)
+	}
+	if count(same, 201) != 1 || count(same, 200) != n-1 {
+		t.Fatalf("one submission id: statuses %v, want one 201 and %d×200", same, n-1)
+	}
+	for _, id := range ids {
+		if id != ids[0] || id == "" {
+			t.Fatalf("replays answered different ids: %v", ids)
+		}
+	}
+	if got := fx.stored(t); got != 2 {
+		t.Fatalf("%d ballots stored, want 2", got)
+	}
 }
