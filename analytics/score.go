@@ -224,6 +224,8 @@ func RecommendGrades(scores []float64, rank []int, order []int, grades []surveys
 	for gi, g := range grades {
 		room[gi] = -1 // unlimited
 		if g.MaxShare > 0 {
+			// + TieEpsilon: 0.29 × 100 is 28.999999999999996 in binary
+			// floating point, and the floor a person computes is 29.
 			room[gi] = int(math.Floor(g.MaxShare*float64(n) + TieEpsilon))
 		}
 	}

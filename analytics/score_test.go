@@ -332,3 +332,23 @@ func TestRound(t *testing.T) {
 		}
 	}
 }
+
+// floor(0.29 × 100) is 29, although 0.29 × 100 is 28.999999999999996 in
+// floating point: 100 distinct scores ≥ 90 give exactly 29 A's.
+func TestGradeQuotaFloor(t *testing.T) {
+	scores := make([]float64, 100)
+	for i := range scores {
+		scores[i] = 99 - float64(i)*0.01
+	}
+	rank, order := analytics.Ranks(scores)
+	idx := analytics.RecommendGrades(scores, rank, order, []surveys.Grade{{Key: "A", MinScore: 90, MaxShare: 0.29}, {Key: "B", MinScore: 0}})
+	a := 0
+	for _, gi := range idx {
+		if gi == 0 {
+			a++
+		}
+	}
+	if a != 29 {
+		t.Fatalf("%d A grades, want floor(0.29 × 100) = 29", a)
+	}
+}

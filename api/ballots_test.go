@@ -290,3 +290,31 @@ func TestSubmitRaceHTTP(t *testing.T) {
 		t.Fatalf("%d ballots stored, want 2", got)
 	}
 }
+
+// The pages a resident with a ballot code can meet.
+func TestBallotPageCodes(t *testing.T) {
+	fx := newBallotFixture(t, "code")
+	issued := decode[struct{ Codes []string }](t, fx.do(http.MethodPost, "/api/v1/surveys/"+fx.surveyID+"/codes", map[string]any{"count": 1, "rater_group": "members"}), http.StatusCreated)
+	page := func(query string) *httptest.ResponseRecorder {
+		return fx.do(http.MethodGet, "/s/"+fx.slug+query, nil, "Authorization", "")
+	}
+	if w := page(""); w.Code != http.StatusOK || !strings.Contains(w.Body.String(), "请输入发给您的测评码") {
+		t.Fatalf("code entry page: %d %s", w.Code, w.Body)
+	}
+	if w := page("?code=ZZZZ-ZZZZ-ZZ"); w.Code != http.StatusNotFound || !strings.Contains(w.Body.String(), "测评码无效") {
+		t.Fatalf("unknown code page: %d %s", w.Code, w.Body)
+	}
+	w := page("?code=" + issued.Codes[0])
+	if w.Code != http.StatusOK || strings.Contains(w.Body.String(), `name="rater_group"`) {
+		t.Fatalf("with a code the group comes from the code, no choice shown: %d", w.Code)
+	}
+	b := fx.ballot("code-page-0001", "excellent", "qualified", "basic")
+	b["code"] = issued.Codes[0]
+	decode[map[string]any](t, fx.submit(b), http.StatusCreated)
+	if w := page("?code=" + issued.Codes[0]); w.Code != http.StatusConflict || !strings.Contains(w.Body.String(), "已经使用过") {
+		t.Fatalf("used code page: %d %s", w.Code, w.Body)
+	}
+	if w := fx.do(http.MethodGet, "/s/nosuchslug", nil, "Authorization", ""); w.Code != http.StatusNotFound || !strings.Contains(w.Body.String(), "未找到该测评") {
+		t.Fatalf("unknown survey page: %d", w.Code)
+	}
+}

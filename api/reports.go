@@ -321,6 +321,9 @@ func (s *Server) resultsPage(c *gin.Context) error {
 	rec, fin := map[string]int{}, map[string]int{}
 	for _, r := range res.Subjects {
 		row := resultRow{Name: r.Subject.Name, Org: r.Subject.OrgName, Score: "—", Rate: "—"}
+		if r.Subject.Type == surveys.SubjectOrg {
+			row.Org = "" // a branch is its own org
+		}
 		if r.Rank != nil {
 			row.Rank = fmt.Sprint(*r.Rank)
 		}

@@ -6,6 +6,7 @@ import (
 	"crypto/subtle"
 	"encoding/hex"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -368,7 +369,7 @@ func (s *Server) renderOperatorQueue(c *gin.Context, status int, errMsg string) 
 		{"回访不满意（可重办）", "没有回访不满意的工单", feedback.Filter{Statuses: []feedback.Status{feedback.StatusCalledBack}},
 			func(o *feedback.Order) bool { return o.Satisfaction == feedback.Unsatisfied }},
 	}
-	v := woQueueView{Heading: "工单调度与回访", Post: "/operator/work-orders/", Orgs: opts, Done: c.Query("done"), Error: errMsg, Sats: satisfactionOptions()}
+	v := woQueueView{Heading: "工单调度与回访", Post: "/operator/work-orders/", Orgs: opts, Done: doneMessage(c), Error: errMsg, Sats: satisfactionOptions()}
 	for _, sp := range specs {
 		sec, err := s.queueSection(c, sp.title, sp.empty, sp.f, sp.keep, orgs)
 		if err != nil {
@@ -377,6 +378,16 @@ func (s *Server) renderOperatorQueue(c *gin.Context, status int, errMsg string) 
 		v.Sections = append(v.Sections, sec)
 	}
 	return s.renderWO(c, status, "wo_queue", "工单调度与回访", v)
+}
+
+// doneMessage confirms the step the queue redirected from. It is built from
+// checked parts only, so a crafted link cannot put words on the page.
+func doneMessage(c *gin.Context) string {
+	num, did := c.Query("done"), feedback.Action(c.Query("did"))
+	if !orderNumber.MatchString(num) || did.Label() == string(did) {
+		return ""
+	}
+	return "工单 " + num + " 已" + did.Label()
 }
 
 func satisfactionOptions() []option {
@@ -400,7 +411,7 @@ func (s *Server) renderBranchQueue(c *gin.Context, status int, errMsg string) er
 	if err != nil {
 		return err
 	}
-	v := woQueueView{Heading: "本支部工单", Post: "/branch/work-orders/", Orgs: opts, Done: c.Query("done"), Error: errMsg}
+	v := woQueueView{Heading: "本支部工单", Post: "/branch/work-orders/", Orgs: opts, Done: doneMessage(c), Error: errMsg}
 	for _, sp := range []struct {
 		title, empty string
 		st           feedback.Status
@@ -449,22 +460,9 @@ func (s *Server) submitQueueEvent(back string, again func(*gin.Context, int, str
 			}
 			return again(c, status, msg)
 		}
-		c.Redirect(http.StatusSeeOther, back+"?done="+urlQuery(o.Number+" "+ev.Action.Label()+"成功"))
+		c.Redirect(http.StatusSeeOther, back+"?"+url.Values{"done": {o.Number}, "did": {string(ev.Action)}}.Encode())
 		return nil
 	}
-}
-
-func urlQuery(s string) string {
-	var b strings.Builder
-	for _, r := range []byte(s) {
-		switch {
-		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '-', r == '_', r == '.':
-			b.WriteByte(r)
-		default:
-			b.WriteString("%" + strings.ToUpper(hex.EncodeToString([]byte{r})))
-		}
-	}
-	return b.String()
 }
 
 // Public form.

@@ -108,8 +108,13 @@ func TestWorkOrderPages(t *testing.T) {
 	}
 	w = f.page(http.MethodPost, "/operator/work-orders/"+first.ID+"/events",
 		url.Values{"csrf_token": {tok}, "action": {"assign"}, "org": {"第一党支部 [ZB1]"}}, op)
-	if w.Code != http.StatusSeeOther || !strings.HasPrefix(w.Header().Get("Location"), "/operator/work-orders?done=") {
-		t.Fatalf("assign: %d %q %s", w.Code, w.Header().Get("Location"), w.Body)
+	loc := w.Header().Get("Location")
+	if w.Code != http.StatusSeeOther || loc != "/operator/work-orders?did=assign&done="+first.Number {
+		t.Fatalf("assign: %d %q %s", w.Code, loc, w.Body)
+	}
+	wantPage(t, f.page(http.MethodGet, loc, nil, op), http.StatusOK, "工单 "+first.Number+" 已派单")
+	if strings.Contains(f.page(http.MethodGet, "/operator/work-orders?did=assign&done=请拨打110", nil, op).Body.String(), "请拨打110") {
+		t.Fatal("the confirmation echoes arbitrary text from the link")
 	}
 
 	// The branch queue: A's secretary accepts, fails to return without a

@@ -428,7 +428,9 @@ func writeSummary(f *excelize.File, st *sheetStyles, v *view, sc Scorecard, char
 		a, _ := excelize.CoordinatesToCellName(2, row)
 		b, _ := excelize.CoordinatesToCellName(cols, row)
 		merges = append(merges, [2]string{a, b})
-		h := 18.0 * float64(1+int(textWidth(text))/80)
+		// The merged B:G cell is about 78 units wide: one 16-point line per
+		// 74 units of text, so long explanations wrap instead of hiding.
+		h := 16.0 * float64(1+int(textWidth(text))/74)
 		cell, _ := excelize.CoordinatesToCellName(1, row)
 		row++
 		return sw.SetRow(cell, []any{excelize.Cell{StyleID: st.label, Value: label}, excelize.Cell{StyleID: st.wrap, Value: text}},
@@ -602,13 +604,17 @@ func writeSummary(f *excelize.File, st *sheetStyles, v *view, sc Scorecard, char
 		}
 		anchor, _ := excelize.CoordinatesToCellName(1, chartRow)
 		width := uint(max(640, min(1600, 28*chart.n)))
+		one, lo, hi := false, 0.0, 100.0 // scores are 0–100: one colour, the whole scale
+		axisFont := excelize.Font{Color: "404040", Size: 9}
 		if err := f.AddChart(SheetSummary, anchor, &excelize.Chart{
-			Type:      excelize.Col,
-			Series:    []excelize.ChartSeries{{Name: title, Categories: ref(chart.nameCol), Values: ref(chart.score)}},
-			Title:     excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: title}}},
-			Legend:    excelize.ChartLegend{Position: "none"},
-			YAxis:     excelize.ChartAxis{NumFmt: excelize.ChartNumFmt{CustomNumFmt: "0"}},
-			Dimension: excelize.ChartDimension{Width: width, Height: 320},
+			Type:       excelize.Col,
+			Series:     []excelize.ChartSeries{{Name: title, Categories: ref(chart.nameCol), Values: ref(chart.score), Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"C00000"}}}},
+			Title:      excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: title}}},
+			Legend:     excelize.ChartLegend{Position: "none"},
+			VaryColors: &one,
+			XAxis:      excelize.ChartAxis{Font: axisFont},
+			YAxis:      excelize.ChartAxis{NumFmt: excelize.ChartNumFmt{CustomNumFmt: "0"}, Minimum: &lo, Maximum: &hi, Font: axisFont},
+			Dimension:  excelize.ChartDimension{Width: width, Height: 320},
 		}); err != nil {
 			return fmt.Errorf("summary chart: %w", err)
 		}

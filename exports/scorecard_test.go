@@ -583,7 +583,33 @@ func TestUndefinedAndWidths(t *testing.T) {
 		t.Errorf("panes %+v (%v), want the header frozen", panes, err)
 	}
 	layout, err := f.GetPageLayout(exports.SheetMembers)
-	if err != nil || layout.Orientation == nil || *layout.Orientation != "landscape" || layout.Size == nil || *layout.Size != 9 {
-		t.Errorf("page layout %+v (%v), want A4 landscape", layout, err)
+	if err != nil || layout.Orientation == nil || *layout.Orientation != "landscape" || layout.Size == nil || *layout.Size != 9 ||
+		layout.FitToWidth == nil || *layout.FitToWidth != 1 {
+		t.Errorf("page layout %+v (%v), want A4 landscape, one page wide", layout, err)
+	}
+	// Filter buttons on the header row and the header repeated on every
+	// printed page.
+	names := map[string]string{}
+	for _, d := range f.GetDefinedName() {
+		names[d.Name+"@"+d.Scope] = d.RefersTo
+	}
+	if got := names["_xlnm.Print_Titles@"+exports.SheetMembers]; got != "'党员测评'!$1:$2" {
+		t.Errorf("print titles %q; defined names %v", got, names)
+	}
+	if got := names["_xlnm._FilterDatabase@"+exports.SheetMembers]; got != "'党员测评'!$A$2:$K$5" {
+		t.Errorf("filter range %q; defined names %v", got, names)
+	}
+	// Grade colours: one rule per grade over the two grade columns.
+	cf, err := f.GetConditionalFormats(exports.SheetMembers)
+	if err != nil || len(cf["F3:G5"]) != 3 {
+		t.Errorf("conditional formats %v (%v), want 3 grade rules on F3:G5", cf, err)
+	}
+	// Score and rate number formats.
+	for cell, want := range map[string]string{"D3": "0.00", "E3": "0.0%"} {
+		id, _ := f.GetCellStyle(exports.SheetMembers, cell)
+		st, _ := f.GetStyle(id)
+		if st == nil || st.CustomNumFmt == nil || *st.CustomNumFmt != want {
+			t.Errorf("%s number format %v, want %s", cell, st, want)
+		}
 	}
 }

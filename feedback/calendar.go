@@ -187,6 +187,8 @@ func (p *Policy) midnight(t time.Time) time.Time {
 // maxScan bounds calendar walks so that a broken file cannot loop forever.
 const maxScan = 3 * 366
 
+// Times come back in UTC, as the API and the store keep them.
+
 // AddWorkingDays is the end of the working day (work_end) n working days
 // after t's own day: an order received on Wednesday with 1 day is due
 // Thursday 17:00, whatever the hour it came in.
@@ -198,7 +200,7 @@ func (p *Policy) AddWorkingDays(t time.Time, n int) time.Time {
 			n--
 		}
 	}
-	return day.Add(p.workEnd)
+	return day.Add(p.workEnd).UTC()
 }
 
 // AddWorkingHours counts d of working time (work_start–work_end on working
@@ -215,7 +217,7 @@ func (p *Policy) AddWorkingHours(t time.Time, d time.Duration) time.Time {
 			}
 			if cur.Before(end) {
 				if left := end.Sub(cur); d <= left {
-					return cur.Add(d)
+					return cur.Add(d).UTC()
 				} else {
 					d -= left
 				}
@@ -223,7 +225,7 @@ func (p *Policy) AddWorkingHours(t time.Time, d time.Duration) time.Time {
 		}
 		cur = day.AddDate(0, 0, 1)
 	}
-	return cur
+	return cur.UTC()
 }
 
 // Due is the deadline of an order received at t: urgent matters use the

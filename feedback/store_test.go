@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"go.mongodb.org/mongo-driver/v2/bson"
+
 	"minyi"
 	"minyi/feedback"
 	"minyi/store"
@@ -250,5 +252,42 @@ func TestListFilters(t *testing.T) {
 	second, last := ids(feedback.Filter{}, 1, next)
 	if !slices.Equal(first, []string{b.Number}) || !slices.Equal(second, []string{a.Number}) || last != "" {
 		t.Fatalf("paging: %v %q %v %q", first, next, second, last)
+	}
+}
+
+// TestGetRepairsLaggingState: a crash between storing an event and
+// storing the state it implies leaves the order behind its history; the
+// next read derives the state from the events and writes it back.
+func TestGetRepairsLaggingState(t *testing.T) {
+	db := storetest.DB(t)
+	if err := store.EnsureIndexes(t.Context(), db, feedback.Indexes()); err != nil {
+		t.Fatal(err)
+	}
+	c := &clock{t: cst(2026, 11, 25, 10, 0)}
+	s := feedback.NewStore(db, c.now, policy(t))
+	o := newOrder("h", "a", feedback.KindHelp)
+	if err := s.Create(t.Context(), o, operator); err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range []feedback.Event{{Action: feedback.ActionAssign}, {Action: feedback.ActionAccept}} {
+		if _, _, err := s.Act(t.Context(), o.ID, e, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Simulate the lost state write of the accept.
+	if _, err := db.Collection("work_orders").UpdateOne(t.Context(), bson.D{{Key: "_id", Value: o.ID}},
+		bson.D{{Key: "$set", Value: bson.D{{Key: "status", Value: "assigned"}, {Key: "version", Value: 2}}}}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.Get(t.Context(), o.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Status != feedback.StatusAccepted || got.Version != 3 {
+		t.Fatalf("read %s v%d, want accepted v3", got.Status, got.Version)
+	}
+	list, _, err := s.List(t.Context(), feedback.Filter{Statuses: []feedback.Status{feedback.StatusAccepted}}, 10, "")
+	if err != nil || len(list) != 1 {
+		t.Fatalf("stored state not repaired: %v %v", list, err)
 	}
 }

@@ -191,8 +191,8 @@ func FileName(sv *surveys.Survey, kind string, at time.Time) (name, ascii string
 }
 
 // ContentDisposition is an attachment header naming the file both ways:
-// filename="ascii" for old clients, filename*=UTF-8''… (RFC 5987) for the
-// Chinese name.
+// filename="ascii" for old clients and filename* (RFC 5987, UTF-8,
+// percent-encoded) for the Chinese name.
 func ContentDisposition(name, ascii string) string {
 	return fmt.Sprintf(`attachment; filename="%s"; filename*=UTF-8''%s`, ascii, encodeRFC5987(name))
 }

@@ -90,8 +90,7 @@ func (s *BallotStore) Scan(ctx context.Context, surveyID string, fn func(*Ballot
 // some text answer (the free-text opinions list); the caller picks the
 // question's texts out of each ballot.
 func (s *BallotStore) PageTexts(ctx context.Context, surveyID, question, after string, limit int) ([]Ballot, string, error) {
-	filter := bson.D{{Key: "survey_id", Value: surveyID}, {Key: "answers.q", Value: question},
-		{Key: "answers.t", Value: bson.D{{Key: "$exists", Value: true}}}}
+	filter := bson.D{{Key: "survey_id", Value: surveyID}, {Key: "tq", Value: question}}
 	if after != "" {
 		filter = append(filter, bson.E{Key: "_id", Value: bson.D{{Key: "$gt", Value: after}}})
 	}

@@ -38,6 +38,7 @@ type CodeMarker interface {
 type BatcherConfig struct {
 	MaxBatch    int           // flush at this many ballots (default 256)
 	MaxWait     time.Duration // or this long after the first one arrived (default 3 ms)
+	Flushers    int           // batches written at once (default 2)
 	Codes       CodeMarker    // optional
 	AfterCommit AfterCommit   // optional: the tally seam
 	Logger      *slog.Logger
@@ -56,6 +57,10 @@ type Batcher struct {
 	stop chan struct{}
 	done chan struct{}
 	once sync.Once
+	// hookMu serialises the after-commit hook: the embedded store applies
+	// concurrent $inc updates of one document non-atomically, so two
+	// flushers must not fold into the same tallies at once.
+	hookMu sync.Mutex
 }
 
 type pending struct {
@@ -81,6 +86,9 @@ func NewBatcher(db *mongo.Database, cfg BatcherConfig) *Batcher {
 	}
 	if cfg.MaxWait <= 0 {
 		cfg.MaxWait = 3 * time.Millisecond
+	}
+	if cfg.Flushers <= 0 {
+		cfg.Flushers = 2
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
@@ -128,15 +136,29 @@ func (b *Batcher) Close() {
 	<-b.done
 }
 
+// loop collects batches and hands them to the flushers. Two flushers let
+// the next batch be prepared and sent while the previous one is being
+// written; batches are independent (uniqueness is the store's business), so
+// their order does not matter.
 func (b *Batcher) loop() {
 	defer close(b.done)
-	batch := make([]*pending, 0, b.cfg.MaxBatch)
+	batches := make(chan []*pending)
+	var wg sync.WaitGroup
+	for range b.cfg.Flushers {
+		wg.Go(func() {
+			for batch := range batches {
+				b.flush(batch)
+			}
+		})
+	}
+	defer wg.Wait()
+	defer close(batches)
 	timer := time.NewTimer(time.Hour)
 	timer.Stop()
 	for {
 		select {
 		case p := <-b.in:
-			batch = append(batch, p)
+			batch := append(make([]*pending, 0, b.cfg.MaxBatch), p)
 			timer.Reset(b.cfg.MaxWait)
 		fill:
 			for len(batch) < b.cfg.MaxBatch {
@@ -148,20 +170,20 @@ func (b *Batcher) loop() {
 				}
 			}
 			timer.Stop()
-			b.flush(batch)
-			batch = batch[:0]
+			batches <- batch
 		case <-b.stop:
+			var batch []*pending
 			for {
 				select {
 				case p := <-b.in:
 					batch = append(batch, p)
 					if len(batch) == b.cfg.MaxBatch {
-						b.flush(batch)
-						batch = batch[:0]
+						batches <- batch
+						batch = nil
 					}
 				default:
 					if len(batch) > 0 {
-						b.flush(batch)
+						batches <- batch
 					}
 					return
 				}
@@ -228,6 +250,8 @@ func (b *Batcher) afterCommit(ctx context.Context, batch []*pending, results []w
 		}
 	}
 	if len(committed) > 0 && b.cfg.AfterCommit != nil {
+		b.hookMu.Lock()
+		defer b.hookMu.Unlock()
 		if err := b.cfg.AfterCommit.AfterCommit(ctx, committed); err != nil {
 			b.cfg.Logger.Error("after-commit hook (tallies)", "err", err, "ballots", len(committed))
 		}

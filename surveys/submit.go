@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -116,6 +117,11 @@ func (s *Submitter) Submit(ctx context.Context, sub Submission) (*Receipt, error
 		return nil, &CheckError{Problems: ps}
 	}
 	b.Answers, b.Valid = answers, true
+	for _, a := range answers {
+		if a.Text != "" && !slices.Contains(b.TextQuestions, a.Question) {
+			b.TextQuestions = append(b.TextQuestions, a.Question)
+		}
+	}
 	if vs := survey.CheckRules(answers); len(vs) > 0 {
 		if survey.Rules.OnViolation != "invalid" {
 			return nil, &CheckError{Violations: vs}

@@ -171,16 +171,20 @@ const (
 // Ballot is one rater's submitted answers. Invalid ballots (a ballot rule
 // broken, when the survey keeps them) are stored and counted, never scored.
 type Ballot struct {
-	ID            string    `bson:"_id" json:"id"`
-	SurveyID      string    `bson:"survey_id" json:"survey_id"`
-	SurveyVersion int       `bson:"survey_version" json:"survey_version"`
-	SubmissionID  string    `bson:"submission_id" json:"submission_id"`
-	CodeHash      string    `bson:"code_hash,omitempty" json:"-"`
-	Channel       string    `bson:"channel" json:"channel"`
-	RaterGroup    string    `bson:"rater_group" json:"rater_group"`
-	Valid         bool      `bson:"valid" json:"valid"`
-	Reason        string    `bson:"reason,omitempty" json:"reason,omitempty"`
-	Answers       []Answer  `bson:"answers" json:"answers"`
+	ID            string   `bson:"_id" json:"id"`
+	SurveyID      string   `bson:"survey_id" json:"survey_id"`
+	SurveyVersion int      `bson:"survey_version" json:"survey_version"`
+	SubmissionID  string   `bson:"submission_id" json:"submission_id"`
+	CodeHash      string   `bson:"code_hash,omitempty" json:"-"`
+	Channel       string   `bson:"channel" json:"channel"`
+	RaterGroup    string   `bson:"rater_group" json:"rater_group"`
+	Valid         bool     `bson:"valid" json:"valid"`
+	Reason        string   `bson:"reason,omitempty" json:"reason,omitempty"`
+	Answers       []Answer `bson:"answers" json:"answers"`
+	// TextQuestions lists the questions answered with text, so the
+	// opinions list can find those ballots without reading answers (which
+	// are stored compactly, see answer_bson.go).
+	TextQuestions []string  `bson:"tq,omitempty" json:"-"`
 	CreatedAt     time.Time `bson:"created_at" json:"created_at"`
 	EnteredBy     string    `bson:"entered_by,omitempty" json:"entered_by,omitempty"` // operator, for hotline/paper/visit
 }

@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/netip"
 	"net/url"
+	"strings"
 	"time"
 )
 
@@ -25,6 +27,7 @@ type config struct {
 	SecretKey    string
 	Calendar     string
 	BaseURL      string
+	Proxies      string
 	LogLevel     string
 	LogFormat    string
 	Env          string
@@ -60,6 +63,7 @@ func newFlagSet(name string, getenv func(string) string, stderr io.Writer, cfg *
 	str(&cfg.AdminToken, setting{"admin-token", "MINYI_ADMIN_TOKEN", "accept this bearer token as an administrator"}, "")
 	str(&cfg.SecretKey, setting{"secret-key", "MINYI_SECRET_KEY", "key that encrypts caller phone numbers and ballot codes; required unless -dev"}, "")
 	str(&cfg.Calendar, setting{"calendar", "MINYI_CALENDAR", "JSON file of holidays, make-up workdays and work-order deadlines, added to the built-in 2026 calendar"}, "")
+	str(&cfg.Proxies, setting{"trusted-proxies", "MINYI_TRUSTED_PROXIES", "comma-separated addresses or CIDRs of reverse proxies whose X-Forwarded-For is believed"}, "")
 	str(&cfg.BaseURL, setting{"base-url", "MINYI_BASE_URL", "public address (scheme://host[:port]) that survey links and QR codes point to"}, "http://localhost:8080")
 	str(&cfg.LogLevel, setting{"log-level", "MINYI_LOG_LEVEL", "debug, info, warn or error"}, "info")
 	str(&cfg.LogFormat, setting{"log-format", "MINYI_LOG_FORMAT", "text or json"}, "text")
@@ -80,10 +84,27 @@ func (c *config) check() error {
 	default:
 		return fmt.Errorf("MINYI_ENV %q: want development or production", c.Env)
 	}
+	for _, p := range c.trustedProxies() {
+		if _, err := netip.ParsePrefix(p); err != nil {
+			if _, err := netip.ParseAddr(p); err != nil {
+				return fmt.Errorf("MINYI_TRUSTED_PROXIES: %q is neither an address nor a CIDR", p)
+			}
+		}
+	}
 	if u, err := url.Parse(c.BaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" {
 		return fmt.Errorf("MINYI_BASE_URL %q: want an absolute http(s) address such as https://minyi.example.org", c.BaseURL)
 	}
 	return nil
+}
+
+func (c *config) trustedProxies() []string {
+	var out []string
+	for _, p := range strings.Split(c.Proxies, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 func (c *config) logger(w io.Writer) (*slog.Logger, error) {

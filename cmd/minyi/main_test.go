@@ -141,6 +141,11 @@ func TestConfig(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "MINYI_SECRET_KEY") {
 		t.Fatalf("production without key: %v", err)
 	}
+	env = map[string]string{"MINYI_TRUSTED_PROXIES": "10.0.0.0/8, not-an-address"}
+	err = run(context.Background(), nil, func(k string) string { return env[k] }, &out, &out)
+	if err == nil || !strings.Contains(err.Error(), "MINYI_TRUSTED_PROXIES") {
+		t.Fatalf("bad trusted proxy: %v", err)
+	}
 	err = run(context.Background(), []string{"frobnicate"}, func(string) string { return "" }, &out, &out)
 	if err != errUsage {
 		t.Fatalf("unknown command: %v", err)

@@ -43,7 +43,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		fmt.Fprintln(stdout, "usage: minyi [serve] [flags]; minyi serve -h lists the flags; minyi user add -h creates a user")
 		return nil
 	}
-	fmt.Fprintf(stderr, "minyi: unknown command %q (want serve)\n", cmd)
+	fmt.Fprintf(stderr, "minyi: unknown command %q (want serve, user, export or bench)\n", cmd)
 	return errUsage
 }
 
@@ -138,7 +138,7 @@ func open(ctx context.Context, cfg config, log *slog.Logger) (*app, error) {
 		Accounts: acc,
 		Members:  members, Surveys: surveyStore, Codes: codes, BaseURL: cfg.BaseURL,
 
-		Submitter: submitter, Ballots: ballots,
+		Submitter: submitter, Ballots: ballots, TrustedProxies: cfg.trustedProxies(),
 		Tallies: tallies, FinalGrades: finals, Exports: exportJobs,
 		WorkOrders: feedback.NewStore(st.DB, now, policy),
 	})
