@@ -295,25 +295,7 @@ func (f Filter) query() bson.D {
 // List returns up to limit orders matching f, newest first, after the
 // cursor (an order id), and the cursor of the next page ("" at the end).
 func (s *Store) List(ctx context.Context, f Filter, limit int, after string) ([]Order, string, error) {
-	q := f.query()
-	if after != "" {
-		q = bson.D{{Key: "$and", Value: bson.A{q, bson.D{{Key: "_id", Value: bson.D{{Key: "$lt", Value: after}}}}}}}
-	}
-	opts := options.Find().SetSort(bson.D{{Key: "_id", Value: -1}}).SetLimit(int64(limit) + 1)
-	cur, err := s.coll().Find(ctx, q, opts)
-	if err != nil {
-		return nil, "", fmt.Errorf("list work orders: %w", err)
-	}
-	var out []Order
-	if err := cur.All(ctx, &out); err != nil {
-		return nil, "", fmt.Errorf("list work orders: %w", err)
-	}
-	next := ""
-	if len(out) > limit {
-		out = out[:limit]
-		next = out[limit-1].ID
-	}
-	return out, next, nil
+	return store.FindPage(ctx, s.coll(), f.query(), after, limit, true, func(o *Order) string { return o.ID }, "work orders")
 }
 
 // Each calls fn for every order matching f in creation order, without

@@ -99,23 +99,7 @@ func (s *MemberStore) List(ctx context.Context, f MemberFilter, after string, li
 	if f.Query != "" {
 		filter = append(filter, bson.E{Key: "name", Value: bson.D{{Key: "$regex", Value: regexp.QuoteMeta(f.Query)}}})
 	}
-	if after != "" {
-		filter = append(filter, bson.E{Key: "_id", Value: bson.D{{Key: "$gt", Value: after}}})
-	}
-	cur, err := s.coll().Find(ctx, filter, options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}).SetLimit(int64(limit+1)))
-	if err != nil {
-		return nil, "", fmt.Errorf("list members: %w", err)
-	}
-	var out []Member
-	if err := cur.All(ctx, &out); err != nil {
-		return nil, "", fmt.Errorf("list members: %w", err)
-	}
-	next := ""
-	if len(out) > limit {
-		out = out[:limit]
-		next = out[limit-1].ID
-	}
-	return out, next, nil
+	return store.FindPage(ctx, s.coll(), filter, after, limit, false, func(m *Member) string { return m.ID }, "members")
 }
 
 // InOrgs returns every member of the given orgs, in id order: the expansion

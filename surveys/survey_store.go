@@ -11,7 +11,6 @@ import (
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
-	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"minyi"
 	"minyi/store"
@@ -150,23 +149,7 @@ func (s *SurveyStore) List(ctx context.Context, status Status, after string, lim
 	if status != "" {
 		filter = append(filter, bson.E{Key: "status", Value: status})
 	}
-	if after != "" {
-		filter = append(filter, bson.E{Key: "_id", Value: bson.D{{Key: "$lt", Value: after}}})
-	}
-	cur, err := s.coll().Find(ctx, filter, options.Find().SetSort(bson.D{{Key: "_id", Value: -1}}).SetLimit(int64(limit+1)))
-	if err != nil {
-		return nil, "", fmt.Errorf("list surveys: %w", err)
-	}
-	var out []Survey
-	if err := cur.All(ctx, &out); err != nil {
-		return nil, "", fmt.Errorf("list surveys: %w", err)
-	}
-	next := ""
-	if len(out) > limit {
-		out = out[:limit]
-		next = out[limit-1].ID
-	}
-	return out, next, nil
+	return store.FindPage(ctx, s.coll(), filter, after, limit, true, func(sv *Survey) string { return sv.ID }, "surveys")
 }
 
 // Publish freezes draft id as version 1: it re-validates it completely,
