@@ -181,16 +181,17 @@ func TestAuditOfSurveyLifecycle(t *testing.T) {
 	}
 }
 
-// TestAuditOfWorkOrders: each work-order step is recorded with who took
-// it, and downloading the ledger is recorded too.
+// TestAuditOfWorkOrders: taking a call and each work-order step are
+// recorded with who did it, and downloading the ledger is recorded too.
 func TestAuditOfWorkOrders(t *testing.T) {
 	f := newWOFixture(t)
 	c := f.create(f.operator, call("complaint", f.a.ID, "13800135678"))
 	f.step(f.operator, c.ID, map[string]any{"action": "assign", "org_id": f.a.ID})
 	f.step(f.secA, c.ID, map[string]any{"action": "accept"})
 	got := decode[auditList](t, f.do(http.MethodGet, "/api/v1/audit?object_id="+c.ID, nil), http.StatusOK)
-	if len(got.Items) != 2 || got.Items[0].Action != "work_order.accept" || got.Items[0].Role != accounts.RoleSecretary ||
-		got.Items[1].Action != "work_order.assign" || got.Items[1].Role != accounts.RoleOperator || !strings.Contains(got.Items[1].Summary, c.Number) {
+	if len(got.Items) != 3 || got.Items[0].Action != "work_order.accept" || got.Items[0].Role != accounts.RoleSecretary ||
+		got.Items[1].Action != "work_order.assign" || got.Items[1].Role != accounts.RoleOperator || !strings.Contains(got.Items[1].Summary, c.Number) ||
+		got.Items[2].Action != "work_order.create" || got.Items[2].Summary != c.Number {
 		t.Fatalf("audit %+v", got.Items)
 	}
 	if w := f.as(f.leader, http.MethodGet, "/api/v1/work-orders/report.xlsx", nil); w.Code != http.StatusOK {

@@ -113,4 +113,14 @@ func TestSecretaryScope(t *testing.T) {
 			}
 		})
 	}
+	// The tree a secretary sees starts at its own org.
+	tree := decode[struct {
+		Items []struct {
+			ID       string
+			Children []struct{ ID string }
+		}
+	}](t, e.do(http.MethodGet, "/api/v1/orgs", nil, "Authorization", sec), http.StatusOK)
+	if len(tree.Items) != 1 || tree.Items[0].ID != gb.ID || len(tree.Items[0].Children) != 1 || tree.Items[0].Children[0].ID != in.ID {
+		t.Fatalf("secretary's tree %+v, want %s with %s below", tree, gb.ID, in.ID)
+	}
 }

@@ -2,6 +2,7 @@ package api
 
 import (
 	"net/http"
+	"slices"
 
 	"github.com/gin-gonic/gin"
 
@@ -53,11 +54,19 @@ func (s *Server) getOrg(c *gin.Context) error {
 	return nil
 }
 
-// listOrgs answers the whole tree: roots with nested children.
+// listOrgs answers the tree: roots with nested children. A secretary sees
+// only its own subtree, rooted at its org.
 func (s *Server) listOrgs(c *gin.Context) error {
 	all, err := s.orgs.All(c.Request.Context())
 	if err != nil {
 		return err
+	}
+	scope, err := s.orgScope(c)
+	if err != nil {
+		return err
+	}
+	if scope != nil {
+		all = slices.DeleteFunc(all, func(o surveys.Org) bool { return !inScope(scope, o.ID) })
 	}
 	nodes := make(map[string]*orgNode, len(all))
 	for _, o := range all {

@@ -201,6 +201,7 @@ func (s *Server) createWorkOrder(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
+	s.audit(c, "work_order.create", "work_order", out.ID, out.Number)
 	c.JSON(http.StatusCreated, out)
 	return nil
 }

@@ -37,7 +37,7 @@ type CodeMarker interface {
 // BatcherConfig tunes the group commit.
 type BatcherConfig struct {
 	MaxBatch    int           // flush at this many ballots (default 256)
-	MaxWait     time.Duration // or this long after the first one arrived (default 3 ms)
+	MaxWait     time.Duration // or this long after the first one arrived (default 1 ms)
 	Flushers    int           // batches written at once (default 2)
 	Codes       CodeMarker    // optional
 	AfterCommit AfterCommit   // optional: the tally seam
@@ -85,7 +85,7 @@ func NewBatcher(db *mongo.Database, cfg BatcherConfig) *Batcher {
 		cfg.MaxBatch = 256
 	}
 	if cfg.MaxWait <= 0 {
-		cfg.MaxWait = 3 * time.Millisecond
+		cfg.MaxWait = time.Millisecond
 	}
 	if cfg.Flushers <= 0 {
 		cfg.Flushers = 2

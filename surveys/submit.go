@@ -123,7 +123,7 @@ func (s *Submitter) Submit(ctx context.Context, sub Submission) (*Receipt, error
 		}
 	}
 	if vs := survey.CheckRules(answers); len(vs) > 0 {
-		if survey.Rules.OnViolation != "invalid" {
+		if survey.Rules.OnViolation != OnViolationInvalid {
 			return nil, &CheckError{Violations: vs}
 		}
 		msgs := make([]string, len(vs))

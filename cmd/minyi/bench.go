@@ -35,6 +35,8 @@ func benchMain(ctx context.Context, args []string, getenv func(string) string, s
 	n := fs.Int("ballots", 4000, "ballots per run")
 	clientList := fs.String("clients", "32,128", "concurrent clients, comma separated")
 	subjects := fs.Int("subjects", 10, "subjects per ballot (2 questions each)")
+	wait := fs.Duration("batch-wait", 0, "group commit: longest wait for a batch to fill (0: the default)")
+	flushers := fs.Int("flushers", 0, "group commit: batches written at once (0: the default)")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the runs to this file")
 	if err := fs.Parse(args); err != nil {
 		return errUsage
@@ -74,7 +76,7 @@ func benchMain(ctx context.Context, args []string, getenv func(string) string, s
 	rates := map[string]float64{}
 	for _, c := range clients {
 		for _, mode := range []string{"group", "naive"} {
-			r, err := benchRun(ctx, st, mode, c, *n, *subjects)
+			r, err := benchRun(ctx, st, mode, c, *n, *subjects, surveys.BatcherConfig{MaxWait: *wait, Flushers: *flushers})
 			if err != nil {
 				return fmt.Errorf("bench %s/%d: %w", mode, c, err)
 			}
@@ -105,7 +107,7 @@ type benchResult struct {
 
 // benchRun serves a fresh database over loopback HTTP and submits n ballots
 // from c concurrent clients.
-func benchRun(ctx context.Context, st *store.Store, mode string, c, n, subjects int) (benchResult, error) {
+func benchRun(ctx context.Context, st *store.Store, mode string, c, n, subjects int, bc surveys.BatcherConfig) (benchResult, error) {
 	db := st.Client.Database(fmt.Sprintf("bench_%s_%d_%d", mode, c, time.Now().UnixNano()%1e6))
 	defer db.Drop(context.WithoutCancel(ctx))
 	var idx []store.Index
@@ -130,7 +132,8 @@ func benchRun(ctx context.Context, st *store.Store, mode string, c, n, subjects 
 	ballots := surveys.NewBallotStore(db)
 	var writer surveys.BallotWriter = surveys.NewDirectWriter(db, nil)
 	if mode == "group" {
-		b := surveys.NewBatcher(db, surveys.BatcherConfig{Codes: codes})
+		bc.Codes = codes
+		b := surveys.NewBatcher(db, bc)
 		defer b.Close()
 		writer = b
 	}
