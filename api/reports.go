@@ -299,22 +299,10 @@ func (s *Server) resultsPage(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	f := analytics.Filter{}
-	if req.Orgs != nil {
-		f.Orgs = map[string]bool{}
-		for _, id := range req.Orgs {
-			f.Orgs[id] = true
-		}
-	}
-	t, err := s.tallies.Load(ctx, sv.ID)
+	res, err := s.results(ctx, sv, orgFilter(analytics.Filter{}, req.Orgs))
 	if err != nil {
 		return err
 	}
-	final, err := s.finalGrades.Latest(ctx, sv.ID)
-	if err != nil {
-		return err
-	}
-	res := analytics.Compute(sv, t, f, final, s.now())
 	v := resultsView{Survey: sv, Kind: exports.KindLabel(sv.Kind), Valid: res.Ballots.Valid, Invalid: res.Ballots.Invalid,
 		Report: "/api/v1/surveys/" + sv.ID + "/report.xlsx", CanExport: s.exports != nil, CanRaw: req.Raw, Scoped: req.Orgs != nil,
 		Chart: newBarChart(res.Subjects)}

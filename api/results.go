@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"net/http"
 	"time"
 
@@ -64,22 +65,36 @@ func (s *Server) getResults(c *gin.Context) error {
 			return err
 		}
 	}
+	res, err := s.results(ctx, sv, orgFilter(f, orgs))
+	if err != nil {
+		return err
+	}
+	c.JSON(http.StatusOK, res)
+	return nil
+}
+
+// orgFilter narrows f to subjects of the given orgs (nil: no narrowing).
+func orgFilter(f analytics.Filter, orgs []string) analytics.Filter {
 	if orgs != nil {
 		f.Orgs = make(map[string]bool, len(orgs))
 		for _, id := range orgs {
 			f.Orgs[id] = true
 		}
 	}
+	return f
+}
+
+// results computes the scorecard from the tallies and the final grades.
+func (s *Server) results(ctx context.Context, sv *surveys.Survey, f analytics.Filter) (*analytics.Results, error) {
 	t, err := s.tallies.Load(ctx, sv.ID)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	final, err := s.finalGrades.Latest(ctx, sv.ID)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	c.JSON(http.StatusOK, analytics.Compute(sv, t, f, final, s.now()))
-	return nil
+	return analytics.Compute(sv, t, f, final, s.now()), nil
 }
 
 // rebuildResults recounts the survey's tallies from its ballots.
