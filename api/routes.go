@@ -117,6 +117,7 @@ func (s *Server) registerRoutes() {
 	s.add(route{method: http.MethodDelete, path: "/tokens/:id", summary: "吊销接口令牌", tag: "accounts", roles: everyone, handler: s.deleteToken})
 	s.add(route{method: http.MethodGet, path: "/audit", summary: "审计日志（新到旧，可按 actor、action、object_id 筛选）", tag: "accounts", roles: adminOnly, handler: s.listAudit})
 	s.addPage(http.MethodGet, "/login", true, nil, s.loginForm)
+	s.addPage(http.MethodGet, "/", false, everyone, s.homePage)
 	s.addPage(http.MethodGet, "/account", false, everyone, s.accountPage)
 	s.addPage(http.MethodPost, "/logout", false, everyone, s.logoutForm)
 }

@@ -191,14 +191,15 @@ func (s *Server) clearSessionCookie(c *gin.Context) {
 	})
 }
 
-// safeNext keeps redirects after login on this site: a path, not "//host"
-// or "/\host", which browsers treat as another origin.
+// safeNext keeps redirects after login on this site (the home page by
+// default): a path, not "//host" or "/\host", which browsers treat as
+// another origin.
 func safeNext(next string) string {
 	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
-		return "/account"
+		return "/"
 	}
 	if u, err := url.Parse(next); err != nil || u.Host != "" || u.Scheme != "" {
-		return "/account"
+		return "/"
 	}
 	return next
 }

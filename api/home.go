@@ -1,0 +1,86 @@
+package api
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"minyi/accounts"
+	"minyi/exports"
+	"minyi/surveys"
+)
+
+// The home page: where a signed-in user starts. It lists what the role
+// works with — surveys and their results for leaders, secretaries and
+// admins; the call-taking and queue pages for operators and secretaries;
+// administration for admins — so nobody has to know an address by heart.
+
+type homeView struct {
+	Surveys    []homeSurvey
+	More       string // cursor of the next page of surveys
+	SeeResults bool
+	Operator   bool
+	Secretary  bool
+	Admin      bool
+}
+
+type homeSurvey struct {
+	ID, Title, Kind, Status, Slug string
+	ClosesAt                      string
+	Results                       bool // published or closed: results exist
+	Open                          bool // taking ballots: the ballot page works
+}
+
+var statusLabels = map[surveys.Status]string{
+	surveys.StatusDraft: "草稿", surveys.StatusPublished: "进行中", surveys.StatusClosed: "已结束",
+}
+
+func (s *Server) homePage(c *gin.Context) error {
+	p := principal(c)
+	v := homeView{
+		SeeResults: allowed(p, readers),
+		Operator:   allowed(p, operators),
+		Secretary:  p.Role == accounts.RoleSecretary,
+		Admin:      p.Role == accounts.RoleAdmin,
+	}
+	if v.SeeResults && s.surveys != nil {
+		items, next, err := s.visibleSurveys(c, c.Query("after"), 20)
+		if err != nil {
+			return err
+		}
+		v.More = next
+		for _, sv := range items {
+			h := homeSurvey{ID: sv.ID, Title: sv.Title, Kind: exports.KindLabel(sv.Kind), Status: statusLabels[sv.Status], Slug: sv.Slug,
+				Results: sv.Status != surveys.StatusDraft, Open: sv.Status == surveys.StatusPublished}
+			if sv.Access.ClosesAt != nil {
+				h.ClosesAt = sv.Access.ClosesAt.In(time.FixedZone("CST", 8*3600)).Format("2006-01-02 15:04")
+			}
+			v.Surveys = append(v.Surveys, h)
+		}
+	}
+	return s.render(c, http.StatusOK, "home", pageView{Title: "首页", Data: v})
+}
+
+// visibleSurveys pages through the surveys the caller may see, newest
+// first: a secretary only those of its org subtree.
+func (s *Server) visibleSurveys(c *gin.Context, after string, limit int) ([]surveys.Survey, string, error) {
+	scope, err := s.orgScope(c)
+	if err != nil {
+		return nil, "", err
+	}
+	items, next, err := s.surveys.List(c.Request.Context(), "", after, limit)
+	if err != nil {
+		return nil, "", err
+	}
+	if scope != nil {
+		kept := items[:0]
+		for i := range items {
+			if surveyInScope(scope, &items[i]) {
+				kept = append(kept, items[i])
+			}
+		}
+		items = kept
+	}
+	return items, next, nil
+}
