@@ -2,12 +2,12 @@ package api
 
 import (
 	"net/http"
-	"time"
 
 	"github.com/gin-gonic/gin"
 
 	"minyi/accounts"
 	"minyi/exports"
+	"minyi/reports"
 	"minyi/surveys"
 )
 
@@ -54,7 +54,7 @@ func (s *Server) homePage(c *gin.Context) error {
 			h := homeSurvey{ID: sv.ID, Title: sv.Title, Kind: exports.KindLabel(sv.Kind), Status: statusLabels[sv.Status], Slug: sv.Slug,
 				Results: sv.Status != surveys.StatusDraft, Open: sv.Status == surveys.StatusPublished}
 			if sv.Access.ClosesAt != nil {
-				h.ClosesAt = sv.Access.ClosesAt.In(time.FixedZone("CST", 8*3600)).Format("2006-01-02 15:04")
+				h.ClosesAt = sv.Access.ClosesAt.In(reports.ChinaTime).Format("2006-01-02 15:04")
 			}
 			v.Surveys = append(v.Surveys, h)
 		}
