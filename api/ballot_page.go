@@ -22,6 +22,9 @@ import (
 // again stores one ballot and shows the same thank-you.
 
 type ballotPage struct {
+	Action                   string // where the form posts
+	Operator                 bool   // entered by an operator: choose the channel
+	Channel                  string
 	Slug, Code, SubmissionID string
 	Survey                   publicSurvey
 	GroupChoice              bool
@@ -81,7 +84,7 @@ func (s *Server) ballotPost(c *gin.Context) error {
 		return s.ballotMessage(c, err)
 	}
 	if err := c.Request.ParseForm(); err != nil {
-		return s.ballotMessage(c, minyi.E(minyi.ErrBadRequest, "bad_form", "提交的内容无法识别，请返回重试"))
+		return s.ballotMessage(c, errBadForm)
 	}
 	form := c.Request.PostForm
 	sv, code, err := s.ballotSurvey(c, form.Get("code"))
@@ -101,8 +104,10 @@ func (s *Server) ballotPost(c *gin.Context) error {
 	}
 	repeat := s.markDevice(c, r)
 	return s.render(c, http.StatusOK, "ballot_done", pageView{Title: "提交成功", Data: gin.H{
-		"Title": sv.Title, "Valid": r.Valid, "Reason": r.Reason, "Repeat": repeat}})
+		"Title": sv.Title, "Valid": r.Valid, "Reason": r.Reason, "Repeat": repeat, "Next": ""}})
 }
+
+var errBadForm = minyi.E(minyi.ErrBadRequest, "bad_form", "提交的内容无法识别，请返回重试")
 
 // ballotSurvey finds the survey for the page and checks the code; it
 // returns the normalised code.
@@ -221,7 +226,7 @@ func formAnswers(sv *surveys.Survey, form url.Values) []surveys.Answer {
 // newBallotPage lays the survey out as cards, one per subject, with the
 // given answers kept and the problems placed next to their fields.
 func newBallotPage(sv *surveys.Survey, code, submissionID string, form url.Values, ce *surveys.CheckError) ballotPage {
-	p := ballotPage{Slug: sv.Slug, Code: code, SubmissionID: submissionID, Survey: toPublic(sv)}
+	p := ballotPage{Action: "/s/" + sv.Slug, Slug: sv.Slug, Code: code, SubmissionID: submissionID, Survey: toPublic(sv)}
 	errs := map[string]string{}
 	if ce != nil {
 		for _, pr := range ce.Problems {

@@ -9,6 +9,7 @@ import (
 	"sync"
 	"testing"
 
+	"minyi/accounts"
 	"minyi/api"
 )
 
@@ -316,5 +317,42 @@ func TestBallotPageCodes(t *testing.T) {
 	}
 	if w := fx.do(http.MethodGet, "/s/nosuchslug", nil, "Authorization", ""); w.Code != http.StatusNotFound || !strings.Contains(w.Body.String(), "未找到该测评") {
 		t.Fatalf("unknown survey page: %d", w.Code)
+	}
+}
+
+// TestOperatorBallotPage: an operator types in a caller's ballot on the
+// same form residents use, choosing the channel; the ballot records both.
+func TestOperatorBallotPage(t *testing.T) {
+	fx := newBallotFixture(t, "code")
+	op := "Bearer " + fx.tokenFor(accounts.RoleOperator, "")
+	if w := fx.do(http.MethodGet, "/", nil, "Authorization", op); !strings.Contains(w.Body.String(), "/operator/surveys/"+fx.surveyID+"/ballot") {
+		t.Fatalf("home page has no entry link: %s", w.Body)
+	}
+	path := "/operator/surveys/" + fx.surveyID + "/ballot"
+	w := fx.do(http.MethodGet, path, nil, "Authorization", op)
+	page := w.Body.String()
+	if w.Code != http.StatusOK || !strings.Contains(page, `name="channel" value="hotline"`) || !strings.Contains(page, `name="rater_group"`) {
+		t.Fatalf("entry form: %d %s", w.Code, page)
+	}
+	form := url.Values{"submission_id": {between(page, `name="submission_id" value="`, `"`)}, "channel": {"paper"}, "rater_group": {"masses"}}
+	form.Set("a|grade|"+fx.members[0], "excellent")
+	form.Set("a|grade|"+fx.members[1], "qualified")
+	post := func() *httptest.ResponseRecorder {
+		return fx.do(http.MethodPost, path, form.Encode(), "Authorization", op, "Content-Type", "application/x-www-form-urlencoded")
+	}
+	if w := post(); w.Code != http.StatusUnprocessableEntity || !strings.Contains(w.Body.String(), `value="paper" checked`) {
+		t.Fatalf("missing answer: %d, channel not kept", w.Code)
+	}
+	form.Set("a|grade|"+fx.members[2], "basic")
+	if w := post(); w.Code != http.StatusOK || !strings.Contains(w.Body.String(), "继续录入下一份") {
+		t.Fatalf("entry: %d %s", w.Code, w.Body)
+	}
+	l := decode[struct{ Items []map[string]any }](t, fx.do(http.MethodGet, "/api/v1/surveys/"+fx.surveyID+"/ballots", nil), http.StatusOK)
+	if len(l.Items) != 1 || l.Items[0]["channel"] != "paper" || l.Items[0]["entered_by"] == "" || l.Items[0]["rater_group"] != "masses" {
+		t.Fatalf("stored %v", l.Items)
+	}
+	leader := "Bearer " + fx.tokenFor(accounts.RoleLeader, "")
+	if w := fx.do(http.MethodGet, path, nil, "Authorization", leader); w.Code != http.StatusForbidden {
+		t.Fatalf("leader on the entry page: %d", w.Code)
 	}
 }

@@ -18,6 +18,7 @@ import (
 
 type homeView struct {
 	Surveys    []homeSurvey
+	Entry      []homeSurvey // surveys an operator may enter ballots for
 	More       string // cursor of the next page of surveys
 	SeeResults bool
 	Operator   bool
@@ -57,6 +58,15 @@ func (s *Server) homePage(c *gin.Context) error {
 				h.ClosesAt = sv.Access.ClosesAt.In(reports.ChinaTime).Format("2006-01-02 15:04")
 			}
 			v.Surveys = append(v.Surveys, h)
+		}
+	}
+	if v.Operator && s.surveys != nil {
+		open, _, err := s.surveys.List(c.Request.Context(), surveys.StatusPublished, "", 50)
+		if err != nil {
+			return err
+		}
+		for _, sv := range open {
+			v.Entry = append(v.Entry, homeSurvey{ID: sv.ID, Title: sv.Title, Kind: exports.KindLabel(sv.Kind)})
 		}
 	}
 	return s.render(c, http.StatusOK, "home", pageView{Title: "首页", Data: v})

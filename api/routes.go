@@ -73,6 +73,8 @@ func (s *Server) registerRoutes() {
 	s.add(route{method: http.MethodGet, path: "/surveys/:id/ballots", summary: "原始答卷（分页）", tag: "ballots", roles: adminOnly, handler: s.listBallots})
 	s.addPage(http.MethodGet, "/s/:slug", true, nil, s.ballotForm)
 	s.addPage(http.MethodPost, "/s/:slug", true, nil, s.ballotPost)
+	s.addPage(http.MethodGet, "/operator/surveys/:id/ballot", false, operators, s.operatorBallotForm)
+	s.addPage(http.MethodPost, "/operator/surveys/:id/ballot", false, operators, s.operatorBallotPost)
 
 	// Results: scorecards from the tallies, final grades, free-text answers (results.go).
 	s.add(route{method: http.MethodGet, path: "/surveys/:id/results", summary: "测评结果（得分、排名、推荐等次、最终等次；?group= 按评价群体，?org_id= 按组织）", tag: "results", roles: readers, handler: s.getResults})

@@ -1,0 +1,62 @@
+package api
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"minyi/surveys"
+)
+
+// The operator's ballot entry page: the same form a resident sees, filled
+// in on a caller's behalf (热线电话), from a paper ballot or a visit. It
+// posts with the session's CSRF token, records the operator, and ends on a
+// "next ballot" link so a stack of paper ballots goes quickly.
+
+func operatorBallotPath(id string) string { return "/operator/surveys/" + id + "/ballot" }
+
+func (s *Server) operatorBallotForm(c *gin.Context) error {
+	sv, err := s.submitter.Surveys.Get(c.Request.Context(), c.Param("id"))
+	if err != nil {
+		return s.ballotMessage(c, err)
+	}
+	if err := sv.Accepting(s.now(), false); err != nil {
+		return s.ballotMessage(c, err)
+	}
+	p := newBallotPage(sv, "", newSubmissionID(), nil, nil)
+	p.Action, p.Operator = operatorBallotPath(sv.ID), true
+	return s.render(c, http.StatusOK, "ballot", pageView{Title: "代录答卷：" + sv.Title, Data: p})
+}
+
+func (s *Server) operatorBallotPost(c *gin.Context) error {
+	if err := c.Request.ParseForm(); err != nil {
+		return s.ballotMessage(c, errBadForm)
+	}
+	form := c.Request.PostForm
+	sv, err := s.submitter.Surveys.Get(c.Request.Context(), c.Param("id"))
+	if err != nil {
+		return s.ballotMessage(c, err)
+	}
+	channel := form.Get("channel")
+	switch channel {
+	case surveys.ChannelHotline, surveys.ChannelPaper, surveys.ChannelVisit:
+	default:
+		channel = surveys.ChannelHotline
+	}
+	sub := surveys.Submission{SurveyID: sv.ID, Channel: channel, EnteredBy: principal(c).Login,
+		SubmissionID: form.Get("submission_id"), Code: surveys.NormalizeCode(form.Get("code")),
+		RaterGroup: form.Get("rater_group"), Answers: formAnswers(sv, form)}
+	r, err := s.submitter.Submit(c.Request.Context(), sub)
+	var ce *surveys.CheckError
+	if errors.As(err, &ce) {
+		p := newBallotPage(sv, "", sub.SubmissionID, form, ce)
+		p.Action, p.Operator, p.Channel = operatorBallotPath(sv.ID), true, channel
+		return s.render(c, http.StatusUnprocessableEntity, "ballot", pageView{Title: "代录答卷：" + sv.Title, Data: p})
+	}
+	if err != nil {
+		return s.ballotMessage(c, err)
+	}
+	return s.render(c, http.StatusOK, "ballot_done", pageView{Title: "已录入", Data: gin.H{
+		"Title": sv.Title, "Valid": r.Valid, "Reason": r.Reason, "Repeat": false, "Next": operatorBallotPath(sv.ID)}})
+}
