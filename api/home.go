@@ -19,7 +19,7 @@ import (
 type homeView struct {
 	Surveys    []homeSurvey
 	Entry      []homeSurvey // surveys an operator may enter ballots for
-	More       string // cursor of the next page of surveys
+	More       string       // cursor of the next page of surveys
 	SeeResults bool
 	Operator   bool
 	Secretary  bool
