@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strconv"
 
 	"github.com/gin-gonic/gin"
 
@@ -85,50 +86,125 @@ func (s *Server) codeCounts(c *gin.Context) error {
 	return nil
 }
 
-// codesSheet is the printable workbook of the survey's unused codes (all
-// with ?all=true; one group with ?rater_group=), each with its QR code.
-func (s *Server) codesSheet(c *gin.Context) error {
+// printCards reads the survey and the codes to print: its unused codes
+// (all with ?all=true; one group with ?rater_group=), each with the link its
+// QR code holds, sorted by group then code. QR images are left to the
+// format, which needs them in different sizes and numbers.
+func (s *Server) printCards(c *gin.Context) (*surveys.Survey, []exports.CodeCard, error) {
 	ctx := c.Request.Context()
 	sv, err := s.surveys.Get(ctx, c.Param("id"))
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	if sv.Slug == "" {
-		return errNoSlugYet
+		return nil, nil, errNoSlugYet
 	}
 	group := c.Query("rater_group")
 	if _, ok := sv.RaterGroup(group); group != "" && !ok {
 		var fe minyi.FieldErrors
 		fe.Add("rater_group", "unknown_group", "评价群体不存在")
-		return fe.Err()
+		return nil, nil, fe.Err()
 	}
 	codes, err := s.codes.Reveal(ctx, sv.ID, group, c.Query("all") != "true")
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
-	links := make([]string, len(codes))
-	for i, code := range codes {
-		links[i] = s.publicLink(sv) + "?code=" + url.QueryEscape(code.Code)
-	}
-	pngs, err := exports.QRPNGs(links, 4)
-	if err != nil {
-		return err
-	}
-	sheet := exports.CodeSheet{Title: sv.Title, Cards: make([]exports.CodeCard, len(codes))}
+	cards := make([]exports.CodeCard, len(codes))
 	for i, code := range codes {
 		name := code.RaterGroup
 		if g, ok := sv.RaterGroup(code.RaterGroup); ok {
 			name = g.Name
 		}
-		sheet.Cards[i] = exports.CodeCard{Code: surveys.FormatCode(code.Code), Group: name, URL: links[i], QR: pngs[i]}
+		cards[i] = exports.CodeCard{
+			Code: surveys.FormatCode(code.Code), Group: name, GroupKey: code.RaterGroup,
+			URL: s.publicLink(sv) + "?code=" + url.QueryEscape(code.Code),
+		}
+	}
+	return sv, cards, nil
+}
+
+// withQR fills the cards' QR images, module pixels a module.
+func withQR(cards []exports.CodeCard, module int) error {
+	links := make([]string, len(cards))
+	for i := range cards {
+		links[i] = cards[i].URL
+	}
+	pngs, err := exports.QRPNGs(links, module)
+	if err != nil {
+		return err
+	}
+	for i := range cards {
+		cards[i].QR = pngs[i]
+	}
+	return nil
+}
+
+// codesSheet is the printable workbook of the survey's codes (see
+// printCards), each with its QR code.
+func (s *Server) codesSheet(c *gin.Context) error {
+	sv, cards, err := s.printCards(c)
+	if err != nil {
+		return err
+	}
+	if err := withQR(cards, 4); err != nil {
+		return err
 	}
 	var buf bytes.Buffer
-	if err := exports.WriteCodeSheet(&buf, sheet); err != nil {
+	if err := exports.WriteCodeSheet(&buf, exports.CodeSheet{Title: sv.Title, Cards: cards}); err != nil {
 		return err
 	}
 	attachment(c, "ballot-codes.xlsx", fmt.Sprintf("投票码-%s.xlsx", sv.Title))
-	s.audit(c, "export.download", "survey", sv.ID, fmt.Sprintf("下载测评「%s」的投票码表（%d 个）", sv.Title, len(codes)))
+	s.audit(c, "export.download", "survey", sv.ID, fmt.Sprintf("下载测评「%s」的投票码表（%d 个）", sv.Title, len(cards)))
 	c.Data(http.StatusOK, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", buf.Bytes())
+	return nil
+}
+
+// codesPNG is one printable A4 page (300 dpi) of the survey's codes (see
+// printCards): exports.CodesPerPage a page, ?page=N (from 1) for the
+// others; X-Page-Count tells how many there are. QR images are made at one
+// pixel a module and scaled by whole pixels on the page.
+func (s *Server) codesPNG(c *gin.Context) error {
+	sv, cards, err := s.printCards(c)
+	if err != nil {
+		return err
+	}
+	pages := exports.CodePages(len(cards))
+	n, err := queryInt(c, "page", 1, 1, pages)
+	if err != nil {
+		return err
+	}
+	lo, hi := exports.PageCards(len(cards), n)
+	cards = cards[lo:hi]
+	if err := withQR(cards, 1); err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	if err := exports.WriteCodePagePNG(&buf, exports.CodePage{Cards: cards, Footer: s.publicLink(sv), Number: n, Count: pages}); err != nil {
+		return err
+	}
+	c.Header("X-Page-Count", strconv.Itoa(pages))
+	attachment(c, fmt.Sprintf("ballot-codes-%d.png", n), fmt.Sprintf("投票码-%s-第%d页.png", sv.Title, n))
+	s.audit(c, "export.download", "survey", sv.ID, fmt.Sprintf("下载测评「%s」的投票码图片第%d/%d页（%d 个）", sv.Title, n, pages, len(cards)))
+	c.Data(http.StatusOK, "image/png", buf.Bytes())
+	return nil
+}
+
+// codesPDF is every page of codesPNG in one PDF, for printing at once.
+func (s *Server) codesPDF(c *gin.Context) error {
+	sv, cards, err := s.printCards(c)
+	if err != nil {
+		return err
+	}
+	if err := withQR(cards, 1); err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	if err := exports.WriteCodeSheetPDF(&buf, exports.CodeSheet{Title: sv.Title, Cards: cards}, s.publicLink(sv)); err != nil {
+		return err
+	}
+	attachment(c, "ballot-codes.pdf", fmt.Sprintf("投票码-%s.pdf", sv.Title))
+	s.audit(c, "export.download", "survey", sv.ID, fmt.Sprintf("下载测评「%s」的投票码 PDF（%d 个，%d 页）", sv.Title, len(cards), exports.CodePages(len(cards))))
+	c.Data(http.StatusOK, "application/pdf", buf.Bytes())
 	return nil
 }
 

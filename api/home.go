@@ -79,18 +79,9 @@ func (s *Server) visibleSurveys(c *gin.Context, after string, limit int) ([]surv
 	if err != nil {
 		return nil, "", err
 	}
-	items, next, err := s.surveys.List(c.Request.Context(), "", after, limit)
+	items, next, err := s.surveys.ListFiltered(c.Request.Context(), surveys.SurveyFilter{OrgIDs: scope}, after, limit)
 	if err != nil {
 		return nil, "", err
-	}
-	if scope != nil {
-		kept := items[:0]
-		for i := range items {
-			if surveyInScope(scope, &items[i]) {
-				kept = append(kept, items[i])
-			}
-		}
-		items = kept
 	}
 	return items, next, nil
 }

@@ -23,10 +23,13 @@ import (
 
 const xlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-// exportInput is the body of POST /exports.
+// exportInput is the body of POST /exports. Group and OrgID filter a
+// survey_report as ?group= and ?org_id= filter GET /surveys/{id}/results.
 type exportInput struct {
 	Kind     string `json:"kind"`
 	SurveyID string `json:"survey_id"`
+	Group    string `json:"group,omitempty"`
+	OrgID    string `json:"org_id,omitempty"`
 }
 
 // reportRequest is what the caller may see of survey sv in a workbook of kind.
@@ -57,14 +60,15 @@ func (s *Server) reportSource() *reports.Source {
 	}
 }
 
-// getReport streams the scorecard workbook. Headers are set on the first
-// byte, so a failure before that still answers as JSON.
+// getReport streams the scorecard workbook, filtered by ?group= and
+// ?org_id= as the results are. Headers are set on the first byte, so a
+// failure before that still answers as JSON.
 func (s *Server) getReport(c *gin.Context) error {
 	sv, err := s.loadSurvey(c)
 	if err != nil {
 		return err
 	}
-	req, err := s.reportRequest(c, sv, reports.KindSurveyReport)
+	req, err := s.filteredReport(c, sv, reports.KindSurveyReport, c.Query("group"), c.Query("org_id"))
 	if err != nil {
 		return err
 	}
@@ -134,7 +138,7 @@ func (s *Server) createExport(c *gin.Context) error {
 	if !surveyInScope(scope, sv) {
 		return errOutOfScope
 	}
-	req, err := s.reportRequest(c, sv, in.Kind)
+	req, err := s.filteredReport(c, sv, in.Kind, in.Group, in.OrgID)
 	if err != nil {
 		return err
 	}

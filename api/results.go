@@ -43,29 +43,11 @@ func (s *Server) getResults(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	f := analytics.Filter{Group: c.Query("group")}
-	if f.Group != "" && len(sv.RaterGroups) > 0 && !hasGroup(sv, f.Group) {
-		var fe minyi.FieldErrors
-		fe.Add("group", "unknown_group", "本测评没有这个评价群体")
-		return fe.Err()
-	}
-	scope, err := s.orgScope(c)
+	q, err := s.resultsFilter(c, sv, c.Query("group"), c.Query("org_id"))
 	if err != nil {
 		return err
 	}
-	orgs := scope
-	if id := c.Query("org_id"); id != "" {
-		if err := s.requireOrg(c, id); err != nil {
-			return err
-		}
-		if _, err := s.orgs.Get(ctx, id); err != nil {
-			return err
-		}
-		if orgs, err = s.orgs.Subtree(ctx, id); err != nil {
-			return err
-		}
-	}
-	res, err := s.results(ctx, sv, orgFilter(f, orgs))
+	res, err := s.results(ctx, sv, q.Filter)
 	if err != nil {
 		return err
 	}

@@ -59,11 +59,14 @@ func (s *Server) registerRoutes() {
 	s.add(route{method: http.MethodPost, path: "/surveys/templates/:key", summary: "用模板创建测评草稿", tag: "surveys", roles: adminOnly, body: templateInput{}, handler: s.createFromTemplate})
 	s.add(route{method: http.MethodGet, path: "/surveys/:id", summary: "查看测评", tag: "surveys", roles: everyone, handler: s.getSurvey})
 	s.add(route{method: http.MethodPatch, path: "/surveys/:id", summary: "修改测评（发布后只能改标题、说明、结束时间）", tag: "surveys", roles: adminOnly, body: surveyPatch{}, handler: s.patchSurvey})
+	s.add(route{method: http.MethodDelete, path: "/surveys/:id", summary: "删除测评草稿（及其投票码；已发布或已结束的不能删除）", tag: "surveys", roles: adminOnly, handler: s.deleteSurvey})
 	s.add(route{method: http.MethodPost, path: "/surveys/:id/publish", summary: "发布测评（冻结定义，生成链接）", tag: "surveys", roles: adminOnly, handler: s.publishSurvey})
 	s.add(route{method: http.MethodPost, path: "/surveys/:id/close", summary: "结束测评", tag: "surveys", roles: adminOnly, handler: s.closeSurvey})
 	s.add(route{method: http.MethodPost, path: "/surveys/:id/codes", summary: "生成投票码", tag: "surveys", roles: adminOnly, body: codesInput{}, handler: s.issueCodes})
 	s.add(route{method: http.MethodGet, path: "/surveys/:id/codes", summary: "投票码发放与使用情况（按评价群体）", tag: "surveys", roles: adminOnly, handler: s.codeCounts})
 	s.add(route{method: http.MethodGet, path: "/surveys/:id/codes.xlsx", summary: "打印投票码（含二维码，可裁剪；默认只含未使用的）", tag: "surveys", roles: adminOnly, handler: s.codesSheet})
+	s.add(route{method: http.MethodGet, path: "/surveys/:id/codes.png", summary: "打印投票码（A4 图片，300 dpi，每页 20 个，?page= 翻页，X-Page-Count 为总页数）", tag: "surveys", roles: adminOnly, handler: s.codesPNG})
+	s.add(route{method: http.MethodGet, path: "/surveys/:id/codes.pdf", summary: "打印投票码（A4 PDF，每页 20 个，含全部页）", tag: "surveys", roles: adminOnly, handler: s.codesPDF})
 	s.add(route{method: http.MethodGet, path: "/surveys/:id/qr.png", summary: "测评链接二维码", tag: "surveys", roles: everyone, handler: s.surveyQR})
 
 	// Ballots: public submission, operator entry, raw ballots (ballots.go), the ballot page (ballot_page.go).
@@ -83,8 +86,8 @@ func (s *Server) registerRoutes() {
 	s.add(route{method: http.MethodGet, path: "/surveys/:id/final-grades", summary: "最终等次记录（全部历史，最新的有效）", tag: "results", roles: readers, handler: s.listFinalGrades})
 	s.add(route{method: http.MethodGet, path: "/surveys/:id/texts", summary: "文字题答案（?question= 必填，分页）", tag: "results", roles: textReaders, handler: s.listTexts})
 	// Scorecard workbooks and background exports (reports.go).
-	s.add(route{method: http.MethodGet, path: "/surveys/:id/report.xlsx", summary: "下载测评结果 Excel（汇总、排名、题目分布、意见建议、原始答卷；按角色和组织范围取舍）", tag: "results", roles: readers, handler: s.getReport})
-	s.add(route{method: http.MethodPost, path: "/exports", summary: "后台导出（survey_report 测评结果、ballots 原始答卷），返回 202 和任务编号", tag: "results", roles: readers, body: exportInput{}, handler: s.createExport})
+	s.add(route{method: http.MethodGet, path: "/surveys/:id/report.xlsx", summary: "下载测评结果 Excel（汇总、排名、题目分布、意见建议、原始答卷；按角色和组织范围取舍；?group= 按评价群体，?org_id= 按组织，同测评结果）", tag: "results", roles: readers, handler: s.getReport})
+	s.add(route{method: http.MethodPost, path: "/exports", summary: "后台导出（survey_report 测评结果，可按 group、org_id 筛选；ballots 原始答卷），返回 202 和任务编号", tag: "results", roles: readers, body: exportInput{}, handler: s.createExport})
 	s.add(route{method: http.MethodGet, path: "/exports/:id", summary: "后台导出进度（状态、百分比、已写答卷数）", tag: "results", roles: readers, handler: s.getExport})
 	s.add(route{method: http.MethodGet, path: "/exports/:id/file", summary: "下载后台导出的文件（完成前 409）", tag: "results", roles: readers, handler: s.getExportFile})
 	s.addPage(http.MethodGet, "/results/:id", false, readers, s.resultsPage)
@@ -122,6 +125,9 @@ func (s *Server) registerRoutes() {
 	s.addPage(http.MethodGet, "/", false, everyone, s.homePage)
 	s.addPage(http.MethodGet, "/account", false, everyone, s.accountPage)
 	s.addPage(http.MethodPost, "/logout", false, everyone, s.logoutForm)
+	s.addPage(http.MethodGet, "/admin/users", false, adminOnly, s.adminUsersPage)
+	s.addPage(http.MethodPost, "/admin/users", false, adminOnly, s.adminCreateUser)
+	s.addPage(http.MethodGet, "/admin/audit", false, adminOnly, s.adminAuditPage)
 }
 
 // add registers r with its auth and body limit and remembers it for the

@@ -3,6 +3,7 @@ package api
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"time"
 
@@ -185,20 +186,33 @@ func (s *Server) listSurveys(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	items, next, err := s.surveys.List(c.Request.Context(), st, after, limit)
+	// The scope is part of the query (the same test as surveyInScope), so
+	// a secretary's pages are full and its cursor skips nothing.
+	items, next, err := s.surveys.ListFiltered(c.Request.Context(), surveys.SurveyFilter{Status: st, OrgIDs: scope}, after, limit)
 	if err != nil {
 		return err
 	}
-	if scope != nil {
-		kept := items[:0]
-		for i := range items {
-			if surveyInScope(scope, &items[i]) {
-				kept = append(kept, items[i])
-			}
-		}
-		items = kept
-	}
 	c.JSON(http.StatusOK, newList(items, next))
+	return nil
+}
+
+// deleteSurvey removes a draft and the codes issued for it; a published or
+// closed survey is history: 409 survey_not_draft.
+func (s *Server) deleteSurvey(c *gin.Context) error {
+	ctx := c.Request.Context()
+	sv, err := s.surveys.Delete(ctx, c.Param("id"))
+	if err != nil {
+		return err
+	}
+	n, err := s.codes.DeleteSurvey(ctx, sv.ID)
+	if err != nil {
+		// The draft is gone; its codes match no survey any more. Say so
+		// and carry on rather than answer 500 for a delete that happened.
+		s.log.WarnContext(ctx, "codes of a deleted survey left behind", "request_id", requestIDOf(c), "survey", sv.ID, "err", err)
+	}
+	s.audit(c, "survey.delete", "survey", sv.ID, fmt.Sprintf("删除测评草稿「%s」（及其投票码 %d 个）", sv.Title, n))
+	s.forgetSurvey(sv)
+	c.Status(http.StatusNoContent)
 	return nil
 }
 

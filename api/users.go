@@ -47,16 +47,26 @@ func (s *Server) createUser(c *gin.Context) error {
 	if err := decodeJSON(c, &in); err != nil {
 		return err
 	}
-	if err := s.checkOrg(c, strings.TrimSpace(in.OrgID)); err != nil {
+	u, err := s.addUser(c, in)
+	if err != nil {
 		return err
+	}
+	c.JSON(http.StatusCreated, u)
+	return nil
+}
+
+// addUser creates a user and audits it: POST /users and the form of
+// /admin/users both come here.
+func (s *Server) addUser(c *gin.Context, in userInput) (*accounts.User, error) {
+	if err := s.checkOrg(c, strings.TrimSpace(in.OrgID)); err != nil {
+		return nil, err
 	}
 	u := accounts.User{Login: in.Login, Name: in.Name, Role: in.Role, OrgID: in.OrgID}
 	if err := s.accounts.CreateUser(c.Request.Context(), &u, in.Password); err != nil {
-		return err
+		return nil, err
 	}
 	s.audit(c, "user.create", "user", u.ID, "创建用户 "+u.Login+"（"+u.Name+"，"+u.Role.Label()+"）")
-	c.JSON(http.StatusCreated, u)
-	return nil
+	return &u, nil
 }
 
 func (s *Server) listUsers(c *gin.Context) error {

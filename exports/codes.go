@@ -21,8 +21,11 @@ const (
 type CodeCard struct {
 	Code  string // e.g. ABCD-EFGH-JK
 	Group string // e.g. 群众
-	URL   string
-	QR    []byte // PNG
+	// GroupKey is the rater group's key (e.g. masses), printed on the PNG
+	// and PDF pages, whose font has no Chinese.
+	GroupKey string
+	URL      string
+	QR       []byte // PNG
 }
 
 // CodeSheet is a printable sheet of ballot codes for one survey.

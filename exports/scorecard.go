@@ -49,9 +49,12 @@ type Scorecard struct {
 	Issued map[string]int64
 	// Scope describes whose subjects are shown when the reader sees part of
 	// the survey only (e.g. "本组织及下级组织"); "" for everything.
-	Scope    string
-	Location *time.Location // times are shown in this zone (default UTC)
-	Now      time.Time      // generation time
+	Scope string
+	// FilterOrg names the org whose subtree a ?org_id= filter kept ("" when
+	// none); with Results.Group it is stated under the title of 汇总.
+	FilterOrg string
+	Location  *time.Location // times are shown in this zone (default UTC)
+	Now       time.Time      // generation time
 
 	// Ballots streams the survey's ballots for 意见建议 and 原始答卷 (nil:
 	// neither sheet). RawBallots adds the 原始答卷 sheet; KeepComment, when
@@ -454,6 +457,16 @@ func writeSummary(f *excelize.File, st *sheetStyles, v *view, sc Scorecard, char
 		return err
 	}
 	merges = append(merges, [2]string{"A1", "G1"})
+	groupName := ""
+	if sc.Results.Group != "" {
+		groupName = v.group(sc.Results.Group)
+	}
+	if text := FilterText(groupName, sc.FilterOrg, sc.RawBallots && sc.Ballots != nil); text != "" {
+		if err := sw.SetRow("A2", []any{excelize.Cell{StyleID: st.wrap, Value: text}}); err != nil {
+			return err
+		}
+		merges = append(merges, [2]string{"A2", "G2"})
+	}
 	row = 3
 	opens, closes := s.Access.OpensAt, s.Access.ClosesAt
 	if opens == nil {
@@ -620,6 +633,29 @@ func writeSummary(f *excelize.File, st *sheetStyles, v *view, sc Scorecard, char
 		}
 	}
 	return sw.Flush()
+}
+
+// FilterText states a filtered workbook's filter in a line, e.g.
+// "筛选：评议人类别 群众；组织 第一党支部及下级"; "" when nothing is
+// filtered. group is the rater group's name ("" for all groups), org the
+// name of the org whose subtree is kept; raw says 原始答卷 is in the
+// workbook, which always lists every ballot.
+func FilterText(group, org string, raw bool) string {
+	var parts []string
+	if group != "" {
+		parts = append(parts, "评议人类别 "+group)
+	}
+	if org != "" {
+		parts = append(parts, "组织 "+org+"及下级")
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	text := "筛选：" + strings.Join(parts, "；")
+	if raw {
+		text += "（原始答卷不筛选，列出全部答卷）"
+	}
+	return text
 }
 
 // vi counts valid and invalid ballots of one group or channel.

@@ -46,6 +46,8 @@ type Job struct {
 	Size       int64      `bson:"size,omitempty" json:"size,omitempty"`
 	Owner      string     `bson:"owner" json:"-"` // who asked: only they (and admins) may read it
 	Orgs       []string   `bson:"orgs,omitempty" json:"-"`
+	Group      string     `bson:"group,omitempty" json:"group,omitempty"`   // the rater group filter of a survey_report
+	OrgID      string     `bson:"org_id,omitempty" json:"org_id,omitempty"` // the org filter (its subtree) of a survey_report
 	Texts      bool       `bson:"texts" json:"-"`
 	Raw        bool       `bson:"raw" json:"-"`
 	CreatedAt  time.Time  `bson:"created_at" json:"created_at"`
@@ -180,7 +182,7 @@ func (r *Runner) Submit(ctx context.Context, sv *surveys.Survey, req Request, ow
 	now := r.now()
 	name, ascii := FileName(sv, req.Kind, now.In(r.src.loc()))
 	j := &Job{ID: newID(), Kind: req.Kind, SurveyID: sv.ID, Status: StatusQueued, FileName: name, ASCIIName: ascii,
-		Owner: owner, Orgs: req.Orgs, Texts: req.Texts, Raw: req.Raw, CreatedAt: now.UTC().Truncate(time.Millisecond)}
+		Owner: owner, Orgs: req.Orgs, Group: req.Group, OrgID: req.OrgID, Texts: req.Texts, Raw: req.Raw, CreatedAt: now.UTC().Truncate(time.Millisecond)}
 	if _, err := r.coll().InsertOne(ctx, j); err != nil {
 		return nil, fmt.Errorf("insert export job: %w", err)
 	}

@@ -32,8 +32,14 @@ type Request struct {
 	Kind     string
 	SurveyID string
 	// Orgs, when not nil, limits the scorecard to the subjects of these
-	// orgs (a secretary's subtree).
+	// orgs (a secretary's subtree, or the subtree of OrgID).
 	Orgs []string
+	// Group keeps one rater group's ballots (as ?group= of the results);
+	// OrgID is the org whose subtree Orgs is when the reader filtered by
+	// org (?org_id=), OrgName its name for the 汇总 sheet.
+	Group   string
+	OrgID   string
+	OrgName string
 	// Texts adds 意见建议 (residents' free text); Raw adds 原始答卷.
 	Texts bool
 	Raw   bool
@@ -100,7 +106,7 @@ func (s *Source) Write(ctx context.Context, w io.Writer, sv *surveys.Survey, req
 			Survey: sv, Ballots: each, Location: s.loc(), MaxRows: s.MaxRows, Progress: prog, TmpDir: s.TmpDir,
 		})
 	}
-	f := analytics.Filter{}
+	f := analytics.Filter{Group: req.Group}
 	var inScope map[string]bool
 	if req.Orgs != nil {
 		inScope = make(map[string]bool, len(req.Orgs))
@@ -121,9 +127,16 @@ func (s *Source) Write(ctx context.Context, w io.Writer, sv *surveys.Survey, req
 		MaxRows: s.MaxRows, Progress: prog, TmpDir: s.TmpDir, RawBallots: req.Raw,
 	}
 	for k, n := range t.Ballots {
+		if req.Group != "" && k.Group != req.Group {
+			continue // the summary counts the ballots the scores rest on
+		}
 		sc.Counts = append(sc.Counts, exports.BallotCount{Group: k.Group, Channel: k.Channel, Valid: k.Valid, Count: n})
 	}
-	if req.Orgs != nil {
+	switch {
+	case req.OrgID != "":
+		sc.Scope = req.OrgName + "及下级组织的评价对象"
+		sc.FilterOrg = req.OrgName
+	case req.Orgs != nil:
 		sc.Scope = "本组织及下级组织的评价对象"
 	}
 	if s.Codes != nil && sv.Access.Mode == surveys.AccessCode {
@@ -141,6 +154,8 @@ func (s *Source) Write(ctx context.Context, w io.Writer, sv *surveys.Survey, req
 	}
 	if !req.Texts {
 		sc.KeepComment = func(*surveys.Ballot, *surveys.Answer) bool { return false }
+	} else if req.Group != "" && inScope == nil {
+		sc.KeepComment = func(b *surveys.Ballot, _ *surveys.Answer) bool { return b.RaterGroup == req.Group }
 	} else if inScope != nil {
 		subjectOrg := map[string]string{}
 		for _, sub := range sv.Subjects {
@@ -150,8 +165,8 @@ func (s *Source) Write(ctx context.Context, w io.Writer, sv *surveys.Survey, req
 			}
 			subjectOrg[sub.ID] = org
 		}
-		sc.KeepComment = func(_ *surveys.Ballot, a *surveys.Answer) bool {
-			return a.Subject != "" && inScope[subjectOrg[a.Subject]]
+		sc.KeepComment = func(b *surveys.Ballot, a *surveys.Answer) bool {
+			return a.Subject != "" && inScope[subjectOrg[a.Subject]] && (req.Group == "" || b.RaterGroup == req.Group)
 		}
 	}
 	if progress != nil {

@@ -218,6 +218,16 @@ func (s *CodeStore) MarkUsed(ctx context.Context, hashes []string) error {
 	return nil
 }
 
+// DeleteSurvey removes every code of the survey (a deleted draft's). A
+// failure here leaves codes no survey accepts: Lookup checks the survey.
+func (s *CodeStore) DeleteSurvey(ctx context.Context, surveyID string) (int64, error) {
+	res, err := s.coll().DeleteMany(ctx, bson.D{{Key: "survey_id", Value: surveyID}})
+	if err != nil {
+		return 0, fmt.Errorf("delete codes: %w", err)
+	}
+	return res.DeletedCount, nil
+}
+
 // Counts returns issued and used codes per rater group of the survey,
 // counted in Go from a projection (no aggregation on the embedded store).
 func (s *CodeStore) Counts(ctx context.Context, surveyID string) (map[string]CodeCount, error) {

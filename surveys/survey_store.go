@@ -26,6 +26,7 @@ var (
 	errSurveyNotDraft = minyi.E(minyi.ErrConflict, "survey_not_draft", "只有草稿状态的测评可以发布")
 	errSurveyChanged  = minyi.E(minyi.ErrConflict, "survey_changed", "测评已被他人修改或状态已变化，请刷新后重试")
 	errNotPublished   = minyi.E(minyi.ErrConflict, "survey_not_published", "测评尚未发布或已经结束")
+	errDeleteNotDraft = minyi.E(minyi.ErrConflict, "survey_not_draft", "只有草稿状态的测评可以删除；已发布或已结束的测评是历史记录，可以结束但不能删除")
 )
 
 // SurveyStore keeps survey definitions and their frozen versions.
@@ -142,14 +143,59 @@ type surveyVersion struct {
 
 func versionID(id string, version int) string { return fmt.Sprintf("%s@%d", id, version) }
 
+// SurveyFilter narrows List. Zero values do not filter.
+type SurveyFilter struct {
+	Status Status
+	// OrgIDs, when not nil, keeps the surveys run by one of these orgs or
+	// rating a subject in one of them (a secretary's subtree); an empty,
+	// non-nil slice keeps none.
+	OrgIDs []string
+}
+
 // List returns up to limit surveys, newest first, after the given id, and
 // the cursor of the next page. status filters when not empty.
 func (s *SurveyStore) List(ctx context.Context, status Status, after string, limit int) ([]Survey, string, error) {
+	return s.ListFiltered(ctx, SurveyFilter{Status: status}, after, limit)
+}
+
+// ListFiltered is List with every filter: up to limit surveys matching f,
+// newest first, after the given id, and the cursor of the next page. The
+// filter is part of the query, so every page but the last is full.
+func (s *SurveyStore) ListFiltered(ctx context.Context, f SurveyFilter, after string, limit int) ([]Survey, string, error) {
 	filter := bson.D{}
-	if status != "" {
-		filter = append(filter, bson.E{Key: "status", Value: status})
+	if f.Status != "" {
+		filter = append(filter, bson.E{Key: "status", Value: f.Status})
+	}
+	if f.OrgIDs != nil {
+		in := bson.D{{Key: "$in", Value: f.OrgIDs}}
+		filter = append(filter, bson.E{Key: "$or", Value: bson.A{
+			bson.D{{Key: "org_id", Value: in}},
+			bson.D{{Key: "subjects.org_id", Value: in}},
+		}})
 	}
 	return store.FindPage(ctx, s.coll(), filter, after, limit, true, func(sv *Survey) string { return sv.ID }, "surveys")
+}
+
+// Delete removes draft id and returns it. A published or closed survey is
+// history (ballots and results refer to it) and is never deleted. The
+// caller removes the draft's codes (CodeStore.DeleteSurvey).
+func (s *SurveyStore) Delete(ctx context.Context, id string) (*Survey, error) {
+	sv, err := s.Get(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if sv.Status != StatusDraft {
+		return nil, errDeleteNotDraft
+	}
+	// The status in the filter: a publish between the read and here wins.
+	res, err := s.coll().DeleteOne(ctx, bson.D{{Key: "_id", Value: id}, {Key: "status", Value: StatusDraft}})
+	if err != nil {
+		return nil, fmt.Errorf("delete survey: %w", err)
+	}
+	if res.DeletedCount == 0 {
+		return nil, errSurveyChanged
+	}
+	return sv, nil
 }
 
 // Publish freezes draft id as version 1: it re-validates it completely,

@@ -33,7 +33,18 @@ type config struct {
 	Env          string
 	MaxBody      int64
 	ShutdownWait time.Duration
+	// Reconcile is how often the tally reconciler runs (a Go duration);
+	// "0" keeps only its pass at start. Read it with reconcileInterval.
+	Reconcile string
 }
+
+// Bounds of MINYI_RECONCILE_INTERVAL: a round reads every open survey's
+// ballot count, which the embedded store answers by a scan, so rounds
+// closer than minReconcile would keep the store busy.
+const (
+	defaultReconcile = 10 * time.Minute
+	minReconcile     = 10 * time.Second
+)
 
 // setting is one flag with its environment variable.
 type setting struct {
@@ -68,6 +79,7 @@ func newFlagSet(name string, getenv func(string) string, stderr io.Writer, cfg *
 	str(&cfg.LogLevel, setting{"log-level", "MINYI_LOG_LEVEL", "debug, info, warn or error"}, "info")
 	str(&cfg.LogFormat, setting{"log-format", "MINYI_LOG_FORMAT", "text or json"}, "text")
 	str(&cfg.Env, setting{"env", "MINYI_ENV", "development or production; production refuses to start without a secret key"}, "development")
+	str(&cfg.Reconcile, setting{"reconcile-interval", "MINYI_RECONCILE_INTERVAL", "how often the tally reconciler compares open surveys' tallies with their ballots (at least 10s; 0: only once at start)"}, defaultReconcile.String())
 	fs.Int64Var(&cfg.MaxBody, "max-body", 1<<20, "request body limit in bytes")
 	fs.DurationVar(&cfg.ShutdownWait, "shutdown-timeout", 10*time.Second, "how long in-flight requests may take at shutdown")
 	return fs
@@ -94,7 +106,20 @@ func (c *config) check() error {
 	if u, err := url.Parse(c.BaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" {
 		return fmt.Errorf("MINYI_BASE_URL %q: want an absolute http(s) address such as https://minyi.example.org", c.BaseURL)
 	}
+	if _, err := c.reconcileInterval(); err != nil {
+		return err
+	}
 	return nil
+}
+
+// reconcileInterval is the reconciler's period: 0 (no periodic rounds) or
+// at least minReconcile.
+func (c *config) reconcileInterval() (time.Duration, error) {
+	d, err := time.ParseDuration(strings.TrimSpace(c.Reconcile))
+	if err != nil || d < 0 || d > 0 && d < minReconcile {
+		return 0, fmt.Errorf("MINYI_RECONCILE_INTERVAL %q: want a duration of at least %s (e.g. 10m), or 0 to reconcile only at start", c.Reconcile, minReconcile)
+	}
+	return d, nil
 }
 
 func (c *config) trustedProxies() []string {

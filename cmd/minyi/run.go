@@ -61,12 +61,6 @@ type app struct {
 	exports  *reports.Runner
 }
 
-// reconcileEvery is how often the tally reconciler compares each open
-// survey's tallies with its stored ballots (analytics/rebuild.go). It also
-// runs once at start, which is what heals a crash between a batch's insert
-// and its tally update.
-const reconcileEvery = 10 * time.Minute
-
 // openSurveys lists the published surveys' ids, for the reconciler.
 func (a *app) openSurveys(ctx context.Context) ([]string, error) {
 	var ids []string
@@ -218,12 +212,27 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err := a.exports.Start(ctx); err != nil {
 		return err
 	}
-	// The tally reconciler stops (and is waited for) before the store closes.
+	// The tally reconciler compares each open survey's tallies with its
+	// stored ballots (analytics/rebuild.go) at start, which is what heals a
+	// crash between a batch's insert and its tally update, then every
+	// MINYI_RECONCILE_INTERVAL (0: never again). It stops (and is waited
+	// for) before the store closes.
+	every, err := cfg.reconcileInterval()
+	if err != nil {
+		return err
+	}
+	if every == 0 {
+		log.Info("tally reconciler runs once at start only (MINYI_RECONCILE_INTERVAL=0)")
+	}
 	recCtx, stopReconciler := context.WithCancel(ctx)
 	reconcilerDone := make(chan struct{})
 	go func() {
 		defer close(reconcilerDone)
-		a.tallies.RunReconciler(recCtx, reconcileEvery, a.openSurveys)
+		if every == 0 {
+			a.tallies.ReconcileAll(recCtx, a.openSurveys)
+			return
+		}
+		a.tallies.RunReconciler(recCtx, every, a.openSurveys)
 	}()
 	defer func() { stopReconciler(); <-reconcilerDone }()
 
