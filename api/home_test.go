@@ -24,7 +24,7 @@ func TestHomePage(t *testing.T) {
 		{accounts.RoleLeader, []string{"2026年度民主评议党员", "/results/" + fx.surveyID, "/s/" + fx.slug}, []string{"受理来电", "本支部工单"}},
 		{accounts.RoleOperator, []string{"受理来电", "工单调度与回访"}, []string{"/results/"}},
 		{accounts.RoleSecretary, []string{"本支部工单"}, []string{"受理来电"}},
-		{accounts.RoleAdmin, []string{"受理来电", "/results/" + fx.surveyID, "系统管理"}, nil},
+		{accounts.RoleAdmin, []string{"受理来电", "/results/" + fx.surveyID, "系统管理", "/admin/users", "/admin/audit"}, nil},
 	} {
 		t.Run(string(tc.role), func(t *testing.T) {
 			w := fx.do(http.MethodGet, "/", nil, "Authorization", "Bearer "+fx.tokenFor(tc.role, org))
