@@ -64,7 +64,6 @@ type Batcher struct {
 }
 
 type pending struct {
-	ctx    context.Context
 	survey *Survey
 	ballot *Ballot
 	res    chan writeResult
@@ -108,7 +107,7 @@ func NewBatcher(db *mongo.Database, cfg BatcherConfig) *Batcher {
 // If ctx ends first the ballot may still be stored: the client's retry with
 // the same submission id then gets the original answer.
 func (b *Batcher) Write(ctx context.Context, survey *Survey, ballot *Ballot) (Outcome, error) {
-	p := &pending{ctx: ctx, survey: survey, ballot: ballot, res: make(chan writeResult, 1)}
+	p := &pending{survey: survey, ballot: ballot, res: make(chan writeResult, 1)}
 	select {
 	case <-b.stop:
 		return 0, ErrShuttingDown
@@ -124,6 +123,15 @@ func (b *Batcher) Write(ctx context.Context, survey *Survey, ballot *Ballot) (Ou
 	select {
 	case r := <-p.res:
 		return r.outcome, r.err
+	case <-b.done:
+		// The batcher stopped; it answered everything it took, so a
+		// ballot without an answer was queued too late and not written.
+		select {
+		case r := <-p.res:
+			return r.outcome, r.err
+		default:
+			return 0, ErrShuttingDown
+		}
 	case <-ctx.Done():
 		return 0, ctx.Err()
 	}

@@ -367,3 +367,45 @@ func TestExactlyOnceUnderRace(t *testing.T) {
 		t.Fatalf("%d ballots stored, want 2", c)
 	}
 }
+
+// TestBatcherClose: queued ballots are written at Close, and a write after
+// Close is refused rather than left waiting.
+func TestBatcherClose(t *testing.T) {
+	db := storetest.DB(t)
+	if err := store.EnsureIndexes(t.Context(), db, surveys.BallotIndexes()); err != nil {
+		t.Fatal(err)
+	}
+	bt := surveys.NewBatcher(db, surveys.BatcherConfig{MaxWait: time.Second, MaxBatch: 1000})
+	sv := appraisal()
+	var wg sync.WaitGroup
+	outcomes := make([]error, 5)
+	for i := range outcomes {
+		wg.Go(func() {
+			_, outcomes[i] = bt.Write(context.Background(), sv, &surveys.Ballot{ID: fmt.Sprintf("close-%d", i), SurveyID: sv.ID})
+		})
+	}
+	time.Sleep(50 * time.Millisecond) // let them queue behind the 1 s batch wait
+	bt.Close()
+	wg.Wait()
+	for i, err := range outcomes {
+		if err != nil && !errors.Is(err, surveys.ErrShuttingDown) {
+			t.Fatalf("write %d: %v", i, err)
+		}
+	}
+	n, err := surveys.NewBallotStore(db).Count(t.Context(), sv.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stored := 0
+	for _, err := range outcomes {
+		if err == nil {
+			stored++
+		}
+	}
+	if int(n) != stored {
+		t.Fatalf("%d ballots stored, %d writes acknowledged", n, stored)
+	}
+	if _, err := bt.Write(context.Background(), sv, &surveys.Ballot{ID: "late", SurveyID: sv.ID}); !errors.Is(err, surveys.ErrShuttingDown) {
+		t.Fatalf("write after close: %v", err)
+	}
+}
