@@ -208,7 +208,12 @@ type pageRoute struct {
 // addPage registers an HTML page behind requirePage (unless public) and
 // records it for the authorisation matrix test.
 func (s *Server) addPage(method, path string, public bool, roles []accounts.Role, h handlerFunc) {
-	chain := []gin.HandlerFunc{limitBody(s.maxBody)}
+	s.addPageMax(method, path, public, roles, s.maxBody, h)
+}
+
+// addPageMax is addPage with its own body limit (an upload form).
+func (s *Server) addPageMax(method, path string, public bool, roles []accounts.Role, maxBody int64, h handlerFunc) {
+	chain := []gin.HandlerFunc{limitBody(maxBody)}
 	if !public {
 		chain = append(chain, s.requirePage(roles...))
 	}

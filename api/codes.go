@@ -2,6 +2,7 @@ package api
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -39,21 +40,31 @@ func (s *Server) issueCodes(c *gin.Context) error {
 	if err := decodeJSON(c, &in); err != nil {
 		return err
 	}
-	sv, err := s.surveys.Get(c.Request.Context(), c.Param("id"))
+	codes, err := s.issue(c, c.Param("id"), in)
 	if err != nil {
 		return err
 	}
-	codes, err := s.codes.Issue(c.Request.Context(), sv, in.RaterGroup, in.Count)
-	if err != nil {
-		return err
-	}
-	s.audit(c, "codes.issue", "survey", sv.ID, fmt.Sprintf("为测评「%s」的评价群体 %s 生成投票码 %d 个", sv.Title, in.RaterGroup, len(codes)))
 	out := codesIssued{Codes: make([]string, len(codes)), RaterGroup: in.RaterGroup, Count: len(codes)}
 	for i, code := range codes {
 		out.Codes[i] = surveys.FormatCode(code)
 	}
 	c.JSON(http.StatusCreated, out)
 	return nil
+}
+
+// issue creates in.Count codes for survey id and audits it; the API and
+// the /admin/surveys/{id} form share it.
+func (s *Server) issue(c *gin.Context, id string, in codesInput) ([]string, error) {
+	sv, err := s.surveys.Get(c.Request.Context(), id)
+	if err != nil {
+		return nil, err
+	}
+	codes, err := s.codes.Issue(c.Request.Context(), sv, in.RaterGroup, in.Count)
+	if err != nil {
+		return nil, err
+	}
+	s.audit(c, "codes.issue", "survey", sv.ID, fmt.Sprintf("为测评「%s」的评价群体 %s 生成投票码 %d 个", sv.Title, in.RaterGroup, len(codes)))
+	return codes, nil
 }
 
 // groupCount is one rater group's issued and used codes.
@@ -70,11 +81,22 @@ func (s *Server) codeCounts(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	counts, err := s.codes.Counts(c.Request.Context(), sv.ID)
+	items, total, err := s.groupCounts(c.Request.Context(), sv)
 	if err != nil {
 		return err
 	}
+	c.JSON(http.StatusOK, gin.H{"items": items, "total": total})
+	return nil
+}
+
+// groupCounts is issued-vs-used per rater group of sv, in its group order,
+// and the totals.
+func (s *Server) groupCounts(ctx context.Context, sv *surveys.Survey) ([]groupCount, surveys.CodeCount, error) {
 	var total surveys.CodeCount
+	counts, err := s.codes.Counts(ctx, sv.ID)
+	if err != nil {
+		return nil, total, err
+	}
 	items := []groupCount{}
 	for _, g := range sv.RaterGroups {
 		n := counts[g.Key]
@@ -82,8 +104,7 @@ func (s *Server) codeCounts(c *gin.Context) error {
 		total.Issued += n.Issued
 		total.Used += n.Used
 	}
-	c.JSON(http.StatusOK, gin.H{"items": items, "total": total})
-	return nil
+	return items, total, nil
 }
 
 // printCards reads the survey and the codes to print: its unused codes

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"mime"
+	"mime/multipart"
 	"net/http"
 	"slices"
 	"strconv"
@@ -39,13 +40,23 @@ func (s *Server) createMember(c *gin.Context) error {
 	if err := decodeJSON(c, &in); err != nil {
 		return err
 	}
-	m := surveys.Member{Name: in.Name, OrgID: in.OrgID, Title: in.Title, Probationary: in.Probationary}
-	if err := s.members.Create(c.Request.Context(), &m); err != nil {
+	m, err := s.addMember(c, in)
+	if err != nil {
 		return err
 	}
-	s.audit(c, "member.create", "member", m.ID, "添加党员"+m.Name)
 	c.JSON(http.StatusCreated, m)
 	return nil
+}
+
+// addMember creates a member and audits it; POST /api/v1/members and the
+// /admin/orgs/{id} form share it.
+func (s *Server) addMember(c *gin.Context, in memberInput) (*surveys.Member, error) {
+	m := surveys.Member{Name: in.Name, OrgID: in.OrgID, Title: in.Title, Probationary: in.Probationary}
+	if err := s.members.Create(c.Request.Context(), &m); err != nil {
+		return nil, err
+	}
+	s.audit(c, "member.create", "member", m.ID, "添加党员"+m.Name)
+	return &m, nil
 }
 
 func (s *Server) getMember(c *gin.Context) error {
@@ -148,20 +159,31 @@ func (s *Server) importMembers(c *gin.Context) error {
 		fe.Add("file", "required", "请选择要导入的名册文件（.xlsx）")
 		return fe.Err()
 	}
-	f, err := fh.Open()
+	res, err := s.importRoster(c, fh, partial)
 	if err != nil {
 		return err
+	}
+	c.JSON(http.StatusOK, res)
+	return nil
+}
+
+// importRoster reads an uploaded roster workbook, imports it and audits
+// the outcome; POST /api/v1/members/import and the /admin/orgs/{id} upload
+// form share it.
+func (s *Server) importRoster(c *gin.Context, fh *multipart.FileHeader, partial bool) (*surveys.ImportResult, error) {
+	f, err := fh.Open()
+	if err != nil {
+		return nil, err
 	}
 	defer f.Close()
 	rows, err := exports.ReadRoster(f)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	res, err := s.members.Import(c.Request.Context(), rows, partial)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	s.audit(c, "member.import", "member", "", fmt.Sprintf("导入党员名册：新增%d人，更新%d人，%d行有误", res.Created, res.Updated, len(res.Errors)))
-	c.JSON(http.StatusOK, res)
-	return nil
+	return res, nil
 }

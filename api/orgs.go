@@ -34,12 +34,21 @@ func (s *Server) createOrg(c *gin.Context) error {
 	if err := decodeJSON(c, &in); err != nil {
 		return err
 	}
-	o := surveys.Org{Name: in.Name, Code: in.Code, Kind: in.Kind, ParentID: in.ParentID}
-	if err := s.orgs.Create(c.Request.Context(), &o); err != nil {
+	o, err := s.addOrg(c, in)
+	if err != nil {
 		return err
 	}
 	c.JSON(http.StatusCreated, o)
 	return nil
+}
+
+// addOrg creates an org; POST /api/v1/orgs and the /admin/orgs form share it.
+func (s *Server) addOrg(c *gin.Context, in orgInput) (*surveys.Org, error) {
+	o := surveys.Org{Name: in.Name, Code: in.Code, Kind: in.Kind, ParentID: in.ParentID}
+	if err := s.orgs.Create(c.Request.Context(), &o); err != nil {
+		return nil, err
+	}
+	return &o, nil
 }
 
 func (s *Server) getOrg(c *gin.Context) error {

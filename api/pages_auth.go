@@ -47,5 +47,5 @@ func (s *Server) logoutForm(c *gin.Context) error {
 }
 
 func (s *Server) accountPage(c *gin.Context) error {
-	return s.render(c, http.StatusOK, "account", pageView{Title: "我的账户"})
+	return s.renderAccount(c, http.StatusOK, accountView{Revoked: c.Query("revoked")})
 }

@@ -11,7 +11,6 @@ import (
 	"minyi"
 	"minyi/accounts"
 	"minyi/analytics"
-	"minyi/exports"
 	"minyi/reports"
 	"minyi/surveys"
 )
@@ -213,31 +212,6 @@ func (s *Server) getExportFile(c *gin.Context) error {
 	return nil
 }
 
-// resultsView is the leadership page of one survey's results.
-type resultsView struct {
-	Survey    *surveys.Survey
-	Kind      string
-	Valid     int64
-	Invalid   int64
-	Rows      []resultRow
-	Grades    []gradeCount
-	Chart     barChart
-	Report    string // the direct download
-	CanExport bool
-	CanRaw    bool
-	Scoped    bool
-}
-
-type resultRow struct {
-	Rank, Name, Org, Score, Rate, Grade, Final string
-	GradeClass                                 string
-}
-
-type gradeCount struct {
-	Label              string
-	Recommended, Final int
-}
-
 // barChart is an SVG bar chart drawn on the server (the CSP allows no
 // inline script): one horizontal bar per ranked subject, scores 0–100.
 type barChart struct {
@@ -289,57 +263,6 @@ func newBarChart(rows []analytics.SubjectResult) barChart {
 		ch.Ticks = append(ch.Ticks, tick{X: chartX0 + t*chartSpan/100, Label: fmt.Sprint(t)})
 	}
 	return ch
-}
-
-// resultsPage is /results/{id}: ranking, grade counts, a chart and the
-// downloads, for leaders, secretaries (their subjects) and admins.
-func (s *Server) resultsPage(c *gin.Context) error {
-	ctx := c.Request.Context()
-	sv, err := s.loadSurvey(c)
-	if err != nil {
-		return err
-	}
-	req, err := s.reportRequest(c, sv, reports.KindSurveyReport)
-	if err != nil {
-		return err
-	}
-	res, err := s.results(ctx, sv, orgFilter(analytics.Filter{}, req.Orgs))
-	if err != nil {
-		return err
-	}
-	v := resultsView{Survey: sv, Kind: exports.KindLabel(sv.Kind), Valid: res.Ballots.Valid, Invalid: res.Ballots.Invalid,
-		Report: "/api/v1/surveys/" + sv.ID + "/report.xlsx", CanExport: s.exports != nil, CanRaw: req.Raw, Scoped: req.Orgs != nil,
-		Chart: newBarChart(res.Subjects)}
-	rec, fin := map[string]int{}, map[string]int{}
-	for _, r := range res.Subjects {
-		row := resultRow{Name: r.Subject.Name, Org: r.Subject.OrgName, Score: "—", Rate: "—"}
-		if r.Subject.Type == surveys.SubjectOrg {
-			row.Org = "" // a branch is its own org
-		}
-		if r.Rank != nil {
-			row.Rank = fmt.Sprint(*r.Rank)
-		}
-		if r.Score.Valid {
-			row.Score = analytics.Format(r.Score.Value, 2)
-		}
-		if r.SatisfactionRate.Valid {
-			row.Rate = analytics.Format(r.SatisfactionRate.Value*100, 1) + "%"
-		}
-		if r.Grade != nil {
-			row.Grade = r.Grade.Label
-			rec[r.Grade.Key]++
-			row.GradeClass = gradeClass(sv.Scoring.Grades, r.Grade.Key)
-		}
-		if r.FinalGrade != nil {
-			row.Final = r.FinalGrade.Label
-			fin[r.FinalGrade.Key]++
-		}
-		v.Rows = append(v.Rows, row)
-	}
-	for _, g := range sv.Scoring.Grades {
-		v.Grades = append(v.Grades, gradeCount{Label: g.Label, Recommended: rec[g.Key], Final: fin[g.Key]})
-	}
-	return s.render(c, http.StatusOK, "results", pageView{Title: sv.Title + " · 测评结果", Data: v})
 }
 
 // gradeClass colours a grade on the page: the best green, the worst red.

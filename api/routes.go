@@ -91,6 +91,7 @@ func (s *Server) registerRoutes() {
 	s.add(route{method: http.MethodGet, path: "/exports/:id", summary: "后台导出进度（状态、百分比、已写答卷数）", tag: "results", roles: readers, handler: s.getExport})
 	s.add(route{method: http.MethodGet, path: "/exports/:id/file", summary: "下载后台导出的文件（完成前 409）", tag: "results", roles: readers, handler: s.getExportFile})
 	s.addPage(http.MethodGet, "/results/:id", false, readers, s.resultsPage)
+	s.addPage(http.MethodPost, "/results/:id/subjects/:subject_id/final-grade", false, secretaries, s.resultsFinalGrade)
 
 	// Work orders: hotline feedback from the call to the callback (workorders*.go).
 	s.add(route{method: http.MethodPost, path: "/work-orders", summary: "受理工单（热线、来访、来信），返回编号、时限和可能重复的工单", tag: "work-orders", roles: operators, body: workOrderInput{}, handler: s.createWorkOrder})
@@ -125,9 +126,25 @@ func (s *Server) registerRoutes() {
 	s.addPage(http.MethodGet, "/", false, everyone, s.homePage)
 	s.addPage(http.MethodGet, "/account", false, everyone, s.accountPage)
 	s.addPage(http.MethodPost, "/logout", false, everyone, s.logoutForm)
+	s.addPage(http.MethodPost, "/account/tokens", false, everyone, s.accountCreateToken)
+	s.addPage(http.MethodPost, "/account/tokens/:id/revoke", false, everyone, s.accountRevokeToken)
 	s.addPage(http.MethodGet, "/admin/users", false, adminOnly, s.adminUsersPage)
 	s.addPage(http.MethodPost, "/admin/users", false, adminOnly, s.adminCreateUser)
+	s.addPage(http.MethodGet, "/admin/users/:id", false, adminOnly, s.adminUserEditPage)
+	s.addPage(http.MethodPost, "/admin/users/:id", false, adminOnly, s.adminEditUser)
 	s.addPage(http.MethodGet, "/admin/audit", false, adminOnly, s.adminAuditPage)
+	// Org tree, roster and surveys in the browser (admin_orgs.go, admin_surveys.go).
+	s.addPage(http.MethodGet, "/admin/orgs", false, adminOnly, s.asPage(s.adminOrgsPage))
+	s.addPage(http.MethodPost, "/admin/orgs", false, adminOnly, s.adminCreateOrg)
+	s.addPage(http.MethodGet, "/admin/orgs/:id", false, adminOnly, s.asPage(s.adminOrgPage))
+	s.addPage(http.MethodPost, "/admin/orgs/:id/members", false, adminOnly, s.asPage(s.adminCreateMember))
+	s.addPageMax(http.MethodPost, "/admin/orgs/:id/import", false, adminOnly, rosterMaxBody, s.asPage(s.adminImportRoster))
+	s.addPage(http.MethodGet, "/admin/surveys", false, adminOnly, s.asPage(s.adminSurveysPage))
+	s.addPage(http.MethodPost, "/admin/surveys", false, adminOnly, s.adminCreateSurvey)
+	s.addPage(http.MethodGet, "/admin/surveys/:id", false, adminOnly, s.asPage(s.adminSurveyPage))
+	s.addPage(http.MethodPost, "/admin/surveys/:id/publish", false, adminOnly, s.asPage(s.surveyAction("published", s.publish)))
+	s.addPage(http.MethodPost, "/admin/surveys/:id/close", false, adminOnly, s.asPage(s.surveyAction("closed", s.closeOne)))
+	s.addPage(http.MethodPost, "/admin/surveys/:id/codes", false, adminOnly, s.asPage(s.adminIssueCodes))
 }
 
 // add registers r with its auth and body limit and remembers it for the

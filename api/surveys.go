@@ -240,27 +240,47 @@ type published struct {
 }
 
 func (s *Server) publishSurvey(c *gin.Context) error {
-	sv, err := s.surveys.Publish(c.Request.Context(), c.Param("id"))
+	sv, err := s.publish(c, c.Param("id"))
 	if err != nil {
 		return err
 	}
-	s.audit(c, "survey.publish", "survey", sv.ID, "发布测评「"+sv.Title+"」")
-	s.forgetSurvey(sv)
 	c.JSON(http.StatusOK, published{Slug: sv.Slug, URL: publicPath(sv.Slug), Link: s.baseURL + publicPath(sv.Slug)})
 	return nil
+}
+
+// publish publishes survey id, audits it and drops it from the submission
+// cache; the API and the /admin/surveys/{id} button share it.
+func (s *Server) publish(c *gin.Context, id string) (*surveys.Survey, error) {
+	sv, err := s.surveys.Publish(c.Request.Context(), id)
+	if err != nil {
+		return nil, err
+	}
+	s.audit(c, "survey.publish", "survey", sv.ID, "发布测评「"+sv.Title+"」")
+	s.forgetSurvey(sv)
+	return sv, nil
 }
 
 func publicPath(slug string) string { return "/s/" + slug }
 
 func (s *Server) closeSurvey(c *gin.Context) error {
-	sv, err := s.surveys.Close(c.Request.Context(), c.Param("id"))
+	sv, err := s.closeOne(c, c.Param("id"))
 	if err != nil {
 		return err
 	}
-	s.audit(c, "survey.close", "survey", sv.ID, "结束测评「"+sv.Title+"」")
-	s.forgetSurvey(sv)
 	c.JSON(http.StatusOK, sv)
 	return nil
+}
+
+// closeOne closes survey id, audits it and drops it from the submission
+// cache; the API and the /admin/surveys/{id} button share it.
+func (s *Server) closeOne(c *gin.Context, id string) (*surveys.Survey, error) {
+	sv, err := s.surveys.Close(c.Request.Context(), id)
+	if err != nil {
+		return nil, err
+	}
+	s.audit(c, "survey.close", "survey", sv.ID, "结束测评「"+sv.Title+"」")
+	s.forgetSurvey(sv)
+	return sv, nil
 }
 
 // forgetSurvey drops a changed survey from the submission path's cache, so
@@ -293,15 +313,25 @@ func (s *Server) createFromTemplate(c *gin.Context) error {
 			return err
 		}
 	}
+	sv, err := s.fromTemplate(c, c.Param("key"), in)
+	if err != nil {
+		return err
+	}
+	c.JSON(http.StatusCreated, sv)
+	return nil
+}
+
+// fromTemplate creates a draft from template key and audits it; the API
+// and the /admin/surveys form share it.
+func (s *Server) fromTemplate(c *gin.Context, key string, in templateInput) (*surveys.Survey, error) {
 	o := surveys.TemplateOptions{Title: in.Title, OrgID: in.OrgID}
 	if in.Subjects != nil {
 		o.Subjects = toSubjects(in.Subjects)
 	}
-	sv, err := s.surveys.CreateFromTemplate(c.Request.Context(), c.Param("key"), o)
+	sv, err := s.surveys.CreateFromTemplate(c.Request.Context(), key, o)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	s.audit(c, "survey.create", "survey", sv.ID, "用模板 "+c.Param("key")+" 创建测评「"+sv.Title+"」")
-	c.JSON(http.StatusCreated, sv)
-	return nil
+	s.audit(c, "survey.create", "survey", sv.ID, "用模板 "+key+" 创建测评「"+sv.Title+"」")
+	return sv, nil
 }

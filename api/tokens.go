@@ -42,14 +42,25 @@ func (s *Server) createToken(c *gin.Context) error {
 		fe.Add("user_id", "required", "请指定令牌所属的用户")
 		return fe.Err()
 	}
-	t, sec, err := s.accounts.CreateToken(c.Request.Context(), userID, in.Name)
+	t, err := s.issueToken(c, userID, in.Name)
 	if err != nil {
 		return err
 	}
-	s.audit(c, "token.create", "token", t.ID, "为用户 "+t.UserID+" 创建接口令牌「"+t.Name+"」")
 	c.Header("Cache-Control", "no-store")
-	c.JSON(http.StatusCreated, newToken{ID: t.ID, Token: sec, Name: t.Name, UserID: t.UserID, CreatedAt: t.CreatedAt})
+	c.JSON(http.StatusCreated, t)
 	return nil
+}
+
+// issueToken creates an API token for userID and audits it: POST /tokens
+// and the form of /account both come here. The answer holds the secret,
+// which is never shown again.
+func (s *Server) issueToken(c *gin.Context, userID, name string) (*newToken, error) {
+	t, sec, err := s.accounts.CreateToken(c.Request.Context(), userID, name)
+	if err != nil {
+		return nil, err
+	}
+	s.audit(c, "token.create", "token", t.ID, "为用户 "+t.UserID+" 创建接口令牌「"+t.Name+"」")
+	return &newToken{ID: t.ID, Token: sec, Name: t.Name, UserID: t.UserID, CreatedAt: t.CreatedAt}, nil
 }
 
 // listTokens answers the caller's own tokens; an admin sees everyone's
@@ -75,19 +86,29 @@ func (s *Server) listTokens(c *gin.Context) error {
 // deleteToken revokes a token. Someone else's token is "not found" to a
 // non-admin, so ids cannot be probed.
 func (s *Server) deleteToken(c *gin.Context) error {
-	ctx := c.Request.Context()
-	t, err := s.accounts.GetToken(ctx, c.Param("id"))
-	if err != nil {
+	if _, err := s.revokeToken(c, c.Param("id")); err != nil {
 		return err
+	}
+	c.Status(http.StatusNoContent)
+	return nil
+}
+
+// revokeToken deletes token id if the caller may (its owner or an admin)
+// and audits it: DELETE /tokens/{id} and the revoke buttons of /account
+// both come here.
+func (s *Server) revokeToken(c *gin.Context, id string) (*accounts.Token, error) {
+	ctx := c.Request.Context()
+	t, err := s.accounts.GetToken(ctx, id)
+	if err != nil {
+		return nil, err
 	}
 	p := principal(c)
 	if p.Role != accounts.RoleAdmin && t.UserID != p.UserID {
-		return minyi.NotFound("token_not_found", "令牌")
+		return nil, minyi.NotFound("token_not_found", "令牌")
 	}
 	if err := s.accounts.DeleteToken(ctx, t.ID); err != nil {
-		return err
+		return nil, err
 	}
 	s.audit(c, "token.revoke", "token", t.ID, "吊销用户 "+t.UserID+" 的接口令牌「"+t.Name+"」")
-	c.Status(http.StatusNoContent)
-	return nil
+	return t, nil
 }

@@ -96,24 +96,34 @@ func (s *Server) patchUser(c *gin.Context) error {
 	if err := decodeJSON(c, &in); err != nil {
 		return err
 	}
-	// An admin who disables or demotes itself may leave nobody to undo it.
-	if p := principal(c); p.UserID == c.Param("id") && (in.Disabled != nil && *in.Disabled || in.Role != nil && *in.Role != accounts.RoleAdmin) {
-		return minyi.E(minyi.ErrConflict, "self_lockout", "不能停用自己的账户或取消自己的管理员角色")
-	}
-	if in.OrgID != nil {
-		if err := s.checkOrg(c, strings.TrimSpace(*in.OrgID)); err != nil {
-			return err
-		}
-	}
-	u, err := s.accounts.UpdateUser(c.Request.Context(), c.Param("id"), accounts.UserPatch{
-		Name: in.Name, Role: in.Role, OrgID: in.OrgID, Password: in.Password, Disabled: in.Disabled,
-	})
+	u, err := s.editUser(c, c.Param("id"), in)
 	if err != nil {
 		return err
 	}
-	s.audit(c, "user.update", "user", u.ID, "修改用户 "+u.Login+"："+patchSummary(in))
 	c.JSON(http.StatusOK, u)
 	return nil
+}
+
+// editUser applies in to user id and audits it: PATCH /users/{id} and the
+// form of /admin/users/{id} both come here.
+func (s *Server) editUser(c *gin.Context, id string, in userPatch) (*accounts.User, error) {
+	// An admin who disables or demotes itself may leave nobody to undo it.
+	if p := principal(c); p.UserID == id && (in.Disabled != nil && *in.Disabled || in.Role != nil && *in.Role != accounts.RoleAdmin) {
+		return nil, minyi.E(minyi.ErrConflict, "self_lockout", "不能停用自己的账户或取消自己的管理员角色")
+	}
+	if in.OrgID != nil {
+		if err := s.checkOrg(c, strings.TrimSpace(*in.OrgID)); err != nil {
+			return nil, err
+		}
+	}
+	u, err := s.accounts.UpdateUser(c.Request.Context(), id, accounts.UserPatch{
+		Name: in.Name, Role: in.Role, OrgID: in.OrgID, Password: in.Password, Disabled: in.Disabled,
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.audit(c, "user.update", "user", u.ID, "修改用户 "+u.Login+"："+patchSummary(in))
+	return u, nil
 }
 
 // patchSummary names what changed, never the password itself.

@@ -1,4 +1,5 @@
-// Results page: "后台导出" starts an export job (POST /api/v1/exports) and
+// Results page: "后台导出" starts an export job (POST /api/v1/exports, with
+// the page's rater-group and org filter) and
 // polls its progress until the file can be downloaded. The job runs on the
 // server: leaving the page does not stop it.
 (function () {
@@ -40,6 +41,15 @@
       })
       .catch(function () { setTimeout(function () { poll(id); }, 3000); });
   }
+  // request is the export job for button b: the scorecard carries the
+  // page's filter (data-group, data-org-id), as the download link does.
+  function request(b) {
+    var body = { kind: b.getAttribute("data-kind"), survey_id: b.getAttribute("data-survey") };
+    var group = b.getAttribute("data-group"), org = b.getAttribute("data-org-id");
+    if (group) { body.group = group; }
+    if (org) { body.org_id = org; }
+    return body;
+  }
   function start(ev) {
     var b = ev.currentTarget;
     busy(true);
@@ -51,7 +61,7 @@
     fetch("/api/v1/exports", {
       method: "POST", credentials: "same-origin",
       headers: { "Content-Type": "application/json", "Accept": "application/json", "X-CSRF-Token": csrf },
-      body: JSON.stringify({ kind: b.getAttribute("data-kind"), survey_id: b.getAttribute("data-survey") })
+      body: JSON.stringify(request(b))
     })
       .then(function (r) { return r.json().then(function (j) { return { ok: r.ok, j: j }; }); })
       .then(function (res) {

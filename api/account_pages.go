@@ -1,0 +1,90 @@
+package api
+
+import (
+	"net/http"
+	"net/url"
+
+	"github.com/gin-gonic/gin"
+
+	"minyi/reports"
+)
+
+// The API tokens section of /account: the caller's own tokens, a form to
+// create one (the secret is shown once, on the page the form's POST
+// answers) and a revoke button per token. Creating and revoking go through
+// issueToken and revokeToken, as POST /api/v1/tokens and DELETE
+// /api/v1/tokens/{id} do.
+
+// accountTokenLimit is how many tokens the page lists; nobody needs more,
+// and the API pages through the rest.
+const accountTokenLimit = 100
+
+type tokenRow struct {
+	ID, Name, Created string
+}
+
+type accountView struct {
+	Tokens    []tokenRow
+	More      bool   // more tokens than listed
+	NoTokens  bool   // the caller is not a user (the bootstrap admin token): no tokens of its own
+	Name      string // the create form's answer, kept after an error
+	NameError string
+	Error     string
+	New       *newToken // the token just created: its only showing
+	Revoked   string    // name of the token just revoked
+}
+
+// renderAccount renders /account with the caller's tokens.
+func (s *Server) renderAccount(c *gin.Context, status int, v accountView) error {
+	p := principal(c)
+	if p.UserID == "" {
+		v.NoTokens = true
+	} else {
+		items, next, err := s.accounts.ListTokens(c.Request.Context(), p.UserID, accountTokenLimit, "")
+		if err != nil {
+			return err
+		}
+		for _, t := range items {
+			v.Tokens = append(v.Tokens, tokenRow{ID: t.ID, Name: t.Name, Created: t.CreatedAt.In(reports.ChinaTime).Format("2006-01-02 15:04")})
+		}
+		v.More = next != ""
+	}
+	return s.render(c, status, "account", pageView{Title: "我的账户", Data: v})
+}
+
+// accountCreateToken is the create form's POST. It answers the page itself
+// (not a redirect) because the secret exists only in this answer; render
+// marks it no-store.
+func (s *Server) accountCreateToken(c *gin.Context) error {
+	name := c.PostForm("name")
+	p := principal(c)
+	if p.UserID == "" {
+		return s.renderAccount(c, http.StatusUnprocessableEntity, accountView{Name: name, Error: "管理员令牌不属于某个用户，不能在此创建接口令牌"})
+	}
+	t, err := s.issueToken(c, p.UserID, name)
+	if err != nil {
+		status, body := s.classify(c.Request.Context(), err)
+		if status >= 500 {
+			return err
+		}
+		v := accountView{Name: name, Error: body.Error.Message}
+		for _, fe := range body.Error.Fields {
+			if fe.Field == "name" {
+				v.NameError = fe.Message
+			}
+		}
+		return s.renderAccount(c, status, v)
+	}
+	return s.renderAccount(c, http.StatusCreated, accountView{New: t})
+}
+
+// accountRevokeToken is a revoke button's POST: back to /account (303)
+// naming the revoked token.
+func (s *Server) accountRevokeToken(c *gin.Context) error {
+	t, err := s.revokeToken(c, c.Param("id"))
+	if err != nil {
+		return s.pageFail(c, err)
+	}
+	c.Redirect(http.StatusSeeOther, "/account?"+url.Values{"revoked": {t.Name}}.Encode()+"#tokens")
+	return nil
+}

@@ -1,0 +1,293 @@
+package api
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"minyi"
+	"minyi/surveys"
+)
+
+// Admin pages for the org tree and the roster: /admin/orgs (the tree and a
+// form to add an org) and /admin/orgs/{id} (its members, a form to add one
+// and the roster upload). Every change goes through the same helpers as the
+// JSON API (addOrg, addMember, importRoster), so validation and audit are
+// identical.
+
+// memberPageSize is how many members /admin/orgs/{id} shows at a time.
+const memberPageSize = 100
+
+// orgKinds is the kind picker, highest level first.
+var orgKinds = []surveys.OrgKind{surveys.OrgCommittee, surveys.OrgGeneralBranch, surveys.OrgBranch}
+
+// treeNode is one org of the tree as the page shows it.
+type treeNode struct {
+	ID, Name, Code, Kind string
+	Children             []*treeNode
+}
+
+type orgForm struct {
+	Name, Code, Kind, ParentID string
+}
+
+type adminOrgsView struct {
+	Tree    []*treeNode
+	Parents []option // every org in tree order, indented by depth
+	Kinds   []option
+	Form    orgForm
+	Errors  map[string]string
+	Error   string
+	Created *surveys.Org // the org just created
+}
+
+// asPage renders a handler's client errors (an unknown id, a bad query) as
+// the HTML message page instead of JSON.
+func (s *Server) asPage(fn handlerFunc) handlerFunc {
+	return func(c *gin.Context) error {
+		err := fn(c)
+		if err == nil {
+			return nil
+		}
+		if status, _ := s.classify(c.Request.Context(), err); status >= 500 {
+			return err
+		}
+		s.pageError(c, err)
+		return nil
+	}
+}
+
+// formFailure splits a domain error into what a form shows: the status,
+// the first message of each field and the general message. Server errors
+// come back as err, for the 500 path.
+func (s *Server) formFailure(c *gin.Context, err error) (int, map[string]string, errorDetail, error) {
+	status, body := s.classify(c.Request.Context(), err)
+	if status >= 500 {
+		return 0, nil, errorDetail{}, err
+	}
+	fields := map[string]string{}
+	for _, fe := range body.Error.Fields {
+		if _, dup := fields[fe.Field]; !dup {
+			fields[fe.Field] = fe.Message
+		}
+	}
+	return status, fields, body.Error, nil
+}
+
+// orgTree builds the tree (roots first, children in store order) and the
+// options of a parent picker in the same order, indented by depth.
+func orgTree(all []surveys.Org) ([]*treeNode, []option) {
+	nodes := make(map[string]*treeNode, len(all))
+	for _, o := range all {
+		nodes[o.ID] = &treeNode{ID: o.ID, Name: o.Name, Code: o.Code, Kind: o.Kind.Label()}
+	}
+	var roots []*treeNode
+	for _, o := range all {
+		if p, ok := nodes[o.ParentID]; ok && o.ParentID != "" {
+			p.Children = append(p.Children, nodes[o.ID])
+		} else {
+			roots = append(roots, nodes[o.ID])
+		}
+	}
+	var opts []option
+	var walk func(ns []*treeNode, depth int)
+	walk = func(ns []*treeNode, depth int) {
+		for _, n := range ns {
+			opts = append(opts, option{n.ID, strings.Repeat("　", depth) + n.Name + " [" + n.Code + "]（" + n.Kind + "）"})
+			walk(n.Children, depth+1)
+		}
+	}
+	walk(roots, 0)
+	return roots, opts
+}
+
+func (s *Server) adminOrgsPage(c *gin.Context) error {
+	v := adminOrgsView{Form: orgForm{Kind: string(surveys.OrgBranch)}}
+	if id := c.Query("created"); id != "" {
+		if o, err := s.orgs.Get(c.Request.Context(), id); err == nil {
+			v.Created = o
+		}
+	}
+	return s.renderAdminOrgs(c, http.StatusOK, v)
+}
+
+func (s *Server) renderAdminOrgs(c *gin.Context, status int, v adminOrgsView) error {
+	all, err := s.orgs.All(c.Request.Context())
+	if err != nil {
+		return err
+	}
+	v.Tree, v.Parents = orgTree(all)
+	for _, k := range orgKinds {
+		v.Kinds = append(v.Kinds, option{string(k), k.Label()})
+	}
+	if v.Errors == nil {
+		v.Errors = map[string]string{}
+	}
+	return s.render(c, status, "admin_orgs", pageView{Title: "组织管理", Data: v})
+}
+
+// adminCreateOrg is the add-org form's POST: 303 back to the tree naming
+// the new org, or the form again with the errors by field.
+func (s *Server) adminCreateOrg(c *gin.Context) error {
+	f := orgForm{Name: c.PostForm("name"), Code: c.PostForm("code"), Kind: c.PostForm("kind"), ParentID: c.PostForm("parent_id")}
+	o, err := s.addOrg(c, orgInput{Name: f.Name, Code: f.Code, Kind: surveys.OrgKind(f.Kind), ParentID: f.ParentID})
+	if err != nil {
+		status, fields, body, err := s.formFailure(c, err)
+		if err != nil {
+			return err
+		}
+		if body.Code == "org_code_taken" {
+			fields["code"] = body.Message
+		}
+		return s.renderAdminOrgs(c, status, adminOrgsView{Form: f, Errors: fields, Error: body.Message})
+	}
+	c.Redirect(http.StatusSeeOther, "/admin/orgs?"+url.Values{"created": {o.ID}}.Encode())
+	return nil
+}
+
+type memberForm struct {
+	Name, Title  string
+	Probationary bool
+}
+
+type memberRow struct {
+	Name, Title, Org string
+	Probationary     bool
+}
+
+type adminOrgView struct {
+	Org       *surveys.Org
+	Kind      string
+	Ancestors []surveys.Org // root first
+	Children  []surveys.Org
+	Members   []memberRow
+	More      string // next page of members
+	Form      memberForm
+	Errors    map[string]string
+	Error     string
+	Added     string // name of the member just added
+	// The roster upload: its outcome, or why it was refused.
+	Partial      bool
+	Import       *surveys.ImportResult
+	ImportError  string
+	ImportFile   string // the file field's message
+	RejectedRows []surveys.RowError
+}
+
+func (s *Server) adminOrgPage(c *gin.Context) error {
+	return s.renderAdminOrg(c, http.StatusOK, adminOrgView{Added: c.Query("added")})
+}
+
+// renderAdminOrg shows org :id with the members of its subtree (a page at
+// a time) and both forms.
+func (s *Server) renderAdminOrg(c *gin.Context, status int, v adminOrgView) error {
+	ctx := c.Request.Context()
+	id := c.Param("id")
+	all, err := s.orgs.All(ctx)
+	if err != nil {
+		return err
+	}
+	byID := make(map[string]surveys.Org, len(all))
+	for _, o := range all {
+		byID[o.ID] = o
+	}
+	o, ok := byID[id]
+	if !ok {
+		return minyi.NotFound("org_not_found", "组织")
+	}
+	v.Org, v.Kind = &o, o.Kind.Label()
+	for _, a := range o.Path {
+		if p, ok := byID[a]; ok {
+			v.Ancestors = append(v.Ancestors, p)
+		}
+	}
+	var subtree []string
+	for _, x := range all {
+		if x.ParentID == id {
+			v.Children = append(v.Children, x)
+		}
+		if x.ID == id || containsID(x.Path, id) {
+			subtree = append(subtree, x.ID)
+		}
+	}
+	members, next, err := s.members.List(ctx, surveys.MemberFilter{OrgIDs: subtree}, c.Query("after"), memberPageSize)
+	if err != nil {
+		return err
+	}
+	for _, m := range members {
+		v.Members = append(v.Members, memberRow{Name: m.Name, Title: m.Title, Org: orgName(byID, m.OrgID), Probationary: m.Probationary})
+	}
+	if next != "" {
+		v.More = "/admin/orgs/" + id + "?" + url.Values{"after": {next}}.Encode()
+	}
+	if v.Errors == nil {
+		v.Errors = map[string]string{}
+	}
+	return s.render(c, status, "admin_org", pageView{Title: o.Name + " · 组织管理", Data: v})
+}
+
+func containsID(ids []string, id string) bool {
+	for _, x := range ids {
+		if x == id {
+			return true
+		}
+	}
+	return false
+}
+
+// adminCreateMember adds a member to org :id as POST /api/v1/members does.
+func (s *Server) adminCreateMember(c *gin.Context) error {
+	f := memberForm{Name: c.PostForm("name"), Title: c.PostForm("title"), Probationary: c.PostForm("probationary") != ""}
+	m, err := s.addMember(c, memberInput{Name: f.Name, OrgID: c.Param("id"), Title: f.Title, Probationary: f.Probationary})
+	if err != nil {
+		status, fields, body, err := s.formFailure(c, err)
+		if err != nil {
+			return err
+		}
+		if body.Code == "member_exists" {
+			fields["name"] = body.Message
+		}
+		if msg, ok := fields["org_id"]; ok {
+			body.Message = msg // the org is the page's, not a field of the form
+		}
+		return s.renderAdminOrg(c, status, adminOrgView{Form: f, Errors: fields, Error: body.Message})
+	}
+	c.Redirect(http.StatusSeeOther, "/admin/orgs/"+c.Param("id")+"?"+url.Values{"added": {m.Name}}.Encode())
+	return nil
+}
+
+// adminImportRoster takes the roster upload as POST /api/v1/members/import
+// does and shows the outcome on the org's page: the counts, and every bad
+// row with its number. A re-post (a reload) imports nothing new, so the
+// outcome is rendered directly rather than behind a redirect.
+func (s *Server) adminImportRoster(c *gin.Context) error {
+	v := adminOrgView{Partial: c.PostForm("partial") != ""}
+	fh, err := c.FormFile("file")
+	if err != nil {
+		var mbe *http.MaxBytesError
+		v.ImportFile = "请选择要导入的名册文件（.xlsx）"
+		if errors.As(err, &mbe) {
+			v.ImportFile = "文件过大：名册不能超过10MB"
+		}
+		v.ImportError = v.ImportFile
+		return s.renderAdminOrg(c, http.StatusUnprocessableEntity, v)
+	}
+	res, err := s.importRoster(c, fh, v.Partial)
+	if err != nil {
+		status, fields, body, err := s.formFailure(c, err)
+		if err != nil {
+			return err
+		}
+		v.ImportError = body.Message
+		v.ImportFile = fields["file"]
+		if rows, ok := body.Details["errors"].([]surveys.RowError); ok {
+			v.RejectedRows = rows
+		}
+		return s.renderAdminOrg(c, status, v)
+	}
+	v.Import = res
+	return s.renderAdminOrg(c, http.StatusOK, v)
+}

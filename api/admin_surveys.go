@@ -1,0 +1,356 @@
+package api
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"minyi"
+	"minyi/analytics"
+	"minyi/exports"
+	"minyi/reports"
+	"minyi/surveys"
+)
+
+// Admin pages for surveys: /admin/surveys (the list and "from a template")
+// and /admin/surveys/{id} (the definition, publish and close, ballot codes,
+// the public link and its QR code). The buttons and forms call the same
+// helpers as the JSON API (fromTemplate, publish, closeOne, issue).
+
+// surveyPageSize is how many surveys /admin/surveys shows at a time.
+const surveyPageSize = 50
+
+type surveyRow struct {
+	ID, Title, Kind, Status, Created, Slug string
+	Results, Open                          bool
+}
+
+type templateForm struct {
+	Template, Title, OrgID string
+}
+
+type adminSurveysView struct {
+	Surveys   []surveyRow
+	More      string
+	Templates []surveys.TemplateInfo
+	Orgs      []option
+	Form      templateForm
+	Errors    map[string]string
+	Error     string
+}
+
+func (s *Server) adminSurveysPage(c *gin.Context) error {
+	return s.renderAdminSurveys(c, http.StatusOK, adminSurveysView{Form: templateForm{Template: surveys.TemplateAppraisal}})
+}
+
+func (s *Server) renderAdminSurveys(c *gin.Context, status int, v adminSurveysView) error {
+	ctx := c.Request.Context()
+	items, next, err := s.surveys.ListFiltered(ctx, surveys.SurveyFilter{}, c.Query("after"), surveyPageSize)
+	if err != nil {
+		return err
+	}
+	for _, sv := range items {
+		v.Surveys = append(v.Surveys, surveyRow{ID: sv.ID, Title: sv.Title, Kind: exports.KindLabel(sv.Kind), Status: statusLabels[sv.Status],
+			Created: sv.CreatedAt.In(reports.ChinaTime).Format("2006-01-02 15:04"), Slug: sv.Slug,
+			Results: sv.Status != surveys.StatusDraft, Open: sv.Status == surveys.StatusPublished})
+	}
+	if next != "" {
+		v.More = "/admin/surveys?" + url.Values{"after": {next}}.Encode()
+	}
+	all, err := s.orgs.All(ctx)
+	if err != nil {
+		return err
+	}
+	_, v.Orgs = orgTree(all)
+	v.Templates = surveys.Templates()
+	if v.Errors == nil {
+		v.Errors = map[string]string{}
+	}
+	return s.render(c, status, "admin_surveys", pageView{Title: "测评管理", Data: v})
+}
+
+// adminCreateSurvey is the "从模板新建" form: a draft from the template, then
+// 303 to its page; errors by field with the answers kept.
+func (s *Server) adminCreateSurvey(c *gin.Context) error {
+	f := templateForm{Template: c.PostForm("template"), Title: c.PostForm("title"), OrgID: c.PostForm("org_id")}
+	sv, err := s.fromTemplate(c, f.Template, templateInput{Title: strings.TrimSpace(f.Title), OrgID: f.OrgID})
+	if err != nil {
+		status, fields, body, err := s.formFailure(c, err)
+		if err != nil {
+			return err
+		}
+		if body.Code == "template_not_found" {
+			fields["template"] = body.Message
+		}
+		return s.renderAdminSurveys(c, status, adminSurveysView{Form: f, Errors: fields, Error: body.Message})
+	}
+	c.Redirect(http.StatusSeeOther, "/admin/surveys/"+sv.ID+"?done=created")
+	return nil
+}
+
+// The definition as the page shows it.
+type (
+	subjectRow struct{ Type, Name, Org string }
+	groupRow   struct {
+		Key, Name, Weight string
+		Issued, Used      int
+	}
+	questionRow struct {
+		Key, Type, Title, Dimension, Weight string
+		Required, PerSubject                bool
+		Options                             []string
+		Range                               string
+	}
+	codesForm struct{ Count, RaterGroup string }
+)
+
+type adminSurveyView struct {
+	Survey      *surveys.Survey
+	Kind        string
+	Status      string
+	Org         string
+	Access      string
+	Opens       string
+	Closes      string
+	Draft       bool
+	Published   bool
+	Results     bool
+	Subjects    []subjectRow
+	Groups      []groupRow
+	Questions   []questionRow
+	Rules       []string
+	Scoring     []string
+	Link        string // the absolute public link, once published
+	Path        string // the same, relative
+	CodeMode    bool
+	Issued      int
+	Used        int
+	Done        string // the notice after a change
+	Error       string // why a button or the codes form was refused
+	FieldErrors []minyi.FieldError
+	Form        codesForm
+	Errors      map[string]string
+}
+
+var subjectTypeLabels = map[string]string{
+	surveys.SubjectOrg: "党组织", surveys.SubjectMember: "党员", surveys.SubjectOrgMembers: "全体党员",
+}
+
+var questionTypeLabels = map[string]string{
+	surveys.QSingle: "单选", surveys.QMultiple: "多选", surveys.QScale: "打分", surveys.QText: "文字",
+}
+
+var doneNotices = map[string]string{
+	"created": "已用模板创建测评草稿。", "published": "测评已发布，参与链接和二维码见下方。", "closed": "测评已结束，不再接受答卷。",
+}
+
+func (s *Server) adminSurveyPage(c *gin.Context) error {
+	v := adminSurveyView{Done: doneNotices[c.Query("done")], Form: codesForm{Count: "50"}}
+	if n := c.Query("issued"); n != "" {
+		v.Done = fmt.Sprintf("已生成 %s 个投票码，可在下方下载打印。", n)
+	}
+	return s.renderAdminSurvey(c, http.StatusOK, v)
+}
+
+// renderAdminSurvey shows survey :id: the definition, what may be done
+// with it now, and its codes.
+func (s *Server) renderAdminSurvey(c *gin.Context, status int, v adminSurveyView) error {
+	ctx := c.Request.Context()
+	sv, err := s.surveys.Get(ctx, c.Param("id"))
+	if err != nil {
+		return err
+	}
+	all, err := s.orgs.All(ctx)
+	if err != nil {
+		return err
+	}
+	byID := make(map[string]surveys.Org, len(all))
+	for _, o := range all {
+		byID[o.ID] = o
+	}
+	v.Survey, v.Kind, v.Status = sv, exports.KindLabel(sv.Kind), statusLabels[sv.Status]
+	v.Draft, v.Published, v.Results = sv.Status == surveys.StatusDraft, sv.Status == surveys.StatusPublished, sv.Status != surveys.StatusDraft
+	if sv.OrgID != "" {
+		v.Org = orgName(byID, sv.OrgID)
+	}
+	v.CodeMode = sv.Access.Mode == surveys.AccessCode
+	v.Access = "凭链接参与（任何人）"
+	if v.CodeMode {
+		v.Access = "凭投票码参与（每码一次）"
+	}
+	if t := sv.Access.OpensAt; t != nil {
+		v.Opens = t.In(reports.ChinaTime).Format("2006-01-02 15:04")
+	}
+	if t := sv.Access.ClosesAt; t != nil {
+		v.Closes = t.In(reports.ChinaTime).Format("2006-01-02 15:04")
+	}
+	for _, sub := range sv.Subjects {
+		row := subjectRow{Type: subjectTypeLabels[sub.Type], Name: sub.Name, Org: sub.OrgName}
+		if sub.Type == surveys.SubjectOrg {
+			row.Org = "" // a branch is its own org
+		}
+		if row.Name == "" {
+			row.Name = sub.ID
+			if o, ok := byID[sub.ID]; ok && sub.Type != surveys.SubjectMember {
+				row.Name = o.Name
+			}
+		}
+		v.Subjects = append(v.Subjects, row)
+	}
+	counts := map[string]surveys.CodeCount{}
+	if v.CodeMode {
+		items, total, err := s.groupCounts(ctx, sv)
+		if err != nil {
+			return err
+		}
+		for _, it := range items {
+			counts[it.RaterGroup] = it.CodeCount
+		}
+		v.Issued, v.Used = total.Issued, total.Used
+	}
+	for _, g := range sv.RaterGroups {
+		n := counts[g.Key]
+		v.Groups = append(v.Groups, groupRow{Key: g.Key, Name: g.Name, Weight: num(g.Weight, 4), Issued: n.Issued, Used: n.Used})
+	}
+	for _, q := range sv.Questions {
+		row := questionRow{Key: q.Key, Type: questionTypeLabels[q.Type], Title: q.Title, Dimension: q.Dimension,
+			Required: q.Required, PerSubject: q.PerSubject}
+		if q.Weight != nil {
+			row.Weight = num(*q.Weight, 4)
+		}
+		for _, o := range q.Options {
+			label := o.Label
+			switch {
+			case o.Abstain:
+				label += "（不计分）"
+			case o.Score != nil:
+				label += "（" + num(*o.Score, 2) + "分）"
+			}
+			row.Options = append(row.Options, label)
+		}
+		if q.Min != nil || q.Max != nil {
+			lo, hi := "—", "—"
+			if q.Min != nil {
+				lo = strconv.Itoa(*q.Min)
+			}
+			if q.Max != nil {
+				hi = strconv.Itoa(*q.Max)
+			}
+			row.Range = lo + "～" + hi
+		}
+		v.Questions = append(v.Questions, row)
+	}
+	v.Rules = ruleLines(sv)
+	v.Scoring = scoringLines(sv.Scoring)
+	if sv.Slug != "" {
+		v.Path, v.Link = publicPath(sv.Slug), s.publicLink(sv)
+	}
+	if v.Errors == nil {
+		v.Errors = map[string]string{}
+	}
+	return s.render(c, status, "admin_survey", pageView{Title: sv.Title + " · 测评管理", Data: v})
+}
+
+// num formats x rounded to places decimals without trailing zeros (0.4,
+// 95, 33.34): definitions are read by people, not lined up in columns.
+func num(x float64, places int) string {
+	v := analytics.Format(x, places)
+	if strings.Contains(v, ".") {
+		v = strings.TrimRight(strings.TrimRight(v, "0"), ".")
+	}
+	return v
+}
+
+// ruleLines describes the ballot rules in Chinese.
+func ruleLines(sv *surveys.Survey) []string {
+	var out []string
+	for _, q := range sv.Rules.Quotas {
+		title, label := q.Question, q.Option
+		if qq, ok := sv.Question(q.Question); ok {
+			title = qq.Title
+			if o, ok := qq.Option(q.Option); ok {
+				label = o.Label
+			}
+		}
+		out = append(out, fmt.Sprintf("每张票在“%s”中选“%s”的不超过测评对象的 %s%%", title, label, num(q.MaxShare*100, 2)))
+	}
+	if sv.Rules.InvalidIfAllSame {
+		out = append(out, "所有测评对象选同一项的票不符合规则")
+	}
+	if len(out) > 0 {
+		if sv.Rules.OnViolation == surveys.OnViolationInvalid {
+			out = append(out, "违反规则的票照收，记为无效票")
+		} else {
+			out = append(out, "违反规则的票不予提交，请评议人改正")
+		}
+	}
+	return out
+}
+
+// scoringLines describes the scoring settings in Chinese.
+func scoringLines(sc surveys.Scoring) []string {
+	var out []string
+	if t := sc.Trim; t != nil {
+		out = append(out, fmt.Sprintf("某题答案达到 %d 个时，去掉 %d 个最高分和 %d 个最低分再求平均", t.MinAnswers, t.DropHighest, t.DropLowest))
+	}
+	if sc.SatisfactionDenominator == surveys.DenomAll {
+		out = append(out, "满意率 = 满意票 ÷ 全部票（含“不了解”）")
+	} else {
+		out = append(out, "满意率 = 满意票 ÷ 表态票（不含“不了解”）")
+	}
+	for _, g := range sc.Grades {
+		line := fmt.Sprintf("推荐等次“%s”：得分不低于 %s", g.Label, num(g.MinScore, 2))
+		if g.MaxShare > 0 {
+			line += fmt.Sprintf("，不超过参评人数的 %s%%", num(g.MaxShare*100, 2))
+		}
+		out = append(out, line)
+	}
+	return out
+}
+
+// surveyAction runs a button's action (publish or close) on survey :id:
+// 303 back with a notice, or the page again with the reasons, each field
+// error by its path.
+func (s *Server) surveyAction(done string, act func(c *gin.Context, id string) (*surveys.Survey, error)) handlerFunc {
+	return func(c *gin.Context) error {
+		if _, err := act(c, c.Param("id")); err != nil {
+			status, _, body, err := s.formFailure(c, err)
+			if err != nil {
+				return err
+			}
+			if status == http.StatusNotFound {
+				return minyi.NotFound("survey_not_found", "测评")
+			}
+			return s.renderAdminSurvey(c, status, adminSurveyView{Error: body.Message, FieldErrors: body.Fields, Form: codesForm{Count: "50"}})
+		}
+		c.Redirect(http.StatusSeeOther, "/admin/surveys/"+c.Param("id")+"?done="+done)
+		return nil
+	}
+}
+
+// adminIssueCodes is the codes form: N codes for a rater group, as POST
+// /api/v1/surveys/{id}/codes does.
+func (s *Server) adminIssueCodes(c *gin.Context) error {
+	f := codesForm{Count: strings.TrimSpace(c.PostForm("count")), RaterGroup: c.PostForm("rater_group")}
+	n, convErr := strconv.Atoi(f.Count)
+	if convErr != nil {
+		n = 0 // refused by the same range check as the API's
+	}
+	codes, err := s.issue(c, c.Param("id"), codesInput{Count: n, RaterGroup: f.RaterGroup})
+	if err != nil {
+		status, fields, body, err := s.formFailure(c, err)
+		if err != nil {
+			return err
+		}
+		if status == http.StatusNotFound {
+			return minyi.NotFound("survey_not_found", "测评")
+		}
+		return s.renderAdminSurvey(c, status, adminSurveyView{Form: f, Errors: fields, Error: body.Message})
+	}
+	c.Redirect(http.StatusSeeOther, "/admin/surveys/"+c.Param("id")+"?"+url.Values{"issued": {strconv.Itoa(len(codes))}}.Encode())
+	return nil
+}

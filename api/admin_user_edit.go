@@ -1,0 +1,119 @@
+package api
+
+import (
+	"net/http"
+	"net/url"
+
+	"github.com/gin-gonic/gin"
+
+	"minyi/accounts"
+	"minyi/reports"
+)
+
+// /admin/users/{id}: an admin edits one user (name, role, org, a new
+// password, disabled). The form's POST goes through editUser, exactly as
+// PATCH /api/v1/users/{id} does, so validation, the self-lockout rule and
+// the audit entry are the same.
+
+// userEditForm is the edit form's answers, shown again after an error; the
+// password never is.
+type userEditForm struct {
+	Name, Role, OrgID string
+	Disabled          bool
+}
+
+type adminUserEditView struct {
+	ID, Login, Created, Updated string
+	Self                        bool // the admin edits its own account
+	Roles                       []option
+	Orgs                        []option
+	Form                        userEditForm
+	Errors                      map[string]string // form field → message
+	Error                       string
+	Saved                       bool
+}
+
+// adminUserEditPage shows the edit form filled with the user's values.
+func (s *Server) adminUserEditPage(c *gin.Context) error {
+	u, err := s.accounts.GetUser(c.Request.Context(), c.Param("id"))
+	if err != nil {
+		return s.pageFail(c, err)
+	}
+	f := userEditForm{Name: u.Name, Role: string(u.Role), OrgID: u.OrgID, Disabled: u.Disabled}
+	return s.renderUserEdit(c, http.StatusOK, u, f, nil, "")
+}
+
+// renderUserEdit renders the form for user u with answers f and the errors
+// (by field, plus a general one).
+func (s *Server) renderUserEdit(c *gin.Context, status int, u *accounts.User, f userEditForm, fields map[string]string, msg string) error {
+	orgs, byID, err := s.orgOptions(c.Request.Context())
+	if err != nil {
+		return err
+	}
+	if _, ok := byID[f.OrgID]; f.OrgID != "" && !ok {
+		// Keep a vanished org selectable, so that saving other fields does
+		// not silently clear it.
+		orgs = append(orgs, option{f.OrgID, f.OrgID + "（组织已不存在）"})
+	}
+	v := adminUserEditView{ID: u.ID, Login: u.Login, Form: f, Errors: fields, Error: msg, Orgs: orgs,
+		Created: u.CreatedAt.In(reports.ChinaTime).Format("2006-01-02 15:04"),
+		Updated: u.UpdatedAt.In(reports.ChinaTime).Format("2006-01-02 15:04"),
+		Self:    principal(c).UserID == u.ID, Saved: c.Query("saved") != ""}
+	if v.Errors == nil {
+		v.Errors = map[string]string{}
+	}
+	for _, r := range roleOrder {
+		v.Roles = append(v.Roles, option{string(r), r.Label()})
+	}
+	return s.render(c, status, "admin_user_edit", pageView{Title: "修改用户 " + u.Login, Data: v})
+}
+
+// adminEditUser is the edit form's POST. Only what differs from the stored
+// user goes into the patch, so the audit entry names the real changes; an
+// empty password field keeps the password. On success back to the form
+// (303) with a notice; on error the form again with the answers kept.
+func (s *Server) adminEditUser(c *gin.Context) error {
+	u, err := s.accounts.GetUser(c.Request.Context(), c.Param("id"))
+	if err != nil {
+		return s.pageFail(c, err)
+	}
+	f := userEditForm{Name: c.PostForm("name"), Role: c.PostForm("role"), OrgID: c.PostForm("org_id"), Disabled: c.PostForm("disabled") != ""}
+	var in userPatch
+	if f.Name != u.Name {
+		in.Name = &f.Name
+	}
+	if role := accounts.Role(f.Role); role != u.Role {
+		in.Role = &role
+	}
+	if f.OrgID != u.OrgID {
+		in.OrgID = &f.OrgID
+	}
+	if f.Disabled != u.Disabled {
+		in.Disabled = &f.Disabled
+	}
+	if pw := c.PostForm("password"); pw != "" {
+		in.Password = &pw
+	}
+	if _, err := s.editUser(c, u.ID, in); err != nil {
+		status, body := s.classify(c.Request.Context(), err)
+		if status >= 500 {
+			return err
+		}
+		fields := map[string]string{}
+		for _, fe := range body.Error.Fields {
+			if _, dup := fields[fe.Field]; !dup {
+				fields[fe.Field] = fe.Message
+			}
+		}
+		return s.renderUserEdit(c, status, u, f, fields, body.Error.Message)
+	}
+	c.Redirect(http.StatusSeeOther, "/admin/users/"+url.PathEscape(u.ID)+"?saved=1")
+	return nil
+}
+
+// pageFail answers a page request with err as the small message page (a
+// 5xx still goes to respondError, which logs it).
+func (s *Server) pageFail(c *gin.Context, err error) error {
+	s.pageError(c, err)
+	return nil
+}

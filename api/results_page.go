@@ -1,0 +1,243 @@
+package api
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+
+	"github.com/gin-gonic/gin"
+
+	"minyi/accounts"
+	"minyi/analytics"
+	"minyi/exports"
+	"minyi/reports"
+	"minyi/surveys"
+)
+
+// /results/{id}: the leadership page of one survey's results — ranking,
+// grade counts, a chart and the downloads — for leaders, secretaries (their
+// subjects) and admins. A GET form filters it by rater group and org
+// (?group=&org_id=, checked by resultsFilter as GET /results is) and the
+// downloads carry the same filter. Admins and secretaries (within their
+// subtree) record final grades from the ranking table; the form posts to
+// /results/{id}/subjects/{subject_id}/final-grade, which goes through
+// recordFinalGrade as PUT .../final-grade does.
+
+// resultsView is the results page.
+type resultsView struct {
+	Survey    *surveys.Survey
+	Kind      string
+	Valid     int64
+	Invalid   int64
+	Rows      []resultRow
+	Grades    []gradeCount
+	Chart     barChart
+	Report    string // the direct download, with the filter
+	CanExport bool
+	CanRaw    bool
+	Scoped    bool
+
+	// The filter form.
+	Group, OrgID string
+	GroupOptions []option
+	OrgOptions   []option
+	Filter       string // the active filter in words, "" without one
+
+	// Final grades: CanGrade adds the column; each row says whether its
+	// subject may be graded by the caller.
+	CanGrade     bool
+	GradeOptions []option
+	Saved        string // notice after a final grade was recorded
+}
+
+type resultRow struct {
+	SubjectID                                  string
+	Rank, Name, Org, Score, Rate, Grade, Final string
+	FinalReason                                string
+	GradeClass                                 string
+
+	CanGrade            bool
+	FormGrade           string // the select's choice: the answer after an error, else the final or recommended grade
+	FormReason          string
+	Error               string // the form's general error
+	GradeErr, ReasonErr string
+}
+
+type gradeCount struct {
+	Label              string
+	Recommended, Final int
+}
+
+// gradeAttempt is a refused final-grade form, shown again by its subject.
+type gradeAttempt struct {
+	SubjectID, Grade, Reason string
+	Message                  string
+	Fields                   map[string]string
+}
+
+// resultsPage is GET /results/{id}.
+func (s *Server) resultsPage(c *gin.Context) error {
+	sv, err := s.loadSurvey(c)
+	if err != nil {
+		return err
+	}
+	return s.renderResults(c, http.StatusOK, sv, c.Query("group"), c.Query("org_id"), nil)
+}
+
+// renderResults renders the results of sv filtered by group and orgID; a
+// filter the caller may not use answers the error page (as GET /results
+// answers the error).
+func (s *Server) renderResults(c *gin.Context, status int, sv *surveys.Survey, group, orgID string, attempt *gradeAttempt) error {
+	ctx := c.Request.Context()
+	req, err := s.filteredReport(c, sv, reports.KindSurveyReport, group, orgID)
+	if err != nil {
+		return s.pageFail(c, err)
+	}
+	res, err := s.results(ctx, sv, orgFilter(analytics.Filter{Group: req.Group}, req.Orgs))
+	if err != nil {
+		return err
+	}
+	scope, err := s.orgScope(c)
+	if err != nil {
+		return err
+	}
+	p := principal(c)
+	v := resultsView{Survey: sv, Kind: exports.KindLabel(sv.Kind), Valid: res.Ballots.Valid, Invalid: res.Ballots.Invalid,
+		CanExport: s.exports != nil, CanRaw: req.Raw, Scoped: scope != nil, Chart: newBarChart(res.Subjects),
+		Group: group, OrgID: orgID,
+		CanGrade: len(sv.Scoring.Grades) > 0 && (p.Role == accounts.RoleAdmin || p.Role == accounts.RoleSecretary)}
+	if err := s.resultsFilterForm(c, &v, sv, scope, req); err != nil {
+		return err
+	}
+	for _, g := range sv.Scoring.Grades {
+		v.GradeOptions = append(v.GradeOptions, option{g.Key, g.Label})
+	}
+	if id := c.Query("saved"); id != "" {
+		for _, r := range res.Subjects {
+			if r.Subject.ID == id && r.FinalGrade != nil {
+				v.Saved = "已确定「" + r.Subject.Name + "」的最终等次为「" + r.FinalGrade.Label + "」。"
+			}
+		}
+	}
+	rec, fin := map[string]int{}, map[string]int{}
+	for _, r := range res.Subjects {
+		row := resultRow{SubjectID: r.Subject.ID, Name: r.Subject.Name, Org: r.Subject.OrgName, Score: "—", Rate: "—",
+			CanGrade: v.CanGrade && inScope(scope, r.Subject.OrgID)}
+		if r.Subject.Type == surveys.SubjectOrg {
+			row.Org = "" // a branch is its own org
+		}
+		if r.Rank != nil {
+			row.Rank = fmt.Sprint(*r.Rank)
+		}
+		if r.Score.Valid {
+			row.Score = analytics.Format(r.Score.Value, 2)
+		}
+		if r.SatisfactionRate.Valid {
+			row.Rate = analytics.Format(r.SatisfactionRate.Value*100, 1) + "%"
+		}
+		if r.Grade != nil {
+			row.Grade = r.Grade.Label
+			row.FormGrade = r.Grade.Key
+			rec[r.Grade.Key]++
+			row.GradeClass = gradeClass(sv.Scoring.Grades, r.Grade.Key)
+		}
+		if r.FinalGrade != nil {
+			row.Final, row.FinalReason = r.FinalGrade.Label, r.FinalGrade.Reason
+			row.FormGrade = r.FinalGrade.Key
+			fin[r.FinalGrade.Key]++
+		}
+		if attempt != nil && attempt.SubjectID == r.Subject.ID {
+			row.FormGrade, row.FormReason, row.Error = attempt.Grade, attempt.Reason, attempt.Message
+			row.GradeErr, row.ReasonErr = attempt.Fields["grade"], attempt.Fields["reason"]
+		}
+		v.Rows = append(v.Rows, row)
+	}
+	for _, g := range sv.Scoring.Grades {
+		v.Grades = append(v.Grades, gradeCount{Label: g.Label, Recommended: rec[g.Key], Final: fin[g.Key]})
+	}
+	return s.render(c, status, "results", pageView{Title: sv.Title + " · 测评结果", Data: v})
+}
+
+// resultsFilterForm fills the filter form's choices (the survey's rater
+// groups; the orgs the caller may filter by: its subtree for a secretary,
+// every org otherwise), the filter in words and the download link carrying
+// the filter.
+func (s *Server) resultsFilterForm(c *gin.Context, v *resultsView, sv *surveys.Survey, scope []string, req reports.Request) error {
+	orgs, _, err := s.orgOptions(c.Request.Context())
+	if err != nil {
+		return err
+	}
+	for _, o := range orgs {
+		if inScope(scope, o.Value) {
+			v.OrgOptions = append(v.OrgOptions, o)
+		}
+	}
+	var words []string
+	for _, g := range sv.RaterGroups {
+		v.GroupOptions = append(v.GroupOptions, option{g.Key, g.Name})
+		if g.Key == v.Group {
+			words = append(words, "评价群体："+g.Name)
+		}
+	}
+	if req.OrgName != "" {
+		words = append(words, "组织："+req.OrgName+"（含下级）")
+	}
+	for i, w := range words {
+		if i > 0 {
+			v.Filter += "；"
+		}
+		v.Filter += w
+	}
+	v.Report = "/api/v1/surveys/" + url.PathEscape(sv.ID) + "/report.xlsx"
+	if q := resultsQueryString(v.Group, v.OrgID); q != "" {
+		v.Report += "?" + q
+	}
+	return nil
+}
+
+// resultsQueryString is ?group=&org_id= without the empty ones.
+func resultsQueryString(group, orgID string) string {
+	q := url.Values{}
+	if group != "" {
+		q.Set("group", group)
+	}
+	if orgID != "" {
+		q.Set("org_id", orgID)
+	}
+	return q.Encode()
+}
+
+// resultsFinalGrade is the final-grade form's POST. On success back to the
+// page with the same filter (303, so a reload does not post again); a
+// refused grade or reason shows the page again with the answers and the
+// messages by that subject's form; anything else (out of scope, no such
+// subject) the error page.
+func (s *Server) resultsFinalGrade(c *gin.Context) error {
+	sv, err := s.loadSurvey(c)
+	if err != nil {
+		return s.pageFail(c, err)
+	}
+	subjectID := c.Param("subject_id")
+	in := finalGradeInput{Grade: c.PostForm("grade"), Reason: c.PostForm("reason")}
+	group, orgID := c.PostForm("group"), c.PostForm("org_id")
+	if _, err := s.recordFinalGrade(c, sv, subjectID, in); err != nil {
+		status, body := s.classify(c.Request.Context(), err)
+		if status >= 500 {
+			return err
+		}
+		if len(body.Error.Fields) == 0 {
+			return s.pageFail(c, err)
+		}
+		a := &gradeAttempt{SubjectID: subjectID, Grade: in.Grade, Reason: in.Reason, Message: body.Error.Message, Fields: map[string]string{}}
+		for _, fe := range body.Error.Fields {
+			if _, dup := a.Fields[fe.Field]; !dup {
+				a.Fields[fe.Field] = fe.Message
+			}
+		}
+		return s.renderResults(c, status, sv, group, orgID, a)
+	}
+	q, _ := url.ParseQuery(resultsQueryString(group, orgID))
+	q.Set("saved", subjectID)
+	c.Redirect(http.StatusSeeOther, "/results/"+url.PathEscape(sv.ID)+"?"+q.Encode()+"#ranking")
+	return nil
+}
