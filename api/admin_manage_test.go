@@ -244,6 +244,9 @@ func TestAdminMembersAndImport(t *testing.T) {
 	// No file: the message by the file field.
 	wantAdminPage(t, a.uploadForm(page+"/import", admin, url.Values{"csrf_token": {csrf}}, nil), http.StatusUnprocessableEntity,
 		`<span class="field-error" id="file-error">请选择要导入的名册文件`)
+	// A file over the 10 MiB limit: 413 and a page that says so.
+	wantAdminPage(t, a.uploadForm(page+"/import", admin, url.Values{"csrf_token": {csrf}}, bytes.Repeat([]byte("x"), 11<<20)),
+		http.StatusRequestEntityTooLarge, "过大")
 	// The general branch's page lists its branches' members too.
 	wantAdminPage(t, a.page("/admin/orgs/"+o.general.ID, admin), http.StatusOK, "赵红", "孙伟", "第二党支部")
 }

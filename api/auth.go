@@ -136,7 +136,10 @@ func (s *Server) checkCSRF(c *gin.Context, p *accounts.Principal) error {
 	}
 	got := c.GetHeader(csrfHeader)
 	if got == "" && isForm(c) {
-		got = c.PostForm(csrfField)
+		if err := parseForm(c); err != nil {
+			return err
+		}
+		got = c.Request.PostFormValue(csrfField)
 	}
 	want := s.csrfToken(c)
 	if got == "" || want == "" || subtle.ConstantTimeCompare([]byte(got), []byte(want)) != 1 {
@@ -147,6 +150,25 @@ func (s *Server) checkCSRF(c *gin.Context, p *accounts.Principal) error {
 
 func safeMethod(m string) bool {
 	return m == http.MethodGet || m == http.MethodHead || m == http.MethodOptions
+}
+
+// parseForm reads a form body once for every later reader, telling a body
+// over the route's limit (413) from a malformed one (400).
+func parseForm(c *gin.Context) error {
+	var err error
+	if mt, _, _ := mime.ParseMediaType(c.GetHeader("Content-Type")); mt == "multipart/form-data" {
+		err = c.Request.ParseMultipartForm(8 << 20)
+	} else {
+		err = c.Request.ParseForm()
+	}
+	var mbe *http.MaxBytesError
+	switch {
+	case errors.As(err, &mbe):
+		return minyi.E(minyi.ErrTooLarge, "body_too_large", "提交的内容过大（上传的文件不能超过限制大小）")
+	case err != nil:
+		return minyi.E(minyi.ErrBadRequest, "bad_form", "提交的内容无法识别，请返回重试")
+	}
+	return nil
 }
 
 // isForm reports whether the body is an HTML form.
