@@ -137,14 +137,16 @@ func (r *Runner) Start(ctx context.Context) error {
 		defer r.wg.Done()
 		t := time.NewTicker(r.cfg.Sweep)
 		defer t.Stop()
+		// The first sweep waits one interval: files live a day, so an hour
+		// more after a restart costs nothing, and Start stays quick.
 		for {
-			if _, err := r.Sweep(r.ctx); err != nil && r.ctx.Err() == nil {
-				r.log.Warn("exports janitor", "err", err)
-			}
 			select {
 			case <-r.ctx.Done():
 				return
 			case <-t.C:
+			}
+			if _, err := r.Sweep(r.ctx); err != nil && r.ctx.Err() == nil {
+				r.log.Warn("exports janitor", "err", err)
 			}
 		}
 	}()
