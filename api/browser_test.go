@@ -56,6 +56,18 @@ func browser(t *testing.T, width, height int) context.Context {
 	return ctx
 }
 
+// signIn opens url, which sends a visitor to the login page, and signs in
+// there; the browser comes back to url.
+func signIn(url, login, password string) chromedp.Action[chromedp.Void] {
+	return chromedp.Steps(
+		chromedp.Navigate(url),
+		chromedp.WaitVisible(chromedp.CSS("#login")),
+		chromedp.SendKeys(chromedp.CSS("#login"), login),
+		chromedp.SendKeys(chromedp.CSS("#password"), password),
+		chromedp.Click(chromedp.CSS("#go")),
+	)
+}
+
 // screenshot saves what the page showed when a browser test failed, under
 // the test's output directory (or the temp dir), and logs where.
 func screenshot(t *testing.T, ctx context.Context) {

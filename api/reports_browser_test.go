@@ -24,11 +24,7 @@ func TestResultsPageInBrowser(t *testing.T) {
 	defer srv.Close()
 	ctx := browser(t, 1024, 900)
 	err := chromedp.Do(ctx,
-		chromedp.Navigate(srv.URL+"/results/"+fx.surveyID),
-		chromedp.WaitVisible(chromedp.CSS("#login")),
-		chromedp.SendKeys(chromedp.CSS("#login"), u.Login),
-		chromedp.SendKeys(chromedp.CSS("#password"), "password-123"),
-		chromedp.Click(chromedp.CSS("#go")),
+		signIn(srv.URL+"/results/"+fx.surveyID, u.Login, "password-123"),
 		chromedp.WaitVisible(chromedp.CSS("#ranking")),
 		chromedp.Click(chromedp.CSS("#export-start")),
 		chromedp.WaitVisible(chromedp.CSS("#export-file")),

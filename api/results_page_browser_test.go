@@ -25,11 +25,7 @@ func TestResultsFilterAndGradeInBrowser(t *testing.T) {
 	defer srv.Close()
 	ctx := browser(t, 1024, 900)
 	err := chromedp.Do(ctx,
-		chromedp.Navigate(srv.URL+"/results/"+fx.surveyID),
-		chromedp.WaitVisible(chromedp.CSS("#login")),
-		chromedp.SendKeys(chromedp.CSS("#login"), u.Login),
-		chromedp.SendKeys(chromedp.CSS("#password"), "password-123"),
-		chromedp.Click(chromedp.CSS("#go")),
+		signIn(srv.URL+"/results/"+fx.surveyID, u.Login, "password-123"),
 		chromedp.WaitVisible(chromedp.CSS("#results-filter")),
 		chromedp.SetValue(chromedp.CSS("#filter-group"), "members"),
 		chromedp.SetValue(chromedp.CSS("#filter-org"), fx.b2),
