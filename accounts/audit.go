@@ -6,7 +6,8 @@ import (
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
-	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"minyi/store"
 )
 
 // AuditEntry is one line of the append-only audit log: who did what to
@@ -58,18 +59,5 @@ func (s *Store) ListAudit(ctx context.Context, f AuditFilter) ([]AuditEntry, str
 	if f.ObjectID != "" {
 		filter = append(filter, bson.E{Key: "object_id", Value: f.ObjectID})
 	}
-	if f.After != "" {
-		filter = append(filter, bson.E{Key: "_id", Value: bson.D{{Key: "$lt", Value: f.After}}})
-	}
-	opts := options.Find().SetSort(bson.D{{Key: "_id", Value: -1}}).SetLimit(int64(f.Limit) + 1)
-	var out []AuditEntry
-	if err := findAll(ctx, s.db.Collection(collAudit), filter, opts, &out); err != nil {
-		return nil, "", fmt.Errorf("list audit: %w", err)
-	}
-	next := ""
-	if len(out) > f.Limit {
-		out = out[:f.Limit]
-		next = out[f.Limit-1].ID
-	}
-	return out, next, nil
+	return store.FindPage(ctx, s.db.Collection(collAudit), filter, f.After, f.Limit, true, func(e *AuditEntry) string { return e.ID }, "audit")
 }

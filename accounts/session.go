@@ -15,6 +15,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"minyi"
+	"minyi/store"
 )
 
 // ErrBadSecret means a session id or API token is unknown, expired or
@@ -234,9 +235,9 @@ func (s *Store) ListTokens(ctx context.Context, userID string, limit int, after 
 		filter = append(filter, bson.E{Key: "id", Value: bson.D{{Key: "$gt", Value: after}}})
 	}
 	opts := options.Find().SetSort(bson.D{{Key: "id", Value: 1}}).SetLimit(int64(limit) + 1)
-	var out []Token
-	if err := findAll(ctx, s.tokens(), filter, opts, &out); err != nil {
-		return nil, "", fmt.Errorf("list tokens: %w", err)
+	out, err := store.FindAll[Token](ctx, s.tokens(), filter, "list tokens", opts)
+	if err != nil {
+		return nil, "", err
 	}
 	next := ""
 	if len(out) > limit {

@@ -8,7 +8,6 @@ import (
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
-	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"minyi"
 	"minyi/secret"
@@ -144,21 +143,7 @@ func (s *Store) GetUser(ctx context.Context, id string) (*User, error) {
 // ListUsers returns up to limit users after the cursor, in creation order,
 // and the cursor of the next page ("" at the end).
 func (s *Store) ListUsers(ctx context.Context, limit int, after string) ([]User, string, error) {
-	filter := bson.D{}
-	if after != "" {
-		filter = bson.D{{Key: "_id", Value: bson.D{{Key: "$gt", Value: after}}}}
-	}
-	opts := options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}).SetLimit(int64(limit) + 1)
-	var out []User
-	if err := findAll(ctx, s.users(), filter, opts, &out); err != nil {
-		return nil, "", fmt.Errorf("list users: %w", err)
-	}
-	next := ""
-	if len(out) > limit {
-		out = out[:limit]
-		next = out[limit-1].ID
-	}
-	return out, next, nil
+	return store.FindPage(ctx, s.users(), bson.D{}, after, limit, false, func(u *User) string { return u.ID }, "users")
 }
 
 // CountUsers reports how many users exist (the server tells how to create
@@ -243,13 +228,4 @@ func (s *Store) CheckPassword(ctx context.Context, login, password string) (*Use
 		return &u, errUserDisabled
 	}
 	return &u, nil
-}
-
-// findAll runs a find and decodes every document into out.
-func findAll(ctx context.Context, c *mongo.Collection, filter any, opts *options.FindOptionsBuilder, out any) error {
-	cur, err := c.Find(ctx, filter, opts)
-	if err != nil {
-		return err
-	}
-	return cur.All(ctx, out)
 }

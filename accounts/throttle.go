@@ -65,13 +65,12 @@ func (s *Store) LoginBlocked(ctx context.Context, keys ...ThrottleKey) (time.Dur
 func (s *Store) LoginFailed(ctx context.Context, keys ...ThrottleKey) error {
 	now := s.now().UTC()
 	c := s.db.Collection(collThrottle)
+	cutoff := now.Add(-s.policy.ThrottleWindow) // a window that started after this still runs
 	for _, k := range keys {
-		var d throttleDoc
-		err := c.FindOne(ctx, bson.D{{Key: "_id", Value: k.ID}}).Decode(&d)
-		switch {
-		case err == nil && now.Before(d.Since.Add(s.policy.ThrottleWindow)):
-			_, err = c.UpdateOne(ctx, bson.D{{Key: "_id", Value: k.ID}}, bson.D{{Key: "$inc", Value: bson.D{{Key: "fails", Value: 1}}}})
-		case err == nil || errors.Is(err, mongo.ErrNoDocuments):
+		res, err := c.UpdateOne(ctx,
+			bson.D{{Key: "_id", Value: k.ID}, {Key: "since", Value: bson.D{{Key: "$gt", Value: cutoff}}}},
+			bson.D{{Key: "$inc", Value: bson.D{{Key: "fails", Value: 1}}}})
+		if err == nil && res.MatchedCount == 0 {
 			// No window yet, or the last one is over: start a new one.
 			_, err = c.UpdateOne(ctx, bson.D{{Key: "_id", Value: k.ID}},
 				bson.D{{Key: "$set", Value: bson.D{{Key: "fails", Value: 1}, {Key: "since", Value: now}}}},

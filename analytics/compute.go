@@ -135,16 +135,20 @@ func (sc *scorer) subject(sub surveys.Subject) SubjectResult {
 		ByDimension: []DimensionScore{},
 		Questions:   []SubjectQuestion{},
 	}
-	if v, ok := sc.combine(sub.ID, nil); ok {
-		r.Score = Num(v)
-	}
+	// S(s) is combine(sub.ID, nil), taken from the group scores listed
+	// here rather than computing each G(s,g) a second time.
+	var terms []Weighted
 	for _, g := range sc.groups {
 		v, ok, n := sc.groupScore(sub.ID, g.Key, nil)
 		gs := GroupScore{Group: g.Key, Name: g.Name, Weight: g.Weight, Answers: n}
 		if ok {
 			gs.Score = Num(v)
+			terms = append(terms, Weighted{Value: v, Weight: g.Weight})
 		}
 		r.ByGroup = append(r.ByGroup, gs)
+	}
+	if v, ok := WeightedMean(terms); ok {
+		r.Score = Num(v)
 	}
 	for _, d := range sc.dims {
 		ds := DimensionScore{Dimension: d}

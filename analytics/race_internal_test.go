@@ -2,6 +2,7 @@ package analytics
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"minyi/store"
@@ -54,7 +55,7 @@ func TestFoldRacingRebuildIsCaught(t *testing.T) {
 func TestEscapeKey(t *testing.T) {
 	for _, k := range []string{"", "%", "a", "a.b", "$x", "a/b", "%2E", "x\x00y", "满意.度"} {
 		e := escapeKey(k)
-		if e == "" || e[0] == '$' || containsAny(e, "./\x00") {
+		if e == "" || e[0] == '$' || strings.ContainsAny(e, "./\x00") {
 			t.Errorf("escapeKey(%q) = %q is not a safe field name", k, e)
 		}
 		if got := unescapeKey(e); got != k {
@@ -64,15 +65,4 @@ func TestEscapeKey(t *testing.T) {
 	if escapeKey("q1") != "q1" {
 		t.Error("plain keys must stay readable")
 	}
-}
-
-func containsAny(s, chars string) bool {
-	for i := 0; i < len(s); i++ {
-		for j := 0; j < len(chars); j++ {
-			if s[i] == chars[j] {
-				return true
-			}
-		}
-	}
-	return false
 }

@@ -1,7 +1,8 @@
 package analytics
 
 import (
-	"sort"
+	"maps"
+	"slices"
 	"strconv"
 	"time"
 
@@ -124,6 +125,17 @@ type Filter struct {
 	Orgs map[string]bool
 }
 
+// WithOrgs narrows f to subjects of the orgs ids (nil: no narrowing).
+func (f Filter) WithOrgs(ids []string) Filter {
+	if ids != nil {
+		f.Orgs = make(map[string]bool, len(ids))
+		for _, id := range ids {
+			f.Orgs[id] = true
+		}
+	}
+	return f
+}
+
 // Compute is the whole scorecard of survey s from its tally t.
 func Compute(s *surveys.Survey, t *Tally, f Filter, final map[string]FinalGrade, now time.Time) *Results {
 	if f.Group != "" {
@@ -206,10 +218,5 @@ func parseInt(s string) (int, bool) {
 
 // sortedKeys returns m's keys in order.
 func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
+	return slices.Sorted(maps.Keys(m))
 }

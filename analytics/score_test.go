@@ -143,10 +143,14 @@ func jsonEqual(t *testing.T, got any, want string) {
 	}
 }
 
+// computeFixture scores the fixture ballots under s (the fixture survey,
+// perhaps with a setting changed).
+func computeFixture(s *surveys.Survey, f analytics.Filter, final map[string]analytics.FinalGrade) *analytics.Results {
+	return analytics.Compute(s, analytics.Fold(fixtureBallots()), f, final, genAt)
+}
+
 func TestComputeFixture(t *testing.T) {
-	s := fixtureSurvey()
-	r := analytics.Compute(s, analytics.Fold(fixtureBallots()), analytics.Filter{}, nil, genAt)
-	jsonEqual(t, r, wantFixture)
+	jsonEqual(t, computeFixture(fixtureSurvey(), analytics.Filter{}, nil), wantFixture)
 }
 
 // TestSatisfactionAllDenominator: with denominator "all" the abstentions
@@ -155,7 +159,7 @@ func TestComputeFixture(t *testing.T) {
 func TestSatisfactionAllDenominator(t *testing.T) {
 	s := fixtureSurvey()
 	s.Scoring.SatisfactionDenominator = "all"
-	r := analytics.Compute(s, analytics.Fold(fixtureBallots()), analytics.Filter{}, nil, genAt)
+	r := computeFixture(s, analytics.Filter{}, nil)
 	got := map[string]any{}
 	for _, sr := range r.Subjects {
 		got[sr.Subject.ID] = sr.SatisfactionRate
@@ -172,8 +176,7 @@ func TestSatisfactionAllDenominator(t *testing.T) {
 // excellent needs 90; good quota floor(0.25·3) = 0 → the tie of three does
 // not fit → qualified. Ballots: only the 2 members' ballots.
 func TestGroupFilter(t *testing.T) {
-	s := fixtureSurvey()
-	r := analytics.Compute(s, analytics.Fold(fixtureBallots()), analytics.Filter{Group: "members"}, nil, genAt)
+	r := computeFixture(fixtureSurvey(), analytics.Filter{Group: "members"}, nil)
 	type row struct {
 		ID    string
 		Rank  *int
@@ -203,9 +206,8 @@ func TestGroupFilter(t *testing.T) {
 // TestOrgFilter keeps subjects of the org subtree with their survey-wide
 // rank and grade (s3 is ranked 2 among all four).
 func TestOrgFilter(t *testing.T) {
-	s := fixtureSurvey()
 	final := map[string]analytics.FinalGrade{"s3": {Key: "good", Label: "良好", Reason: "群众反映好", SetBy: "u1", SetAt: genAt}}
-	r := analytics.Compute(s, analytics.Fold(fixtureBallots()), analytics.Filter{Orgs: map[string]bool{"b2": true}}, final, genAt)
+	r := computeFixture(fixtureSurvey(), analytics.Filter{Orgs: map[string]bool{"b2": true}}, final)
 	if len(r.Subjects) != 1 || r.Subjects[0].Subject.ID != "s3" || *r.Subjects[0].Rank != 2 || r.Subjects[0].Grade.Key != "qualified" {
 		t.Fatalf("org filter: %+v", r.Subjects)
 	}

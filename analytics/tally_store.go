@@ -1,11 +1,13 @@
 package analytics
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"log/slog"
-	"sort"
+	"maps"
+	"slices"
 	"strconv"
 	"sync"
 
@@ -114,19 +116,8 @@ func docID(surveyID string, epoch int64, kind, part string) string {
 // $inc fields (h.<q>.<g>.n and h.<q>.<g>.c.<key>), in a stable order.
 func histIncs(t *Tally) map[[2]string]bson.D {
 	out := map[[2]string]bson.D{}
-	cells := make([]Cell, 0, len(t.Hists))
-	for c := range t.Hists {
-		cells = append(cells, c)
-	}
-	sort.Slice(cells, func(i, j int) bool {
-		a, b := cells[i], cells[j]
-		if a.Subject != b.Subject {
-			return a.Subject < b.Subject
-		}
-		if a.Question != b.Question {
-			return a.Question < b.Question
-		}
-		return a.Group < b.Group
+	cells := slices.SortedFunc(maps.Keys(t.Hists), func(a, b Cell) int {
+		return cmp.Or(cmp.Compare(a.Subject, b.Subject), cmp.Compare(a.Question, b.Question), cmp.Compare(a.Group, b.Group))
 	})
 	for _, c := range cells {
 		h := t.Hists[c]
@@ -145,11 +136,9 @@ func histIncs(t *Tally) map[[2]string]bson.D {
 // headIncs are the ballot-count $inc fields of a tally.
 func headIncs(t *Tally) bson.D {
 	var inc bson.D
-	keys := make([]BallotKey, 0, len(t.Ballots))
-	for k := range t.Ballots {
-		keys = append(keys, k)
-	}
-	sort.Slice(keys, func(i, j int) bool { return fmt.Sprint(keys[i]) < fmt.Sprint(keys[j]) })
+	keys := slices.SortedFunc(maps.Keys(t.Ballots), func(a, b BallotKey) int {
+		return cmp.Or(cmp.Compare(a.Group, b.Group), cmp.Compare(a.Channel, b.Channel), boolCompare(a.Valid, b.Valid))
+	})
 	for _, k := range keys {
 		vi := "i"
 		if k.Valid {
@@ -157,15 +146,24 @@ func headIncs(t *Tally) bson.D {
 		}
 		inc = append(inc, bson.E{Key: "b." + escapeKey(k.Group) + "." + escapeKey(k.Channel) + "." + vi, Value: t.Ballots[k]})
 	}
-	reasons := make([]ReasonKey, 0, len(t.Reasons))
-	for k := range t.Reasons {
-		reasons = append(reasons, k)
-	}
-	sort.Slice(reasons, func(i, j int) bool { return fmt.Sprint(reasons[i]) < fmt.Sprint(reasons[j]) })
+	reasons := slices.SortedFunc(maps.Keys(t.Reasons), func(a, b ReasonKey) int {
+		return cmp.Or(cmp.Compare(a.Group, b.Group), cmp.Compare(a.Reason, b.Reason))
+	})
 	for _, k := range reasons {
 		inc = append(inc, bson.E{Key: "r." + escapeKey(k.Group) + "." + escapeKey(k.Reason), Value: t.Reasons[k]})
 	}
 	return inc
+}
+
+// boolCompare orders false before true.
+func boolCompare(a, b bool) int {
+	switch {
+	case a == b:
+		return 0
+	case a:
+		return 1
+	}
+	return -1
 }
 
 // AfterCommit folds a committed batch into the tallies: one unordered
@@ -191,7 +189,7 @@ func (s *TallyStore) AfterCommit(ctx context.Context, batch []surveys.CommittedB
 	if len(ids) == 0 {
 		return nil
 	}
-	sort.Strings(ids)
+	slices.Sort(ids)
 	if err := s.fold(ctx, ids, bySurvey); err != nil {
 		s.markDirty(ids...)
 		return err
@@ -213,11 +211,9 @@ func (s *TallyStore) foldAt(ctx context.Context, ids []string, deltas map[string
 	for _, id := range ids {
 		t, epoch := deltas[id], epochs[id]
 		incs := histIncs(t)
-		keys := make([][2]string, 0, len(incs))
-		for k := range incs {
-			keys = append(keys, k)
-		}
-		sort.Slice(keys, func(i, j int) bool { return keys[i][0]+"\x00"+keys[i][1] < keys[j][0]+"\x00"+keys[j][1] })
+		keys := slices.SortedFunc(maps.Keys(incs), func(a, b [2]string) int {
+			return cmp.Or(cmp.Compare(a[0], b[0]), cmp.Compare(a[1], b[1]))
+		})
 		for _, k := range keys {
 			filter := bson.D{{Key: "_id", Value: docID(id, epoch, k[0], k[1])}, {Key: "survey_id", Value: id},
 				{Key: "kind", Value: k[0]}, {Key: "epoch", Value: epoch}}

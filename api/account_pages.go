@@ -5,8 +5,6 @@ import (
 	"net/url"
 
 	"github.com/gin-gonic/gin"
-
-	"minyi/reports"
 )
 
 // The API tokens section of /account: the caller's own tokens, a form to
@@ -45,7 +43,7 @@ func (s *Server) renderAccount(c *gin.Context, status int, v accountView) error 
 			return err
 		}
 		for _, t := range items {
-			v.Tokens = append(v.Tokens, tokenRow{ID: t.ID, Name: t.Name, Created: t.CreatedAt.In(reports.ChinaTime).Format("2006-01-02 15:04")})
+			v.Tokens = append(v.Tokens, tokenRow{ID: t.ID, Name: t.Name, Created: pageTime(t.CreatedAt)})
 		}
 		v.More = next != ""
 	}
@@ -63,17 +61,11 @@ func (s *Server) accountCreateToken(c *gin.Context) error {
 	}
 	t, err := s.issueToken(c, p.UserID, name)
 	if err != nil {
-		status, body := s.classify(c.Request.Context(), err)
-		if status >= 500 {
+		status, fields, body, err := s.formFailure(c, err)
+		if err != nil {
 			return err
 		}
-		v := accountView{Name: name, Error: body.Error.Message}
-		for _, fe := range body.Error.Fields {
-			if fe.Field == "name" {
-				v.NameError = fe.Message
-			}
-		}
-		return s.renderAccount(c, status, v)
+		return s.renderAccount(c, status, accountView{Name: name, Error: body.Message, NameError: fields["name"]})
 	}
 	return s.renderAccount(c, http.StatusCreated, accountView{New: t})
 }

@@ -359,4 +359,5 @@ func TestAdminSurveyWorkflow(t *testing.T) {
 	}
 	// An unknown survey: the message page.
 	wantAdminPage(t, post("/admin/surveys/0123456789abcdef01234567/publish", withCSRF(csrf, nil)), http.StatusNotFound, "测评不存在")
+	wantAdminPage(t, post("/admin/surveys/0123456789abcdef01234567/codes", withCSRF(csrf, url.Values{"count": {"5"}})), http.StatusNotFound, "测评不存在")
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -24,18 +25,12 @@ const memberPageSize = 100
 // orgKinds is the kind picker, highest level first.
 var orgKinds = []surveys.OrgKind{surveys.OrgCommittee, surveys.OrgGeneralBranch, surveys.OrgBranch}
 
-// treeNode is one org of the tree as the page shows it.
-type treeNode struct {
-	ID, Name, Code, Kind string
-	Children             []*treeNode
-}
-
 type orgForm struct {
 	Name, Code, Kind, ParentID string
 }
 
 type adminOrgsView struct {
-	Tree    []*treeNode
+	Tree    []*orgNode
 	Parents []option // every org in tree order, indented by depth
 	Kinds   []option
 	Form    orgForm
@@ -79,24 +74,13 @@ func (s *Server) formFailure(c *gin.Context, err error) (int, map[string]string,
 
 // orgTree builds the tree (roots first, children in store order) and the
 // options of a parent picker in the same order, indented by depth.
-func orgTree(all []surveys.Org) ([]*treeNode, []option) {
-	nodes := make(map[string]*treeNode, len(all))
-	for _, o := range all {
-		nodes[o.ID] = &treeNode{ID: o.ID, Name: o.Name, Code: o.Code, Kind: o.Kind.Label()}
-	}
-	var roots []*treeNode
-	for _, o := range all {
-		if p, ok := nodes[o.ParentID]; ok && o.ParentID != "" {
-			p.Children = append(p.Children, nodes[o.ID])
-		} else {
-			roots = append(roots, nodes[o.ID])
-		}
-	}
+func orgTree(all []surveys.Org) ([]*orgNode, []option) {
+	roots := newOrgTree(all)
 	var opts []option
-	var walk func(ns []*treeNode, depth int)
-	walk = func(ns []*treeNode, depth int) {
+	var walk func(ns []*orgNode, depth int)
+	walk = func(ns []*orgNode, depth int) {
 		for _, n := range ns {
-			opts = append(opts, option{n.ID, strings.Repeat("　", depth) + n.Name + " [" + n.Code + "]（" + n.Kind + "）"})
+			opts = append(opts, option{n.ID, strings.Repeat("　", depth) + n.Name + " [" + n.Code + "]（" + n.Kind.Label() + "）"})
 			walk(n.Children, depth+1)
 		}
 	}
@@ -105,21 +89,21 @@ func orgTree(all []surveys.Org) ([]*treeNode, []option) {
 }
 
 func (s *Server) adminOrgsPage(c *gin.Context) error {
-	v := adminOrgsView{Form: orgForm{Kind: string(surveys.OrgBranch)}}
-	if id := c.Query("created"); id != "" {
-		if o, err := s.orgs.Get(c.Request.Context(), id); err == nil {
-			v.Created = o
-		}
-	}
-	return s.renderAdminOrgs(c, http.StatusOK, v)
+	return s.renderAdminOrgs(c, http.StatusOK, adminOrgsView{Form: orgForm{Kind: string(surveys.OrgBranch)}})
 }
 
+// renderAdminOrgs shows the tree and the form; ?created= names the org
+// just created (found in the tree, not read again).
 func (s *Server) renderAdminOrgs(c *gin.Context, status int, v adminOrgsView) error {
 	all, err := s.orgs.All(c.Request.Context())
 	if err != nil {
 		return err
 	}
 	v.Tree, v.Parents = orgTree(all)
+	created := c.Query("created")
+	if i := slices.IndexFunc(all, func(o surveys.Org) bool { return o.ID == created }); i >= 0 {
+		v.Created = &all[i]
+	}
 	for _, k := range orgKinds {
 		v.Kinds = append(v.Kinds, option{string(k), k.Label()})
 	}
@@ -209,7 +193,7 @@ func (s *Server) renderAdminOrg(c *gin.Context, status int, v adminOrgView) erro
 		if x.ParentID == id {
 			v.Children = append(v.Children, x)
 		}
-		if x.ID == id || containsID(x.Path, id) {
+		if x.ID == id || slices.Contains(x.Path, id) {
 			subtree = append(subtree, x.ID)
 		}
 	}
@@ -227,15 +211,6 @@ func (s *Server) renderAdminOrg(c *gin.Context, status int, v adminOrgView) erro
 		v.Errors = map[string]string{}
 	}
 	return s.render(c, status, "admin_org", pageView{Title: o.Name + " · 组织管理", Data: v})
-}
-
-func containsID(ids []string, id string) bool {
-	for _, x := range ids {
-		if x == id {
-			return true
-		}
-	}
-	return false
 }
 
 // adminCreateMember adds a member to org :id as POST /api/v1/members does.

@@ -7,7 +7,6 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"minyi/accounts"
-	"minyi/reports"
 	"minyi/surveys"
 )
 
@@ -70,7 +69,7 @@ func (s *Server) renderAdminUsers(c *gin.Context, status int, f userForm, fields
 	}
 	for _, u := range users {
 		row := userRow{ID: u.ID, Login: u.Login, Name: u.Name, Role: u.Role.Label(), Disabled: u.Disabled,
-			Created: u.CreatedAt.In(reports.ChinaTime).Format("2006-01-02 15:04")}
+			Created: pageTime(u.CreatedAt)}
 		if u.OrgID != "" {
 			row.Org = orgName(byID, u.OrgID)
 		}
@@ -97,20 +96,14 @@ func (s *Server) adminCreateUser(c *gin.Context) error {
 	f := userForm{Login: c.PostForm("login"), Name: c.PostForm("name"), Role: c.PostForm("role"), OrgID: c.PostForm("org_id")}
 	u, err := s.addUser(c, userInput{Login: f.Login, Name: f.Name, Role: accounts.Role(f.Role), OrgID: f.OrgID, Password: c.PostForm("password")})
 	if err != nil {
-		status, body := s.classify(c.Request.Context(), err)
-		if status >= 500 {
+		status, fields, body, err := s.formFailure(c, err)
+		if err != nil {
 			return err
 		}
-		fields := map[string]string{}
-		if body.Error.Code == "login_taken" {
-			fields["login"] = body.Error.Message // a conflict, but about what was typed there
+		if body.Code == "login_taken" {
+			fields["login"] = body.Message // a conflict, but about what was typed there
 		}
-		for _, fe := range body.Error.Fields {
-			if _, dup := fields[fe.Field]; !dup {
-				fields[fe.Field] = fe.Message
-			}
-		}
-		return s.renderAdminUsers(c, status, f, fields, body.Error.Message)
+		return s.renderAdminUsers(c, status, f, fields, body.Message)
 	}
 	c.Redirect(http.StatusSeeOther, "/admin/users?"+url.Values{"created": {u.Login}}.Encode())
 	return nil
@@ -151,7 +144,7 @@ func (s *Server) adminAuditPage(c *gin.Context) error {
 		if e.Role != "" {
 			role = e.Role.Label()
 		}
-		v.Entries = append(v.Entries, auditRow{At: e.At.In(reports.ChinaTime).Format("2006-01-02 15:04:05"), Actor: actor, Role: role,
+		v.Entries = append(v.Entries, auditRow{At: e.At.In(surveys.ChinaTime).Format("2006-01-02 15:04:05"), Actor: actor, Role: role,
 			Action: e.Action, Object: object, Summary: e.Summary, RequestID: e.RequestID})
 	}
 	q := url.Values{}

@@ -12,7 +12,6 @@ import (
 	"minyi"
 	"minyi/analytics"
 	"minyi/exports"
-	"minyi/reports"
 	"minyi/surveys"
 )
 
@@ -55,7 +54,7 @@ func (s *Server) renderAdminSurveys(c *gin.Context, status int, v adminSurveysVi
 	}
 	for _, sv := range items {
 		v.Surveys = append(v.Surveys, surveyRow{ID: sv.ID, Title: sv.Title, Kind: exports.KindLabel(sv.Kind), Status: statusLabels[sv.Status],
-			Created: sv.CreatedAt.In(reports.ChinaTime).Format("2006-01-02 15:04"), Slug: sv.Slug,
+			Created: pageTime(sv.CreatedAt), Slug: sv.Slug,
 			Results: sv.Status != surveys.StatusDraft, Open: sv.Status == surveys.StatusPublished})
 	}
 	if next != "" {
@@ -183,10 +182,10 @@ func (s *Server) renderAdminSurvey(c *gin.Context, status int, v adminSurveyView
 		v.Access = "凭投票码参与（每码一次）"
 	}
 	if t := sv.Access.OpensAt; t != nil {
-		v.Opens = t.In(reports.ChinaTime).Format("2006-01-02 15:04")
+		v.Opens = pageTime(*t)
 	}
 	if t := sv.Access.ClosesAt; t != nil {
-		v.Closes = t.In(reports.ChinaTime).Format("2006-01-02 15:04")
+		v.Closes = pageTime(*t)
 	}
 	for _, sub := range sv.Subjects {
 		row := subjectRow{Type: subjectTypeLabels[sub.Type], Name: sub.Name, Org: sub.OrgName}
@@ -314,16 +313,13 @@ func scoringLines(sc surveys.Scoring) []string {
 
 // surveyAction runs a button's action (publish or close) on survey :id:
 // 303 back with a notice, or the page again with the reasons, each field
-// error by its path.
+// error by its path (an unknown survey fails there again, as the 404 page).
 func (s *Server) surveyAction(done string, act func(c *gin.Context, id string) (*surveys.Survey, error)) handlerFunc {
 	return func(c *gin.Context) error {
 		if _, err := act(c, c.Param("id")); err != nil {
 			status, _, body, err := s.formFailure(c, err)
 			if err != nil {
 				return err
-			}
-			if status == http.StatusNotFound {
-				return minyi.NotFound("survey_not_found", "测评")
 			}
 			return s.renderAdminSurvey(c, status, adminSurveyView{Error: body.Message, FieldErrors: body.Fields, Form: codesForm{Count: "50"}})
 		}
@@ -345,9 +341,6 @@ func (s *Server) adminIssueCodes(c *gin.Context) error {
 		status, fields, body, err := s.formFailure(c, err)
 		if err != nil {
 			return err
-		}
-		if status == http.StatusNotFound {
-			return minyi.NotFound("survey_not_found", "测评")
 		}
 		return s.renderAdminSurvey(c, status, adminSurveyView{Form: f, Errors: fields, Error: body.Message})
 	}

@@ -7,7 +7,6 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"minyi/accounts"
-	"minyi/reports"
 )
 
 // /admin/users/{id}: an admin edits one user (name, role, org, a new
@@ -56,8 +55,8 @@ func (s *Server) renderUserEdit(c *gin.Context, status int, u *accounts.User, f 
 		orgs = append(orgs, option{f.OrgID, f.OrgID + "（组织已不存在）"})
 	}
 	v := adminUserEditView{ID: u.ID, Login: u.Login, Form: f, Errors: fields, Error: msg, Orgs: orgs,
-		Created: u.CreatedAt.In(reports.ChinaTime).Format("2006-01-02 15:04"),
-		Updated: u.UpdatedAt.In(reports.ChinaTime).Format("2006-01-02 15:04"),
+		Created: pageTime(u.CreatedAt),
+		Updated: pageTime(u.UpdatedAt),
 		Self:    principal(c).UserID == u.ID, Saved: c.Query("saved") != ""}
 	if v.Errors == nil {
 		v.Errors = map[string]string{}
@@ -95,17 +94,11 @@ func (s *Server) adminEditUser(c *gin.Context) error {
 		in.Password = &pw
 	}
 	if _, err := s.editUser(c, u.ID, in); err != nil {
-		status, body := s.classify(c.Request.Context(), err)
-		if status >= 500 {
+		status, fields, body, err := s.formFailure(c, err)
+		if err != nil {
 			return err
 		}
-		fields := map[string]string{}
-		for _, fe := range body.Error.Fields {
-			if _, dup := fields[fe.Field]; !dup {
-				fields[fe.Field] = fe.Message
-			}
-		}
-		return s.renderUserEdit(c, status, u, f, fields, body.Error.Message)
+		return s.renderUserEdit(c, status, u, f, fields, body.Message)
 	}
 	c.Redirect(http.StatusSeeOther, "/admin/users/"+url.PathEscape(u.ID)+"?saved=1")
 	return nil

@@ -39,9 +39,7 @@ func (s *Server) operatorBallotPost(c *gin.Context) error {
 		return s.ballotMessage(c, err)
 	}
 	channel := form.Get("channel")
-	switch channel {
-	case surveys.ChannelHotline, surveys.ChannelPaper, surveys.ChannelVisit:
-	default:
+	if !operatorChannel(channel) {
 		channel = surveys.ChannelHotline
 	}
 	sub := surveys.Submission{SurveyID: sv.ID, Channel: channel, EnteredBy: principal(c).Login,

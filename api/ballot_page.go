@@ -6,6 +6,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -22,20 +23,19 @@ import (
 // again stores one ballot and shows the same thank-you.
 
 type ballotPage struct {
-	Action                   string // where the form posts
-	Operator                 bool   // entered by an operator: choose the channel
-	Channel                  string
-	Slug, Code, SubmissionID string
-	Survey                   publicSurvey
-	GroupChoice              bool
-	Groups                   []optView
-	GroupError               string
-	CodeError                string
-	Cards                    []subjectCard
-	General                  []qView
-	Errors                   []string // not tied to one field: rule violations, "fix the marked items"
-	RepeatDevice             bool
-	Required                 int // required answers in all, for the progress bar
+	Action             string // where the form posts
+	Operator           bool   // entered by an operator: choose the channel
+	Channel            string
+	Code, SubmissionID string
+	Survey             publicSurvey
+	GroupChoice        bool
+	Groups             []optView
+	GroupError         string
+	Cards              []subjectCard
+	General            []qView
+	Errors             []string // not tied to one field: rule violations, "fix the marked items"
+	RepeatDevice       bool
+	Required           int // required answers in all, for the progress bar
 }
 
 type subjectCard struct {
@@ -63,7 +63,11 @@ type optView struct {
 
 // ballotForm shows the survey's form, or the page that explains why not.
 func (s *Server) ballotForm(c *gin.Context) error {
-	sv, code, err := s.ballotSurvey(c, c.Query("code"))
+	sv, err := s.openSurvey(c)
+	if err != nil {
+		return s.ballotMessage(c, err)
+	}
+	code, err := s.checkCode(c, sv, c.Query("code"))
 	if err != nil {
 		return s.ballotMessage(c, err)
 	}
@@ -71,7 +75,7 @@ func (s *Server) ballotForm(c *gin.Context) error {
 		return s.render(c, http.StatusOK, "ballot_code", pageView{Title: sv.Title, Data: gin.H{"Title": sv.Title, "Slug": sv.Slug}})
 	}
 	p := newBallotPage(sv, code, newSubmissionID(), url.Values{}, nil)
-	p.RepeatDevice = contains(votedOn(c), sv.ID)
+	p.RepeatDevice = slices.Contains(votedOn(c), sv.ID)
 	return s.render(c, http.StatusOK, "ballot", pageView{Title: sv.Title, Data: p})
 }
 
@@ -87,16 +91,19 @@ func (s *Server) ballotPost(c *gin.Context) error {
 		return s.ballotMessage(c, errBadForm)
 	}
 	form := c.Request.PostForm
-	sv, code, err := s.ballotSurvey(c, form.Get("code"))
+	sv, err := s.openSurvey(c)
 	if err != nil {
 		return s.ballotMessage(c, err)
 	}
+	// The code is checked by Submit alone: a refresh after the thank-you
+	// posts a code that is used by now, and only Submit can tell that
+	// replay (the same thank-you) from a second ballot (code_used).
 	sub := surveys.Submission{Slug: sv.Slug, Channel: surveys.ChannelWeb, SubmissionID: form.Get("submission_id"),
-		Code: code, RaterGroup: form.Get("rater_group"), Answers: formAnswers(sv, form)}
+		Code: surveys.NormalizeCode(form.Get("code")), RaterGroup: form.Get("rater_group"), Answers: formAnswers(sv, form)}
 	r, err := s.submitter.Submit(c.Request.Context(), sub)
 	var ce *surveys.CheckError
 	if errors.As(err, &ce) {
-		p := newBallotPage(sv, code, sub.SubmissionID, form, ce)
+		p := newBallotPage(sv, sub.Code, sub.SubmissionID, form, ce)
 		return s.render(c, http.StatusUnprocessableEntity, "ballot", pageView{Title: sv.Title, Data: p})
 	}
 	if err != nil {
@@ -109,32 +116,36 @@ func (s *Server) ballotPost(c *gin.Context) error {
 
 var errBadForm = minyi.E(minyi.ErrBadRequest, "bad_form", "提交的内容无法识别，请返回重试")
 
-// ballotSurvey finds the survey for the page and checks the code; it
-// returns the normalised code.
-func (s *Server) ballotSurvey(c *gin.Context, code string) (*surveys.Survey, string, error) {
-	ctx := c.Request.Context()
-	sv, err := s.submitter.Surveys.GetBySlug(ctx, c.Param("slug"))
+// openSurvey finds survey :slug, refusing it when it takes no ballots.
+func (s *Server) openSurvey(c *gin.Context) (*surveys.Survey, error) {
+	sv, err := s.submitter.Surveys.GetBySlug(c.Request.Context(), c.Param("slug"))
 	if err != nil {
-		return nil, "", err
+		return nil, err
 	}
 	if err := sv.Accepting(s.now(), true); err != nil {
-		return nil, "", err
+		return nil, err
 	}
+	return sv, nil
+}
+
+// checkCode tells a resident opening the page at once whether the code is
+// good; it returns the normalised code.
+func (s *Server) checkCode(c *gin.Context, sv *surveys.Survey, code string) (string, error) {
 	code = surveys.NormalizeCode(code)
 	if code == "" {
-		return sv, "", nil
+		return "", nil
 	}
-	got, err := s.submitter.Codes.Lookup(ctx, sv.ID, code)
+	got, err := s.submitter.Codes.Lookup(c.Request.Context(), sv.ID, code)
 	if errors.Is(err, minyi.ErrNotFound) {
-		return nil, "", minyi.E(minyi.ErrNotFound, "code_unknown", "测评码无效，请核对后重新输入（注意区分字母和数字）")
+		return "", minyi.E(minyi.ErrNotFound, "code_unknown", "测评码无效，请核对后重新输入（注意区分字母和数字）")
 	}
 	if err != nil {
-		return nil, "", err
+		return "", err
 	}
 	if got.Used {
-		return nil, "", minyi.E(minyi.ErrConflict, "code_used", "该测评码已经使用过，每个测评码只能提交一次。如有疑问请联系组织者。")
+		return "", surveys.ErrCodeUsed
 	}
-	return sv, code, nil
+	return code, nil
 }
 
 // ballotMessage renders an error as a page a resident understands.
@@ -226,15 +237,13 @@ func formAnswers(sv *surveys.Survey, form url.Values) []surveys.Answer {
 // newBallotPage lays the survey out as cards, one per subject, with the
 // given answers kept and the problems placed next to their fields.
 func newBallotPage(sv *surveys.Survey, code, submissionID string, form url.Values, ce *surveys.CheckError) ballotPage {
-	p := ballotPage{Action: "/s/" + sv.Slug, Slug: sv.Slug, Code: code, SubmissionID: submissionID, Survey: toPublic(sv)}
+	p := ballotPage{Action: publicPath(sv.Slug), Code: code, SubmissionID: submissionID, Survey: toPublic(sv)}
 	errs := map[string]string{}
 	if ce != nil {
 		for _, pr := range ce.Problems {
 			switch {
 			case pr.Field == "rater_group":
 				p.GroupError = pr.Message
-			case pr.Field == "code":
-				p.CodeError = pr.Message
 			case pr.Question != "":
 				errs[fieldName(pr.Question, pr.Subject)] = pr.Message
 			default:
@@ -261,7 +270,7 @@ func newBallotPage(sv *surveys.Survey, code, submissionID string, form url.Value
 			MaxLength: q.MaxLength, Text: form.Get(name), Error: errs[name]}
 		chosen := form[name]
 		for _, o := range q.Options {
-			v.Options = append(v.Options, optView{Value: o.Key, Label: o.Label, Abstain: o.Abstain, Checked: contains(chosen, o.Key)})
+			v.Options = append(v.Options, optView{Value: o.Key, Label: o.Label, Abstain: o.Abstain, Checked: slices.Contains(chosen, o.Key)})
 		}
 		if q.Type == surveys.QScale {
 			lo, hi := 0, 10
@@ -298,13 +307,4 @@ func newBallotPage(sv *surveys.Survey, code, submissionID string, form url.Value
 		}
 	}
 	return p
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }

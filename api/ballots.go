@@ -4,9 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
-	"strconv"
 	"strings"
-	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -71,19 +69,13 @@ func (s *Server) submitOperator(c *gin.Context) error {
 	if err := decodeJSON(c, &in); err != nil {
 		return err
 	}
-	switch in.Channel {
-	case surveys.ChannelHotline, surveys.ChannelPaper, surveys.ChannelVisit:
-	default:
+	if !operatorChannel(in.Channel) {
 		var fe minyi.FieldErrors
 		fe.Add("channel", "invalid", "渠道应为 hotline（电话）、paper（纸质）或 visit（走访）")
 		return fe.Err()
 	}
-	by := ""
-	if p := principal(c); p != nil {
-		by = p.Login
-	}
 	r, err := s.submitter.Submit(c.Request.Context(), surveys.Submission{
-		SurveyID: c.Param("id"), Channel: in.Channel, EnteredBy: by,
+		SurveyID: c.Param("id"), Channel: in.Channel, EnteredBy: principal(c).Login,
 		SubmissionID: in.SubmissionID, Code: in.Code, RaterGroup: in.RaterGroup, Answers: in.Answers,
 	})
 	if err != nil {
@@ -95,6 +87,16 @@ func (s *Server) submitOperator(c *gin.Context) error {
 	}
 	c.JSON(status, receiptBody{ID: r.ID, Valid: r.Valid, Reason: r.Reason})
 	return nil
+}
+
+// operatorChannel says whether ch is a channel an operator enters ballots
+// from (the web is the residents' own).
+func operatorChannel(ch string) bool {
+	switch ch {
+	case surveys.ChannelHotline, surveys.ChannelPaper, surveys.ChannelVisit:
+		return true
+	}
+	return false
 }
 
 // listBallots pages through a survey's raw ballots (admin).
@@ -115,14 +117,7 @@ func (s *Server) listBallots(c *gin.Context) error {
 }
 
 // limitClient applies the per-client rate limit of public submissions.
-func (s *Server) limitClient(c *gin.Context) error {
-	ok, wait := s.publicLimit.allow(s.clientHash(c))
-	if ok {
-		return nil
-	}
-	c.Header("Retry-After", strconv.Itoa(int(wait/time.Second)+1))
-	return errRateLimited
-}
+func (s *Server) limitClient(c *gin.Context) error { return s.throttle(c, s.publicLimit) }
 
 // deviceCookie remembers, on the device only, which surveys it submitted
 // to, so a second public submission from the same phone can be flagged
@@ -150,7 +145,7 @@ func (s *Server) markDevice(c *gin.Context, r *surveys.Receipt) bool {
 	}
 	http.SetCookie(c.Writer, &http.Cookie{
 		Name: deviceCookie, Value: strings.Join(ids, "."), Path: "/", MaxAge: 180 * 24 * 3600,
-		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: c.Request.TLS != nil || c.GetHeader("X-Forwarded-Proto") == "https",
+		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: secureRequest(c),
 	})
 	return false
 }

@@ -295,7 +295,7 @@ func TestSubmitRaceHTTP(t *testing.T) {
 // The pages a resident with a ballot code can meet.
 func TestBallotPageCodes(t *testing.T) {
 	fx := newBallotFixture(t, "code")
-	issued := decode[struct{ Codes []string }](t, fx.do(http.MethodPost, "/api/v1/surveys/"+fx.surveyID+"/codes", map[string]any{"count": 1, "rater_group": "members"}), http.StatusCreated)
+	issued := decode[struct{ Codes []string }](t, fx.do(http.MethodPost, "/api/v1/surveys/"+fx.surveyID+"/codes", map[string]any{"count": 2, "rater_group": "members"}), http.StatusCreated)
 	page := func(query string) *httptest.ResponseRecorder {
 		return fx.do(http.MethodGet, "/s/"+fx.slug+query, nil, "Authorization", "")
 	}
@@ -314,6 +314,29 @@ func TestBallotPageCodes(t *testing.T) {
 	decode[map[string]any](t, fx.submit(b), http.StatusCreated)
 	if w := page("?code=" + issued.Codes[0]); w.Code != http.StatusConflict || !strings.Contains(w.Body.String(), "已经使用过") {
 		t.Fatalf("used code page: %d %s", w.Code, w.Body)
+	}
+	// The form with a code: a refresh after the thank-you posts the same
+	// submission again and gets the same thank-you, not "code used".
+	w = page("?code=" + issued.Codes[1])
+	form := url.Values{"submission_id": {between(w.Body.String(), `name="submission_id" value="`, `"`)},
+		"code": {between(w.Body.String(), `name="code" value="`, `"`)}}
+	for i, g := range []string{"excellent", "qualified", "basic"} {
+		form.Set("a|grade|"+fx.members[i], g)
+	}
+	for range 2 {
+		w = fx.do(http.MethodPost, "/s/"+fx.slug, form.Encode(), "Authorization", "", "Content-Type", "application/x-www-form-urlencoded")
+		if w.Code != http.StatusOK || !strings.Contains(w.Body.String(), "提交成功") {
+			t.Fatalf("code form submit: %d %s", w.Code, w.Body)
+		}
+	}
+	// A code nobody issued, posted by hand: the form again with the reason.
+	form.Set("code", "ZZZZZZZZZZ")
+	form.Set("submission_id", "code-page-0003")
+	if w := fx.do(http.MethodPost, "/s/"+fx.slug, form.Encode(), "Authorization", "", "Content-Type", "application/x-www-form-urlencoded"); !strings.Contains(w.Body.String(), "测评码无效") {
+		t.Fatalf("unknown code posted: %d %s", w.Code, w.Body)
+	}
+	if n := fx.stored(t); n != 2 {
+		t.Fatalf("%d ballots, want 2", n)
 	}
 	if w := fx.do(http.MethodGet, "/s/nosuchslug", nil, "Authorization", ""); w.Code != http.StatusNotFound || !strings.Contains(w.Body.String(), "未找到该测评") {
 		t.Fatalf("unknown survey page: %d", w.Code)

@@ -2,6 +2,7 @@ package api
 
 import (
 	"math"
+	"strconv"
 	"sync"
 	"time"
 
@@ -34,8 +35,20 @@ type bucket struct {
 	last   time.Time
 }
 
-func newLimiter(perMinute, burst int, now func() time.Time) *limiter {
-	return &limiter{rate: float64(perMinute) / 60, burst: float64(burst), now: now, buckets: map[string]*bucket{}}
+// newLimiter allows n requests per period to each key, burst at once.
+func newLimiter(n int, per time.Duration, burst int, now func() time.Time) *limiter {
+	return &limiter{rate: float64(n) / per.Seconds(), burst: float64(burst), now: now, buckets: map[string]*bucket{}}
+}
+
+// throttle takes a token of l for the calling client, or answers 429 with
+// Retry-After in whole seconds, rounded up.
+func (s *Server) throttle(c *gin.Context, l *limiter) error {
+	ok, wait := l.allow(s.clientHash(c))
+	if ok {
+		return nil
+	}
+	c.Header("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
+	return errRateLimited
 }
 
 // allow takes a token for key; when none is left it says how long to wait.

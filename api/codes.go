@@ -12,6 +12,7 @@ import (
 
 	"minyi"
 	"minyi/exports"
+	"minyi/reports"
 	"minyi/surveys"
 )
 
@@ -258,5 +259,5 @@ func (s *Server) publicLink(sv *surveys.Survey) string {
 
 // attachment names a download: an ASCII fallback and the Chinese name.
 func attachment(c *gin.Context, ascii, name string) {
-	c.Header("Content-Disposition", fmt.Sprintf(`attachment; filename="%s"; filename*=UTF-8''%s`, ascii, url.PathEscape(name)))
+	c.Header("Content-Disposition", reports.ContentDisposition(name, ascii))
 }

@@ -7,7 +7,6 @@ import (
 
 	"minyi/accounts"
 	"minyi/exports"
-	"minyi/reports"
 	"minyi/surveys"
 )
 
@@ -55,7 +54,7 @@ func (s *Server) homePage(c *gin.Context) error {
 			h := homeSurvey{ID: sv.ID, Title: sv.Title, Kind: exports.KindLabel(sv.Kind), Status: statusLabels[sv.Status], Slug: sv.Slug,
 				Results: sv.Status != surveys.StatusDraft, Open: sv.Status == surveys.StatusPublished}
 			if sv.Access.ClosesAt != nil {
-				h.ClosesAt = sv.Access.ClosesAt.In(reports.ChinaTime).Format("2006-01-02 15:04")
+				h.ClosesAt = pageTime(*sv.Access.ClosesAt)
 			}
 			v.Surveys = append(v.Surveys, h)
 		}
@@ -79,9 +78,5 @@ func (s *Server) visibleSurveys(c *gin.Context, after string, limit int) ([]surv
 	if err != nil {
 		return nil, "", err
 	}
-	items, next, err := s.surveys.ListFiltered(c.Request.Context(), surveys.SurveyFilter{OrgIDs: scope}, after, limit)
-	if err != nil {
-		return nil, "", err
-	}
-	return items, next, nil
+	return s.surveys.ListFiltered(c.Request.Context(), surveys.SurveyFilter{OrgIDs: scope}, after, limit)
 }

@@ -77,6 +77,14 @@ func (s *Server) listOrgs(c *gin.Context) error {
 	if scope != nil {
 		all = slices.DeleteFunc(all, func(o surveys.Org) bool { return !inScope(scope, o.ID) })
 	}
+	c.JSON(http.StatusOK, gin.H{"items": newOrgTree(all)})
+	return nil
+}
+
+// newOrgTree nests the orgs under their parents, children in the order of
+// all; an org whose parent is not in all is a root. The API and the
+// /admin/orgs page share it.
+func newOrgTree(all []surveys.Org) []*orgNode {
 	nodes := make(map[string]*orgNode, len(all))
 	for _, o := range all {
 		nodes[o.ID] = &orgNode{Org: o, Children: []*orgNode{}}
@@ -89,8 +97,7 @@ func (s *Server) listOrgs(c *gin.Context) error {
 			roots = append(roots, nodes[o.ID])
 		}
 	}
-	c.JSON(http.StatusOK, gin.H{"items": roots})
-	return nil
+	return roots
 }
 
 func (s *Server) patchOrg(c *gin.Context) error {

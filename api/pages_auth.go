@@ -2,8 +2,10 @@ package api
 
 import (
 	"crypto/rand"
-	"encoding/base64"
+	"crypto/subtle"
+	"encoding/hex"
 	"net/http"
+	"time"
 
 	"github.com/gin-gonic/gin"
 )
@@ -17,7 +19,7 @@ func (s *Server) loginForm(c *gin.Context) error {
 	return s.loginPage(c, http.StatusOK, loginView{Next: c.Query("next")})
 }
 
-// loginPage renders the login form with a fresh double-submit CSRF token
+// loginPage renders the login form with its double-submit CSRF token
 // (see session.go).
 func (s *Server) loginPage(c *gin.Context, status int, v loginView) error {
 	if s.accounts != nil {
@@ -27,13 +29,30 @@ func (s *Server) loginPage(c *gin.Context, status int, v loginView) error {
 		}
 		v.NoUsers = n == 0
 	}
-	b := make([]byte, 32)
-	_, _ = rand.Read(b)
-	tok := base64.RawURLEncoding.EncodeToString(b)
-	http.SetCookie(c.Writer, &http.Cookie{
-		Name: loginCSRFCookie, Value: tok, Path: "/", HttpOnly: true, Secure: secureRequest(c), SameSite: http.SameSiteStrictMode,
-	})
-	return s.render(c, status, "login", pageView{Title: "登录", CSRF: tok, Data: v})
+	return s.render(c, status, "login", pageView{Title: "登录", CSRF: formCSRF(c, loginCSRFCookie, "/"), Data: v})
+}
+
+// formCSRF is the double-submit CSRF token of a form shown to a visitor
+// who has no session (the login page, the public feedback form): the same
+// random value in an HttpOnly, SameSite=Strict cookie and in the form, and
+// formCSRFOK checks the POST carries both. A cookie already set is reused,
+// so a form shown again after an error, or open in two tabs, stays valid.
+func formCSRF(c *gin.Context, cookie, path string) string {
+	if v, err := c.Cookie(cookie); err == nil && len(v) == 32 {
+		return v
+	}
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	tok := hex.EncodeToString(b[:])
+	http.SetCookie(c.Writer, &http.Cookie{Name: cookie, Value: tok, Path: path, HttpOnly: true,
+		SameSite: http.SameSiteStrictMode, Secure: secureRequest(c), MaxAge: int((12 * time.Hour).Seconds())})
+	return tok
+}
+
+// formCSRFOK reports whether the form field csrf_token matches the cookie.
+func formCSRFOK(c *gin.Context, cookie string) bool {
+	ck, _ := c.Cookie(cookie)
+	return ck != "" && subtle.ConstantTimeCompare([]byte(ck), []byte(c.PostForm(csrfField))) == 1
 }
 
 // logoutForm ends the session from the account page's form (CSRF checked

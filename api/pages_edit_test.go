@@ -18,15 +18,6 @@ import (
 // (PATCH /users/{id}), the tokens of /account (/tokens) and the filter and
 // final grades of /results/{id} (GET /results, PUT .../final-grade).
 
-// csrfForm is v plus the csrf_token field.
-func csrfForm(csrf string, v url.Values) url.Values {
-	out := url.Values{"csrf_token": {csrf}}
-	for k, x := range v {
-		out[k] = x
-	}
-	return out
-}
-
 func TestAdminUserEditForm(t *testing.T) {
 	a := newAuthEnv(t)
 	org := decode[surveys.Org](t, a.do(http.MethodPost, "/api/v1/orgs", map[string]any{"name": "第一党支部", "code": "ZB1", "kind": "branch"}), http.StatusCreated)
@@ -51,7 +42,7 @@ func TestAdminUserEditForm(t *testing.T) {
 		t.Fatalf("changed without the CSRF token: %+v", u)
 	}
 
-	w := a.form(edit, csrfForm(csrf, good), "Cookie", admin)
+	w := a.form(edit, withCSRF(csrf, good), "Cookie", admin)
 	if w.Code != http.StatusSeeOther || w.Header().Get("Location") != edit+"?saved=1" {
 		t.Fatalf("save: %d %q %s", w.Code, w.Header().Get("Location"), w.Body)
 	}
@@ -70,7 +61,7 @@ func TestAdminUserEditForm(t *testing.T) {
 	}
 
 	// Disabling: the checkbox alone, the rest unchanged (an empty password keeps it).
-	w = a.form(edit, csrfForm(csrf, url.Values{"name": {"王明"}, "role": {"secretary"}, "org_id": {org.ID}, "disabled": {"1"}}), "Cookie", admin)
+	w = a.form(edit, withCSRF(csrf, url.Values{"name": {"王明"}, "role": {"secretary"}, "org_id": {org.ID}, "disabled": {"1"}}), "Cookie", admin)
 	if w.Code != http.StatusSeeOther {
 		t.Fatalf("disable: %d %s", w.Code, w.Body)
 	}
@@ -94,7 +85,7 @@ func TestAdminUserEditForm(t *testing.T) {
 		{"empty name", url.Values{"name": {" "}, "role": {"leader"}}, http.StatusUnprocessableEntity, "name", "请填写姓名"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			body := wantAdminPage(t, a.form(edit, csrfForm(csrf, tc.form), "Cookie", admin), tc.status,
+			body := wantAdminPage(t, a.form(edit, withCSRF(csrf, tc.form), "Cookie", admin), tc.status,
 				fmt.Sprintf(`<span class="field-error" id="%s-error">%s`, tc.field, html.EscapeString(tc.msg)))
 			if tc.form.Get("name") == "李四" && !strings.Contains(body, `value="李四"`) {
 				t.Errorf("the answers were not kept")
@@ -113,7 +104,7 @@ func TestAdminUserEditForm(t *testing.T) {
 		{"name": {"测试用户"}, "role": {"admin"}, "disabled": {"1"}},
 		{"name": {"测试用户"}, "role": {"leader"}},
 	} {
-		wantAdminPage(t, a.form("/admin/users/"+rootID, csrfForm(csrf, f), "Cookie", admin), http.StatusConflict,
+		wantAdminPage(t, a.form("/admin/users/"+rootID, withCSRF(csrf, f), "Cookie", admin), http.StatusConflict,
 			`id="form-error"`, "不能停用自己的账户或取消自己的管理员角色")
 	}
 	if u := getUser(rootID); u.Disabled || u.Role != accounts.RoleAdmin {
@@ -125,7 +116,7 @@ func TestAdminUserEditForm(t *testing.T) {
 	// A leader: the 403 page for both, and nothing changes.
 	leader, leaderCSRF := a.signIn("zhang")
 	wantAdminPage(t, a.page(edit, leader), http.StatusForbidden, "无权")
-	wantAdminPage(t, a.form(edit, csrfForm(leaderCSRF, url.Values{"name": {"篡改"}, "role": {"admin"}}), "Cookie", leader), http.StatusForbidden, "无权")
+	wantAdminPage(t, a.form(edit, withCSRF(leaderCSRF, url.Values{"name": {"篡改"}, "role": {"admin"}}), "Cookie", leader), http.StatusForbidden, "无权")
 	if u := getUser(wangID); u.Name != "王明" || u.Role != accounts.RoleSecretary {
 		t.Fatalf("a leader changed a user: %+v", u)
 	}
@@ -156,10 +147,10 @@ func TestAccountTokens(t *testing.T) {
 	// No CSRF token: refused, nothing created.
 	wantAdminPage(t, a.form("/account/tokens", url.Values{"name": {"报表脚本"}}, "Cookie", ck), http.StatusForbidden)
 	// No name: refused by its field, as POST /api/v1/tokens refuses it.
-	wantAdminPage(t, a.form("/account/tokens", csrfForm(csrf, url.Values{"name": {" "}}), "Cookie", ck), http.StatusUnprocessableEntity,
+	wantAdminPage(t, a.form("/account/tokens", withCSRF(csrf, url.Values{"name": {" "}}), "Cookie", ck), http.StatusUnprocessableEntity,
 		`id="token-name-error">请填写令牌名称`)
 
-	w := a.form("/account/tokens", csrfForm(csrf, url.Values{"name": {"报表脚本"}}), "Cookie", ck)
+	w := a.form("/account/tokens", withCSRF(csrf, url.Values{"name": {"报表脚本"}}), "Cookie", ck)
 	body = wantAdminPage(t, w, http.StatusCreated, "已创建令牌「报表脚本」", "只显示这一次", "复制")
 	if cc := w.Header().Get("Cache-Control"); cc != "no-store" {
 		t.Errorf("Cache-Control %q: the page with the secret must not be stored", cc)
@@ -192,7 +183,7 @@ func TestAccountTokens(t *testing.T) {
 	if err != nil || len(zhaoTok) != 1 {
 		t.Fatal(zhaoTok, err)
 	}
-	wantAdminPage(t, a.form("/account/tokens/"+zhaoTok[0].ID+"/revoke", csrfForm(csrf, nil), "Cookie", ck), http.StatusNotFound)
+	wantAdminPage(t, a.form("/account/tokens/"+zhaoTok[0].ID+"/revoke", withCSRF(csrf, nil), "Cookie", ck), http.StatusNotFound)
 	if code := bearer(zhaoToken); code != http.StatusOK {
 		t.Fatalf("zhao's token after li's attempt: %d", code)
 	}
@@ -206,7 +197,7 @@ func TestAccountTokens(t *testing.T) {
 	if code := bearer(secret); code != http.StatusOK {
 		t.Fatalf("revoked without the CSRF token: %d", code)
 	}
-	w = a.form(revoke, csrfForm(csrf, nil), "Cookie", ck)
+	w = a.form(revoke, withCSRF(csrf, nil), "Cookie", ck)
 	if w.Code != http.StatusSeeOther || w.Header().Get("Location") != "/account?revoked=%E6%8A%A5%E8%A1%A8%E8%84%9A%E6%9C%AC#tokens" {
 		t.Fatalf("revoke: %d %q %s", w.Code, w.Header().Get("Location"), w.Body)
 	}
@@ -336,7 +327,7 @@ func TestResultsPageFinalGrade(t *testing.T) {
 	form := url.Values{"grade": {"good"}, "reason": {"民主测评后复核"}, "group": {"masses"}}
 	wantAdminPage(t, fx.pageAs(action(fx.b1), admin, form), http.StatusForbidden) // no CSRF token
 	// A refused grade: the page again with the message by b1's form, answers kept.
-	body = wantAdminPage(t, fx.pageAs(action(fx.b1), admin, csrfForm(adminCSRF, url.Values{"grade": {"bad"}, "reason": {" "}})), http.StatusUnprocessableEntity)
+	body = wantAdminPage(t, fx.pageAs(action(fx.b1), admin, withCSRF(adminCSRF, url.Values{"grade": {"bad"}, "reason": {" "}})), http.StatusUnprocessableEntity)
 	if row := subjectRowHTML(body, fx.b1); !strings.Contains(row, `id="reason-`+fx.b1+`-error">请填写确定等次的理由`) || !strings.Contains(row, `<option value="bad" selected>`) {
 		t.Errorf("b1's row after a refusal: %s", row)
 	}
@@ -344,7 +335,7 @@ func TestResultsPageFinalGrade(t *testing.T) {
 		t.Fatal("a refused form recorded a grade")
 	}
 
-	w := fx.pageAs(action(fx.b1), admin, csrfForm(adminCSRF, form))
+	w := fx.pageAs(action(fx.b1), admin, withCSRF(adminCSRF, form))
 	if want := page + "?group=masses&saved=" + fx.b1 + "#ranking"; w.Code != http.StatusSeeOther || w.Header().Get("Location") != want {
 		t.Fatalf("record: %d %q, want 303 %q; %s", w.Code, w.Header().Get("Location"), want, w.Body)
 	}
@@ -373,7 +364,7 @@ func TestResultsPageFinalGrade(t *testing.T) {
 	if strings.Contains(body, "grade-form") || strings.Contains(body, "确定最终等次") {
 		t.Error("a leader is offered the final-grade form")
 	}
-	wantAdminPage(t, fx.pageAs(action(fx.b2), leader, csrfForm(leaderCSRF, url.Values{"grade": {"bad"}, "reason": {"领导意见"}})), http.StatusForbidden, "无权")
+	wantAdminPage(t, fx.pageAs(action(fx.b2), leader, withCSRF(leaderCSRF, url.Values{"grade": {"bad"}, "reason": {"领导意见"}})), http.StatusForbidden, "无权")
 	if finalOf(fx.b2) != nil {
 		t.Fatal("a leader recorded a final grade")
 	}
@@ -384,11 +375,11 @@ func TestResultsPageFinalGrade(t *testing.T) {
 	if strings.Contains(body, action(fx.b1)) {
 		t.Error("a secretary of b2 is offered b1's form")
 	}
-	wantAdminPage(t, fx.pageAs(action(fx.b1), sec, csrfForm(secCSRF, url.Values{"grade": {"bad"}, "reason": {"越权"}})), http.StatusForbidden, "本组织及下级组织")
+	wantAdminPage(t, fx.pageAs(action(fx.b1), sec, withCSRF(secCSRF, url.Values{"grade": {"bad"}, "reason": {"越权"}})), http.StatusForbidden, "本组织及下级组织")
 	if f := finalOf(fx.b1); f["key"] != "good" {
 		t.Fatalf("b1 changed by another branch's secretary: %v", f)
 	}
-	if w := fx.pageAs(action(fx.b2), sec, csrfForm(secCSRF, url.Values{"grade": {"ok"}, "reason": {"整改到位"}})); w.Code != http.StatusSeeOther {
+	if w := fx.pageAs(action(fx.b2), sec, withCSRF(secCSRF, url.Values{"grade": {"ok"}, "reason": {"整改到位"}})); w.Code != http.StatusSeeOther {
 		t.Fatalf("secretary in scope: %d %s", w.Code, w.Body)
 	}
 	if f := finalOf(fx.b2); f["key"] != "ok" || f["reason"] != "整改到位" {

@@ -71,7 +71,7 @@ func (s *Server) getReport(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	name, ascii := reports.FileName(sv, req.Kind, s.now().In(reports.ChinaTime))
+	name, ascii := reports.FileName(sv, req.Kind, s.now().In(surveys.ChinaTime))
 	w := &xlsxDownload{c: c, name: name, ascii: ascii}
 	err = s.reportSource().Write(c.Request.Context(), w, sv, req, nil)
 	if err != nil && !w.started {
@@ -126,16 +126,9 @@ func (s *Server) createExport(c *gin.Context) error {
 		return errExportsOff
 	}
 	ctx := c.Request.Context()
-	sv, err := s.surveys.Get(ctx, in.SurveyID)
+	sv, err := s.loadSurveyByID(c, in.SurveyID)
 	if err != nil {
 		return err
-	}
-	scope, err := s.orgScope(c)
-	if err != nil {
-		return err
-	}
-	if !surveyInScope(scope, sv) {
-		return errOutOfScope
 	}
 	req, err := s.filteredReport(c, sv, in.Kind, in.Group, in.OrgID)
 	if err != nil {

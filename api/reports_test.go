@@ -191,6 +191,10 @@ func TestResultsPage(t *testing.T) {
 	if strings.Contains(body, "<script>") || strings.Contains(body, "style=") {
 		t.Errorf("inline script or style on the page (CSP)")
 	}
+	// An unknown survey is an error page, not a JSON answer.
+	if nf := fx.do(http.MethodGet, "/results/nope", nil); nf.Code != http.StatusNotFound || !strings.HasPrefix(nf.Header().Get("Content-Type"), "text/html") {
+		t.Errorf("unknown survey: %d %q", nf.Code, nf.Header().Get("Content-Type"))
+	}
 	anon := fx.do(http.MethodGet, "/results/"+fx.surveyID, nil, "Authorization", "")
 	if anon.Code != http.StatusSeeOther || !strings.HasPrefix(anon.Header().Get("Location"), "/login") {
 		t.Errorf("anonymous: %d %q, want a redirect to /login", anon.Code, anon.Header().Get("Location"))

@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"net/http"
+	"slices"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -53,17 +54,6 @@ func (s *Server) getResults(c *gin.Context) error {
 	}
 	c.JSON(http.StatusOK, res)
 	return nil
-}
-
-// orgFilter narrows f to subjects of the given orgs (nil: no narrowing).
-func orgFilter(f analytics.Filter, orgs []string) analytics.Filter {
-	if orgs != nil {
-		f.Orgs = make(map[string]bool, len(orgs))
-		for _, id := range orgs {
-			f.Orgs[id] = true
-		}
-	}
-	return f
 }
 
 // results computes the scorecard from the tallies and the final grades.
@@ -205,10 +195,5 @@ func (s *Server) listTexts(c *gin.Context) error {
 }
 
 func hasGroup(sv *surveys.Survey, key string) bool {
-	for _, g := range sv.RaterGroups {
-		if g.Key == key {
-			return true
-		}
-	}
-	return false
+	return slices.ContainsFunc(sv.RaterGroups, func(g surveys.RaterGroup) bool { return g.Key == key })
 }

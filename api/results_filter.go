@@ -45,7 +45,7 @@ func (s *Server) resultsFilter(c *gin.Context, sv *surveys.Survey, group, orgID 
 			return resultsQuery{}, err
 		}
 	}
-	v.Filter = orgFilter(f, v.Orgs)
+	v.Filter = f.WithOrgs(v.Orgs)
 	return v, nil
 }
 

@@ -79,7 +79,7 @@ type gradeAttempt struct {
 func (s *Server) resultsPage(c *gin.Context) error {
 	sv, err := s.loadSurvey(c)
 	if err != nil {
-		return err
+		return s.pageFail(c, err)
 	}
 	return s.renderResults(c, http.StatusOK, sv, c.Query("group"), c.Query("org_id"), nil)
 }
@@ -89,11 +89,15 @@ func (s *Server) resultsPage(c *gin.Context) error {
 // answers the error).
 func (s *Server) renderResults(c *gin.Context, status int, sv *surveys.Survey, group, orgID string, attempt *gradeAttempt) error {
 	ctx := c.Request.Context()
-	req, err := s.filteredReport(c, sv, reports.KindSurveyReport, group, orgID)
+	req, err := s.reportRequest(c, sv, reports.KindSurveyReport)
 	if err != nil {
 		return s.pageFail(c, err)
 	}
-	res, err := s.results(ctx, sv, orgFilter(analytics.Filter{Group: req.Group}, req.Orgs))
+	q, err := s.resultsFilter(c, sv, group, orgID)
+	if err != nil {
+		return s.pageFail(c, err)
+	}
+	res, err := s.results(ctx, sv, q.Filter)
 	if err != nil {
 		return err
 	}
@@ -106,7 +110,7 @@ func (s *Server) renderResults(c *gin.Context, status int, sv *surveys.Survey, g
 		CanExport: s.exports != nil, CanRaw: req.Raw, Scoped: scope != nil, Chart: newBarChart(res.Subjects),
 		Group: group, OrgID: orgID,
 		CanGrade: len(sv.Scoring.Grades) > 0 && (p.Role == accounts.RoleAdmin || p.Role == accounts.RoleSecretary)}
-	if err := s.resultsFilterForm(c, &v, sv, scope, req); err != nil {
+	if err := s.resultsFilterForm(c, &v, sv, scope, q.Org); err != nil {
 		return err
 	}
 	for _, g := range sv.Scoring.Grades {
@@ -160,9 +164,9 @@ func (s *Server) renderResults(c *gin.Context, status int, sv *surveys.Survey, g
 
 // resultsFilterForm fills the filter form's choices (the survey's rater
 // groups; the orgs the caller may filter by: its subtree for a secretary,
-// every org otherwise), the filter in words and the download link carrying
-// the filter.
-func (s *Server) resultsFilterForm(c *gin.Context, v *resultsView, sv *surveys.Survey, scope []string, req reports.Request) error {
+// every org otherwise), the filter in words (org: the org filter, nil
+// without one) and the download link carrying the filter.
+func (s *Server) resultsFilterForm(c *gin.Context, v *resultsView, sv *surveys.Survey, scope []string, org *surveys.Org) error {
 	orgs, _, err := s.orgOptions(c.Request.Context())
 	if err != nil {
 		return err
@@ -179,8 +183,8 @@ func (s *Server) resultsFilterForm(c *gin.Context, v *resultsView, sv *surveys.S
 			words = append(words, "评价群体："+g.Name)
 		}
 	}
-	if req.OrgName != "" {
-		words = append(words, "组织："+req.OrgName+"（含下级）")
+	if org != nil {
+		words = append(words, "组织："+org.Name+"（含下级）")
 	}
 	for i, w := range words {
 		if i > 0 {
@@ -220,20 +224,15 @@ func (s *Server) resultsFinalGrade(c *gin.Context) error {
 	subjectID := c.Param("subject_id")
 	in := finalGradeInput{Grade: c.PostForm("grade"), Reason: c.PostForm("reason")}
 	group, orgID := c.PostForm("group"), c.PostForm("org_id")
-	if _, err := s.recordFinalGrade(c, sv, subjectID, in); err != nil {
-		status, body := s.classify(c.Request.Context(), err)
-		if status >= 500 {
+	if _, gerr := s.recordFinalGrade(c, sv, subjectID, in); gerr != nil {
+		status, fields, body, err := s.formFailure(c, gerr)
+		if err != nil {
 			return err
 		}
-		if len(body.Error.Fields) == 0 {
-			return s.pageFail(c, err)
+		if len(fields) == 0 {
+			return s.pageFail(c, gerr)
 		}
-		a := &gradeAttempt{SubjectID: subjectID, Grade: in.Grade, Reason: in.Reason, Message: body.Error.Message, Fields: map[string]string{}}
-		for _, fe := range body.Error.Fields {
-			if _, dup := a.Fields[fe.Field]; !dup {
-				a.Fields[fe.Field] = fe.Message
-			}
-		}
+		a := &gradeAttempt{SubjectID: subjectID, Grade: in.Grade, Reason: in.Reason, Message: body.Message, Fields: fields}
 		return s.renderResults(c, status, sv, group, orgID, a)
 	}
 	q, _ := url.ParseQuery(resultsQueryString(group, orgID))

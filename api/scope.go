@@ -57,10 +57,10 @@ func (s *Server) requireOrg(c *gin.Context, orgID string) error {
 	if err != nil {
 		return err
 	}
-	if scope == nil || orgID != "" && slices.Contains(scope, orgID) {
-		return nil
+	if !inScope(scope, orgID) {
+		return errOutOfScope
 	}
-	return errOutOfScope
+	return nil
 }
 
 // inScope reports whether orgID is within scope as returned by orgScope

@@ -89,7 +89,7 @@ type Server struct {
 	accounts *accounts.Store
 
 	workOrders    *feedback.Store
-	feedbackLimit feedbackLimiter // public online opinions, per client
+	feedbackLimit *limiter // public online opinions, per client
 
 	submitter   *surveys.Submitter
 	ballots     *surveys.BallotStore
@@ -135,7 +135,8 @@ func New(o Options) *Server {
 	if rate <= 0 {
 		rate = 120
 	}
-	s.publicLimit = newLimiter(rate, rate, s.now)
+	s.publicLimit = newLimiter(rate, time.Minute, rate, s.now)
+	s.feedbackLimit = newLimiter(feedbackPerHour, time.Hour, feedbackPerHour, s.now)
 	s.submitter, s.ballots = o.Submitter, o.Ballots
 	s.tallies, s.finalGrades = o.Tallies, o.FinalGrades
 	s.exports = o.Exports

@@ -7,8 +7,9 @@ package api
 // (accounts.DefaultPolicy); the cookie itself is a browser-session cookie.
 //
 // The login form has no session yet, so its CSRF protection is a
-// double-submit token: GET /login sets a random "minyi_login_csrf" cookie
-// and puts the same value in the form; the form POST must carry both.
+// double-submit token (formCSRF): GET /login sets a random
+// "minyi_login_csrf" cookie and puts the same value in the form; the form
+// POST must carry both.
 // JSON logins need no token: a cross-site page cannot send a JSON body
 // without a CORS preflight, which we never grant.
 //
@@ -16,7 +17,6 @@ package api
 // daily-rotated hash of the address; no address is stored or logged).
 
 import (
-	"crypto/subtle"
 	"errors"
 	"math"
 	"net/http"
@@ -56,9 +56,7 @@ func (s *Server) createSession(c *gin.Context) error {
 	var in loginInput
 	if form {
 		in.Login, in.Password = c.PostForm("login"), c.PostForm("password")
-		ck, _ := c.Cookie(loginCSRFCookie)
-		got := c.PostForm(csrfField)
-		if ck == "" || subtle.ConstantTimeCompare([]byte(ck), []byte(got)) != 1 {
+		if !formCSRFOK(c, loginCSRFCookie) {
 			return s.loginPage(c, http.StatusForbidden, loginView{Login: in.Login, Next: c.PostForm("next"), Error: errCSRF.Message})
 		}
 	} else if err := decodeJSON(c, &in); err != nil {

@@ -145,7 +145,12 @@ func surveyInScope(scope []string, sv *surveys.Survey) bool {
 // loadSurvey reads survey :id, answering 403 when it is outside the
 // caller's org scope.
 func (s *Server) loadSurvey(c *gin.Context) (*surveys.Survey, error) {
-	sv, err := s.surveys.Get(c.Request.Context(), c.Param("id"))
+	return s.loadSurveyByID(c, c.Param("id"))
+}
+
+// loadSurveyByID is loadSurvey for an id that is not in the path.
+func (s *Server) loadSurveyByID(c *gin.Context, id string) (*surveys.Survey, error) {
+	sv, err := s.surveys.Get(c.Request.Context(), id)
 	if err != nil {
 		return nil, err
 	}
@@ -244,7 +249,7 @@ func (s *Server) publishSurvey(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	c.JSON(http.StatusOK, published{Slug: sv.Slug, URL: publicPath(sv.Slug), Link: s.baseURL + publicPath(sv.Slug)})
+	c.JSON(http.StatusOK, published{Slug: sv.Slug, URL: publicPath(sv.Slug), Link: s.publicLink(sv)})
 	return nil
 }
 

@@ -9,10 +9,12 @@ import (
 	"net/http"
 	"path"
 	"strings"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
 	"minyi/accounts"
+	"minyi/surveys"
 )
 
 // webFS holds the page templates and static assets, compiled into the binary.
@@ -23,20 +25,6 @@ var webFS embed.FS
 // pages are the parsed HTML templates: each page file parsed together with
 // layout.html, so every page may define its own "content" block.
 type pages map[string]*template.Template
-
-// pageFuncs are the helpers page templates may call.
-var pageFuncs = template.FuncMap{
-	"add":  func(a, b int) int { return a + b },
-	"join": strings.Join,
-	"contains": func(list []string, s string) bool {
-		for _, v := range list {
-			if v == s {
-				return true
-			}
-		}
-		return false
-	},
-}
 
 func loadPages() (pages, error) {
 	names, err := fs.Glob(webFS, "web/templates/*.html")
@@ -49,7 +37,7 @@ func loadPages() (pages, error) {
 		if base == "layout.html" {
 			continue
 		}
-		t, err := template.New(base).Funcs(pageFuncs).ParseFS(webFS, "web/templates/layout.html", n)
+		t, err := template.New(base).ParseFS(webFS, "web/templates/layout.html", n)
 		if err != nil {
 			return nil, fmt.Errorf("parse %s: %w", base, err)
 		}
@@ -88,6 +76,9 @@ func (s *Server) render(c *gin.Context, status int, name string, v pageView) err
 	c.Data(status, "text/html; charset=utf-8", buf.Bytes())
 	return nil
 }
+
+// pageTime is a time as pages show it: Beijing time, to the minute.
+func pageTime(t time.Time) string { return t.In(surveys.ChinaTime).Format("2006-01-02 15:04") }
 
 // static serves the embedded assets under /static/.
 func (s *Server) static() gin.HandlerFunc {

@@ -143,13 +143,12 @@ func (s *Server) newOrder(ctx context.Context, in workOrderInput) (*feedback.Ord
 			fe = append(fe, f)
 		}
 	}
-	if o.OrgID != "" {
-		if err := s.checkWorkOrderOrg(ctx, o.OrgID); err != nil {
-			fe = append(fe, fieldsOf(err)...)
-			if len(fieldsOf(err)) == 0 {
-				return nil, err
-			}
+	if err := s.checkOrg(ctx, o.OrgID, unknownOrderOrg); err != nil {
+		f := fieldsOf(err)
+		if len(f) == 0 {
+			return nil, err
 		}
+		fe = append(fe, f...)
 	}
 	if err := fe.Err(); err != nil {
 		return nil, err
@@ -157,16 +156,8 @@ func (s *Server) newOrder(ctx context.Context, in workOrderInput) (*feedback.Ord
 	return o, nil
 }
 
-// checkWorkOrderOrg answers a field error when org id does not exist.
-func (s *Server) checkWorkOrderOrg(ctx context.Context, id string) error {
-	_, err := s.orgs.Get(ctx, id)
-	if errors.Is(err, minyi.ErrNotFound) {
-		var fe minyi.FieldErrors
-		fe.Add("org_id", "unknown_org", "承办组织不存在")
-		return fe.Err()
-	}
-	return err
-}
+// unknownOrderOrg is checkOrg's message for an order's org.
+const unknownOrderOrg = "承办组织不存在"
 
 func fieldsOf(err error) []minyi.FieldError {
 	var de *minyi.Error
@@ -384,12 +375,12 @@ func (s *Server) act(c *gin.Context, id string, in eventInput) (*feedback.Order,
 		return nil, nil, minyi.E(minyi.ErrForbidden, "action_forbidden", "您的角色不能进行“"+in.Action.Label()+"”操作")
 	}
 	ctx := c.Request.Context()
-	if in.Action == feedback.ActionAssign && in.OrgID != "" {
-		if err := s.checkWorkOrderOrg(ctx, in.OrgID); err != nil {
+	e := feedback.Event{Action: in.Action, Actor: actorOf(p), Note: in.Note, OrgID: strings.TrimSpace(in.OrgID), Days: in.Days, Satisfaction: in.Satisfaction}
+	if in.Action == feedback.ActionAssign {
+		if err := s.checkOrg(ctx, e.OrgID, unknownOrderOrg); err != nil {
 			return nil, nil, err
 		}
 	}
-	e := feedback.Event{Action: in.Action, Actor: actorOf(p), Note: in.Note, OrgID: strings.TrimSpace(in.OrgID), Days: in.Days, Satisfaction: in.Satisfaction}
 	o, ev, err := s.workOrders.Act(ctx, id, e, func(o *feedback.Order) error {
 		return s.requireOrg(c, o.OrgID)
 	})

@@ -2,14 +2,10 @@ package api
 
 import (
 	"context"
-	"crypto/rand"
-	"crypto/subtle"
-	"encoding/hex"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -22,8 +18,8 @@ import (
 // Work-order pages: the operator's entry form, the operator's dispatch and
 // callback queue, the branch's queue and the public online-opinion form.
 // The signed-in pages sit behind requirePage (session cookie, CSRF checked
-// there); the public form carries its own double-submit CSRF cookie since
-// a resident has no session.
+// there); the public form carries a double-submit CSRF cookie (formCSRF,
+// as the login page does) since a resident has no session.
 
 // option is one choice of a picker.
 type option struct {
@@ -46,7 +42,6 @@ type woNewView struct {
 	Error    string
 	Created  *woCreated
 	Action   string // form action
-	Public   bool
 	Urgent   string // the urgent deadline, e.g. "2 个工作小时"
 }
 
@@ -128,7 +123,7 @@ func resolveOrg(v string, byID map[string]surveys.Org) string {
 }
 
 func (s *Server) operatorNewPage(c *gin.Context) error {
-	v, err := s.newFormView(c.Request.Context(), "/operator/work-orders/new", false)
+	v, _, err := s.newFormView(c.Request.Context(), "/operator/work-orders/new")
 	if err != nil {
 		return err
 	}
@@ -136,13 +131,15 @@ func (s *Server) operatorNewPage(c *gin.Context) error {
 	return s.renderWO(c, http.StatusOK, "wo_new", "受理来电", v)
 }
 
-func (s *Server) newFormView(ctx context.Context, action string, public bool) (*woNewView, error) {
-	orgs, _, err := s.orgOptions(ctx)
+// newFormView is the empty entry form posting to action, with the orgs by
+// id for reading a posted form.
+func (s *Server) newFormView(ctx context.Context, action string) (*woNewView, map[string]surveys.Org, error) {
+	orgs, byID, err := s.orgOptions(ctx)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return &woNewView{Kinds: kindOptions(), Channels: channelOptions(), Orgs: orgs, Errors: map[string]string{}, Action: action, Public: public,
-		Urgent: describeDeadline(s.workOrders.Policy().Deadline(feedback.KindHelp, feedback.UrgencyUrgent))}, nil
+	return &woNewView{Kinds: kindOptions(), Channels: channelOptions(), Orgs: orgs, Errors: map[string]string{}, Action: action,
+		Urgent: describeDeadline(s.workOrders.Policy().Deadline(feedback.KindHelp, feedback.UrgencyUrgent))}, byID, nil
 }
 
 // describeDeadline is a deadline in words, e.g. "2 个工作小时".
@@ -170,11 +167,7 @@ func (s *Server) submitOperatorNew(c *gin.Context) error {
 
 func (s *Server) submitWOForm(c *gin.Context, action string, public bool, title string) error {
 	ctx := c.Request.Context()
-	v, err := s.newFormView(ctx, action, public)
-	if err != nil {
-		return err
-	}
-	_, byID, err := s.orgOptions(ctx)
+	v, byID, err := s.newFormView(ctx, action)
 	if err != nil {
 		return err
 	}
@@ -199,14 +192,14 @@ func (s *Server) submitWOForm(c *gin.Context, action string, public bool, title 
 		out, err = s.createOrder(ctx, o, p)
 	}
 	if err != nil {
-		status, body := s.classify(ctx, err)
-		if status >= 500 {
+		status, fields, body, err := s.formFailure(c, err)
+		if err != nil {
 			return err
 		}
 		v.Form = f
-		v.Error = body.Error.Message
-		for _, fe := range body.Error.Fields {
-			v.Errors[formField(fe.Field)] = fe.Message
+		v.Error = body.Message
+		for field, msg := range fields {
+			v.Errors[formField(field)] = msg
 		}
 		return s.renderWO(c, status, pageName(public), title, v)
 	}
@@ -246,7 +239,7 @@ func formField(f string) string {
 func (s *Server) renderWO(c *gin.Context, status int, page, title string, data any) error {
 	tok := s.csrfToken(c)
 	if page == "wo_public" {
-		tok = s.publicCSRF(c)
+		tok = formCSRF(c, feedbackCSRFCookie, "/feedback")
 	}
 	return s.render(c, status, page, pageView{Title: title, CSRF: tok, Data: data})
 }
@@ -471,22 +464,8 @@ const feedbackCSRFCookie = "minyi_feedback_csrf"
 
 var errFeedbackCSRF = minyi.E(minyi.ErrForbidden, "csrf_failed", "页面已过期，请刷新页面后重新提交")
 
-// publicCSRF returns the form token of the public page, setting the
-// double-submit cookie when the visitor has none yet.
-func (s *Server) publicCSRF(c *gin.Context) string {
-	if v, err := c.Cookie(feedbackCSRFCookie); err == nil && len(v) == 32 {
-		return v
-	}
-	var b [16]byte
-	_, _ = rand.Read(b[:])
-	tok := hex.EncodeToString(b[:])
-	http.SetCookie(c.Writer, &http.Cookie{Name: feedbackCSRFCookie, Value: tok, Path: "/feedback", HttpOnly: true,
-		SameSite: http.SameSiteStrictMode, Secure: c.Request.TLS != nil, MaxAge: int((12 * time.Hour).Seconds())})
-	return tok
-}
-
 func (s *Server) publicFeedbackPage(c *gin.Context) error {
-	v, err := s.newFormView(c.Request.Context(), "/feedback", true)
+	v, _, err := s.newFormView(c.Request.Context(), "/feedback")
 	if err != nil {
 		return err
 	}
@@ -494,9 +473,7 @@ func (s *Server) publicFeedbackPage(c *gin.Context) error {
 }
 
 func (s *Server) submitPublicFeedback(c *gin.Context) error {
-	ck, _ := c.Cookie(feedbackCSRFCookie)
-	tok := c.PostForm(csrfField)
-	if ck == "" || subtle.ConstantTimeCompare([]byte(ck), []byte(tok)) != 1 {
+	if !formCSRFOK(c, feedbackCSRFCookie) {
 		return s.publicFeedbackError(c, errFeedbackCSRF)
 	}
 	if err := s.limitPublicFeedback(c); err != nil {
@@ -511,7 +488,7 @@ func (s *Server) publicFeedbackError(c *gin.Context, err error) error {
 	if status >= 500 {
 		return err
 	}
-	v, verr := s.newFormView(c.Request.Context(), "/feedback", true)
+	v, _, verr := s.newFormView(c.Request.Context(), "/feedback")
 	if verr != nil {
 		return verr
 	}

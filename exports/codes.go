@@ -63,7 +63,7 @@ func WriteCodeSheet(w io.Writer, cs CodeSheet) error {
 		return fmt.Errorf("code list: %w", err)
 	}
 	f.SetActiveSheet(0)
-	if _, err := f.WriteTo(w); err != nil {
+	if err := writeWorkbook(f, w); err != nil {
 		return fmt.Errorf("write code sheet: %w", err)
 	}
 	return nil

@@ -21,10 +21,6 @@ const (
 	SheetStats  = "统计"
 )
 
-// maxLedgerRows is Excel's row limit; the ledger continues on a new sheet
-// (工单台账2, ...) beyond it.
-const maxLedgerRows = 1048576
-
 // Ledger is what the work-order ledger needs. Each streams the orders (the
 // caller's phones already masked: the ledger never sees a clear number),
 // so memory stays flat however many there are.
@@ -95,7 +91,7 @@ func WriteLedger(w io.Writer, l Ledger) (*feedback.Stats, error) {
 		return nil, err
 	}
 	f.SetActiveSheet(0)
-	if err := f.Write(w); err != nil {
+	if err := writeWorkbook(f, w); err != nil {
 		return nil, fmt.Errorf("write ledger: %w", err)
 	}
 	return stats, nil
@@ -124,7 +120,7 @@ func writeOrders(f *excelize.File, st ledgerStyles, l Ledger, stats *feedback.St
 	}
 	err = l.Each(func(o *feedback.Order) error {
 		stats.Add(o, l.Now)
-		if row > maxLedgerRows {
+		if row > MaxSheetRows { // continue on 工单台账2, 工单台账3…
 			if err := finish(); err != nil {
 				return err
 			}

@@ -1,8 +1,9 @@
 package feedback
 
 import (
-	"math"
 	"time"
+
+	"minyi/analytics"
 )
 
 // Stats are the figures of a set of orders (one org, one period). Rates
@@ -88,7 +89,7 @@ func (st *Stats) Add(o *Order, now time.Time) {
 	}
 }
 
-// Finish computes the rates, rounded to 4 decimals as the API publishes.
+// Finish computes the rates, rounded as the API publishes every number.
 func (st *Stats) Finish() *Stats {
 	st.OnTimeRate = ratio(st.OnTime, st.Replied)
 	st.SatisfactionRate = ratio(st.Satisfied, st.Callbacks)
@@ -100,12 +101,6 @@ func ratio(n, d int) *float64 {
 	if d == 0 {
 		return nil
 	}
-	r := Round(float64(n)/float64(d), 4)
+	r := analytics.Round(float64(n)/float64(d), analytics.JSONPlaces)
 	return &r
-}
-
-// Round rounds half away from zero to places decimals.
-func Round(x float64, places int) float64 {
-	p := math.Pow(10, float64(places))
-	return math.Round(x*p) / p
 }

@@ -228,7 +228,7 @@ func (r *Runner) run(sv *surveys.Survey, j *Job, req Request) {
 		return
 	}
 	part := r.path(j.ID) + ".part"
-	err := r.write(ctx, sv, j, req, part)
+	rows, err := r.write(ctx, sv, j, req, part)
 	if err == nil {
 		err = os.Rename(part, r.path(j.ID))
 	}
@@ -243,15 +243,16 @@ func (r *Runner) run(sv *surveys.Survey, j *Job, req Request) {
 	}
 	done := r.now().UTC()
 	if err := r.set(context.WithoutCancel(ctx), j.ID, bson.D{{Key: "status", Value: StatusDone}, {Key: "percent", Value: 100},
-		{Key: "size", Value: size}, {Key: "finished_at", Value: done}}); err != nil {
+		{Key: "rows", Value: rows}, {Key: "size", Value: size}, {Key: "finished_at", Value: done}}); err != nil {
 		r.log.Error("export job: record done", "job", j.ID, "err", err)
 	}
 }
 
-func (r *Runner) write(ctx context.Context, sv *surveys.Survey, j *Job, req Request, path string) (err error) {
+// write builds the file at path and returns how many ballot rows it holds.
+func (r *Runner) write(ctx context.Context, sv *surveys.Survey, j *Job, req Request, path string) (rows int64, err error) {
 	f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o640)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	defer func() {
 		if cerr := f.Close(); err == nil {
@@ -274,15 +275,11 @@ func (r *Runner) write(ctx context.Context, sv *surveys.Survey, j *Job, req Requ
 			r.log.Warn("export job: progress", "job", j.ID, "err", err)
 		}
 	}
-	rows := int64(0)
 	err = r.src.Write(ctx, f, sv, req, func(done, total int64) {
 		rows = done
 		progress(done, total)
 	})
-	if err == nil {
-		err = r.set(ctx, j.ID, bson.D{{Key: "rows", Value: rows}})
-	}
-	return err
+	return rows, err
 }
 
 // fail records a failed job. The reader sees a Chinese reason: a domain
@@ -340,13 +337,9 @@ func (r *Runner) Open(j *Job) (*os.File, error) {
 // how many jobs it removed.
 func (r *Runner) Sweep(ctx context.Context) (int, error) {
 	cutoff := r.now().Add(-r.cfg.Keep)
-	cur, err := r.coll().Find(ctx, bson.D{{Key: "created_at", Value: bson.D{{Key: "$lt", Value: cutoff}}}})
+	old, err := store.FindAll[Job](ctx, r.coll(), bson.D{{Key: "created_at", Value: bson.D{{Key: "$lt", Value: cutoff}}}}, "sweep exports")
 	if err != nil {
-		return 0, fmt.Errorf("sweep exports: %w", err)
-	}
-	var old []Job
-	if err := cur.All(ctx, &old); err != nil {
-		return 0, fmt.Errorf("sweep exports: %w", err)
+		return 0, err
 	}
 	ids := bson.A{}
 	for _, j := range old {

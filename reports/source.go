@@ -58,12 +58,9 @@ type Source struct {
 	MaxRows  int    // rows per streamed sheet (0: Excel's limit)
 }
 
-// ChinaTime is the default zone of the workbooks.
-var ChinaTime = time.FixedZone("CST", 8*3600)
-
 func (s *Source) loc() *time.Location {
 	if s.Location == nil {
-		return ChinaTime
+		return surveys.ChinaTime
 	}
 	return s.Location
 }
@@ -106,15 +103,8 @@ func (s *Source) Write(ctx context.Context, w io.Writer, sv *surveys.Survey, req
 			Survey: sv, Ballots: each, Location: s.loc(), MaxRows: s.MaxRows, Progress: prog, TmpDir: s.TmpDir,
 		})
 	}
-	f := analytics.Filter{Group: req.Group}
-	var inScope map[string]bool
-	if req.Orgs != nil {
-		inScope = make(map[string]bool, len(req.Orgs))
-		for _, id := range req.Orgs {
-			inScope[id] = true
-		}
-		f.Orgs = inScope
-	}
+	f := analytics.Filter{Group: req.Group}.WithOrgs(req.Orgs)
+	inScope := f.Orgs
 	var final map[string]analytics.FinalGrade
 	if s.Finals != nil {
 		if final, err = s.Finals.Latest(ctx, sv.ID); err != nil {

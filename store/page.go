@@ -23,13 +23,9 @@ func FindPage[T any](ctx context.Context, c *mongo.Collection, filter bson.D, af
 		filter = append(bson.D{}, filter...)
 		filter = append(filter, bson.E{Key: "_id", Value: bson.D{{Key: op, Value: after}}})
 	}
-	cur, err := c.Find(ctx, filter, options.Find().SetSort(bson.D{{Key: "_id", Value: dir}}).SetLimit(int64(limit)+1))
+	out, err := FindAll[T](ctx, c, filter, "list "+what, options.Find().SetSort(bson.D{{Key: "_id", Value: dir}}).SetLimit(int64(limit)+1))
 	if err != nil {
-		return nil, "", fmt.Errorf("list %s: %w", what, err)
-	}
-	var out []T
-	if err := cur.All(ctx, &out); err != nil {
-		return nil, "", fmt.Errorf("list %s: %w", what, err)
+		return nil, "", err
 	}
 	next := ""
 	if len(out) > limit {
@@ -37,4 +33,19 @@ func FindPage[T any](ctx context.Context, c *mongo.Collection, filter bson.D, af
 		next = id(&out[limit-1])
 	}
 	return out, next, nil
+}
+
+// FindAll decodes every document filter matches (opts may sort, limit or
+// project). Use it where the result is known to be small; stream with a
+// cursor otherwise. doing names the read in errors ("list orgs").
+func FindAll[T any](ctx context.Context, c *mongo.Collection, filter bson.D, doing string, opts ...options.Lister[options.FindOptions]) ([]T, error) {
+	cur, err := c.Find(ctx, filter, opts...)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", doing, err)
+	}
+	var out []T
+	if err := cur.All(ctx, &out); err != nil {
+		return nil, fmt.Errorf("%s: %w", doing, err)
+	}
+	return out, nil
 }

@@ -49,7 +49,13 @@ func (ps Problems) Err() error {
 func (s *Survey) CheckAnswers(answers []Answer) ([]Answer, Problems) {
 	var ps Problems
 	seen := map[string]int{}
-	clean := make([]Answer, 0, len(answers))
+	// Each answer's place in survey order is computed once, not in every
+	// comparison of the sort: a ballot may hold hundreds of answers.
+	type ranked struct {
+		rank int
+		a    Answer
+	}
+	checked := make([]ranked, 0, len(answers))
 	for i, a := range answers {
 		f := fmt.Sprintf("answers[%d]", i)
 		q, ok := s.Question(a.Question)
@@ -82,10 +88,14 @@ func (s *Survey) CheckAnswers(answers []Answer) ([]Answer, Problems) {
 			ps.add(*p)
 			continue
 		}
-		clean = append(clean, c)
+		checked = append(checked, ranked{s.order(c), c})
 	}
 	ps = append(ps, s.missing(seen)...)
-	slices.SortStableFunc(clean, func(a, b Answer) int { return s.order(a) - s.order(b) })
+	slices.SortStableFunc(checked, func(a, b ranked) int { return a.rank - b.rank })
+	clean := make([]Answer, len(checked))
+	for i, r := range checked {
+		clean[i] = r.a
+	}
 	return clean, ps
 }
 

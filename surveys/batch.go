@@ -12,6 +12,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"minyi"
+	"minyi/store"
 )
 
 // Outcome is what became of one ballot handed to a writer.
@@ -222,7 +223,7 @@ func (b *Batcher) flush(batch []*pending) {
 				if we.Index < 0 || we.Index >= len(results) {
 					continue
 				}
-				if we.Code == 11000 || we.HasErrorCode(11000) {
+				if store.IsDuplicate(we) {
 					results[we.Index].outcome = Duplicate
 				} else {
 					results[we.Index].err = fmt.Errorf("insert ballot: %w", we)
@@ -281,7 +282,7 @@ func NewDirectWriter(db *mongo.Database, after AfterCommit) *DirectWriter {
 // Write inserts one ballot.
 func (w *DirectWriter) Write(ctx context.Context, survey *Survey, b *Ballot) (Outcome, error) {
 	if _, err := w.coll.InsertOne(ctx, b); err != nil {
-		if mongo.IsDuplicateKeyError(err) {
+		if store.IsDuplicate(err) {
 			return Duplicate, nil
 		}
 		return 0, fmt.Errorf("insert ballot: %w", err)

@@ -106,16 +106,8 @@ func (s *MemberStore) List(ctx context.Context, f MemberFilter, after string, li
 // of an "every member of org X" subject. A subtree has at most a few
 // thousand members.
 func (s *MemberStore) InOrgs(ctx context.Context, orgIDs []string) ([]Member, error) {
-	cur, err := s.coll().Find(ctx, bson.D{{Key: "org_id", Value: bson.D{{Key: "$in", Value: orgIDs}}}},
-		options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}))
-	if err != nil {
-		return nil, fmt.Errorf("members of orgs: %w", err)
-	}
-	var out []Member
-	if err := cur.All(ctx, &out); err != nil {
-		return nil, fmt.Errorf("members of orgs: %w", err)
-	}
-	return out, nil
+	return store.FindAll[Member](ctx, s.coll(), bson.D{{Key: "org_id", Value: bson.D{{Key: "$in", Value: orgIDs}}}},
+		"members of orgs", options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}))
 }
 
 // ByIDs returns the members with the given ids, keyed by id; unknown ids
@@ -125,13 +117,9 @@ func (s *MemberStore) ByIDs(ctx context.Context, ids []string) (map[string]Membe
 	if len(ids) == 0 {
 		return out, nil
 	}
-	cur, err := s.coll().Find(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}})
+	ms, err := store.FindAll[Member](ctx, s.coll(), bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}}, "members by id")
 	if err != nil {
-		return nil, fmt.Errorf("members by id: %w", err)
-	}
-	var ms []Member
-	if err := cur.All(ctx, &ms); err != nil {
-		return nil, fmt.Errorf("members by id: %w", err)
+		return nil, err
 	}
 	for _, m := range ms {
 		out[m.ID] = m

@@ -105,28 +105,14 @@ func (s *OrgStore) Get(ctx context.Context, id string) (*Org, error) {
 
 // All returns every org, sorted by id (creation order). The tree is small.
 func (s *OrgStore) All(ctx context.Context) ([]Org, error) {
-	cur, err := s.coll().Find(ctx, bson.D{}, options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}))
-	if err != nil {
-		return nil, fmt.Errorf("list orgs: %w", err)
-	}
-	var out []Org
-	if err := cur.All(ctx, &out); err != nil {
-		return nil, fmt.Errorf("list orgs: %w", err)
-	}
-	return out, nil
+	return store.FindAll[Org](ctx, s.coll(), bson.D{}, "list orgs", options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}))
 }
 
 // Subtree returns the ids of org id and all orgs below it.
 func (s *OrgStore) Subtree(ctx context.Context, id string) ([]string, error) {
-	cur, err := s.coll().Find(ctx, bson.D{{Key: "path", Value: id}}, options.Find().SetProjection(bson.D{{Key: "_id", Value: 1}}))
+	docs, err := store.FindAll[Org](ctx, s.coll(), bson.D{{Key: "path", Value: id}}, "org subtree", options.Find().SetProjection(bson.D{{Key: "_id", Value: 1}}))
 	if err != nil {
-		return nil, fmt.Errorf("org subtree: %w", err)
-	}
-	var docs []struct {
-		ID string `bson:"_id"`
-	}
-	if err := cur.All(ctx, &docs); err != nil {
-		return nil, fmt.Errorf("org subtree: %w", err)
+		return nil, err
 	}
 	ids := []string{id}
 	for _, d := range docs {

@@ -77,7 +77,7 @@ func (e *CheckError) Unwrap() error {
 
 var (
 	errSurveyClosed = minyi.E(minyi.ErrGone, "survey_closed", "本次测评已结束，感谢您的关注")
-	errCodeUsed     = minyi.E(minyi.ErrConflict, "code_used", "该测评码已经使用过，每个测评码只能提交一次")
+	ErrCodeUsed     = minyi.E(minyi.ErrConflict, "code_used", "该测评码已经使用过，每个测评码只能提交一次。如有疑问请联系组织者。")
 )
 
 // Submit checks and stores one ballot.
@@ -107,7 +107,7 @@ func (s *Submitter) Submit(ctx context.Context, sub Submission) (*Receipt, error
 	if code != nil {
 		b.CodeHash, b.RaterGroup = code.Hash, code.RaterGroup
 		if code.Used && len(ps) == 0 {
-			return s.replayOr(ctx, survey, b.ID, errCodeUsed)
+			return s.replayOr(ctx, survey, b.ID, ErrCodeUsed)
 		}
 	}
 	s.group(survey, b, &ps)
@@ -137,7 +137,7 @@ func (s *Submitter) Submit(ctx context.Context, sub Submission) (*Receipt, error
 		return nil, err
 	}
 	if out == Duplicate {
-		return s.replayOr(ctx, survey, b.ID, errCodeUsed)
+		return s.replayOr(ctx, survey, b.ID, ErrCodeUsed)
 	}
 	return &Receipt{ID: b.ID, Valid: b.Valid, Reason: b.Reason, Survey: survey}, nil
 }
@@ -177,7 +177,7 @@ func (s *Survey) Accepting(now time.Time, public bool) error {
 	}
 	if s.Access.OpensAt != nil && now.Before(*s.Access.OpensAt) {
 		return minyi.E(minyi.ErrGone, "survey_not_open",
-			fmt.Sprintf("本次测评尚未开始，开始时间：%s", s.Access.OpensAt.In(chinaTime).Format("2006年1月2日 15:04")))
+			fmt.Sprintf("本次测评尚未开始，开始时间：%s", s.Access.OpensAt.In(ChinaTime).Format("2006年1月2日 15:04")))
 	}
 	if s.Access.ClosesAt != nil && !now.Before(*s.Access.ClosesAt) {
 		return errSurveyClosed
@@ -185,8 +185,9 @@ func (s *Survey) Accepting(now time.Time, public bool) error {
 	return nil
 }
 
-// chinaTime is UTC+8, how times are shown to raters.
-var chinaTime = time.FixedZone("CST", 8*3600)
+// ChinaTime is UTC+8, the zone every time is shown to people in (raters,
+// pages, workbooks).
+var ChinaTime = time.FixedZone("CST", 8*3600)
 
 // code resolves the ballot code, if the survey or the submission has one.
 func (s *Submitter) code(ctx context.Context, survey *Survey, sub Submission, ps *Problems) (*Code, error) {
@@ -221,10 +222,8 @@ func (s *Submitter) group(survey *Survey, b *Ballot, ps *Problems) {
 		ps.add(Problem{Field: "rater_group", Code: "required", Message: "请选择您的身份"})
 		return
 	}
-	for _, g := range survey.RaterGroups {
-		if g.Key == b.RaterGroup {
-			return
-		}
+	if _, ok := survey.RaterGroup(b.RaterGroup); ok {
+		return
 	}
 	ps.add(Problem{Field: "rater_group", Code: "unknown_group", Message: "没有这个评议人类别"})
 }

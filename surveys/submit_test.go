@@ -409,3 +409,24 @@ func TestBatcherClose(t *testing.T) {
 		t.Fatalf("write after close: %v", err)
 	}
 }
+
+// TestCheckAnswersSurveyOrder: answers sent in any order are stored in
+// survey order, question by question and within a matrix question subject
+// by subject, so exports and tallies read them alike.
+func TestCheckAnswersSurveyOrder(t *testing.T) {
+	sv := appraisal()
+	in := good("sub-0001").Answers
+	shuffled := []surveys.Answer{in[5], in[2], in[4], in[0], in[3], in[1]} // note, grade/m3, nps, grade/m1, topics, grade/m2
+	got, ps := sv.CheckAnswers(shuffled)
+	if len(ps) > 0 {
+		t.Fatalf("problems %+v", ps)
+	}
+	var order []string
+	for _, a := range got {
+		order = append(order, a.Question+"/"+a.Subject)
+	}
+	want := []string{"grade/m1", "grade/m2", "grade/m3", "topics/", "nps/", "note/"}
+	if fmt.Sprint(order) != fmt.Sprint(want) {
+		t.Fatalf("order %v, want %v", order, want)
+	}
+}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"flag"
@@ -110,13 +111,7 @@ type benchResult struct {
 func benchRun(ctx context.Context, st *store.Store, mode string, c, n, subjects int, bc surveys.BatcherConfig) (benchResult, error) {
 	db := st.Client.Database(fmt.Sprintf("bench_%s_%d_%d", mode, c, time.Now().UnixNano()%1e6))
 	defer db.Drop(context.WithoutCancel(ctx))
-	var idx []store.Index
-	idx = append(idx, surveys.OrgIndexes()...)
-	idx = append(idx, surveys.MemberIndexes()...)
-	idx = append(idx, surveys.SurveyIndexes()...)
-	idx = append(idx, surveys.CodeIndexes()...)
-	idx = append(idx, surveys.BallotIndexes()...)
-	if err := store.EnsureIndexes(ctx, db, idx); err != nil {
+	if err := store.EnsureIndexes(ctx, db, indexes()); err != nil {
 		return benchResult{}, err
 	}
 	now := time.Now
@@ -175,7 +170,7 @@ func benchRun(ctx context.Context, st *store.Store, mode string, c, n, subjects 
 				lat[i] = time.Since(t0)
 				if err != nil {
 					mu.Lock()
-					firstErr = cmpErr(firstErr, err)
+					firstErr = cmp.Or(firstErr, err)
 					mu.Unlock()
 				}
 			}
@@ -199,13 +194,6 @@ func benchRun(ctx context.Context, st *store.Store, mode string, c, n, subjects 
 	}
 	slices.Sort(lat)
 	return benchResult{elapsed: elapsed, rate: float64(n) / elapsed.Seconds(), p50: lat[n/2], p99: lat[n*99/100]}, nil
-}
-
-func cmpErr(first, err error) error {
-	if first != nil {
-		return first
-	}
-	return err
 }
 
 func benchSurvey(ctx context.Context, orgs *surveys.OrgStore, members *surveys.MemberStore, svs *surveys.SurveyStore, n int) (*surveys.Survey, error) {

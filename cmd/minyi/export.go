@@ -7,7 +7,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"time"
 
 	"minyi/reports"
 )
@@ -47,18 +46,11 @@ func exportMain(ctx context.Context, args []string, getenv func(string) string, 
 	if err != nil {
 		return err
 	}
-	a, err := open(ctx, cfg, log)
+	a, closeApp, err := openCommand(ctx, cfg, log, "first, or use the 后台导出 of the results page")
 	if err != nil {
-		if cfg.MongoURI == "" {
-			return fmt.Errorf("%w\n(the embedded store allows one process at a time: stop `minyi serve` on %s first, or use the 后台导出 of the results page)", err, cfg.DataDir)
-		}
 		return err
 	}
-	defer func() {
-		closeCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
-		defer cancel()
-		_ = a.close(closeCtx)
-	}()
+	defer closeApp()
 	src := a.exports.Source()
 	sv, err := src.Surveys.Get(ctx, *surveyID)
 	if err != nil {

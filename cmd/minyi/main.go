@@ -2,6 +2,8 @@
 //
 //	minyi [serve] [flags]   run the HTTP service (default)
 //	minyi user add -login L -name N -role R [-org ID] < password   create a user (the first admin)
+//	minyi export -survey ID -o file.xlsx [-kind survey_report|ballots]   write a workbook from the store
+//	minyi bench [-ballots N] [-clients 32,128]   measure the ballot submission path
 //
 // Every flag can also be set with the MINYI_* environment variable named in
 // `minyi -h`.

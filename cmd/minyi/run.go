@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -40,7 +38,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	case "bench":
 		return benchMain(ctx, args, getenv, stdout, stderr)
 	case "help":
-		fmt.Fprintln(stdout, "usage: minyi [serve] [flags]; minyi serve -h lists the flags; minyi user add -h creates a user")
+		fmt.Fprintln(stdout, "usage: minyi [serve] [flags]; minyi serve -h lists the flags; minyi user add -h creates a user; minyi export -h writes a workbook; minyi bench -h measures submission")
 		return nil
 	}
 	fmt.Fprintf(stderr, "minyi: unknown command %q (want serve, user, export or bench)\n", cmd)
@@ -55,6 +53,7 @@ type app struct {
 	srv   *api.Server
 
 	accounts *accounts.Store
+	orgs     *surveys.OrgStore
 	batcher  *surveys.Batcher
 	tallies  *analytics.TallyStore
 	surveys  *surveys.SurveyStore
@@ -136,8 +135,26 @@ func open(ctx context.Context, cfg config, log *slog.Logger) (*app, error) {
 		Tallies: tallies, FinalGrades: finals, Exports: exportJobs,
 		WorkOrders: feedback.NewStore(st.DB, now, policy),
 	})
-	return &app{cfg: cfg, log: log, store: st, srv: srv, accounts: acc, batcher: batcher, tallies: tallies, surveys: surveyStore,
+	return &app{cfg: cfg, log: log, store: st, srv: srv, accounts: acc, orgs: orgs, batcher: batcher, tallies: tallies, surveys: surveyStore,
 		exports: exportJobs}, nil
+}
+
+// openCommand opens the app for a one-shot command (user, export) and
+// returns it with the function that closes it. The embedded store admits one
+// process: busy completes the advice given when a server holds it.
+func openCommand(ctx context.Context, cfg config, log *slog.Logger, busy string) (*app, func(), error) {
+	a, err := open(ctx, cfg, log)
+	if err != nil {
+		if cfg.MongoURI == "" {
+			return nil, nil, fmt.Errorf("%w\n(the embedded store allows one process at a time: stop `minyi serve` on %s %s)", err, cfg.DataDir, busy)
+		}
+		return nil, nil, err
+	}
+	return a, func() {
+		closeCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+		defer cancel()
+		_ = a.close(closeCtx)
+	}, nil
 }
 
 func indexes() []store.Index {
@@ -166,10 +183,7 @@ func (a *app) close(ctx context.Context) error {
 func parseServe(args []string, getenv func(string) string, stderr io.Writer) (config, error) {
 	var cfg config
 	fs := newFlagSet("minyi serve", getenv, stderr, &cfg)
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return cfg, errUsage
-		}
+	if err := fs.Parse(args); err != nil { // -h included: the flag set printed the usage
 		return cfg, errUsage
 	}
 	if fs.NArg() > 0 {

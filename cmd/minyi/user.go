@@ -8,11 +8,9 @@ import (
 	"io"
 	"os"
 	"strings"
-	"time"
 
 	"minyi"
 	"minyi/accounts"
-	"minyi/surveys"
 )
 
 // userCmd runs `minyi user add`: it creates a user directly in the store,
@@ -49,21 +47,14 @@ func userCmd(ctx context.Context, args []string, getenv func(string) string, std
 	if err != nil {
 		return err
 	}
-	a, err := open(ctx, cfg, log)
+	a, closeApp, err := openCommand(ctx, cfg, log, "before running `minyi user add`, then start it again")
 	if err != nil {
-		if cfg.MongoURI == "" {
-			return fmt.Errorf("%w\n(the embedded store allows one process at a time: stop `minyi serve` on %s before running `minyi user add`, then start it again)", err, cfg.DataDir)
-		}
 		return err
 	}
-	defer func() {
-		closeCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
-		defer cancel()
-		_ = a.close(closeCtx)
-	}()
+	defer closeApp()
 	u := accounts.User{Login: *login, Name: *name, Role: accounts.Role(*role), OrgID: strings.TrimSpace(*org)}
 	if u.OrgID != "" {
-		if _, err := surveys.NewOrgStore(a.store.DB, time.Now).Get(ctx, u.OrgID); err != nil {
+		if _, err := a.orgs.Get(ctx, u.OrgID); err != nil {
 			return fmt.Errorf("org %q: %w", u.OrgID, err)
 		}
 	}
