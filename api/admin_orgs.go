@@ -155,6 +155,7 @@ type adminOrgView struct {
 	Added     string // name of the member just added
 	// The roster upload: its outcome, or why it was refused.
 	Partial      bool
+	DryRun       bool // the outcome is a check, nothing was stored
 	Import       *surveys.ImportResult
 	ImportError  string
 	ImportFile   string // the file field's message
@@ -238,8 +239,11 @@ func (s *Server) adminCreateMember(c *gin.Context) error {
 // does and shows the outcome on the org's page: the counts, and every bad
 // row with its number. A re-post (a reload) imports nothing new, so the
 // outcome is rendered directly rather than behind a redirect.
+//
+// The form has two buttons: "检查名册（不导入）" (dry_run=1) checks the file
+// and shows what an import would do, storing nothing.
 func (s *Server) adminImportRoster(c *gin.Context) error {
-	v := adminOrgView{Partial: c.PostForm("partial") != ""}
+	v := adminOrgView{Partial: c.PostForm("partial") != "", DryRun: c.PostForm("dry_run") != ""}
 	fh, err := c.FormFile("file")
 	if err != nil {
 		var mbe *http.MaxBytesError
@@ -250,7 +254,7 @@ func (s *Server) adminImportRoster(c *gin.Context) error {
 		v.ImportError = v.ImportFile
 		return s.renderAdminOrg(c, http.StatusUnprocessableEntity, v)
 	}
-	res, err := s.importRoster(c, fh, v.Partial)
+	res, err := s.importRoster(c, fh, surveys.ImportOptions{Partial: v.Partial, DryRun: v.DryRun})
 	if err != nil {
 		status, fields, body, err := s.formFailure(c, err)
 		if err != nil {

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"mime"
@@ -137,13 +138,20 @@ func (s *Server) deleteMember(c *gin.Context) error {
 // importMembers reads the roster workbook from the multipart field "file".
 // With bad rows it answers 422 import_rejected (every row named, nothing
 // stored) unless ?partial=true, which stores the good rows and answers 200
-// with the bad ones listed.
+// with the bad ones listed. ?dry_run=true answers 200 with what the import
+// would do (rejected: true when it would be refused) and stores nothing.
 func (s *Server) importMembers(c *gin.Context) error {
+	var fe minyi.FieldErrors
 	partial, err := strconv.ParseBool(c.DefaultQuery("partial", "false"))
 	if err != nil {
-		var fe minyi.FieldErrors
 		fe.Add("partial", "invalid", "partial 应为 true 或 false")
-		return fe.Err()
+	}
+	dryRun, err := strconv.ParseBool(c.DefaultQuery("dry_run", "false"))
+	if err != nil {
+		fe.Add("dry_run", "invalid", "dry_run 应为 true 或 false")
+	}
+	if err := fe.Err(); err != nil {
+		return err
 	}
 	mt, _, _ := mime.ParseMediaType(c.GetHeader("Content-Type"))
 	if mt != "multipart/form-data" {
@@ -159,7 +167,7 @@ func (s *Server) importMembers(c *gin.Context) error {
 		fe.Add("file", "required", "请选择要导入的名册文件（.xlsx）")
 		return fe.Err()
 	}
-	res, err := s.importRoster(c, fh, partial)
+	res, err := s.importRoster(c, fh, surveys.ImportOptions{Partial: partial, DryRun: dryRun})
 	if err != nil {
 		return err
 	}
@@ -167,10 +175,10 @@ func (s *Server) importMembers(c *gin.Context) error {
 	return nil
 }
 
-// importRoster reads an uploaded roster workbook, imports it and audits
-// the outcome; POST /api/v1/members/import and the /admin/orgs/{id} upload
-// form share it.
-func (s *Server) importRoster(c *gin.Context, fh *multipart.FileHeader, partial bool) (*surveys.ImportResult, error) {
+// importRoster reads an uploaded roster workbook, imports it (or checks
+// it, on a dry run) and audits the outcome of a real import; POST
+// /api/v1/members/import and the /admin/orgs/{id} upload form share it.
+func (s *Server) importRoster(c *gin.Context, fh *multipart.FileHeader, opt surveys.ImportOptions) (*surveys.ImportResult, error) {
 	f, err := fh.Open()
 	if err != nil {
 		return nil, err
@@ -180,10 +188,43 @@ func (s *Server) importRoster(c *gin.Context, fh *multipart.FileHeader, partial 
 	if err != nil {
 		return nil, err
 	}
-	res, err := s.members.Import(c.Request.Context(), rows, partial)
+	res, err := s.members.ImportWith(c.Request.Context(), rows, opt)
 	if err != nil {
 		return nil, err
 	}
+	if opt.DryRun {
+		return res, nil // nothing changed, nothing to audit
+	}
 	s.audit(c, "member.import", "member", "", fmt.Sprintf("导入党员名册：新增%d人，更新%d人，%d行有误", res.Created, res.Updated, len(res.Errors)))
 	return res, nil
+}
+
+// rosterTemplate answers GET /members/import/template.xlsx: the workbook
+// to fill in for the import, with every org's code (in tree order, so a
+// branch follows its general branch) on the 组织编码 sheet.
+func (s *Server) rosterTemplate(c *gin.Context) error {
+	all, err := s.orgs.All(c.Request.Context())
+	if err != nil {
+		return err
+	}
+	byID := make(map[string]surveys.Org, len(all))
+	for _, o := range all {
+		byID[o.ID] = o
+	}
+	var orgs []exports.RosterOrg
+	var walk func(ns []*orgNode)
+	walk = func(ns []*orgNode) {
+		for _, n := range ns {
+			orgs = append(orgs, exports.RosterOrg{Code: n.Code, Name: n.Name, Kind: n.Kind.Label(), Parent: byID[n.ParentID].Name})
+			walk(n.Children)
+		}
+	}
+	walk(newOrgTree(all))
+	var buf bytes.Buffer
+	if err := exports.WriteRosterTemplate(&buf, orgs); err != nil {
+		return err
+	}
+	attachment(c, "roster-template.xlsx", "党员名册模板.xlsx")
+	c.Data(http.StatusOK, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", buf.Bytes())
+	return nil
 }

@@ -37,17 +37,39 @@ type RowError struct {
 
 // ImportResult says what an import did. Rows identical to a member already
 // stored count as unchanged, which is what makes re-importing a file a no-op.
+//
+// A dry run fills the same counts with what the good rows would do and
+// stores nothing. Rejected is set on a dry run of an all-or-nothing import
+// that has bad rows: the real import would store nothing at all, but the
+// counts still say what the good rows would do once the bad ones are fixed
+// (or with partial), which is what the person checking the file needs.
 type ImportResult struct {
 	Created   int        `json:"created"`
 	Updated   int        `json:"updated"`
 	Unchanged int        `json:"unchanged"`
 	Errors    []RowError `json:"errors"`
+	DryRun    bool       `json:"dry_run,omitempty"`
+	Rejected  bool       `json:"rejected,omitempty"`
+}
+
+// ImportOptions change how Import treats a roster.
+type ImportOptions struct {
+	Partial bool // store the good rows even when some are bad
+	DryRun  bool // check and count only; store nothing
 }
 
 // Import creates or updates the members of rows, matching existing members
 // by org and name. With any bad row nothing is stored unless partial, in
 // which case the good rows are.
 func (s *MemberStore) Import(ctx context.Context, rows []RosterRow, partial bool) (*ImportResult, error) {
+	return s.ImportWith(ctx, rows, ImportOptions{Partial: partial})
+}
+
+// ImportWith is Import with every option. A dry run reads exactly what an
+// import reads (the orgs, the members of the rows' orgs) and takes the same
+// decisions, so its answer is what the import would do against the roster
+// as it is now; it never writes.
+func (s *MemberStore) ImportWith(ctx context.Context, rows []RosterRow, opt ImportOptions) (*ImportResult, error) {
 	if len(rows) == 0 {
 		var fe minyi.FieldErrors
 		fe.Add("file", "empty", "名册中没有数据行")
@@ -58,15 +80,26 @@ func (s *MemberStore) Import(ctx context.Context, rows []RosterRow, partial bool
 		fe.Addf("file", "too_many_rows", "名册最多%d行，请分批导入", MaxRosterRows)
 		return nil, fe.Err()
 	}
-	res := &ImportResult{Errors: []RowError{}}
+	res := &ImportResult{Errors: []RowError{}, DryRun: opt.DryRun}
 	good, err := s.interpret(ctx, rows, res)
 	if err != nil {
 		return nil, err
 	}
-	if len(res.Errors) > 0 && !partial {
-		return nil, importRejected(res.Errors)
+	if len(res.Errors) > 0 && !opt.Partial {
+		if !opt.DryRun {
+			return nil, importRejected(res.Errors)
+		}
+		res.Rejected = true
 	}
-	if err := s.upsert(ctx, good, res); err != nil {
+	p, err := s.plan(ctx, good, res)
+	if err != nil {
+		return nil, err
+	}
+	if opt.DryRun {
+		res.Created, res.Updated = len(p.inserts), len(p.updates)
+		return res, nil
+	}
+	if err := s.write(ctx, p, res); err != nil {
 		return nil, err
 	}
 	return res, nil
@@ -149,11 +182,19 @@ func (s *MemberStore) interpret(ctx context.Context, rows []RosterRow, res *Impo
 	return good, nil
 }
 
-// upsert stores good: new members with one unordered insertMany, changed
-// ones with one bulkWrite.
-func (s *MemberStore) upsert(ctx context.Context, good []Member, res *ImportResult) error {
+// importPlan is what an import writes: the new members and the updates of
+// changed ones.
+type importPlan struct {
+	inserts []any
+	updates []mongo.WriteModel
+}
+
+// plan compares good with the stored members of their orgs and counts the
+// unchanged ones in res.
+func (s *MemberStore) plan(ctx context.Context, good []Member, res *ImportResult) (importPlan, error) {
+	var p importPlan
 	if len(good) == 0 {
-		return nil
+		return p, nil
 	}
 	orgIDs := map[string]bool{}
 	var ids []string
@@ -165,24 +206,22 @@ func (s *MemberStore) upsert(ctx context.Context, good []Member, res *ImportResu
 	}
 	existing, err := s.InOrgs(ctx, ids)
 	if err != nil {
-		return err
+		return p, err
 	}
 	have := make(map[string]Member, len(existing))
 	for _, m := range existing {
 		have[m.OrgID+"\x00"+m.Name] = m
 	}
 	now := s.now().UTC()
-	var inserts []any
-	var updates []mongo.WriteModel
 	for _, m := range good {
 		old, ok := have[m.OrgID+"\x00"+m.Name]
 		switch {
 		case !ok:
 			m.ID = bson.NewObjectID().Hex()
 			m.CreatedAt, m.UpdatedAt = now, now
-			inserts = append(inserts, m)
+			p.inserts = append(p.inserts, m)
 		case old.Title != m.Title || old.Probationary != m.Probationary:
-			updates = append(updates, mongo.NewUpdateOneModel().
+			p.updates = append(p.updates, mongo.NewUpdateOneModel().
 				SetFilter(bson.D{{Key: "_id", Value: old.ID}}).
 				SetUpdate(bson.D{{Key: "$set", Value: bson.D{
 					{Key: "title", Value: m.Title}, {Key: "probationary", Value: m.Probationary}, {Key: "updated_at", Value: now},
@@ -191,20 +230,26 @@ func (s *MemberStore) upsert(ctx context.Context, good []Member, res *ImportResu
 			res.Unchanged++
 		}
 	}
-	if len(inserts) > 0 {
-		if _, err := s.coll().InsertMany(ctx, inserts, options.InsertMany().SetOrdered(false)); err != nil {
+	return p, nil
+}
+
+// write stores p: new members with one unordered insertMany, changed ones
+// with one bulkWrite.
+func (s *MemberStore) write(ctx context.Context, p importPlan, res *ImportResult) error {
+	if len(p.inserts) > 0 {
+		if _, err := s.coll().InsertMany(ctx, p.inserts, options.InsertMany().SetOrdered(false)); err != nil {
 			if store.IsDuplicate(err) {
 				return minyi.E(minyi.ErrConflict, "roster_changed", "导入期间名册被同时修改，请重新导入")
 			}
 			return fmt.Errorf("import members: %w", err)
 		}
-		res.Created = len(inserts)
+		res.Created = len(p.inserts)
 	}
-	if len(updates) > 0 {
-		if _, err := s.coll().BulkWrite(ctx, updates, options.BulkWrite().SetOrdered(false)); err != nil {
+	if len(p.updates) > 0 {
+		if _, err := s.coll().BulkWrite(ctx, p.updates, options.BulkWrite().SetOrdered(false)); err != nil {
 			return fmt.Errorf("import members: %w", err)
 		}
-		res.Updated = len(updates)
+		res.Updated = len(p.updates)
 	}
 	return nil
 }
