@@ -1,9 +1,12 @@
 package api
 
 import (
+	"context"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -25,25 +28,37 @@ const surveyPageSize = 50
 
 type surveyRow struct {
 	ID, Title, Kind, Status, Created, Slug string
+	Period                                 string // when it is open: opens–closes, or published–closed
+	Ballots                                string // ballots returned, "—" for a draft
 	Results, Open                          bool
 }
 
+// templateForm is the "从模板新建" form; Kind is the blank choice's.
 type templateForm struct {
-	Template, Title, OrgID string
+	Template, Title, OrgID, Kind string
 }
+
+// blankTemplate is the form's choice of an empty draft instead of a template.
+const blankTemplate = "blank"
+
+// kindOrder is the kind picker of a blank survey.
+var kindOrder = []surveys.Kind{surveys.KindSatisfaction, surveys.KindAppraisal, surveys.KindQuestionnaire}
 
 type adminSurveysView struct {
 	Surveys   []surveyRow
 	More      string
 	Templates []surveys.TemplateInfo
+	Kinds     []option
 	Orgs      []option
 	Form      templateForm
 	Errors    map[string]string
 	Error     string
+	Deleted   string // title of the draft just deleted
 }
 
 func (s *Server) adminSurveysPage(c *gin.Context) error {
-	return s.renderAdminSurveys(c, http.StatusOK, adminSurveysView{Form: templateForm{Template: surveys.TemplateAppraisal}})
+	return s.renderAdminSurveys(c, http.StatusOK, adminSurveysView{
+		Form: templateForm{Template: surveys.TemplateAppraisal, Kind: string(surveys.KindSatisfaction)}, Deleted: c.Query("deleted")})
 }
 
 func (s *Server) renderAdminSurveys(c *gin.Context, status int, v adminSurveysView) error {
@@ -52,10 +67,29 @@ func (s *Server) renderAdminSurveys(c *gin.Context, status int, v adminSurveysVi
 	if err != nil {
 		return err
 	}
+	// The ballots of the whole page in one read of the head tallies; a
+	// draft has none.
+	var ids []string
 	for _, sv := range items {
-		v.Surveys = append(v.Surveys, surveyRow{ID: sv.ID, Title: sv.Title, Kind: exports.KindLabel(sv.Kind), Status: statusLabels[sv.Status],
-			Created: pageTime(sv.CreatedAt), Slug: sv.Slug,
-			Results: sv.Status != surveys.StatusDraft, Open: sv.Status == surveys.StatusPublished})
+		if sv.Status != surveys.StatusDraft {
+			ids = append(ids, sv.ID)
+		}
+	}
+	counts, err := s.tallies.Counts(ctx, ids)
+	if err != nil {
+		return err
+	}
+	for _, sv := range items {
+		row := surveyRow{ID: sv.ID, Title: sv.Title, Kind: exports.KindLabel(sv.Kind), Status: statusLabels[sv.Status],
+			Created: pageTime(sv.CreatedAt), Slug: sv.Slug, Period: surveyPeriod(&sv), Ballots: "—",
+			Results: sv.Status != surveys.StatusDraft, Open: sv.Status == surveys.StatusPublished}
+		if sv.Status != surveys.StatusDraft {
+			row.Ballots = ballotsLabel(counts[sv.ID].Valid, counts[sv.ID].Invalid)
+		}
+		v.Surveys = append(v.Surveys, row)
+	}
+	for _, k := range kindOrder {
+		v.Kinds = append(v.Kinds, option{string(k), exports.KindLabel(k)})
 	}
 	if next != "" {
 		v.More = "/admin/surveys?" + url.Values{"after": {next}}.Encode()
@@ -72,11 +106,49 @@ func (s *Server) renderAdminSurveys(c *gin.Context, status int, v adminSurveysVi
 	return s.render(c, status, "admin_surveys", pageView{Title: "测评管理", Data: v})
 }
 
+// surveyPeriod is when a survey is open, as the list shows it: from its
+// opening time (else when it was published) to its closing time, or when
+// it was closed if that came first (else open-ended).
+func surveyPeriod(sv *surveys.Survey) string {
+	var from, to string
+	switch {
+	case sv.Access.OpensAt != nil:
+		from = pageTime(*sv.Access.OpensAt)
+	case sv.PublishedAt != nil:
+		from = pageTime(*sv.PublishedAt)
+	}
+	end := sv.Access.ClosesAt
+	if c := sv.ClosedAt; c != nil && (end == nil || c.Before(*end)) {
+		end = c
+	}
+	if end != nil {
+		to = pageTime(*end)
+	}
+	switch {
+	case from == "" && to == "":
+		return "—"
+	case to == "":
+		return from + " 起"
+	case from == "":
+		return "至 " + to
+	}
+	return from + " 至 " + to
+}
+
 // adminCreateSurvey is the "从模板新建" form: a draft from the template, then
-// 303 to its page; errors by field with the answers kept.
+// 303 to its page; or, for the blank choice, an empty draft of the chosen
+// kind (as POST /api/v1/surveys makes it), then 303 to the builder. Errors
+// by field with the answers kept.
 func (s *Server) adminCreateSurvey(c *gin.Context) error {
-	f := templateForm{Template: c.PostForm("template"), Title: c.PostForm("title"), OrgID: c.PostForm("org_id")}
-	sv, err := s.fromTemplate(c, f.Template, templateInput{Title: strings.TrimSpace(f.Title), OrgID: f.OrgID})
+	f := templateForm{Template: c.PostForm("template"), Title: c.PostForm("title"), OrgID: c.PostForm("org_id"), Kind: c.PostForm("kind")}
+	var sv *surveys.Survey
+	var err error
+	if f.Template == blankTemplate {
+		sv = &surveys.Survey{Title: f.Title, Kind: surveys.Kind(f.Kind), OrgID: f.OrgID}
+		err = s.createDraft(c, sv)
+	} else {
+		sv, err = s.fromTemplate(c, f.Template, templateInput{Title: strings.TrimSpace(f.Title), OrgID: f.OrgID})
+	}
 	if err != nil {
 		status, fields, body, err := s.formFailure(c, err)
 		if err != nil {
@@ -86,6 +158,10 @@ func (s *Server) adminCreateSurvey(c *gin.Context) error {
 			fields["template"] = body.Message
 		}
 		return s.renderAdminSurveys(c, status, adminSurveysView{Form: f, Errors: fields, Error: body.Message})
+	}
+	if f.Template == blankTemplate {
+		c.Redirect(http.StatusSeeOther, "/admin/surveys/"+sv.ID+"/edit?done=created")
+		return nil
 	}
 	c.Redirect(http.StatusSeeOther, "/admin/surveys/"+sv.ID+"?done=created")
 	return nil
@@ -97,6 +173,8 @@ type (
 	groupRow   struct {
 		Key, Name, Weight string
 		Issued, Used      int
+		Ballots           int64
+		Extra             bool // ballots of a group the definition does not name
 	}
 	questionRow struct {
 		Key, Type, Title, Dimension, Weight string
@@ -128,6 +206,8 @@ type adminSurveyView struct {
 	CodeMode    bool
 	Issued      int
 	Used        int
+	Ballots     string // every ballot returned, from the tallies ("" for a draft)
+	QRName      string // the downloaded QR code's file name
 	Done        string // the notice after a change
 	Error       string // why a button or the codes form was refused
 	FieldErrors []minyi.FieldError
@@ -211,9 +291,8 @@ func (s *Server) renderAdminSurvey(c *gin.Context, status int, v adminSurveyView
 		}
 		v.Issued, v.Used = total.Issued, total.Used
 	}
-	for _, g := range sv.RaterGroups {
-		n := counts[g.Key]
-		v.Groups = append(v.Groups, groupRow{Key: g.Key, Name: g.Name, Weight: num(g.Weight, 4), Issued: n.Issued, Used: n.Used})
+	if err := s.groupRows(ctx, sv, counts, &v); err != nil {
+		return err
 	}
 	for _, q := range sv.Questions {
 		row := questionRow{Key: q.Key, Type: questionTypeLabels[q.Type], Title: q.Title, Dimension: q.Dimension,
@@ -247,11 +326,45 @@ func (s *Server) renderAdminSurvey(c *gin.Context, status int, v adminSurveyView
 	v.Scoring = scoringLines(sv.Scoring)
 	if sv.Slug != "" {
 		v.Path, v.Link = publicPath(sv.Slug), s.publicLink(sv)
+		v.QRName = "测评二维码-" + sv.Slug + ".png"
 	}
 	if v.Errors == nil {
 		v.Errors = map[string]string{}
 	}
 	return s.render(c, status, "admin_survey", pageView{Title: sv.Title + " · 测评管理", Data: v})
+}
+
+// groupRows lists the rater groups with their codes issued and used and,
+// once published, the ballots each returned as the tallies count them
+// (the head tally's counts, the numbers results.ballots.by_group has).
+// Ballots of a group the definition does not name (an operator's entry
+// without one) get a row of their own, so that the rows add up to the total.
+func (s *Server) groupRows(ctx context.Context, sv *surveys.Survey, codes map[string]surveys.CodeCount, v *adminSurveyView) error {
+	var bc analytics.BallotCounts
+	if sv.Status != surveys.StatusDraft {
+		counts, err := s.tallies.Counts(ctx, []string{sv.ID})
+		if err != nil {
+			return err
+		}
+		bc = counts[sv.ID]
+		v.Ballots = ballotsLabel(bc.Valid, bc.Invalid)
+	}
+	named := map[string]bool{}
+	for _, g := range sv.RaterGroups {
+		n := codes[g.Key]
+		named[g.Key] = true
+		v.Groups = append(v.Groups, groupRow{Key: g.Key, Name: g.Name, Weight: num(g.Weight, 4), Issued: n.Issued, Used: n.Used, Ballots: bc.ByGroup[g.Key]})
+	}
+	for _, k := range slices.Sorted(maps.Keys(bc.ByGroup)) {
+		if !named[k] {
+			name := k
+			if name == "" {
+				name = "（未分组）"
+			}
+			v.Groups = append(v.Groups, groupRow{Key: k, Name: name, Ballots: bc.ByGroup[k], Extra: true})
+		}
+	}
+	return nil
 }
 
 // num formats x rounded to places decimals without trailing zeros (0.4,

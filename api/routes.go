@@ -146,6 +146,11 @@ func (s *Server) registerRoutes() {
 	s.addPage(http.MethodPost, "/admin/surveys/:id/publish", false, adminOnly, s.asPage(s.surveyAction("published", s.publish)))
 	s.addPage(http.MethodPost, "/admin/surveys/:id/close", false, adminOnly, s.asPage(s.surveyAction("closed", s.closeOne)))
 	s.addPage(http.MethodPost, "/admin/surveys/:id/codes", false, adminOnly, s.asPage(s.adminIssueCodes))
+	// Confirmation pages before publishing, closing, deleting (admin_confirm.go).
+	s.addPage(http.MethodGet, "/admin/surveys/:id/publish", false, adminOnly, s.asPage(s.confirmPage("publish")))
+	s.addPage(http.MethodGet, "/admin/surveys/:id/close", false, adminOnly, s.asPage(s.confirmPage("close")))
+	s.addPage(http.MethodGet, "/admin/surveys/:id/delete", false, adminOnly, s.asPage(s.confirmPage("delete")))
+	s.addPage(http.MethodPost, "/admin/surveys/:id/delete", false, adminOnly, s.asPage(s.adminDeleteSurvey))
 }
 
 // add registers r with its auth and body limit and remembers it for the

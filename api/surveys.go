@@ -120,11 +120,20 @@ func (s *Server) createSurvey(c *gin.Context) error {
 		return err
 	}
 	sv := in.survey()
+	if err := s.createDraft(c, sv); err != nil {
+		return err
+	}
+	c.JSON(http.StatusCreated, sv)
+	return nil
+}
+
+// createDraft stores sv as a new draft and audits it: POST /surveys and the
+// blank choice of the /admin/surveys form share it.
+func (s *Server) createDraft(c *gin.Context, sv *surveys.Survey) error {
 	if err := s.surveys.Create(c.Request.Context(), sv); err != nil {
 		return err
 	}
 	s.audit(c, "survey.create", "survey", sv.ID, "创建测评「"+sv.Title+"」")
-	c.JSON(http.StatusCreated, sv)
 	return nil
 }
 
@@ -204,10 +213,21 @@ func (s *Server) listSurveys(c *gin.Context) error {
 // deleteSurvey removes a draft and the codes issued for it; a published or
 // closed survey is history: 409 survey_not_draft.
 func (s *Server) deleteSurvey(c *gin.Context) error {
-	ctx := c.Request.Context()
-	sv, err := s.surveys.Delete(ctx, c.Param("id"))
-	if err != nil {
+	if _, err := s.deleteDraft(c, c.Param("id")); err != nil {
 		return err
+	}
+	c.Status(http.StatusNoContent)
+	return nil
+}
+
+// deleteDraft deletes draft id and its codes and audits it: DELETE
+// /surveys/{id} and the confirmation form of /admin/surveys/{id}/delete
+// share it.
+func (s *Server) deleteDraft(c *gin.Context, id string) (*surveys.Survey, error) {
+	ctx := c.Request.Context()
+	sv, err := s.surveys.Delete(ctx, id)
+	if err != nil {
+		return nil, err
 	}
 	n, err := s.codes.DeleteSurvey(ctx, sv.ID)
 	if err != nil {
@@ -217,8 +237,7 @@ func (s *Server) deleteSurvey(c *gin.Context) error {
 	}
 	s.audit(c, "survey.delete", "survey", sv.ID, fmt.Sprintf("删除测评草稿「%s」（及其投票码 %d 个）", sv.Title, n))
 	s.forgetSurvey(sv)
-	c.Status(http.StatusNoContent)
-	return nil
+	return sv, nil
 }
 
 func (s *Server) patchSurvey(c *gin.Context) error {

@@ -1,0 +1,218 @@
+package api
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"minyi"
+	"minyi/exports"
+	"minyi/surveys"
+)
+
+// Confirmation pages of /admin/surveys/{id}: publishing, closing and
+// deleting a draft each change what can be done with a survey for good, so
+// the buttons of the survey page lead to a GET page that says what the
+// action freezes, stops or removes, and only its POST button acts. The POST
+// endpoints are the ones the survey page always had (publish, close) and
+// go through the same helpers as the JSON API (publish, closeOne,
+// deleteDraft).
+
+// confirmItem is one thing a publish freezes, with its details.
+type confirmItem struct {
+	Label string
+	Lines []string
+}
+
+type confirmView struct {
+	Survey   *surveys.Survey
+	Action   string // publish, close or delete: the template's branch and the form's path
+	Kind     string
+	Status   string
+	Freezes  []confirmItem
+	Problems []minyi.FieldError // publish: why it would be refused now
+	CodeMode bool
+	Ballots  string // close: ballots returned so far
+	Issued   int    // delete: codes that go with the draft
+}
+
+var confirmTitles = map[string]string{"publish": "确认发布", "close": "确认结束", "delete": "确认删除草稿"}
+
+// Why a confirmation page is not offered for a survey in another state.
+var (
+	errPublishNotDraft = minyi.E(minyi.ErrConflict, "survey_not_draft", "只有草稿状态的测评可以发布")
+	errCloseNotOpen    = minyi.E(minyi.ErrConflict, "survey_not_published", "测评尚未发布或已经结束")
+	errDeleteNotDraft  = minyi.E(minyi.ErrConflict, "survey_not_draft", "只有草稿状态的测评可以删除；已发布或已结束的测评是历史记录，可以结束但不能删除")
+)
+
+// confirmPage is GET /admin/surveys/{id}/{action}.
+func (s *Server) confirmPage(action string) handlerFunc {
+	return func(c *gin.Context) error {
+		ctx := c.Request.Context()
+		sv, err := s.surveys.Get(ctx, c.Param("id"))
+		if err != nil {
+			return err
+		}
+		v := confirmView{Survey: sv, Action: action, Kind: exports.KindLabel(sv.Kind), Status: statusLabels[sv.Status],
+			CodeMode: sv.Access.Mode == surveys.AccessCode}
+		switch action {
+		case "publish":
+			if sv.Status != surveys.StatusDraft {
+				return errPublishNotDraft
+			}
+			if err := s.describePublish(c, sv, &v); err != nil {
+				return err
+			}
+		case "close":
+			if sv.Status != surveys.StatusPublished {
+				return errCloseNotOpen
+			}
+			counts, err := s.tallies.Counts(ctx, []string{sv.ID})
+			if err != nil {
+				return err
+			}
+			v.Ballots = ballotsLabel(counts[sv.ID].Valid, counts[sv.ID].Invalid)
+		case "delete":
+			if sv.Status != surveys.StatusDraft {
+				return errDeleteNotDraft
+			}
+			_, total, err := s.groupCounts(ctx, sv)
+			if err != nil {
+				return err
+			}
+			v.Issued = total.Issued
+		}
+		return s.render(c, http.StatusOK, "admin_confirm", pageView{Title: confirmTitles[action] + " · " + sv.Title, Data: v})
+	}
+}
+
+// describePublish lists what a publish of sv would freeze, and the problems
+// that would make it fail now: the definition's own (Validate at the
+// publish stage), a closing time already past, and "every member of org X"
+// subjects that expand to nobody. The store checks all of that again at
+// the POST; this is so the page can say it before the button.
+func (s *Server) describePublish(c *gin.Context, sv *surveys.Survey, v *confirmView) error {
+	ctx := c.Request.Context()
+	def := *sv
+	def.Normalize()
+	var probs minyi.FieldErrors
+	var me *minyi.Error
+	if err := def.Validate(surveys.StagePublish); errors.As(err, &me) {
+		probs = append(probs, me.Fields...)
+	}
+	if t := def.Access.ClosesAt; t != nil && !t.After(s.now()) {
+		probs.Add("access.closes_at", "in_past", "结束时间已过，请修改后再发布")
+	}
+
+	// Subjects as the publish will expand them: org_members become the
+	// members of the org's subtree as the roster has them now, repeats once.
+	all, err := s.orgs.All(ctx)
+	if err != nil {
+		return err
+	}
+	byID := make(map[string]surveys.Org, len(all))
+	for _, o := range all {
+		byID[o.ID] = o
+	}
+	seen := map[string]bool{}
+	var notes []string
+	for i, sub := range def.Subjects {
+		if sub.Type != surveys.SubjectOrgMembers {
+			seen[sub.Type+"/"+sub.ID] = true
+			continue
+		}
+		o, ok := byID[sub.ID]
+		if !ok {
+			probs.Add(fmt.Sprintf("subjects[%d].id", i), "unknown_subject", "该组织不存在")
+			continue
+		}
+		ids, err := s.orgs.Subtree(ctx, sub.ID)
+		if err != nil {
+			return err
+		}
+		ms, err := s.members.InOrgs(ctx, ids)
+		if err != nil {
+			return err
+		}
+		if len(ms) == 0 {
+			probs.Addf(fmt.Sprintf("subjects[%d].id", i), "no_members", "“%s”及其下级组织没有党员", o.Name)
+		}
+		for _, m := range ms {
+			seen[surveys.SubjectMember+"/"+m.ID] = true
+		}
+		notes = append(notes, fmt.Sprintf("“%s全体党员”在发布时按当前名册展开为 %d 名党员", o.Name, len(ms)))
+	}
+	subjects := []string{fmt.Sprintf("共 %d 个", len(seen))}
+	if len(seen) > surveys.MaxSubjects {
+		probs.Addf("subjects", "too_many", "展开后测评对象有%d个，最多%d个", len(seen), surveys.MaxSubjects)
+	}
+	subjects = append(subjects, notes...)
+
+	var groups []string
+	for _, g := range def.RaterGroups {
+		groups = append(groups, fmt.Sprintf("%s：权重 %s", g.Name, num(g.Weight, 4)))
+	}
+	perSubject := 0
+	for _, q := range def.Questions {
+		if q.PerSubject {
+			perSubject++
+		}
+	}
+	questions := fmt.Sprintf("共 %d 道", len(def.Questions))
+	if perSubject > 0 {
+		questions += fmt.Sprintf("（其中逐个评价测评对象的 %d 道）", perSubject)
+	}
+	rules := ruleLines(&def)
+	if len(rules) == 0 {
+		rules = []string{"无"}
+	}
+	access := []string{"凭链接参与（任何人）"}
+	if v.CodeMode {
+		access[0] = "凭投票码参与（每码一次）"
+	}
+	if t := def.Access.OpensAt; t != nil {
+		access = append(access, "开始时间："+pageTime(*t))
+	}
+	v.Freezes = []confirmItem{
+		{"测评对象", subjects},
+		{"评价群体与权重", orNone(groups)},
+		{"题目", []string{questions}},
+		{"答卷规则", rules},
+		{"计分方式", scoringLines(def.Scoring)},
+		{"参与方式", access},
+	}
+	v.Problems = probs
+	return nil
+}
+
+func orNone(lines []string) []string {
+	if len(lines) == 0 {
+		return []string{"无"}
+	}
+	return lines
+}
+
+// ballotsLabel is the ballots returned as a page shows them: every ballot,
+// and the invalid ones among them when there are any.
+func ballotsLabel(valid, invalid int64) string {
+	out := fmt.Sprintf("%d", valid+invalid)
+	if invalid > 0 {
+		out += fmt.Sprintf("（其中无效 %d）", invalid)
+	}
+	return out
+}
+
+// adminDeleteSurvey is the delete confirmation's POST: the draft and its
+// codes go as with DELETE /api/v1/surveys/{id}; back to the list naming it.
+func (s *Server) adminDeleteSurvey(c *gin.Context) error {
+	sv, err := s.deleteDraft(c, c.Param("id"))
+	if err != nil {
+		return err
+	}
+	c.Redirect(http.StatusSeeOther, "/admin/surveys?"+url.Values{"deleted": {strings.TrimSpace(sv.Title)}}.Encode())
+	return nil
+}
