@@ -25,6 +25,7 @@ import (
 type ballotPage struct {
 	Action             string // where the form posts
 	Operator           bool   // entered by an operator: choose the channel
+	Preview            bool   // the builder's preview: nothing can be submitted
 	Channel            string
 	Code, SubmissionID string
 	Survey             publicSurvey

@@ -47,12 +47,13 @@ func loadPages() (pages, error) {
 }
 
 // pageView is what every page template receives: the layout reads Title,
-// CSRF and User; the page reads Data.
+// CSRF, User and Bare; the page reads Data.
 type pageView struct {
 	Title string
 	CSRF  string
 	User  *accounts.Principal
 	Data  any
+	Bare  bool // no top bar: a page shown inside another (the builder's preview)
 }
 
 // render writes page name with data. It renders into a buffer first so that

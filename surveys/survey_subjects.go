@@ -81,6 +81,19 @@ func (r *refs) describe(sv *Survey) {
 // X's subtree as they are now, names every subject, and drops repeats (a
 // member listed on its own and through its org), keeping the first.
 func (s *SurveyStore) expand(ctx context.Context, sv *Survey, r *refs) ([]Subject, error) {
+	out, fe, err := s.expandAll(ctx, sv, r)
+	if err != nil {
+		return nil, err
+	}
+	if err := fe.Err(); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// expandAll is expand that returns the subjects together with what stops a
+// publish (an org without members, too many subjects).
+func (s *SurveyStore) expandAll(ctx context.Context, sv *Survey, r *refs) ([]Subject, minyi.FieldErrors, error) {
 	var fe minyi.FieldErrors
 	var out []Subject
 	seen := map[string]bool{}
@@ -98,11 +111,11 @@ func (s *SurveyStore) expand(ctx context.Context, sv *Survey, r *refs) ([]Subjec
 		}
 		ids, err := s.orgs.Subtree(ctx, sub.ID)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		ms, err := s.members.InOrgs(ctx, ids)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		if len(ms) == 0 {
 			fe.Addf(fmt.Sprintf("subjects[%d].id", i), "no_members", "“%s”及其下级组织没有党员", r.orgs[sub.ID].Name)
@@ -114,8 +127,33 @@ func (s *SurveyStore) expand(ctx context.Context, sv *Survey, r *refs) ([]Subjec
 	if len(out) > MaxSubjects {
 		fe.Addf("subjects", "too_many", "展开后测评对象有%d个，最多%d个", len(out), MaxSubjects)
 	}
-	if err := fe.Err(); err != nil {
-		return nil, err
+	return out, fe, nil
+}
+
+// Preview lays sv out as a rater would see it if it were published now,
+// without storing or validating it: the builder's live preview. Subjects
+// are named from the roster and "every member of org X" is expanded as at
+// publish; subjects the roster does not know are left out (the save
+// reports them), and so is anything past MaxSubjects.
+func (s *SurveyStore) Preview(ctx context.Context, sv *Survey) error {
+	sv.Normalize()
+	r, err := s.loadRefs(ctx, sv)
+	if err != nil {
+		return err
 	}
-	return out, nil
+	known := make([]Subject, 0, len(sv.Subjects))
+	for _, sub := range sv.Subjects {
+		_, member := r.members[sub.ID]
+		_, org := r.orgs[sub.ID]
+		if (sub.Type == SubjectMember && member) || ((sub.Type == SubjectOrg || sub.Type == SubjectOrgMembers) && org) {
+			known = append(known, sub)
+		}
+	}
+	sv.Subjects = known
+	subjects, _, err := s.expandAll(ctx, sv, r)
+	if err != nil {
+		return err
+	}
+	sv.Subjects = subjects[:min(len(subjects), MaxSubjects)]
+	return nil
 }
