@@ -30,6 +30,9 @@ type adminUserEditView struct {
 	Errors                      map[string]string // form field → message
 	Error                       string
 	Saved                       bool
+	Tokens                      []tokenRow // the user's API tokens, each with a revoke button
+	MoreTokens                  bool       // more than listed (the API pages through them)
+	Revoked                     string     // name of the token just revoked
 }
 
 // adminUserEditPage shows the edit form filled with the user's values.
@@ -57,10 +60,19 @@ func (s *Server) renderUserEdit(c *gin.Context, status int, u *accounts.User, f 
 	v := adminUserEditView{ID: u.ID, Login: u.Login, Form: f, Errors: fields, Error: msg, Orgs: orgs,
 		Created: pageTime(u.CreatedAt),
 		Updated: pageTime(u.UpdatedAt),
-		Self:    principal(c).UserID == u.ID, Saved: c.Query("saved") != ""}
+		Self:    principal(c).UserID == u.ID, Saved: c.Query("saved") != "", Revoked: c.Query("revoked")}
 	if v.Errors == nil {
 		v.Errors = map[string]string{}
 	}
+	// No last-used time: the token store does not record one.
+	tokens, next, err := s.accounts.ListTokens(c.Request.Context(), u.ID, accountTokenLimit, "")
+	if err != nil {
+		return err
+	}
+	for _, t := range tokens {
+		v.Tokens = append(v.Tokens, tokenRow{ID: t.ID, Name: t.Name, Created: pageTime(t.CreatedAt)})
+	}
+	v.MoreTokens = next != ""
 	for _, r := range roleOrder {
 		v.Roles = append(v.Roles, option{string(r), r.Label()})
 	}
@@ -101,6 +113,18 @@ func (s *Server) adminEditUser(c *gin.Context) error {
 		return s.renderUserEdit(c, status, u, f, fields, body.Message)
 	}
 	c.Redirect(http.StatusSeeOther, "/admin/users/"+url.PathEscape(u.ID)+"?saved=1")
+	return nil
+}
+
+// adminRevokeUserToken is a revoke button of /admin/users/{id}: the token
+// goes as with DELETE /api/v1/tokens/{id} (revokeTokenOf, audited); back
+// to the user's page naming it. A token of another user is not found.
+func (s *Server) adminRevokeUserToken(c *gin.Context) error {
+	t, err := s.revokeTokenOf(c, c.Param("token_id"), c.Param("id"))
+	if err != nil {
+		return s.pageFail(c, err)
+	}
+	c.Redirect(http.StatusSeeOther, "/admin/users/"+url.PathEscape(t.UserID)+"?"+url.Values{"revoked": {t.Name}}.Encode()+"#tokens")
 	return nil
 }
 

@@ -133,6 +133,7 @@ func (s *Server) registerRoutes() {
 	s.addPage(http.MethodPost, "/admin/users", false, adminOnly, s.adminCreateUser)
 	s.addPage(http.MethodGet, "/admin/users/:id", false, adminOnly, s.adminUserEditPage)
 	s.addPage(http.MethodPost, "/admin/users/:id", false, adminOnly, s.adminEditUser)
+	s.addPage(http.MethodPost, "/admin/users/:id/tokens/:token_id/revoke", false, adminOnly, s.adminRevokeUserToken)
 	s.addPage(http.MethodGet, "/admin/audit", false, adminOnly, s.adminAuditPage)
 	// Org tree, roster and surveys in the browser (admin_orgs.go, admin_surveys.go).
 	s.addPage(http.MethodGet, "/admin/orgs", false, adminOnly, s.asPage(s.adminOrgsPage))

@@ -97,13 +97,20 @@ func (s *Server) deleteToken(c *gin.Context) error {
 // and audits it: DELETE /tokens/{id} and the revoke buttons of /account
 // both come here.
 func (s *Server) revokeToken(c *gin.Context, id string) (*accounts.Token, error) {
+	return s.revokeTokenOf(c, id, "")
+}
+
+// revokeTokenOf is revokeToken for a token that must belong to user owner
+// ("" for any): the revoke buttons of /admin/users/{id} name the user in
+// the path, and a token of someone else is "not found" there.
+func (s *Server) revokeTokenOf(c *gin.Context, id, owner string) (*accounts.Token, error) {
 	ctx := c.Request.Context()
 	t, err := s.accounts.GetToken(ctx, id)
 	if err != nil {
 		return nil, err
 	}
 	p := principal(c)
-	if p.Role != accounts.RoleAdmin && t.UserID != p.UserID {
+	if (p.Role != accounts.RoleAdmin && t.UserID != p.UserID) || (owner != "" && t.UserID != owner) {
 		return nil, minyi.NotFound("token_not_found", "令牌")
 	}
 	if err := s.accounts.DeleteToken(ctx, t.ID); err != nil {
