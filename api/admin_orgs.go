@@ -2,6 +2,7 @@ package api
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
@@ -37,6 +38,7 @@ type adminOrgsView struct {
 	Errors  map[string]string
 	Error   string
 	Created *surveys.Org // the org just created
+	Deleted string       // name of the org just deleted
 }
 
 // asPage renders a handler's client errors (an unknown id, a bad query) as
@@ -89,7 +91,7 @@ func orgTree(all []surveys.Org) ([]*orgNode, []option) {
 }
 
 func (s *Server) adminOrgsPage(c *gin.Context) error {
-	return s.renderAdminOrgs(c, http.StatusOK, adminOrgsView{Form: orgForm{Kind: string(surveys.OrgBranch)}})
+	return s.renderAdminOrgs(c, http.StatusOK, adminOrgsView{Form: orgForm{Kind: string(surveys.OrgBranch)}, Deleted: c.Query("deleted")})
 }
 
 // renderAdminOrgs shows the tree and the form; ?created= names the org
@@ -138,8 +140,13 @@ type memberForm struct {
 }
 
 type memberRow struct {
-	Name, Title, Org string
-	Probationary     bool
+	ID, Name, Title, Org string
+	Probationary         bool
+}
+
+// orgEditForm is the rename/move form of /admin/orgs/{id}.
+type orgEditForm struct {
+	Name, Code, ParentID string
 }
 
 type adminOrgView struct {
@@ -149,10 +156,19 @@ type adminOrgView struct {
 	Children  []surveys.Org
 	Members   []memberRow
 	More      string // next page of members
+	Query     string // the member search (part of a name)
 	Form      memberForm
 	Errors    map[string]string
 	Error     string
 	Added     string // name of the member just added
+	// The edit form: the org's fields (or what was posted), the parents it
+	// may move under (not itself nor anything below it), and its errors.
+	Edit        orgEditForm
+	Parents     []option
+	EditErrors  map[string]string
+	EditError   string
+	Notice      string // after a redirect: what was just done
+	DeleteError string // why the org cannot be deleted
 	// The roster upload: its outcome, or why it was refused.
 	Partial      bool
 	DryRun       bool // the outcome is a check, nothing was stored
@@ -162,8 +178,15 @@ type adminOrgView struct {
 	RejectedRows []surveys.RowError
 }
 
+// orgNotices are the notices ?done= names after a redirect to an org page.
+var orgNotices = map[string]string{"updated": "已保存组织信息。", "member_deleted": "已删除党员。"}
+
 func (s *Server) adminOrgPage(c *gin.Context) error {
-	return s.renderAdminOrg(c, http.StatusOK, adminOrgView{Added: c.Query("added")})
+	v := adminOrgView{Added: c.Query("added"), Notice: orgNotices[c.Query("done")]}
+	if name := c.Query("deleted_member"); name != "" {
+		v.Notice = "已删除党员" + name + "。"
+	}
+	return s.renderAdminOrg(c, http.StatusOK, v)
 }
 
 // renderAdminOrg shows org :id with the members of its subtree (a page at
@@ -198,15 +221,28 @@ func (s *Server) renderAdminOrg(c *gin.Context, status int, v adminOrgView) erro
 			subtree = append(subtree, x.ID)
 		}
 	}
-	members, next, err := s.members.List(ctx, surveys.MemberFilter{OrgIDs: subtree}, c.Query("after"), memberPageSize)
+	_, parents := orgTree(all)
+	v.Parents = slices.DeleteFunc(parents, func(p option) bool { return slices.Contains(subtree, p.Value) })
+	if v.EditErrors == nil {
+		v.Edit = orgEditForm{Name: o.Name, Code: o.Code, ParentID: o.ParentID}
+		v.EditErrors = map[string]string{}
+	}
+	// The search is part of the page's address (?q=), so the next page and
+	// a reload keep it, as GET /api/v1/members?q= does.
+	v.Query = strings.TrimSpace(c.Query("q"))
+	members, next, err := s.members.List(ctx, surveys.MemberFilter{OrgIDs: subtree, Query: v.Query}, c.Query("after"), memberPageSize)
 	if err != nil {
 		return err
 	}
 	for _, m := range members {
-		v.Members = append(v.Members, memberRow{Name: m.Name, Title: m.Title, Org: orgName(byID, m.OrgID), Probationary: m.Probationary})
+		v.Members = append(v.Members, memberRow{ID: m.ID, Name: m.Name, Title: m.Title, Org: orgName(byID, m.OrgID), Probationary: m.Probationary})
 	}
 	if next != "" {
-		v.More = "/admin/orgs/" + id + "?" + url.Values{"after": {next}}.Encode()
+		q := url.Values{"after": {next}}
+		if v.Query != "" {
+			q.Set("q", v.Query)
+		}
+		v.More = "/admin/orgs/" + id + "?" + q.Encode()
 	}
 	if v.Errors == nil {
 		v.Errors = map[string]string{}
@@ -269,4 +305,80 @@ func (s *Server) adminImportRoster(c *gin.Context) error {
 	}
 	v.Import = res
 	return s.renderAdminOrg(c, http.StatusOK, v)
+}
+
+// adminEditOrg is the edit form's POST (name, code, parent): PATCH
+// /api/v1/orgs/{id} through the same helper, then 303 back with a notice,
+// or the page again with each error by its field.
+func (s *Server) adminEditOrg(c *gin.Context) error {
+	f := orgEditForm{Name: c.PostForm("name"), Code: c.PostForm("code"), ParentID: c.PostForm("parent_id")}
+	_, err := s.editOrg(c, c.Param("id"), orgPatch{Name: &f.Name, Code: &f.Code, ParentID: &f.ParentID})
+	if errors.Is(err, minyi.ErrNotFound) {
+		return err // the org itself: the message page
+	}
+	if err != nil {
+		status, fields, body, err := s.formFailure(c, err)
+		if err != nil {
+			return err
+		}
+		if body.Code == "org_code_taken" {
+			fields["code"] = body.Message
+		}
+		return s.renderAdminOrg(c, status, adminOrgView{Edit: f, EditErrors: fields, EditError: body.Message})
+	}
+	c.Redirect(http.StatusSeeOther, "/admin/orgs/"+c.Param("id")+"?done=updated")
+	return nil
+}
+
+// deleteView is the confirmation page before deleting something: a
+// question naming it, what goes with it, and the POST button.
+type deleteView struct {
+	Question string   // 确定删除…？
+	Lines    []string // what deleting it means
+	Action   string   // where the button posts
+	Cancel   string   // back to the thing
+	Button   string
+}
+
+// adminDeleteOrgPage is GET /admin/orgs/{id}/delete: "确定删除…？". An org
+// with children or members cannot be deleted; the page says so before the
+// button, and the POST refuses it anyway.
+func (s *Server) adminDeleteOrgPage(c *gin.Context) error {
+	ctx := c.Request.Context()
+	o, err := s.orgs.Get(ctx, c.Param("id"))
+	if err != nil {
+		return err
+	}
+	v := deleteView{
+		Question: fmt.Sprintf("确定删除%s“%s”（编码 %s）？", o.Kind.Label(), o.Name, o.Code),
+		Lines:    []string{"删除后不能恢复。已发布测评中记录的组织名称不受影响。", "组织下还有下级组织或党员时不能删除：请先移走或删除它们。"},
+		Action:   "/admin/orgs/" + o.ID + "/delete", Cancel: "/admin/orgs/" + o.ID, Button: "确认删除",
+	}
+	return s.render(c, http.StatusOK, "admin_delete", pageView{Title: "删除组织 · " + o.Name, Data: v})
+}
+
+// adminDeleteOrg is the confirmation's POST: DELETE /api/v1/orgs/{id}
+// through the same helper; 303 to the tree naming the org, or the org's
+// page with the refusal (children, members) in Chinese.
+func (s *Server) adminDeleteOrg(c *gin.Context) error {
+	o, err := s.removeOrg(c, c.Param("id"))
+	if errors.Is(err, minyi.ErrNotFound) {
+		return err
+	}
+	if err != nil {
+		status, _, body, err := s.formFailure(c, err)
+		if err != nil {
+			return err
+		}
+		msg := body.Message
+		switch body.Code {
+		case "org_has_children":
+			msg = "不能删除：该组织下还有下级组织。请先把下级组织移到别处（在下级组织页面修改“上级组织”）或删除。"
+		case "org_has_members":
+			msg = "不能删除：该组织还有党员。请先把党员调到其他组织或删除。"
+		}
+		return s.renderAdminOrg(c, status, adminOrgView{DeleteError: msg})
+	}
+	c.Redirect(http.StatusSeeOther, "/admin/orgs?"+url.Values{"deleted": {o.Name}}.Encode())
+	return nil
 }

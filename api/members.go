@@ -115,24 +115,49 @@ func (s *Server) patchMember(c *gin.Context) error {
 	if err := decodeJSON(c, &in); err != nil {
 		return err
 	}
-	m, err := s.members.Update(c.Request.Context(), c.Param("id"), surveys.MemberPatch{
-		Name: in.Name, OrgID: in.OrgID, Title: in.Title, Probationary: in.Probationary,
-	})
+	m, err := s.editMember(c, c.Param("id"), in)
 	if err != nil {
 		return err
 	}
-	s.audit(c, "member.update", "member", m.ID, "修改党员"+m.Name)
 	c.JSON(http.StatusOK, m)
 	return nil
 }
 
+// editMember applies a patch to member id and audits it; PATCH
+// /api/v1/members/{id} and the /admin/members/{id} form share it.
+func (s *Server) editMember(c *gin.Context, id string, in memberPatch) (*surveys.Member, error) {
+	m, err := s.members.Update(c.Request.Context(), id, surveys.MemberPatch{
+		Name: in.Name, OrgID: in.OrgID, Title: in.Title, Probationary: in.Probationary,
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.audit(c, "member.update", "member", m.ID, "修改党员"+m.Name)
+	return m, nil
+}
+
 func (s *Server) deleteMember(c *gin.Context) error {
-	if err := s.members.Delete(c.Request.Context(), c.Param("id")); err != nil {
+	if _, err := s.removeMember(c, c.Param("id")); err != nil {
 		return err
 	}
-	s.audit(c, "member.delete", "member", c.Param("id"), "删除党员")
 	c.Status(http.StatusNoContent)
 	return nil
+}
+
+// removeMember deletes member id and audits it; DELETE
+// /api/v1/members/{id} and the /admin/members/{id}/delete form share it. It
+// returns the member as it was, for the page's notice.
+func (s *Server) removeMember(c *gin.Context, id string) (*surveys.Member, error) {
+	ctx := c.Request.Context()
+	m, err := s.members.Get(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.members.Delete(ctx, id); err != nil {
+		return nil, err
+	}
+	s.audit(c, "member.delete", "member", id, "删除党员"+m.Name)
+	return m, nil
 }
 
 // importMembers reads the roster workbook from the multipart field "file".

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -122,13 +123,34 @@ func (s *OrgStore) Subtree(ctx context.Context, id string) ([]string, error) {
 }
 
 // OrgPatch lists the fields a PATCH may change; nil means unchanged.
+// ParentID moves the org (and its subtree) under another org; "" makes it a
+// root.
 type OrgPatch struct {
-	Name *string
-	Code *string
+	Name     *string
+	Code     *string
+	ParentID *string
 }
 
-// Update applies p to org id. Moving an org in the tree is not supported:
-// every descendant's path and every historic result would move with it.
+var errOrgUnderItself = func() error {
+	var fe minyi.FieldErrors
+	fe.Add("parent_id", "cycle", "不能把组织移到它自己或它的下级组织之下")
+	return fe.Err()
+}()
+
+// Update applies p to org id. A move re-checks the parent as Create does
+// (a kind may only sit under a higher kind), refuses a parent inside the
+// org's own subtree, and rewrites the path of the org and of every org
+// below it in one bulkWrite.
+//
+// Only orgs store a path: members, users, surveys and work orders store an
+// org id, and every subtree (a secretary's scope, "members of org X") is
+// computed from the paths when it is needed, so nothing else moves with
+// it. Published surveys keep the org names they were published with.
+//
+// The embedded store has no transactions: the bulkWrite is ordered with the
+// org's own change first, so a taken code stops it before any descendant
+// moves. Two admins moving overlapping subtrees at the same moment could
+// interleave; the tree is edited by a handful of people, rarely.
 func (s *OrgStore) Update(ctx context.Context, id string, p OrgPatch) (*Org, error) {
 	o, err := s.Get(ctx, id)
 	if err != nil {
@@ -140,13 +162,45 @@ func (s *OrgStore) Update(ctx context.Context, id string, p OrgPatch) (*Org, err
 	if p.Code != nil {
 		o.Code = *p.Code
 	}
-	if err := o.Validate(); err != nil {
+	// Every problem at once: a bad name and a bad parent in one answer.
+	var fe minyi.FieldErrors
+	if err := collectFields(&fe, o.Validate()); err != nil {
+		return nil, err
+	}
+	moved := p.ParentID != nil && *p.ParentID != o.ParentID
+	if moved {
+		o.ParentID = *p.ParentID
+		if err := collectFields(&fe, s.move(ctx, o)); err != nil {
+			return nil, err
+		}
+	}
+	if err := fe.Err(); err != nil {
 		return nil, err
 	}
 	o.UpdatedAt = s.now().UTC()
-	_, err = s.coll().UpdateOne(ctx, bson.D{{Key: "_id", Value: id}}, bson.D{{Key: "$set", Value: bson.D{
-		{Key: "name", Value: o.Name}, {Key: "code", Value: o.Code}, {Key: "updated_at", Value: o.UpdatedAt},
-	}}})
+	set := bson.D{{Key: "name", Value: o.Name}, {Key: "code", Value: o.Code}, {Key: "updated_at", Value: o.UpdatedAt}}
+	update := bson.D{}
+	if moved {
+		set = append(set, bson.E{Key: "path", Value: o.Path})
+		if o.ParentID == "" {
+			// A root has no parent_id at all, as Create stores it (omitempty).
+			update = append(update, bson.E{Key: "$unset", Value: bson.D{{Key: "parent_id", Value: ""}}})
+		} else {
+			set = append(set, bson.E{Key: "parent_id", Value: o.ParentID})
+		}
+	}
+	update = append(update, bson.E{Key: "$set", Value: set})
+	models := []mongo.WriteModel{mongo.NewUpdateOneModel().
+		SetFilter(bson.D{{Key: "_id", Value: id}}).
+		SetUpdate(update)}
+	if moved {
+		below, err := s.descendantPaths(ctx, id, o.Path)
+		if err != nil {
+			return nil, err
+		}
+		models = append(models, below...)
+	}
+	_, err = s.coll().BulkWrite(ctx, models, options.BulkWrite().SetOrdered(true))
 	if store.IsDuplicate(err) {
 		return nil, errOrgCodeTaken
 	}
@@ -154,6 +208,54 @@ func (s *OrgStore) Update(ctx context.Context, id string, p OrgPatch) (*Org, err
 		return nil, fmt.Errorf("update org: %w", err)
 	}
 	return o, nil
+}
+
+// collectFields adds the field errors of a validation failure to fe and
+// returns any other error.
+func collectFields(fe *minyi.FieldErrors, err error) error {
+	var me *minyi.Error
+	if errors.As(err, &me) && errors.Is(err, minyi.ErrInvalid) && len(me.Fields) > 0 {
+		*fe = append(*fe, me.Fields...)
+		return nil
+	}
+	return err
+}
+
+// move checks o's new parent and sets o's new path: place's rules, and the
+// parent may not be o or below it.
+func (s *OrgStore) move(ctx context.Context, o *Org) error {
+	if o.ParentID == o.ID {
+		return errOrgUnderItself
+	}
+	if o.ParentID != "" {
+		parent, err := s.Get(ctx, o.ParentID)
+		if err == nil && slices.Contains(parent.Path, o.ID) {
+			return errOrgUnderItself
+		}
+	}
+	return s.place(ctx, o)
+}
+
+// descendantPaths returns an update of every org below id: its path with
+// id's old ancestors replaced by newPath (the part from id down stays).
+func (s *OrgStore) descendantPaths(ctx context.Context, id string, newPath []string) ([]mongo.WriteModel, error) {
+	docs, err := store.FindAll[Org](ctx, s.coll(), bson.D{{Key: "path", Value: id}}, "org subtree",
+		options.Find().SetProjection(bson.D{{Key: "_id", Value: 1}, {Key: "path", Value: 1}}))
+	if err != nil {
+		return nil, err
+	}
+	var out []mongo.WriteModel
+	for _, d := range docs {
+		i := slices.Index(d.Path, id)
+		if i < 0 {
+			continue
+		}
+		path := append(append(append([]string{}, newPath...), id), d.Path[i+1:]...)
+		out = append(out, mongo.NewUpdateOneModel().
+			SetFilter(bson.D{{Key: "_id", Value: d.ID}, {Key: "path", Value: id}}).
+			SetUpdate(bson.D{{Key: "$set", Value: bson.D{{Key: "path", Value: path}}}}))
+	}
+	return out, nil
 }
 
 // Delete removes an org that has no children and no members.
