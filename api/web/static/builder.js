@@ -66,7 +66,19 @@
     var d = new Date(new Date(iso).getTime() + 8 * 3600 * 1000);
     return d.toISOString().slice(0, 16);
   }
-  function fromLocal(v) { return v ? new Date(v + ':00+08:00').toISOString() : null; }
+  function fromLocal(v) {
+    var d = v ? new Date(v + ':00+08:00') : null;
+    return d && isFinite(d.getTime()) && d.getUTCFullYear() <= 9999 ? d.toISOString() : null;
+  }
+  // badTimes names the time fields whose text is no time at all; they are
+  // caught here, since the API would only see them as cleared.
+  function badTimes() {
+    var out = {};
+    ['opens_at', 'closes_at'].forEach(function (k) {
+      if (m.access[k] && !fromLocal(m.access[k])) { out['access.' + k] = '请填写完整的日期和时间（年-月-日 时:分）'; }
+    });
+    return out;
+  }
 
   // payload is m as the API takes it: each question with only the fields
   // its type has.
@@ -609,6 +621,15 @@
 
   // --- save and preview -------------------------------------------------------
   function save() {
+    var bad = badTimes();
+    if (Object.keys(bad).length) {
+      errors = bad;
+      statusEl.textContent = '未保存';
+      statusEl.className = 'unsaved';
+      render();
+      summary.focus();
+      return;
+    }
     statusEl.textContent = '正在保存…';
     fetch('/api/v1/surveys/' + encodeURIComponent(surveyID), {
       method: 'PATCH', credentials: 'same-origin',
