@@ -159,6 +159,10 @@ func (s *Server) registerRoutes() {
 	s.addPage(http.MethodGet, "/admin/surveys/:id/close", false, adminOnly, s.asPage(s.confirmPage("close")))
 	s.addPage(http.MethodGet, "/admin/surveys/:id/delete", false, adminOnly, s.asPage(s.confirmPage("delete")))
 	s.addPage(http.MethodPost, "/admin/surveys/:id/delete", false, adminOnly, s.asPage(s.adminDeleteSurvey))
+	// The survey builder and its live preview (admin_builder.go, builder.js).
+	s.addPage(http.MethodGet, "/admin/surveys/:id/edit", false, adminOnly, s.asPage(s.adminSurveyEditPage))
+	s.addPage(http.MethodPost, "/admin/surveys/:id/edit", false, adminOnly, s.asPage(s.adminSurveyEditLimited))
+	s.addPage(http.MethodPost, "/admin/surveys/:id/preview", false, adminOnly, s.asPage(s.adminSurveyPreview))
 }
 
 // add registers r with its auth and body limit and remembers it for the
