@@ -321,7 +321,16 @@
     });
     var all = el('input', { type: 'checkbox', id: 'pm-all' });
     all.addEventListener('change', function () { boxes.forEach(function (b) { var x = b.querySelector('input'); if (!x.disabled) { x.checked = all.checked; } }); });
+    // A long roster: type part of a name to narrow the list; 全选 ticks
+    // only the members still shown.
+    var filter = el('input', { type: 'search', id: 'pm-filter', placeholder: '输入姓名筛选', autocomplete: 'off' });
+    filter.addEventListener('input', function () {
+      var q = filter.value.trim();
+      boxes.forEach(function (b, i) { b.hidden = q !== '' && list[i].name.indexOf(q) < 0; });
+    });
+    all.addEventListener('change', function () { boxes.forEach(function (b) { var x = b.querySelector('input'); if (b.hidden) { x.checked = false; } }); });
     target.appendChild(el('fieldset', {}, [el('legend', { text: '勾选要测评的党员（' + list.length + ' 人）' }),
+      el('p', { 'class': 'b-field' }, [el('label', { 'for': 'pm-filter', text: '筛选' }), filter]),
       el('label', { 'for': 'pm-all', 'class': 'b-member' }, [all, ' 全选']), el('div', { 'class': 'b-member-list' }, boxes)]));
     target.appendChild(el('p', {}, [button('添加所选党员', function () {
       var n = 0;
