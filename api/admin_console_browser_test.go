@@ -1,15 +1,19 @@
 package api_test
 
 import (
+	"bytes"
 	"context"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/xuri/excelize/v2"
 
+	"minyi/exports"
 	"minyi/surveys"
 )
 
@@ -42,112 +46,158 @@ func retype(t *testing.T, ctx context.Context, id, text string) {
 	}
 }
 
-// TestAdminConsoleInBrowser is the administrator's round from the issue:
-// sign in, create a survey from a template, change a question in the
-// builder (seen in the phone preview before saving), save, publish through
-// the confirmation, open the public link on a phone and vote, then see the
-// ballot counted on the leadership results page.
+// TestAdminConsoleInBrowser is the administrator's round from an empty
+// system, all in the browser: build the org tree, check then import the
+// roster, create a survey from a template, change a question in the
+// builder (seen in the phone preview before saving, a bad value refused
+// next to its field), publish through the confirmation, issue and print
+// ballot codes; a member opens the code's link on a phone and votes; the
+// admin sees the code used and the ballot returned, and the leadership
+// results page counts it.
 func TestAdminConsoleInBrowser(t *testing.T) {
 	a, _, _ := newManageEnv(t)
-	o := a.orgTree()
-	a.member("张建国", o.zb1.ID)
 	srv := httptest.NewServer(a.srv)
 	defer srv.Close()
-
-	desk := browser(t, 1280, 900)
-	err := chromedp.Do(desk,
-		signIn(srv.URL+"/admin/surveys", "root", secretPassword),
-		chromedp.WaitVisible(chromedp.CSS("#survey-form")),
-		chromedp.Click(chromedp.CSS(`input[name=template][value="`+surveys.TemplateSatisfaction+`"]`)),
-		chromedp.SendKeys(chromedp.CSS("#title"), "幸福社区党支部满意度测评"),
-		chromedp.SetValue(chromedp.CSS("#org_id"), o.general.ID),
-		chromedp.Click(chromedp.CSS("#create")),
-		chromedp.WaitVisible(chromedp.CSS("#edit-link")),
-		chromedp.Click(chromedp.CSS("#edit-link")),
-		chromedp.WaitVisible(chromedp.CSS("#f-questions-0-title")),
-	)
+	roster, err := filepath.Abs("../testdata/roster.xlsx")
 	if err != nil {
 		t.Fatal(err)
 	}
-	id, err := chromedp.Run(desk, chromedp.Evaluate[string](`document.getElementById("builder-root").dataset.survey`))
-	if err != nil || id == "" {
-		t.Fatalf("survey id on the builder: %q (%v)", id, err)
+	desk := browser(t, 1280, 900)
+	do := func(steps ...chromedp.Action[chromedp.Void]) {
+		t.Helper()
+		if err := chromedp.Do(desk, steps...); err != nil {
+			t.Fatal(err)
+		}
 	}
-	// The preview shows the template's branches as subjects.
-	waitTrue(t, desk, "the preview", `(function(){var f=document.getElementById("preview-frame").contentDocument;return !!f&&f.body.innerText.includes("第二党支部")&&f.body.innerText.includes("政治建设")})()`)
+	eval := func(expr string) string {
+		t.Helper()
+		v, err := chromedp.Run(desk, chromedp.Evaluate[string](expr))
+		if err != nil {
+			t.Fatalf("%s: %v", expr, err)
+		}
+		return v
+	}
 
-	// Change the first question's title and drop the text question; the
-	// preview follows before anything is saved.
-	retype(t, desk, "f-questions-0-title", "政治建设成效")
-	if err := chromedp.Do(desk, chromedp.Click(chromedp.CSS("#q-del-4"))); err != nil {
-		t.Fatal(err)
+	// The org tree: a committee and two branches under it.
+	do(signIn(srv.URL+"/admin/orgs", "root", secretPassword), chromedp.WaitVisible(chromedp.CSS("#org-form")))
+	for _, org := range []struct{ name, code, kind, parent string }{
+		{"某街道党工委", "JD", "committee", ""}, {"第一党支部", "ZB1", "branch", "[JD]"}, {"第二党支部", "ZB2", "branch", "[JD]"},
+	} {
+		do(chromedp.SendKeys(chromedp.CSS("#name"), org.name), chromedp.SendKeys(chromedp.CSS("#code"), org.code),
+			chromedp.SetValue(chromedp.CSS("#kind"), org.kind))
+		if org.parent != "" {
+			eval(`(function(){var s=document.getElementById("parent_id");for(var i=0;i<s.options.length;i++){if(s.options[i].text.indexOf("` + org.parent + `")>=0){s.value=s.options[i].value}}return s.value})()`)
+		}
+		do(chromedp.Click(chromedp.CSS("#create")), chromedp.WaitVisible(chromedp.CSS("#created")))
 	}
-	waitTrue(t, desk, "the preview of the change", `(function(){var b=document.getElementById("preview-frame").contentDocument.body.innerText;return b.includes("政治建设成效")&&!b.includes("意见建议")})()`)
-	if sv := decode[surveys.Survey](t, a.do(http.MethodGet, "/api/v1/surveys/"+id, nil), http.StatusOK); sv.Questions[0].Title != "政治建设" {
+	// The roster: checked first (nothing stored), then imported.
+	do(chromedp.Click(chromedp.CSS("#tree a.org-link")), chromedp.WaitVisible(chromedp.CSS("#import-form")),
+		chromedp.SetUploadFiles(chromedp.CSS("#file"), []string{roster}), chromedp.Click(chromedp.CSS("#check")),
+		chromedp.WaitVisible(chromedp.CSS("#import-result")))
+	if r := eval(`document.getElementById("import-result").innerText`); !strings.Contains(r, "未导入") {
+		t.Fatalf("the check's result: %q", r)
+	}
+	if n := len(decode[memberList](t, a.do(http.MethodGet, "/api/v1/members", nil), http.StatusOK).Items); n != 0 {
+		t.Fatalf("the check stored %d members", n)
+	}
+	do(chromedp.SetUploadFiles(chromedp.CSS("#file"), []string{roster}), chromedp.Click(chromedp.CSS("#import")),
+		chromedp.WaitVisible(chromedp.CSS("#imp-created")))
+	if n := eval(`document.getElementById("imp-created").textContent`); n != "8" {
+		t.Fatalf("imported %s members, want 8", n)
+	}
+
+	// A survey from the appraisal template for the whole committee.
+	do(chromedp.Navigate(srv.URL+"/admin/surveys"), chromedp.WaitVisible(chromedp.CSS("#survey-form")),
+		chromedp.Click(chromedp.CSS(`input[name=template][value="`+surveys.TemplateAppraisal+`"]`)),
+		chromedp.SendKeys(chromedp.CSS("#title"), "某街道2026年民主评议党员"))
+	eval(`(function(){var s=document.getElementById("org_id");for(var i=0;i<s.options.length;i++){if(s.options[i].text.indexOf("某街道党工委")>=0){s.value=s.options[i].value}}return s.value})()`)
+	do(chromedp.Click(chromedp.CSS("#create")), chromedp.WaitVisible(chromedp.CSS("#edit-link")),
+		chromedp.Click(chromedp.CSS("#edit-link")), chromedp.WaitVisible(chromedp.CSS("#f-questions-0-title")))
+	id := eval(`document.getElementById("builder-root").dataset.survey`)
+	// The preview shows the committee's members, expanded from the roster.
+	waitTrue(t, desk, "the preview", `(function(){var f=document.getElementById("preview-frame").contentDocument;return !!f&&!!f.body&&f.body.innerText.indexOf("张建国")>=0&&f.body.innerText.indexOf("评议等次")>=0})()`)
+
+	// Change the question; the preview follows before anything is saved.
+	retype(t, desk, "f-questions-0-title", "2026年度评议等次")
+	waitTrue(t, desk, "the preview of the change", `document.getElementById("preview-frame").contentDocument.body.innerText.indexOf("2026年度评议等次")>=0`)
+	if sv := decode[surveys.Survey](t, a.do(http.MethodGet, "/api/v1/surveys/"+id, nil), http.StatusOK); sv.Questions[0].Title != "评议等次" {
 		t.Fatalf("saved before the save button: %q", sv.Questions[0].Title)
 	}
-	// A bad value is refused with its message next to the field.
+	// A bad value is refused with its message next to the field; fixed,
+	// Ctrl+S saves.
 	retype(t, desk, "f-questions-0-options-0-score", "150")
-	if err := chromedp.Do(desk, chromedp.Click(chromedp.CSS("#save"))); err != nil {
-		t.Fatal(err)
-	}
-	waitTrue(t, desk, "the field error", `(function(){var e=document.getElementById("err-f-questions-0-options-0-score");return !!e&&e.textContent.includes("分值应在0到100之间")})()`)
-	retype(t, desk, "f-questions-0-options-0-score", "100")
-	if err := chromedp.Do(desk, chromedp.KeyEvent("s", chromedp.KeyModifiers(chromedp.ModifierCtrl))); err != nil { // Ctrl+S
-		t.Fatal(err)
-	}
-	waitTrue(t, desk, "the save", `document.getElementById("save-status").textContent.includes("已保存")&&document.getElementById("error-summary").hidden`)
-	sv := decode[surveys.Survey](t, a.do(http.MethodGet, "/api/v1/surveys/"+id, nil), http.StatusOK)
-	if sv.Questions[0].Title != "政治建设成效" || len(sv.Questions) != 4 || *sv.Questions[0].Options[0].Score != 100 {
-		t.Fatalf("after the save: %d questions, first %q", len(sv.Questions), sv.Questions[0].Title)
+	do(chromedp.Click(chromedp.CSS("#save")))
+	waitTrue(t, desk, "the field error", `(function(){var e=document.getElementById("err-f-questions-0-options-0-score");return !!e&&e.textContent.indexOf("分值应在0到100之间")>=0})()`)
+	retype(t, desk, "f-questions-0-options-0-score", "96")
+	do(chromedp.KeyEvent("s", chromedp.KeyModifiers(chromedp.ModifierCtrl)))
+	waitTrue(t, desk, "the save", `document.getElementById("save-status").textContent.indexOf("已保存")>=0&&document.getElementById("error-summary").hidden`)
+	if sv := decode[surveys.Survey](t, a.do(http.MethodGet, "/api/v1/surveys/"+id, nil), http.StatusOK); sv.Questions[0].Title != "2026年度评议等次" || *sv.Questions[0].Options[0].Score != 96 {
+		t.Fatalf("after the save: %q", sv.Questions[0].Title)
 	}
 
-	// Publish through the confirmation page.
-	err = chromedp.Do(desk,
-		chromedp.Click(chromedp.CSS("#back-link")),
-		chromedp.WaitVisible(chromedp.CSS("#publish")),
-		chromedp.Click(chromedp.CSS("#publish")),
-		chromedp.WaitVisible(chromedp.CSS("#freezes")),
-		chromedp.Click(chromedp.CSS("#confirm")),
-		chromedp.WaitVisible(chromedp.CSS("#public-link")),
-	)
-	if err != nil {
-		t.Fatal(err)
+	// Publish through the confirmation page, then issue two codes for 党员
+	// and print them.
+	do(chromedp.Click(chromedp.CSS("#back-link")), chromedp.WaitVisible(chromedp.CSS("#publish")),
+		chromedp.Click(chromedp.CSS("#publish")), chromedp.WaitVisible(chromedp.CSS("#freezes")),
+		chromedp.Click(chromedp.CSS("#confirm")), chromedp.WaitVisible(chromedp.CSS("#public-link")),
+		chromedp.SetValue(chromedp.CSS("#count"), "2"), chromedp.SetValue(chromedp.CSS("#rater_group"), "members"),
+		chromedp.Click(chromedp.CSS("#issue")), chromedp.WaitVisible(chromedp.CSS("#codes-pdf")))
+	if n := eval(`document.getElementById("codes-issued").textContent`); n != "2" {
+		t.Fatalf("codes issued: %s", n)
 	}
-	link, err := chromedp.Run(desk, chromedp.Evaluate[string](`document.getElementById("public-link").getAttribute("href")`))
-	if err != nil || !strings.HasPrefix(link, "/s/") {
-		t.Fatalf("public link %q (%v)", link, err)
-	}
+	waitTrue(t, desk, "the printable sheet", `(function(){if(window.pdfType===undefined){window.pdfType="";fetch(document.getElementById("codes-pdf").href).then(function(r){window.pdfType=r.headers.get("Content-Type")})}return window.pdfType==="application/pdf"})()`)
+	link := codeLinks(t, a, id)[0]
 
-	// A resident votes on a phone.
+	// A member votes on a phone with the code's link (the QR code's text).
 	phone := browser(t, 360, 740)
-	err = chromedp.Do(phone,
-		chromedp.Navigate(srv.URL+link),
-		chromedp.WaitVisible(chromedp.CSS("#ballot")),
-		chromedp.Click(chromedp.CSS(`#group input[value="masses"]`)),
-	)
+	err = chromedp.Do(phone, chromedp.Navigate(srv.URL+strings.TrimPrefix(link, testBaseURL)), chromedp.WaitVisible(chromedp.CSS("#ballot")))
 	if err != nil {
 		t.Fatal(err)
 	}
 	text, err := chromedp.Run(phone, chromedp.Text(chromedp.CSS("#ballot")))
-	if err != nil || !strings.Contains(text, "政治建设成效") || strings.Contains(text, "意见建议") {
+	if err != nil || !strings.Contains(text, "2026年度评议等次") || !strings.Contains(text, "刘芳") {
 		t.Fatalf("the ballot page does not show the edited survey: %q (%v)", text, err)
 	}
-	// Tap the first answer of every question, as a resident would.
-	n, err := chromedp.Run(phone, chromedp.Evaluate[int](`(function(){var fs=document.querySelectorAll("fieldset.question");fs.forEach(function(f){f.querySelector("label").click()});return fs.length})()`))
-	if err != nil || n != 8 { // 4 questions × 2 branches
+	// 合格 for every member, tapped as a resident would.
+	n, err := chromedp.Run(phone, chromedp.Evaluate[int](`(function(){var fs=document.querySelectorAll("fieldset.question[data-required]");fs.forEach(function(f){f.querySelectorAll("label")[1].click()});return fs.length})()`))
+	if err != nil || n != 8 {
 		t.Fatalf("answered %d questions (%v)", n, err)
 	}
 	if err := chromedp.Do(phone, chromedp.Click(chromedp.CSS("#go")), chromedp.WaitVisible(chromedp.CSS("#thanks"))); err != nil {
 		t.Fatal(err)
 	}
 
-	// Leadership sees it counted.
-	if err := chromedp.Do(desk, chromedp.Navigate(srv.URL+"/results/"+id), chromedp.WaitVisible(chromedp.CSS("#results-filter"))); err != nil {
+	// The admin watches it arrive; leadership sees it counted.
+	do(chromedp.Reload(), chromedp.WaitVisible(chromedp.CSS("#codes-used")))
+	if used, total := eval(`document.getElementById("codes-used").textContent`), eval(`document.getElementById("ballots-total").textContent`); used != "1" || !strings.Contains(total, "1") {
+		t.Fatalf("survey page: codes used %q, ballots %q", used, total)
+	}
+	do(chromedp.Navigate(srv.URL+"/results/"+id), chromedp.WaitVisible(chromedp.CSS("#results-filter")))
+	if summary := eval(`document.querySelector("main > p.muted").textContent`); !strings.Contains(summary, "有效答卷 1 份") {
+		t.Fatalf("results page: %q", summary)
+	}
+}
+
+// codeLinks reads the links of survey id's unused ballot codes from the
+// printable workbook, as a person reads them off the printed cards.
+func codeLinks(t *testing.T, a *authEnv, id string) []string {
+	t.Helper()
+	w := a.do(http.MethodGet, "/api/v1/surveys/"+id+"/codes.xlsx", nil)
+	if w.Code != http.StatusOK {
+		t.Fatalf("codes.xlsx: %d", w.Code)
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(w.Body.Bytes()))
+	if err != nil {
 		t.Fatal(err)
 	}
-	summary, err := chromedp.Run(desk, chromedp.Text(chromedp.CSS("main > p.muted")))
-	if err != nil || !strings.Contains(summary, "有效答卷 1 份") {
-		t.Fatalf("results page: %q (%v)", summary, err)
+	defer f.Close()
+	rows, err := f.GetRows(exports.SheetCodeList)
+	if err != nil || len(rows) < 2 {
+		t.Fatalf("code list %v (%v)", rows, err)
 	}
+	var out []string
+	for _, r := range rows[1:] {
+		out = append(out, r[3])
+	}
+	return out
 }
