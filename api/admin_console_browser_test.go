@@ -21,14 +21,20 @@ import (
 // ten seconds (the builder saves and previews asynchronously).
 func waitTrue(t *testing.T, ctx context.Context, what, expr string) {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
+	waitFor(t, ctx, what, expr, 10*time.Second)
+}
+
+// waitFor is waitTrue with its own limit.
+func waitFor(t *testing.T, ctx context.Context, what, expr string, limit time.Duration) {
+	t.Helper()
+	deadline := time.Now().Add(limit)
 	for {
 		ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](expr))
 		if err == nil && ok {
 			return
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("%s: not within 10 s (%v)", what, err)
+			t.Fatalf("%s: not within %s (%v)", what, limit, err)
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
@@ -88,7 +94,9 @@ func TestAdminConsoleInBrowser(t *testing.T) {
 		if org.parent != "" {
 			eval(`(function(){var s=document.getElementById("parent_id");for(var i=0;i<s.options.length;i++){if(s.options[i].text.indexOf("` + org.parent + `")>=0){s.value=s.options[i].value}}return s.value})()`)
 		}
-		do(chromedp.Click(chromedp.CSS("#create")), chromedp.WaitVisible(chromedp.CSS("#created")))
+		do(chromedp.Click(chromedp.CSS("#create")))
+		// The notice of the previous org is still on the old page: wait for this one's.
+		waitTrue(t, desk, "org "+org.name, `(function(){var e=document.getElementById("created");return !!e&&e.textContent.indexOf("`+org.name+`")>=0})()`)
 	}
 	// The roster: checked first (nothing stored), then imported.
 	do(chromedp.Click(chromedp.CSS("#tree a.org-link")), chromedp.WaitVisible(chromedp.CSS("#import-form")),
@@ -100,10 +108,13 @@ func TestAdminConsoleInBrowser(t *testing.T) {
 	if n := len(decode[memberList](t, a.do(http.MethodGet, "/api/v1/members", nil), http.StatusOK).Items); n != 0 {
 		t.Fatalf("the check stored %d members", n)
 	}
-	do(chromedp.SetUploadFiles(chromedp.CSS("#file"), []string{roster}), chromedp.Click(chromedp.CSS("#import")),
-		chromedp.WaitVisible(chromedp.CSS("#imp-created")))
+	do(chromedp.SetUploadFiles(chromedp.CSS("#file"), []string{roster}), chromedp.Click(chromedp.CSS("#import")))
+	waitTrue(t, desk, "the import's result", `document.getElementById("import-result-title").textContent==="名册导入结果"`)
 	if n := eval(`document.getElementById("imp-created").textContent`); n != "8" {
 		t.Fatalf("imported %s members, want 8", n)
+	}
+	if n := len(decode[memberList](t, a.do(http.MethodGet, "/api/v1/members", nil), http.StatusOK).Items); n != 8 {
+		t.Fatalf("the import stored %d members, want 8", n)
 	}
 
 	// A survey from the appraisal template for the whole committee.
@@ -167,8 +178,9 @@ func TestAdminConsoleInBrowser(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	// The admin watches it arrive; leadership sees it counted.
-	do(chromedp.Reload(), chromedp.WaitVisible(chromedp.CSS("#codes-used")))
+	// The admin watches it arrive (the page updates its counts by itself
+	// every 15 s); leadership sees it counted.
+	waitFor(t, desk, "the live counts", `document.getElementById("codes-used").textContent==="1"`, 20*time.Second)
 	if used, total := eval(`document.getElementById("codes-used").textContent`), eval(`document.getElementById("ballots-total").textContent`); used != "1" || !strings.Contains(total, "1") {
 		t.Fatalf("survey page: codes used %q, ballots %q", used, total)
 	}

@@ -95,7 +95,7 @@ func TestAdminManagePagesAccess(t *testing.T) {
 		{"/admin/surveys/" + sv.ID, []string{"年度民主评议党员", "草稿", `id="publish"`}},
 	} {
 		t.Run(tc.path, func(t *testing.T) {
-			wantAdminPage(t, a.page(tc.path, admin), http.StatusOK, append(tc.wants, `name="csrf_token"`, `href="/static/manage.css"`)...)
+			wantAdminPage(t, a.page(tc.path, admin), http.StatusOK, append(tc.wants, `name="csrf_token"`, `href="/static/site.css"`)...)
 			wantAdminPage(t, a.page(tc.path, leader), http.StatusForbidden, "无权")
 			w := a.page(tc.path, "")
 			if w.Code != http.StatusSeeOther || w.Header().Get("Location") != "/login?next="+url.QueryEscape(tc.path) {

@@ -69,7 +69,7 @@ func TestAdminPages(t *testing.T) {
 
 	admin, _ := a.signIn("root")
 	wantAdminPage(t, a.page("/account", admin), http.StatusOK, `href="/admin/users"`, `href="/admin/audit"`)
-	body := wantAdminPage(t, a.page("/admin/users", admin), http.StatusOK, "用户管理", `href="/static/admin.css"`,
+	body := wantAdminPage(t, a.page("/admin/users", admin), http.StatusOK, "用户管理", `href="/static/site.css"`,
 		`<td class="login">zhang</td>`, "领导", "支部书记", "第一党支部", "已停用", `name="csrf_token"`, `action="/admin/users"`)
 	// One row per user: root, zhang, wu, gone.
 	if n := strings.Count(body, `<td class="login">`); n != 4 {

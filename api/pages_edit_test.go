@@ -140,7 +140,7 @@ func TestAccountTokens(t *testing.T) {
 		return a.do(http.MethodGet, "/api/v1/session", nil, "Authorization", "Bearer "+tok).Code
 	}
 
-	body := wantAdminPage(t, a.page("/account", ck), http.StatusOK, "接口令牌", "还没有接口令牌", `action="/account/tokens"`, `href="/static/account.css"`)
+	body := wantAdminPage(t, a.page("/account", ck), http.StatusOK, "接口令牌", "还没有接口令牌", `action="/account/tokens"`, `href="/static/site.css"`)
 	if strings.Contains(body, "赵的脚本") {
 		t.Error("another user's token is listed")
 	}

@@ -35,3 +35,27 @@
     });
   });
 })();
+
+// Watching ballots arrive: on a published survey's page the tables marked
+// data-live are fetched again every 15 s (the page itself, rendered from
+// the tallies) and swapped in, while the tab is visible.
+(function () {
+  "use strict";
+  var live = document.querySelectorAll("[data-live][id]");
+  if (!live.length || !window.DOMParser) { return; }
+  function refresh() {
+    if (document.hidden) { return; }
+    fetch(location.pathname, { credentials: "same-origin", headers: { Accept: "text/html" } })
+      .then(function (r) { return r.ok ? r.text() : ""; })
+      .then(function (html) {
+        if (!html) { return; }
+        var doc = new DOMParser().parseFromString(html, "text/html");
+        Array.prototype.forEach.call(live, function (el) {
+          var fresh = doc.getElementById(el.id);
+          if (fresh) { el.innerHTML = fresh.innerHTML; }
+        });
+      })
+      .catch(function () {});
+  }
+  setInterval(refresh, 15000);
+})();
