@@ -1,7 +1,6 @@
 package api
 
 import (
-	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -91,66 +90,21 @@ func (s *Server) confirmPage(action string) handlerFunc {
 }
 
 // describePublish lists what a publish of sv would freeze, and the problems
-// that would make it fail now: the definition's own (Validate at the
-// publish stage), a closing time already past, and "every member of org X"
-// subjects that expand to nobody. The store checks all of that again at
-// the POST; this is so the page can say it before the button.
+// that would make it fail now, from the store's own plan of the publish
+// (the same checks and expansion the POST runs again), so the page can say
+// it before the button.
 func (s *Server) describePublish(c *gin.Context, sv *surveys.Survey, v *confirmView) error {
-	ctx := c.Request.Context()
 	def := *sv
-	def.Normalize()
-	var probs minyi.FieldErrors
-	var me *minyi.Error
-	if err := def.Validate(surveys.StagePublish); errors.As(err, &me) {
-		probs = append(probs, me.Fields...)
-	}
-	if t := def.Access.ClosesAt; t != nil && !t.After(s.now()) {
-		probs.Add("access.closes_at", "in_past", "结束时间已过，请修改后再发布")
-	}
-
-	// Subjects as the publish will expand them: org_members become the
-	// members of the org's subtree as the roster has them now, repeats once.
-	all, err := s.orgs.All(ctx)
+	plan, err := s.surveys.PlanPublish(c.Request.Context(), &def)
 	if err != nil {
 		return err
 	}
-	byID := make(map[string]surveys.Org, len(all))
-	for _, o := range all {
-		byID[o.ID] = o
-	}
-	seen := map[string]bool{}
-	var notes []string
+	subjects := []string{fmt.Sprintf("共 %d 个", len(plan.Subjects))}
 	for i, sub := range def.Subjects {
-		if sub.Type != surveys.SubjectOrgMembers {
-			seen[sub.Type+"/"+sub.ID] = true
-			continue
+		if n, ok := plan.Expanded[i]; ok {
+			subjects = append(subjects, fmt.Sprintf("“%s”在发布时按当前名册展开为 %d 名党员", sub.Name, n))
 		}
-		o, ok := byID[sub.ID]
-		if !ok {
-			probs.Add(fmt.Sprintf("subjects[%d].id", i), "unknown_subject", "该组织不存在")
-			continue
-		}
-		ids, err := s.orgs.Subtree(ctx, sub.ID)
-		if err != nil {
-			return err
-		}
-		ms, err := s.members.InOrgs(ctx, ids)
-		if err != nil {
-			return err
-		}
-		if len(ms) == 0 {
-			probs.Addf(fmt.Sprintf("subjects[%d].id", i), "no_members", "“%s”及其下级组织没有党员", o.Name)
-		}
-		for _, m := range ms {
-			seen[surveys.SubjectMember+"/"+m.ID] = true
-		}
-		notes = append(notes, fmt.Sprintf("“%s全体党员”在发布时按当前名册展开为 %d 名党员", o.Name, len(ms)))
 	}
-	subjects := []string{fmt.Sprintf("共 %d 个", len(seen))}
-	if len(seen) > surveys.MaxSubjects {
-		probs.Addf("subjects", "too_many", "展开后测评对象有%d个，最多%d个", len(seen), surveys.MaxSubjects)
-	}
-	subjects = append(subjects, notes...)
 
 	var groups []string
 	for _, g := range def.RaterGroups {
@@ -185,7 +139,7 @@ func (s *Server) describePublish(c *gin.Context, sv *surveys.Survey, v *confirmV
 		{"计分方式", scoringLines(def.Scoring)},
 		{"参与方式", access},
 	}
-	v.Problems = probs
+	v.Problems = plan.Problems
 	return nil
 }
 

@@ -209,25 +209,15 @@ func (s *SurveyStore) Publish(ctx context.Context, id string) (*Survey, error) {
 	if sv.Status != StatusDraft {
 		return nil, errSurveyNotDraft
 	}
-	sv.Normalize()
-	fe := sv.problems(StagePublish)
+	plan, err := s.PlanPublish(ctx, sv)
+	if err != nil {
+		return nil, err
+	}
+	if err := plan.Problems.Err(); err != nil {
+		return nil, err
+	}
 	now := s.now().UTC()
-	if c := sv.Access.ClosesAt; c != nil && !c.After(now) {
-		fe.Add("access.closes_at", "in_past", "结束时间已过，请修改后再发布")
-	}
-	r, err := s.loadRefs(ctx, sv)
-	if err != nil {
-		return nil, err
-	}
-	r.check(sv, &fe)
-	if err := fe.Err(); err != nil {
-		return nil, err
-	}
-	subjects, err := s.expand(ctx, sv, r)
-	if err != nil {
-		return nil, err
-	}
-	sv.Subjects = subjects
+	sv.Subjects = plan.Subjects
 	sv.Status, sv.Version = StatusPublished, 1
 	sv.PublishedAt, sv.UpdatedAt = &now, now
 	for attempt := 0; ; attempt++ {

@@ -77,23 +77,47 @@ func (r *refs) describe(sv *Survey) {
 	}
 }
 
-// expand replaces each "every member of org X" subject by the members of
-// X's subtree as they are now, names every subject, and drops repeats (a
-// member listed on its own and through its org), keeping the first.
-func (s *SurveyStore) expand(ctx context.Context, sv *Survey, r *refs) ([]Subject, error) {
-	out, fe, err := s.expandAll(ctx, sv, r)
+// PublishPlan is what publishing a draft would do now: its subjects as the
+// publish would freeze them, and every problem that would refuse it.
+type PublishPlan struct {
+	Subjects []Subject
+	// Expanded counts the members each "every member of org X" subject
+	// (by its index in the draft) expands to.
+	Expanded map[int]int
+	Problems minyi.FieldErrors
+}
+
+// PlanPublish checks sv completely as Publish does (the definition at the
+// publish stage, a closing time already past, the subjects and org against
+// the roster, orgs without members, the subject limit) and expands its
+// subjects, without storing anything: Publish acts on the plan, and the
+// confirmation page shows it before the button. sv is normalised.
+func (s *SurveyStore) PlanPublish(ctx context.Context, sv *Survey) (*PublishPlan, error) {
+	sv.Normalize()
+	p := &PublishPlan{Problems: sv.problems(StagePublish)}
+	if c := sv.Access.ClosesAt; c != nil && !c.After(s.now()) {
+		p.Problems.Add("access.closes_at", "in_past", "结束时间已过，请修改后再发布")
+	}
+	r, err := s.loadRefs(ctx, sv)
 	if err != nil {
 		return nil, err
 	}
-	if err := fe.Err(); err != nil {
+	r.check(sv, &p.Problems)
+	var more minyi.FieldErrors
+	if p.Subjects, p.Expanded, more, err = s.expandAll(ctx, sv, r); err != nil {
 		return nil, err
 	}
-	return out, nil
+	p.Problems = append(p.Problems, more...)
+	return p, nil
 }
 
-// expandAll is expand that returns the subjects together with what stops a
-// publish (an org without members, too many subjects).
-func (s *SurveyStore) expandAll(ctx context.Context, sv *Survey, r *refs) ([]Subject, minyi.FieldErrors, error) {
+// expandAll replaces each "every member of org X" subject by the members
+// of X's subtree as they are now, names every subject, and drops repeats
+// (a member listed on its own and through its org), keeping the first. It
+// returns, besides, how many members each such subject gave and what stops
+// a publish (an org without members, too many subjects); an org the roster
+// does not know expands to nothing (refs.check reports it).
+func (s *SurveyStore) expandAll(ctx context.Context, sv *Survey, r *refs) ([]Subject, map[int]int, minyi.FieldErrors, error) {
 	var fe minyi.FieldErrors
 	var out []Subject
 	seen := map[string]bool{}
@@ -103,20 +127,25 @@ func (s *SurveyStore) expandAll(ctx context.Context, sv *Survey, r *refs) ([]Sub
 			out = append(out, sub)
 		}
 	}
+	expanded := map[int]int{}
 	r.describe(sv)
 	for i, sub := range sv.Subjects {
 		if sub.Type != SubjectOrgMembers {
 			add(sub)
 			continue
 		}
+		if _, ok := r.orgs[sub.ID]; !ok {
+			continue
+		}
 		ids, err := s.orgs.Subtree(ctx, sub.ID)
 		if err != nil {
-			return nil, nil, err
+			return nil, nil, nil, err
 		}
 		ms, err := s.members.InOrgs(ctx, ids)
 		if err != nil {
-			return nil, nil, err
+			return nil, nil, nil, err
 		}
+		expanded[i] = len(ms)
 		if len(ms) == 0 {
 			fe.Addf(fmt.Sprintf("subjects[%d].id", i), "no_members", "“%s”及其下级组织没有党员", r.orgs[sub.ID].Name)
 		}
@@ -127,7 +156,7 @@ func (s *SurveyStore) expandAll(ctx context.Context, sv *Survey, r *refs) ([]Sub
 	if len(out) > MaxSubjects {
 		fe.Addf("subjects", "too_many", "展开后测评对象有%d个，最多%d个", len(out), MaxSubjects)
 	}
-	return out, fe, nil
+	return out, expanded, fe, nil
 }
 
 // Preview lays sv out as a rater would see it if it were published now,
@@ -150,7 +179,7 @@ func (s *SurveyStore) Preview(ctx context.Context, sv *Survey) error {
 		}
 	}
 	sv.Subjects = known
-	subjects, _, err := s.expandAll(ctx, sv, r)
+	subjects, _, _, err := s.expandAll(ctx, sv, r)
 	if err != nil {
 		return err
 	}
