@@ -198,10 +198,7 @@ func (s *Server) renderAdminOrg(c *gin.Context, status int, v adminOrgView) erro
 	if err != nil {
 		return err
 	}
-	byID := make(map[string]surveys.Org, len(all))
-	for _, o := range all {
-		byID[o.ID] = o
-	}
+	byID := orgIndex(all)
 	o, ok := byID[id]
 	if !ok {
 		return minyi.NotFound("org_not_found", "组织")

@@ -247,10 +247,7 @@ func (s *Server) renderAdminSurvey(c *gin.Context, status int, v adminSurveyView
 	if err != nil {
 		return err
 	}
-	byID := make(map[string]surveys.Org, len(all))
-	for _, o := range all {
-		byID[o.ID] = o
-	}
+	byID := orgIndex(all)
 	v.Survey, v.Kind, v.Status = sv, exports.KindLabel(sv.Kind), statusLabels[sv.Status]
 	v.Draft, v.Published, v.Results = sv.Status == surveys.StatusDraft, sv.Status == surveys.StatusPublished, sv.Status != surveys.StatusDraft
 	if sv.OrgID != "" {

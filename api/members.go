@@ -232,10 +232,7 @@ func (s *Server) rosterTemplate(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	byID := make(map[string]surveys.Org, len(all))
-	for _, o := range all {
-		byID[o.ID] = o
-	}
+	byID := orgIndex(all)
 	var orgs []exports.RosterOrg
 	var walk func(ns []*orgNode)
 	walk = func(ns []*orgNode) {

@@ -183,3 +183,12 @@ func (s *Server) removeOrg(c *gin.Context, id string) (*surveys.Org, error) {
 	s.audit(c, "org.delete", "org", id, fmt.Sprintf("删除组织%s（%s）", o.Name, o.Code))
 	return o, nil
 }
+
+// orgIndex maps the orgs by id (the tree is small and read whole).
+func orgIndex(all []surveys.Org) map[string]surveys.Org {
+	byID := make(map[string]surveys.Org, len(all))
+	for _, o := range all {
+		byID[o.ID] = o
+	}
+	return byID
+}

@@ -82,12 +82,10 @@ func (s *Server) orgOptions(ctx context.Context) ([]option, map[string]surveys.O
 		return nil, nil, err
 	}
 	out := make([]option, 0, len(all))
-	byID := make(map[string]surveys.Org, len(all))
 	for _, o := range all {
 		out = append(out, option{o.ID, orgLabel(o)})
-		byID[o.ID] = o
 	}
-	return out, byID, nil
+	return out, orgIndex(all), nil
 }
 
 // resolveKind accepts a kind's code or its Chinese label.
