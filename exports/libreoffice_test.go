@@ -1,6 +1,7 @@
 package exports_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/csv"
 	"os"
@@ -10,13 +11,16 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"minyi/exports"
 )
 
-// TestLibreOfficeOpensScorecard converts a generated scorecard to CSV with
-// LibreOffice headless (every sheet, UTF-8) and checks what it read: a
-// workbook LibreOffice cannot open fails here. Without soffice the test is
-// skipped on a workstation and fails in CI (CI=true).
-func TestLibreOfficeOpensScorecard(t *testing.T) {
+// libreOffice converts workbook data (file name base) to CSV with
+// LibreOffice headless, every sheet in UTF-8, and returns a reader of one
+// sheet's rows: a workbook LibreOffice cannot open fails here. Without
+// soffice the test is skipped on a workstation and fails in CI (CI=true).
+func libreOffice(t *testing.T, base string, data []byte) func(sheet string) [][]string {
+	t.Helper()
 	soffice, err := exec.LookPath("soffice")
 	if err != nil {
 		if os.Getenv("CI") == "true" {
@@ -24,9 +28,8 @@ func TestLibreOfficeOpensScorecard(t *testing.T) {
 		}
 		t.Skip("soffice is not installed")
 	}
-	_, _, data := writeFixture(t, "2026年民主评议党员", 0)
 	dir := t.TempDir()
-	in := filepath.Join(dir, "scorecard.xlsx")
+	in := filepath.Join(dir, base+".xlsx")
 	if err := os.WriteFile(in, data, 0o600); err != nil {
 		t.Fatal(err)
 	}
@@ -43,9 +46,9 @@ func TestLibreOfficeOpensScorecard(t *testing.T) {
 	if err != nil {
 		t.Fatalf("soffice: %v\n%s", err, msg)
 	}
-	read := func(sheet string) [][]string {
+	return func(sheet string) [][]string {
 		t.Helper()
-		f, err := os.Open(filepath.Join(out, "scorecard-"+sheet+".csv"))
+		f, err := os.Open(filepath.Join(out, base+"-"+sheet+".csv"))
 		if err != nil {
 			ents, _ := os.ReadDir(out)
 			t.Fatalf("LibreOffice did not convert sheet %s (%v); files %v; output %s", sheet, err, ents, msg)
@@ -59,6 +62,13 @@ func TestLibreOfficeOpensScorecard(t *testing.T) {
 		}
 		return rows
 	}
+}
+
+// TestLibreOfficeOpensScorecard checks what LibreOffice reads of a
+// generated scorecard.
+func TestLibreOfficeOpensScorecard(t *testing.T) {
+	_, _, data := writeFixture(t, "2026年民主评议党员", 0)
+	read := libreOffice(t, "scorecard", data)
 	find := func(rows [][]string, first string) []string {
 		for _, r := range rows {
 			if len(r) > 1 && r[1] == first {
@@ -99,5 +109,31 @@ func TestLibreOfficeOpensScorecard(t *testing.T) {
 		if rows := read(sheet); len(rows) < 3 {
 			t.Errorf("sheet %s: %d rows", sheet, len(rows))
 		}
+	}
+}
+
+// TestLibreOfficeOpensRosterTemplate: the roster template opens in
+// LibreOffice with the importer's header and every org's code.
+func TestLibreOfficeOpensRosterTemplate(t *testing.T) {
+	var buf bytes.Buffer
+	orgs := []exports.RosterOrg{{Code: "JD", Name: "某街道党工委", Kind: "党委"}, {Code: "ZB1", Name: "第一党支部", Kind: "党支部", Parent: "某街道党工委"}}
+	if err := exports.WriteRosterTemplate(&buf, orgs); err != nil {
+		t.Fatal(err)
+	}
+	read := libreOffice(t, "roster", buf.Bytes())
+	if rows := read(exports.RosterSheet); len(rows) == 0 || strings.Join(rows[0][:4], "|") != "姓名|所在支部|职务|预备党员" {
+		t.Errorf("名册 header in LibreOffice: %q", rows)
+	}
+	codes := map[string]bool{}
+	for _, r := range read(exports.RosterOrgsSheet) {
+		if len(r) > 0 {
+			codes[r[0]] = true
+		}
+	}
+	if !codes["JD"] || !codes["ZB1"] {
+		t.Errorf("组织编码 in LibreOffice lacks the codes: %v", codes)
+	}
+	if rows := read(exports.RosterHelpSheet); len(rows) < 4 {
+		t.Errorf("填写说明: %d rows", len(rows))
 	}
 }
