@@ -142,6 +142,9 @@ func TestAdminConsoleInBrowser(t *testing.T) {
 	retype(t, desk, "f-questions-0-options-0-score", "96")
 	do(chromedp.KeyEvent("s", chromedp.KeyModifiers(chromedp.ModifierCtrl)))
 	waitTrue(t, desk, "the save", `document.getElementById("save-status").textContent.indexOf("已保存")>=0&&document.getElementById("error-summary").hidden`)
+	if f := eval(`document.activeElement.id`); f != "f-questions-0-options-0-score" {
+		t.Errorf("after Ctrl+S the focus is on %q, not the field typed in", f)
+	}
 	if sv := decode[surveys.Survey](t, a.do(http.MethodGet, "/api/v1/surveys/"+id, nil), http.StatusOK); sv.Questions[0].Title != "2026年度评议等次" || *sv.Questions[0].Options[0].Score != 96 {
 		t.Fatalf("after the save: %q", sv.Questions[0].Title)
 	}

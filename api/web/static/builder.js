@@ -648,10 +648,13 @@
       .then(function (r) { return r.json().then(function (j) { return { ok: r.ok, status: r.status, j: j }; }); })
       .then(function (res) {
         errors = {};
+        var focused = document.activeElement && document.activeElement.id;
         if (res.ok) {
           m = fromSurvey(res.j);
           dirty = false;
           render();
+          // Ctrl+S in a field: carry on typing there.
+          if (focused && document.getElementById(focused)) { document.getElementById(focused).focus(); }
           var now = new Date();
           statusEl.textContent = '已保存 ' + ('0' + now.getHours()).slice(-2) + ':' + ('0' + now.getMinutes()).slice(-2);
           statusEl.className = 'saved';
