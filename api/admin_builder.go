@@ -59,17 +59,11 @@ type limitedForm struct {
 // builderOrgs is the org tree flattened in tree order, with depths, for the
 // subject picker and the org selector.
 func builderOrgs(all []surveys.Org) []builderOrg {
-	roots, _ := orgTree(all)
 	var out []builderOrg
-	var walk func(ns []*orgNode, depth int)
-	walk = func(ns []*orgNode, depth int) {
-		for _, n := range ns {
-			out = append(out, builderOrg{ID: n.ID, Name: n.Name, Code: n.Code, Kind: string(n.Kind), KindName: n.Kind.Label(),
-				ParentID: n.ParentID, Depth: depth})
-			walk(n.Children, depth+1)
-		}
+	for _, n := range treeOrder(newOrgTree(all)) {
+		out = append(out, builderOrg{ID: n.ID, Name: n.Name, Code: n.Code, Kind: string(n.Kind), KindName: n.Kind.Label(),
+			ParentID: n.ParentID, Depth: n.Depth})
 	}
-	walk(roots, 0)
 	return out
 }
 

@@ -79,15 +79,31 @@ func (s *Server) formFailure(c *gin.Context, err error) (int, map[string]string,
 func orgTree(all []surveys.Org) ([]*orgNode, []option) {
 	roots := newOrgTree(all)
 	var opts []option
+	for _, n := range treeOrder(roots) {
+		opts = append(opts, option{n.ID, strings.Repeat("　", n.Depth) + n.Name + " [" + n.Code + "]（" + n.Kind.Label() + "）"})
+	}
+	return roots, opts
+}
+
+// treeNode is an org in tree order with its depth (0 for a root).
+type treeNode struct {
+	*orgNode
+	Depth int
+}
+
+// treeOrder flattens the tree: each org followed by its subtree, as
+// pickers, the builder and the roster template list them.
+func treeOrder(roots []*orgNode) []treeNode {
+	var out []treeNode
 	var walk func(ns []*orgNode, depth int)
 	walk = func(ns []*orgNode, depth int) {
 		for _, n := range ns {
-			opts = append(opts, option{n.ID, strings.Repeat("　", depth) + n.Name + " [" + n.Code + "]（" + n.Kind.Label() + "）"})
+			out = append(out, treeNode{n, depth})
 			walk(n.Children, depth+1)
 		}
 	}
 	walk(roots, 0)
-	return roots, opts
+	return out
 }
 
 func (s *Server) adminOrgsPage(c *gin.Context) error {

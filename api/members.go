@@ -234,14 +234,9 @@ func (s *Server) rosterTemplate(c *gin.Context) error {
 	}
 	byID := orgIndex(all)
 	var orgs []exports.RosterOrg
-	var walk func(ns []*orgNode)
-	walk = func(ns []*orgNode) {
-		for _, n := range ns {
-			orgs = append(orgs, exports.RosterOrg{Code: n.Code, Name: n.Name, Kind: n.Kind.Label(), Parent: byID[n.ParentID].Name})
-			walk(n.Children)
-		}
+	for _, n := range treeOrder(newOrgTree(all)) {
+		orgs = append(orgs, exports.RosterOrg{Code: n.Code, Name: n.Name, Kind: n.Kind.Label(), Parent: byID[n.ParentID].Name})
 	}
-	walk(newOrgTree(all))
 	var buf bytes.Buffer
 	if err := exports.WriteRosterTemplate(&buf, orgs); err != nil {
 		return err
