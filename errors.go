@@ -40,6 +40,15 @@ func E(kind error, code, message string) *Error {
 	return &Error{Kind: kind, Code: code, Message: message}
 }
 
+// At returns a copy of e that names the input field it is about, so that a
+// conflict such as a taken code is shown next to that field by every
+// client, the pages included.
+func (e *Error) At(field string) *Error {
+	c := *e
+	c.Fields = []FieldError{{Field: field, Code: e.Code, Message: e.Message}}
+	return &c
+}
+
 func (e *Error) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s: %s", e.Code, e.Kind)

@@ -24,7 +24,7 @@ const (
 )
 
 var (
-	errLoginTaken    = minyi.E(minyi.ErrConflict, "login_taken", "登录名已被使用")
+	errLoginTaken    = minyi.E(minyi.ErrConflict, "login_taken", "登录名已被使用").At("login")
 	errUserNotFound  = minyi.NotFound("user_not_found", "用户")
 	errBadLogin      = minyi.E(minyi.ErrUnauthorized, "invalid_login", "登录名或密码错误")
 	errUserDisabled  = minyi.E(minyi.ErrUnauthorized, "user_disabled", "该账户已停用，请联系管理员")

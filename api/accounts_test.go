@@ -29,7 +29,7 @@ func TestUsersAPI(t *testing.T) {
 		code   string
 		fields []string
 	}{
-		{"duplicate login", map[string]any{"login": "SECRETARY1", "name": "x", "password": "password-1", "role": "leader"}, http.StatusConflict, "login_taken", nil},
+		{"duplicate login", map[string]any{"login": "SECRETARY1", "name": "x", "password": "password-1", "role": "leader"}, http.StatusConflict, "login_taken", []string{"login"}},
 		{"unknown org", map[string]any{"login": "s2", "name": "x", "password": "password-1", "role": "secretary", "org_id": "nope"}, http.StatusUnprocessableEntity, "validation_failed", []string{"org_id"}},
 		{"secretary without org", map[string]any{"login": "s3", "name": "x", "password": "password-1", "role": "secretary"}, http.StatusUnprocessableEntity, "validation_failed", []string{"org_id"}},
 		{"bad everything", map[string]any{"login": "", "name": "", "password": "1", "role": "king"}, http.StatusUnprocessableEntity, "validation_failed", []string{"login", "name", "password", "role"}},

@@ -76,9 +76,6 @@ func (s *Server) adminEditMember(c *gin.Context) error {
 		if err != nil {
 			return err
 		}
-		if body.Code == "member_exists" {
-			fields["name"] = body.Message
-		}
 		return s.renderAdminMember(c, status, adminMemberView{Form: f, Errors: fields, Error: body.Message})
 	}
 	c.Redirect(http.StatusSeeOther, "/admin/members/"+c.Param("id")+"?done=saved")

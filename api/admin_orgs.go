@@ -141,9 +141,6 @@ func (s *Server) adminCreateOrg(c *gin.Context) error {
 		if err != nil {
 			return err
 		}
-		if body.Code == "org_code_taken" {
-			fields["code"] = body.Message
-		}
 		return s.renderAdminOrgs(c, status, adminOrgsView{Form: f, Errors: fields, Error: body.Message})
 	}
 	c.Redirect(http.StatusSeeOther, "/admin/orgs?"+url.Values{"created": {o.ID}}.Encode())
@@ -272,9 +269,6 @@ func (s *Server) adminCreateMember(c *gin.Context) error {
 		if err != nil {
 			return err
 		}
-		if body.Code == "member_exists" {
-			fields["name"] = body.Message
-		}
 		if msg, ok := fields["org_id"]; ok {
 			body.Message = msg // the org is the page's, not a field of the form
 		}
@@ -333,9 +327,6 @@ func (s *Server) adminEditOrg(c *gin.Context) error {
 		status, fields, body, err := s.formFailure(c, err)
 		if err != nil {
 			return err
-		}
-		if body.Code == "org_code_taken" {
-			fields["code"] = body.Message
 		}
 		return s.renderAdminOrg(c, status, adminOrgView{Edit: f, EditErrors: fields, EditError: body.Message})
 	}

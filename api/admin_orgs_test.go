@@ -138,7 +138,7 @@ func TestOrgPatchParent(t *testing.T) {
 	e := newEnv(t)
 	o := e.orgTree()
 	wantError(t, e.do(http.MethodPatch, "/api/v1/orgs/"+o.general.ID, map[string]any{"parent_id": o.zb1.ID}), http.StatusUnprocessableEntity, "validation_failed", "parent_id")
-	wantError(t, e.do(http.MethodPatch, "/api/v1/orgs/"+o.general.ID, map[string]any{"code": "ZB1"}), http.StatusConflict, "org_code_taken")
+	wantError(t, e.do(http.MethodPatch, "/api/v1/orgs/"+o.general.ID, map[string]any{"code": "ZB1"}), http.StatusConflict, "org_code_taken", "code")
 	got := decode[surveys.Org](t, e.do(http.MethodPatch, "/api/v1/orgs/"+o.zb1.ID, map[string]any{"parent_id": o.root.ID}), http.StatusOK)
 	if got.ParentID != o.root.ID || !slices.Equal(got.Path, []string{o.root.ID}) || got.Name != "第一党支部" {
 		t.Fatalf("moved: %+v", got)

@@ -100,9 +100,6 @@ func (s *Server) adminCreateUser(c *gin.Context) error {
 		if err != nil {
 			return err
 		}
-		if body.Code == "login_taken" {
-			fields["login"] = body.Message // a conflict, but about what was typed there
-		}
 		return s.renderAdminUsers(c, status, f, fields, body.Message)
 	}
 	c.Redirect(http.StatusSeeOther, "/admin/users?"+url.Values{"created": {u.Login}}.Encode())

@@ -65,7 +65,7 @@ func TestMemberLifecycle(t *testing.T) {
 	e.member("陈明", o.zb2.ID)
 	e.member("李明", o.general.ID)
 
-	wantError(t, e.do(http.MethodPost, "/api/v1/members", map[string]any{"name": "张建国", "org_id": o.zb1.ID}), http.StatusConflict, "member_exists")
+	wantError(t, e.do(http.MethodPost, "/api/v1/members", map[string]any{"name": "张建国", "org_id": o.zb1.ID}), http.StatusConflict, "member_exists", "name")
 	wantError(t, e.do(http.MethodPost, "/api/v1/members", map[string]any{"name": "", "org_id": "nope", "title": string(make([]rune, 51))}),
 		http.StatusUnprocessableEntity, "validation_failed", "name", "org_id", "title")
 	wantError(t, e.do(http.MethodPost, "/api/v1/members", map[string]any{"name": "某", "org_id": o.zb1.ID, "id": "x"}),

@@ -15,7 +15,7 @@ func TestOrgLifecycle(t *testing.T) {
 	if len(br.Path) != 2 || br.Path[0] != root.ID || br.Path[1] != gb.ID {
 		t.Fatalf("path %v", br.Path)
 	}
-	wantError(t, e.do(http.MethodPost, "/api/v1/orgs", map[string]any{"name": "重复", "code": "ZB1", "kind": "branch", "parent_id": gb.ID}), http.StatusConflict, "org_code_taken")
+	wantError(t, e.do(http.MethodPost, "/api/v1/orgs", map[string]any{"name": "重复", "code": "ZB1", "kind": "branch", "parent_id": gb.ID}), http.StatusConflict, "org_code_taken", "code")
 	wantError(t, e.do(http.MethodPost, "/api/v1/orgs", map[string]any{"name": "错层", "code": "X", "kind": "committee", "parent_id": br.ID}), http.StatusUnprocessableEntity, "validation_failed", "parent_id")
 	wantError(t, e.do(http.MethodPost, "/api/v1/orgs", map[string]any{"name": "", "code": "a b", "kind": "x"}), http.StatusUnprocessableEntity, "validation_failed", "name", "code", "kind")
 

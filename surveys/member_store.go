@@ -16,7 +16,7 @@ import (
 )
 
 var (
-	errMemberExists   = minyi.E(minyi.ErrConflict, "member_exists", "该组织下已有同名党员")
+	errMemberExists   = minyi.E(minyi.ErrConflict, "member_exists", "该组织下已有同名党员").At("name")
 	errMemberNotFound = minyi.NotFound("member_not_found", "党员")
 )
 

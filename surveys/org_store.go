@@ -21,7 +21,7 @@ const (
 )
 
 var (
-	errOrgCodeTaken = minyi.E(minyi.ErrConflict, "org_code_taken", "组织编码已被使用")
+	errOrgCodeTaken = minyi.E(minyi.ErrConflict, "org_code_taken", "组织编码已被使用").At("code")
 	errOrgNotFound  = minyi.NotFound("org_not_found", "组织")
 )
 
