@@ -86,12 +86,16 @@ func (s *Server) adminSurveyEditPage(c *gin.Context) error {
 }
 
 func (s *Server) renderBuilder(c *gin.Context, status int, sv *surveys.Survey, v builderView) error {
-	all, err := s.orgs.All(c.Request.Context())
-	if err != nil {
-		return err
-	}
 	v.Survey, v.Kind, v.Status = sv, exports.KindLabel(sv.Kind), statusLabels[sv.Status]
-	v.Data = builderData{Survey: sv, Orgs: builderOrgs(all)}
+	if sv.Status == surveys.StatusDraft {
+		// Only the builder picks subjects and orgs; the plain form of a
+		// published survey needs neither.
+		all, err := s.orgs.All(c.Request.Context())
+		if err != nil {
+			return err
+		}
+		v.Data = builderData{Survey: sv, Orgs: builderOrgs(all)}
+	}
 	if v.Errors == nil {
 		v.Errors = map[string]string{}
 	}

@@ -12,14 +12,17 @@ import (
 	"minyi/surveys"
 )
 
-// builderPageData reads the JSON that /admin/surveys/{id}/edit embeds for
-// builder.js.
-func builderPageData(t *testing.T, body string) (sv surveys.Survey, orgs []struct {
+// builderOrgJSON is an org as the builder's data lists it.
+type builderOrgJSON struct {
 	ID    string `json:"id"`
 	Name  string `json:"name"`
 	Kind  string `json:"kind"`
 	Depth int    `json:"depth"`
-}) {
+}
+
+// builderPageData reads the JSON that /admin/surveys/{id}/edit embeds for
+// builder.js.
+func builderPageData(t *testing.T, body string) (surveys.Survey, []builderOrgJSON) {
 	t.Helper()
 	const open = `<script type="application/json" id="builder-data">`
 	i := strings.Index(body, open)
@@ -28,13 +31,8 @@ func builderPageData(t *testing.T, body string) (sv surveys.Survey, orgs []struc
 		t.Fatalf("no builder data in the page:\n%s", body)
 	}
 	var d struct {
-		Survey surveys.Survey `json:"survey"`
-		Orgs   []struct {
-			ID    string `json:"id"`
-			Name  string `json:"name"`
-			Kind  string `json:"kind"`
-			Depth int    `json:"depth"`
-		} `json:"orgs"`
+		Survey surveys.Survey   `json:"survey"`
+		Orgs   []builderOrgJSON `json:"orgs"`
 	}
 	if err := json.Unmarshal([]byte(body[i+len(open):i+len(open)+j]), &d); err != nil {
 		t.Fatalf("builder data is not JSON: %v", err)

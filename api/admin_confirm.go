@@ -120,14 +120,7 @@ func (s *Server) describePublish(c *gin.Context, sv *surveys.Survey, v *confirmV
 	if perSubject > 0 {
 		questions += fmt.Sprintf("（其中逐个评价测评对象的 %d 道）", perSubject)
 	}
-	rules := ruleLines(&def)
-	if len(rules) == 0 {
-		rules = []string{"无"}
-	}
-	access := []string{"凭链接参与（任何人）"}
-	if v.CodeMode {
-		access[0] = "凭投票码参与（每码一次）"
-	}
+	access := []string{accessLabel(def.Access.Mode)}
 	if t := def.Access.OpensAt; t != nil {
 		access = append(access, "开始时间："+pageTime(*t))
 	}
@@ -135,7 +128,7 @@ func (s *Server) describePublish(c *gin.Context, sv *surveys.Survey, v *confirmV
 		{"测评对象", subjects},
 		{"评价群体与权重", orNone(groups)},
 		{"题目", []string{questions}},
-		{"答卷规则", rules},
+		{"答卷规则", orNone(ruleLines(&def))},
 		{"计分方式", scoringLines(def.Scoring)},
 		{"参与方式", access},
 	}

@@ -374,14 +374,7 @@ func (s *Server) adminDeleteOrg(c *gin.Context) error {
 		if err != nil {
 			return err
 		}
-		msg := body.Message
-		switch body.Code {
-		case "org_has_children":
-			msg = "不能删除：该组织下还有下级组织。请先把下级组织移到别处（在下级组织页面修改“上级组织”）或删除。"
-		case "org_has_members":
-			msg = "不能删除：该组织还有党员。请先把党员调到其他组织或删除。"
-		}
-		return s.renderAdminOrg(c, status, adminOrgView{DeleteError: msg})
+		return s.renderAdminOrg(c, status, adminOrgView{DeleteError: body.Message})
 	}
 	c.Redirect(http.StatusSeeOther, "/admin/orgs?"+url.Values{"deleted": {o.Name}}.Encode())
 	return nil

@@ -254,10 +254,7 @@ func (s *Server) renderAdminSurvey(c *gin.Context, status int, v adminSurveyView
 		v.Org = orgName(byID, sv.OrgID)
 	}
 	v.CodeMode = sv.Access.Mode == surveys.AccessCode
-	v.Access = "凭链接参与（任何人）"
-	if v.CodeMode {
-		v.Access = "凭投票码参与（每码一次）"
-	}
+	v.Access = accessLabel(sv.Access.Mode)
 	if t := sv.Access.OpensAt; t != nil {
 		v.Opens = pageTime(*t)
 	}
@@ -362,6 +359,14 @@ func (s *Server) groupRows(ctx context.Context, sv *surveys.Survey, codes map[st
 		}
 	}
 	return nil
+}
+
+// accessLabel says in Chinese who may answer a survey.
+func accessLabel(mode string) string {
+	if mode == surveys.AccessCode {
+		return "凭投票码参与（每码一次）"
+	}
+	return "凭链接参与（任何人）"
 }
 
 // num formats x rounded to places decimals without trailing zeros (0.4,

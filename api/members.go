@@ -148,12 +148,8 @@ func (s *Server) deleteMember(c *gin.Context) error {
 // /api/v1/members/{id} and the /admin/members/{id}/delete form share it. It
 // returns the member as it was, for the page's notice.
 func (s *Server) removeMember(c *gin.Context, id string) (*surveys.Member, error) {
-	ctx := c.Request.Context()
-	m, err := s.members.Get(ctx, id)
+	m, err := s.members.Delete(c.Request.Context(), id)
 	if err != nil {
-		return nil, err
-	}
-	if err := s.members.Delete(ctx, id); err != nil {
 		return nil, err
 	}
 	s.audit(c, "member.delete", "member", id, "删除党员"+m.Name)

@@ -172,12 +172,8 @@ func (s *Server) deleteOrg(c *gin.Context) error {
 // audits it; DELETE /api/v1/orgs/{id} and the /admin/orgs/{id}/delete form
 // share it. It returns the org as it was, for the page's notice.
 func (s *Server) removeOrg(c *gin.Context, id string) (*surveys.Org, error) {
-	ctx := c.Request.Context()
-	o, err := s.orgs.Get(ctx, id)
+	o, err := s.orgs.Delete(c.Request.Context(), id)
 	if err != nil {
-		return nil, err
-	}
-	if err := s.orgs.Delete(ctx, id); err != nil {
 		return nil, err
 	}
 	s.audit(c, "org.delete", "org", id, fmt.Sprintf("删除组织%s（%s）", o.Name, o.Code))

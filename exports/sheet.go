@@ -12,7 +12,8 @@ import (
 )
 
 // Cell safety. Every text a person typed (a comment, a name, a title, an
-// option label) reaches a sheet only through text(): an inline string,
+// option label) reaches a sheet only through text() (streamed sheets) or
+// SetCellStr with the txt style (the small roster template): a string,
 // never a formula, so "=HYPERLINK(...)", "+1", "-2", "@SUM" or a leading
 // tab or CR is shown as typed. Its style carries the text number format
 // "@" (built-in 49) as well, so the value stays text even after someone

@@ -164,13 +164,14 @@ func (s *MemberStore) Update(ctx context.Context, id string, p MemberPatch) (*Me
 
 // Delete removes member id. Published surveys keep the member's name in
 // their frozen subjects, so their results stay readable.
-func (s *MemberStore) Delete(ctx context.Context, id string) error {
-	res, err := s.coll().DeleteOne(ctx, bson.D{{Key: "_id", Value: id}})
+func (s *MemberStore) Delete(ctx context.Context, id string) (*Member, error) {
+	var m Member
+	err := s.coll().FindOneAndDelete(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&m)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return nil, errMemberNotFound
+	}
 	if err != nil {
-		return fmt.Errorf("delete member: %w", err)
+		return nil, fmt.Errorf("delete member: %w", err)
 	}
-	if res.DeletedCount == 0 {
-		return errMemberNotFound
-	}
-	return nil
+	return &m, nil
 }

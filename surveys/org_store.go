@@ -258,27 +258,29 @@ func (s *OrgStore) descendantPaths(ctx context.Context, id string, newPath []str
 	return out, nil
 }
 
-// Delete removes an org that has no children and no members.
-func (s *OrgStore) Delete(ctx context.Context, id string) error {
-	if _, err := s.Get(ctx, id); err != nil {
-		return err
+// Delete removes an org that has no children and no members and returns it
+// as it was.
+func (s *OrgStore) Delete(ctx context.Context, id string) (*Org, error) {
+	o, err := s.Get(ctx, id)
+	if err != nil {
+		return nil, err
 	}
-	err := s.coll().FindOne(ctx, bson.D{{Key: "parent_id", Value: id}}).Err()
+	err = s.coll().FindOne(ctx, bson.D{{Key: "parent_id", Value: id}}).Err()
 	if err == nil {
-		return minyi.E(minyi.ErrConflict, "org_has_children", "该组织下还有下级组织，不能删除")
+		return nil, minyi.E(minyi.ErrConflict, "org_has_children", "不能删除：该组织下还有下级组织。请先把下级组织移到别处或删除。")
 	}
 	if !errors.Is(err, mongo.ErrNoDocuments) {
-		return fmt.Errorf("check org children: %w", err)
+		return nil, fmt.Errorf("check org children: %w", err)
 	}
 	err = s.db.Collection(collMembers).FindOne(ctx, bson.D{{Key: "org_id", Value: id}}).Err()
 	if err == nil {
-		return minyi.E(minyi.ErrConflict, "org_has_members", "该组织下还有党员，不能删除")
+		return nil, minyi.E(minyi.ErrConflict, "org_has_members", "不能删除：该组织还有党员。请先把党员调到其他组织或删除。")
 	}
 	if !errors.Is(err, mongo.ErrNoDocuments) {
-		return fmt.Errorf("check org members: %w", err)
+		return nil, fmt.Errorf("check org members: %w", err)
 	}
 	if _, err := s.coll().DeleteOne(ctx, bson.D{{Key: "_id", Value: id}}); err != nil {
-		return fmt.Errorf("delete org: %w", err)
+		return nil, fmt.Errorf("delete org: %w", err)
 	}
-	return nil
+	return o, nil
 }

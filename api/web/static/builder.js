@@ -429,7 +429,7 @@
       kids.push(check(p + '.per_subject', '逐个评价每个测评对象（矩阵题：每个对象各答一次，计入得分）', q.per_subject, function (v) { q.per_subject = v; }, function () { redraw(idFor(p + '.per_subject')); }));
       if (q.per_subject) {
         kids.push(el('div', { 'class': 'admin-grid' }, [
-          field(p + '.dimension', '测评维度（可不填，如“服务群众”）', q.dimension, function (v) { q.dimension = v; }, { placeholder: '' }),
+          field(p + '.dimension', '测评维度（可不填，如“服务群众”）', q.dimension, function (v) { q.dimension = v; }),
           field(p + '.weight', '题目权重（默认1）', q.weight, function (v) { q.weight = v; }, { kind: 'number', min: 0 })
         ]));
       }
