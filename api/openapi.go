@@ -105,6 +105,7 @@ var openapiOptions = openapi.Options{
 		reflect.TypeFor[feedback.Channel](): enumOf(feedback.ChannelHotline, feedback.ChannelWeb, feedback.ChannelVisit, feedback.ChannelMail),
 	},
 	Error: errorBody{},
+	Names: map[reflect.Type]string{reflect.TypeFor[errorBody](): "Error", reflect.TypeFor[errorDetail](): "ErrorDetail"},
 	Tags: map[string]string{
 		"orgs":        "组织树",
 		"members":     "党员名册",

@@ -68,7 +68,7 @@ func TestOpenAPIEveryRouteAnswers(t *testing.T) {
 		for code, v := range responses {
 			if st, _ := strconv.Atoi(code); st >= 400 || code == "default" {
 				schema := v.(map[string]any)["content"].(map[string]any)["application/json"].(map[string]any)["schema"]
-				if !reflect.DeepEqual(schema, map[string]any{"$ref": "#/components/schemas/ErrorBody"}) {
+				if !reflect.DeepEqual(schema, map[string]any{"$ref": "#/components/schemas/Error"}) {
 					t.Errorf("%s: %s answers %v, not the Error schema", name, code, schema)
 				}
 			}

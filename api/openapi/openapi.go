@@ -55,6 +55,8 @@ type Options struct {
 	Error any
 	// SecuritySchemes is components.securitySchemes.
 	SecuritySchemes map[string]any
+	// Names overrides the component names of response types.
+	Names map[reflect.Type]string
 	// Tags describes each operation tag.
 	Tags map[string]string
 }

@@ -139,6 +139,9 @@ func (g *schemas) ref(t reflect.Type, m mode) Schema {
 // MemberList), request-side components end in Input, and a name already
 // held by another type gains its package's name.
 func (g *schemas) name(t reflect.Type, m mode) string {
+	if n, ok := g.opts.Names[t]; ok && m == response {
+		return n
+	}
 	base := t.Name()
 	if i := strings.IndexByte(base, '['); i >= 0 {
 		var args string
