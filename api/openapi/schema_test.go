@@ -22,7 +22,7 @@ type node struct {
 	Children []*node `json:"children"`
 	Secret   string  `json:"-"`
 	Note     *string `json:"note"`
-	hidden   int // unexported: not in the schema
+	hidden   int     // unexported: not in the schema
 }
 
 var _ = node{hidden: 1}
