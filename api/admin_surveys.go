@@ -14,6 +14,7 @@ import (
 
 	"minyi"
 	"minyi/analytics"
+	"minyi/decimal"
 	"minyi/exports"
 	"minyi/surveys"
 )
@@ -372,7 +373,7 @@ func accessLabel(mode string) string {
 // num formats x rounded to places decimals without trailing zeros (0.4,
 // 95, 33.34): definitions are read by people, not lined up in columns.
 func num(x float64, places int) string {
-	v := analytics.Format(x, places)
+	v := decimal.Format(x, places)
 	if strings.Contains(v, ".") {
 		v = strings.TrimRight(strings.TrimRight(v, "0"), ".")
 	}

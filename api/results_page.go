@@ -8,7 +8,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"minyi/accounts"
-	"minyi/analytics"
+	"minyi/decimal"
 	"minyi/exports"
 	"minyi/reports"
 	"minyi/surveys"
@@ -134,10 +134,10 @@ func (s *Server) renderResults(c *gin.Context, status int, sv *surveys.Survey, g
 			row.Rank = fmt.Sprint(*r.Rank)
 		}
 		if r.Score.Valid {
-			row.Score = analytics.Format(r.Score.Value, 2)
+			row.Score = decimal.Format(r.Score.Value, 2)
 		}
 		if r.SatisfactionRate.Valid {
-			row.Rate = analytics.Format(r.SatisfactionRate.Value*100, 1) + "%"
+			row.Rate = decimal.Format(r.SatisfactionRate.Value*100, 1) + "%"
 		}
 		if r.Grade != nil {
 			row.Grade = r.Grade.Label

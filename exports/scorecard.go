@@ -13,6 +13,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"minyi/analytics"
+	"minyi/decimal"
 	"minyi/surveys"
 )
 
@@ -248,16 +249,16 @@ func (st *sheetStyles) num(n analytics.Number, style, places int) any {
 	if !n.Valid {
 		return nil
 	}
-	return excelize.Cell{StyleID: style, Value: analytics.Round(n.Value, places)}
+	return excelize.Cell{StyleID: style, Value: decimal.Round(n.Value, places)}
 }
 
 func (st *sheetStyles) score(n analytics.Number) any {
-	return st.num(n, st.dec2, analytics.DisplayPlaces)
+	return st.num(n, st.dec2, decimal.DisplayPlaces)
 }
 
 // rate keeps the JSON's four decimals: shown as 0.0%, that is one decimal
 // of a percent.
-func (st *sheetStyles) rate(n analytics.Number) any { return st.num(n, st.pct, analytics.JSONPlaces) }
+func (st *sheetStyles) rate(n analytics.Number) any { return st.num(n, st.pct, decimal.JSONPlaces) }
 
 func (st *sheetStyles) count(n int64) excelize.Cell { return excelize.Cell{StyleID: st.int, Value: n} }
 
@@ -516,7 +517,7 @@ func writeSummary(f *excelize.File, st *sheetStyles, v *view, sc Scorecard, char
 			issuedTotal += n
 			issued = st.count(n)
 			if n > 0 {
-				ratio = excelize.Cell{StyleID: st.pct, Value: analytics.Round(float64(g.valid+g.invalid)/float64(n), analytics.JSONPlaces)}
+				ratio = excelize.Cell{StyleID: st.pct, Value: decimal.Round(float64(g.valid+g.invalid)/float64(n), decimal.JSONPlaces)}
 			}
 		}
 		weight := any(nil)
@@ -533,7 +534,7 @@ func writeSummary(f *excelize.File, st *sheetStyles, v *view, sc Scorecard, char
 	if sc.Issued != nil {
 		issued = st.count(issuedTotal)
 		if issuedTotal > 0 {
-			ratio = excelize.Cell{StyleID: st.pct, Value: analytics.Round(float64(total.valid+total.invalid)/float64(issuedTotal), analytics.JSONPlaces)}
+			ratio = excelize.Cell{StyleID: st.pct, Value: decimal.Round(float64(total.valid+total.invalid)/float64(issuedTotal), decimal.JSONPlaces)}
 		}
 	}
 	if err := put(excelize.Cell{StyleID: st.label, Value: "合计"}, nil, issued, st.count(total.valid+total.invalid), st.count(total.valid), st.count(total.invalid), ratio); err != nil {
@@ -828,7 +829,7 @@ func writeDistribution(ctx context.Context, f *excelize.File, st *sheetStyles, v
 		for _, k := range distributionKeys(q, dist) {
 			share := any(nil)
 			if answers > 0 {
-				share = excelize.Cell{StyleID: st.pct, Value: analytics.Round(float64(dist[k])/float64(answers), analytics.JSONPlaces)}
+				share = excelize.Cell{StyleID: st.pct, Value: decimal.Round(float64(dist[k])/float64(answers), decimal.JSONPlaces)}
 			}
 			ab := any(nil)
 			if abstainKnown {

@@ -16,6 +16,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"minyi/analytics"
+	"minyi/decimal"
 	"minyi/exports"
 	"minyi/surveys"
 )
@@ -169,8 +170,8 @@ func wantNum(t *testing.T, what, got string, n analytics.Number, places int) {
 		return
 	}
 	v, err := strconv.ParseFloat(got, 64)
-	if err != nil || v != analytics.Round(n.Value, places) {
-		t.Errorf("%s: got %q, want %v", what, got, analytics.Round(n.Value, places))
+	if err != nil || v != decimal.Round(n.Value, places) {
+		t.Errorf("%s: got %q, want %v", what, got, decimal.Round(n.Value, places))
 	}
 }
 
