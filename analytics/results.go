@@ -33,11 +33,11 @@ type BallotSummary struct {
 
 // SubjectRef names a subject.
 type SubjectRef struct {
-	Type    string `json:"type"`
-	ID      string `json:"id"`
-	Name    string `json:"name"`
-	OrgID   string `json:"org_id,omitempty"`
-	OrgName string `json:"org_name,omitempty"`
+	Type    surveys.SubjectType `json:"type"`
+	ID      string              `json:"id"`
+	Name    string              `json:"name"`
+	OrgID   string              `json:"org_id,omitempty"`
+	OrgName string              `json:"org_name,omitempty"`
 }
 
 // GradeRef is a grade by key and label.
@@ -106,11 +106,11 @@ type SubjectQuestion struct {
 // single question (mean score of the non-abstain answers, untrimmed: trims
 // guard subjects against targeted raters and there is no subject here).
 type QuestionSummary struct {
-	Question     string           `json:"question"`
-	Type         string           `json:"type"`
-	Answers      int64            `json:"answers"`
-	Mean         *Number          `json:"mean,omitempty"`
-	Distribution map[string]int64 `json:"distribution"`
+	Question     string               `json:"question"`
+	Type         surveys.QuestionType `json:"type"`
+	Answers      int64                `json:"answers"`
+	Mean         *Number              `json:"mean,omitempty"`
+	Distribution map[string]int64     `json:"distribution"`
 }
 
 // Filter narrows results.

@@ -25,14 +25,14 @@ type finalGradeInput struct {
 
 // textItem is one free-text answer.
 type textItem struct {
-	BallotID   string    `json:"ballot_id"`
-	Question   string    `json:"question"`
-	Subject    string    `json:"subject,omitempty"`
-	Text       string    `json:"text"`
-	RaterGroup string    `json:"rater_group"`
-	Channel    string    `json:"channel"`
-	Valid      bool      `json:"valid"`
-	CreatedAt  time.Time `json:"created_at"`
+	BallotID   string          `json:"ballot_id"`
+	Question   string          `json:"question"`
+	Subject    string          `json:"subject,omitempty"`
+	Text       string          `json:"text"`
+	RaterGroup string          `json:"rater_group"`
+	Channel    surveys.Channel `json:"channel"`
+	Valid      bool            `json:"valid"`
+	CreatedAt  time.Time       `json:"created_at"`
 }
 
 // getResults answers the scorecard from the tallies (never the ballots).

@@ -9,7 +9,6 @@ import (
 
 	"minyi/accounts"
 	"minyi/decimal"
-	"minyi/exports"
 	"minyi/reports"
 	"minyi/surveys"
 )
@@ -106,7 +105,7 @@ func (s *Server) renderResults(c *gin.Context, status int, sv *surveys.Survey, g
 		return err
 	}
 	p := principal(c)
-	v := resultsView{Survey: sv, Kind: exports.KindLabel(sv.Kind), Valid: res.Ballots.Valid, Invalid: res.Ballots.Invalid,
+	v := resultsView{Survey: sv, Kind: sv.Kind.Label(), Valid: res.Ballots.Valid, Invalid: res.Ballots.Invalid,
 		CanExport: s.exports != nil, CanRaw: req.Raw, Scoped: scope != nil, Chart: newBarChart(res.Subjects),
 		Group: group, OrgID: orgID,
 		CanGrade: len(sv.Scoring.Grades) > 0 && (p.Role == accounts.RoleAdmin || p.Role == accounts.RoleSecretary)}

@@ -161,7 +161,7 @@ func writeBallotSheets(ctx context.Context, f *excelize.File, st *sheetStyles, v
 	var n int64
 	err = each(func(b *surveys.Ballot) error {
 		at := excelize.Cell{StyleID: st.time, Value: wall(b.CreatedAt, o.loc)}
-		channel, group := st.text(ChannelLabel(b.Channel)), st.text(v.group(b.RaterGroup))
+		channel, group := st.text(b.Channel.Label()), st.text(v.group(b.RaterGroup))
 		if comments != nil {
 			for i := range b.Answers {
 				a := &b.Answers[i]

@@ -213,34 +213,6 @@ func optionLabel(q *surveys.Question, key string) string {
 	return key
 }
 
-// KindLabel is the Chinese name of a survey kind.
-func KindLabel(k surveys.Kind) string {
-	switch k {
-	case surveys.KindSatisfaction:
-		return "满意度测评"
-	case surveys.KindAppraisal:
-		return "民主评议党员"
-	case surveys.KindQuestionnaire:
-		return "问卷调查"
-	}
-	return string(k)
-}
-
-// ChannelLabel is the Chinese name of a ballot channel.
-func ChannelLabel(c string) string {
-	switch c {
-	case surveys.ChannelWeb:
-		return "网上"
-	case surveys.ChannelHotline:
-		return "热线电话"
-	case surveys.ChannelPaper:
-		return "纸质"
-	case surveys.ChannelVisit:
-		return "走访"
-	}
-	return c
-}
-
 // num is a number cell, or nothing when the number is undefined. Scores
 // are stored rounded to the two decimals a person reads (half away from
 // zero, DESIGN.md), so what Excel shows and what a sum adds up are the
@@ -484,7 +456,7 @@ func writeSummary(f *excelize.File, st *sheetStyles, v *view, sc Scorecard, char
 		scope += "；仅" + v.group(sc.Results.Group) + "的评价"
 	}
 	facts := [][2]string{
-		{"测评名称", s.Title}, {"测评类型", KindLabel(s.Kind)},
+		{"测评名称", s.Title}, {"测评类型", s.Kind.Label()},
 		{"开始时间", when(opens)}, {"结束时间", when(closes)},
 		{"生成时间", sc.Now.In(loc).Format("2006-01-02 15:04")}, {"统计范围", scope},
 	}
@@ -545,7 +517,7 @@ func writeSummary(f *excelize.File, st *sheetStyles, v *view, sc Scorecard, char
 		return err
 	}
 	for _, c := range byChannel {
-		if err := put(st.text(ChannelLabel(c.key)), st.count(c.valid+c.invalid), st.count(c.valid), st.count(c.invalid)); err != nil {
+		if err := put(st.text(surveys.Channel(c.key).Label()), st.count(c.valid+c.invalid), st.count(c.valid), st.count(c.invalid)); err != nil {
 			return err
 		}
 	}
@@ -723,7 +695,7 @@ func ballotTables(sc Scorecard) (groups, channels []vi) {
 	for _, rg := range sc.Survey.RaterGroups {
 		gk = append(gk, rg.Key)
 	}
-	return order(g, gk), order(c, []string{surveys.ChannelWeb, surveys.ChannelHotline, surveys.ChannelPaper, surveys.ChannelVisit})
+	return order(g, gk), order(c, channelKeys())
 }
 
 // Formulas are the survey's scoring rules written out in Chinese, as
@@ -892,4 +864,13 @@ func distributionKeys(q *surveys.Question, dist map[string]int64) []string {
 		return rest[i] < rest[j]
 	})
 	return append(keys, rest...)
+}
+
+// channelKeys are the channels' keys in the order the summary lists them.
+func channelKeys() []string {
+	var out []string
+	for _, c := range surveys.Channels() {
+		out = append(out, string(c))
+	}
+	return out
 }

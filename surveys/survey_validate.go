@@ -126,7 +126,7 @@ func (s *Survey) checkSubjects(fe *minyi.FieldErrors, stage Stage) {
 			fe.Add(p+".id", "required", "请选择测评对象")
 			continue
 		}
-		k := sub.Type + "/" + sub.ID
+		k := string(sub.Type) + "/" + sub.ID
 		if first, dup := seen[k]; dup {
 			fe.Addf(p+".id", "duplicate", "与第%d个测评对象重复", first+1)
 		} else {
