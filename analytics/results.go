@@ -19,6 +19,17 @@ type Results struct {
 	Ballots     BallotSummary     `json:"ballots"`
 	Subjects    []SubjectResult   `json:"subjects"`
 	Questions   []QuestionSummary `json:"questions"`
+	// Grades counts the subjects shown by recommended and by final grade,
+	// for each of the survey's grades in order (the page's and the 汇总
+	// sheet's table; not in the JSON, whose subjects carry their grades).
+	Grades []GradeCount `json:"-"`
+}
+
+// GradeCount is how many subjects were recommended for a grade and how
+// many were given it as their final grade.
+type GradeCount struct {
+	Grade              surveys.Grade
+	Recommended, Final int
 }
 
 // BallotSummary counts ballots. ByGroup and ByChannel count every stored
@@ -125,6 +136,11 @@ type Filter struct {
 	Orgs map[string]bool
 }
 
+// Keeps reports whether f shows subject sub.
+func (f Filter) Keeps(sub surveys.Subject) bool {
+	return f.Orgs == nil || f.Orgs[sub.Org()]
+}
+
 // WithOrgs narrows f to subjects of the orgs ids (nil: no narrowing).
 func (f Filter) WithOrgs(ids []string) Filter {
 	if ids != nil {
@@ -151,13 +167,37 @@ func Compute(s *surveys.Survey, t *Tally, f Filter, final map[string]FinalGrade,
 	if f.Orgs != nil {
 		kept := r.Subjects[:0]
 		for _, sr := range r.Subjects {
-			if f.Orgs[sr.Subject.OrgID] || sr.Subject.Type == surveys.SubjectOrg && f.Orgs[sr.Subject.ID] {
+			if f.Keeps(sr.Subject.subject()) {
 				kept = append(kept, sr)
 			}
 		}
 		r.Subjects = kept
 	}
+	r.Grades = gradeCounts(s.Scoring.Grades, r.Subjects)
 	return r
+}
+
+// subject is the survey subject r names.
+func (r SubjectRef) subject() surveys.Subject {
+	return surveys.Subject{Type: r.Type, ID: r.ID, Name: r.Name, OrgID: r.OrgID, OrgName: r.OrgName}
+}
+
+// gradeCounts counts subjects by recommended and final grade.
+func gradeCounts(grades []surveys.Grade, subjects []SubjectResult) []GradeCount {
+	rec, fin := map[string]int{}, map[string]int{}
+	for _, r := range subjects {
+		if r.Grade != nil {
+			rec[r.Grade.Key]++
+		}
+		if r.FinalGrade != nil {
+			fin[r.FinalGrade.Key]++
+		}
+	}
+	out := make([]GradeCount, 0, len(grades))
+	for _, g := range grades {
+		out = append(out, GradeCount{Grade: g, Recommended: rec[g.Key], Final: fin[g.Key]})
+	}
+	return out
 }
 
 func ballotSummary(t *Tally) BallotSummary {

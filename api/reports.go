@@ -46,7 +46,7 @@ func (s *Server) reportRequest(c *gin.Context, sv *surveys.Survey, kind string) 
 		return reports.Request{}, err
 	}
 	return reports.Request{
-		Kind: kind, SurveyID: sv.ID, Orgs: scope,
+		Kind: kind, SurveyID: sv.ID, Query: reports.Query{Orgs: scope},
 		Texts: scope == nil && allowed(p, textReaders),
 		Raw:   p.Role == accounts.RoleAdmin,
 	}, nil

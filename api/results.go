@@ -1,7 +1,6 @@
 package api
 
 import (
-	"context"
 	"net/http"
 	"slices"
 	"time"
@@ -48,25 +47,12 @@ func (s *Server) getResults(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	res, err := s.results(ctx, sv, q.Filter)
+	res, err := s.reportSource().Results(ctx, sv, q)
 	if err != nil {
 		return err
 	}
-	c.JSON(http.StatusOK, res)
+	c.JSON(http.StatusOK, res.Scores)
 	return nil
-}
-
-// results computes the scorecard from the tallies and the final grades.
-func (s *Server) results(ctx context.Context, sv *surveys.Survey, f analytics.Filter) (*analytics.Results, error) {
-	t, err := s.tallies.Load(ctx, sv.ID)
-	if err != nil {
-		return nil, err
-	}
-	final, err := s.finalGrades.Latest(ctx, sv.ID)
-	if err != nil {
-		return nil, err
-	}
-	return analytics.Compute(sv, t, f, final, s.now()), nil
 }
 
 // rebuildResults recounts the survey's tallies from its ballots.

@@ -152,6 +152,29 @@ type Subject struct {
 	OrgName string      `bson:"org_name,omitempty" json:"org_name,omitempty"`
 }
 
+// Org is the org a subject belongs to for scoping and filtering: a
+// branch is its own org, a member belongs to the member's org.
+func (s Subject) Org() string {
+	if s.Type == SubjectOrg {
+		return s.ID
+	}
+	return s.OrgID
+}
+
+// GroupName is what a person reads for rater group key: the group's name,
+// the key of a group the survey no longer has, "（未分组）" for none.
+func (s *Survey) GroupName(key string) string {
+	for _, g := range s.RaterGroups {
+		if g.Key == key && g.Name != "" {
+			return g.Name
+		}
+	}
+	if key == "" {
+		return "（未分组）"
+	}
+	return key
+}
+
 // RaterGroup is a group of raters whose answers are weighted together.
 type RaterGroup struct {
 	Key    string  `bson:"key" json:"key"`
