@@ -380,11 +380,7 @@ func ruleLines(sv *surveys.Survey) []string {
 		out = append(out, "所有测评对象选同一项的票不符合规则")
 	}
 	if len(out) > 0 {
-		if sv.Rules.OnViolation == surveys.OnViolationInvalid {
-			out = append(out, "违反规则的票照收，记为无效票")
-		} else {
-			out = append(out, "违反规则的票不予提交，请评议人改正")
-		}
+		out = append(out, sv.Rules.OnViolation.Label())
 	}
 	return out
 }

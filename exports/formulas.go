@@ -48,7 +48,7 @@ func Formulas(s *surveys.Survey) [][2]string {
 	add("综合得分", "S = Σ(群体权重 × 群体得分) ÷ Σ群体权重，只计有得分的群体；"+groups+"。")
 	add("维度得分", "同综合得分，只计该维度的题目。")
 	denom := "非“不了解”的答案数"
-	if s.Scoring.SatisfactionDenominator == "all" {
+	if s.Scoring.SatisfactionDenominator == surveys.DenomAll {
 		denom = "全部答案数（含“不了解”）"
 	}
 	var sat []string

@@ -219,9 +219,26 @@ type Option struct {
 type Rules struct {
 	Quotas           []Quota `bson:"quotas" json:"quotas"`
 	InvalidIfAllSame bool    `bson:"invalid_if_all_same" json:"invalid_if_all_same"`
-	// OnViolation: "reject" (422 rule_violated, the rater fixes the ballot;
-	// the default) or "invalid" (stored, answered valid=false with a reason).
-	OnViolation string `bson:"on_violation,omitempty" json:"on_violation,omitempty"`
+	// OnViolation: reject (422 rule_violated, the rater fixes the ballot;
+	// the default) or invalid (stored, answered valid=false with a reason).
+	OnViolation OnViolation `bson:"on_violation,omitempty" json:"on_violation,omitempty"`
+}
+
+// OnViolation is what becomes of a ballot that breaks a ballot rule.
+type OnViolation string
+
+// Values of Rules.OnViolation ("" is OnViolationReject).
+const (
+	OnViolationReject  OnViolation = "reject"
+	OnViolationInvalid OnViolation = "invalid"
+)
+
+// Label says in Chinese what becomes of a ballot that breaks a rule.
+func (o OnViolation) Label() string {
+	if o == OnViolationInvalid {
+		return "违反规则的票照收，记为无效票"
+	}
+	return "违反规则的票不予提交，请评议人改正"
 }
 
 // Quota limits how many subjects one ballot may give Option on Question:
@@ -234,10 +251,19 @@ type Quota struct {
 
 // Scoring configures how results are computed (DESIGN.md, Scoring rules).
 type Scoring struct {
-	Trim                    *Trim   `bson:"trim,omitempty" json:"trim,omitempty"`
-	SatisfactionDenominator string  `bson:"satisfaction_denominator,omitempty" json:"satisfaction_denominator,omitempty"` // non_abstain (default) | all
-	Grades                  []Grade `bson:"grades,omitempty" json:"grades,omitempty"`
+	Trim                    *Trim       `bson:"trim,omitempty" json:"trim,omitempty"`
+	SatisfactionDenominator Denominator `bson:"satisfaction_denominator,omitempty" json:"satisfaction_denominator,omitempty"` // non_abstain (default) | all
+	Grades                  []Grade     `bson:"grades,omitempty" json:"grades,omitempty"`
 }
+
+// Denominator is what a satisfaction rate divides by.
+type Denominator string
+
+// Values of Scoring.SatisfactionDenominator ("" is DenomNonAbstain).
+const (
+	DenomNonAbstain Denominator = "non_abstain" // answers that are not 不了解
+	DenomAll        Denominator = "all"         // every answer, 不了解 included
+)
 
 // Trim drops the highest and lowest answers before a mean, once a question
 // has at least MinAnswers answers.

@@ -31,13 +31,6 @@ const (
 	DefaultTextSize = 1000
 )
 
-// Values of Rules.OnViolation and Scoring.SatisfactionDenominator.
-const (
-	OnViolationReject  = "reject"
-	OnViolationInvalid = "invalid"
-	DenomNonAbstain    = "non_abstain"
-	DenomAll           = "all"
-)
 
 // Normalize trims text fields and fills defaults (access mode public, text
 // length 1000) before validation, so a client may leave them out.
