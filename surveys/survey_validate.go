@@ -31,7 +31,6 @@ const (
 	DefaultTextSize = 1000
 )
 
-
 // Normalize trims text fields and fills defaults (access mode public, text
 // length 1000) before validation, so a client may leave them out.
 func (s *Survey) Normalize() {
