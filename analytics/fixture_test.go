@@ -66,7 +66,7 @@ func fixtureSurvey() *surveys.Survey {
 
 // ballot builds a ballot from compact answers: "s1.q1=a" (per subject),
 // "q3=9" (scale: a number), "q4=a+b" (multiple), "q5:text" (text).
-func ballot(id, group, channel string, valid bool, answers ...string) surveys.Ballot {
+func ballot(id, group string, channel surveys.Channel, valid bool, answers ...string) surveys.Ballot {
 	b := surveys.Ballot{ID: id, SurveyID: "sv1", SurveyVersion: 1, SubmissionID: "sub-" + id, Channel: channel,
 		RaterGroup: group, Valid: valid, CreatedAt: genAt}
 	if !valid {

@@ -35,7 +35,7 @@ func genBallot(t *rapid.T, id int) surveys.Ballot {
 	if opts := rapid.SliceOfDistinct(rapid.SampledFrom([]string{"a", "b", "c"}), rapid.ID[string]).Draw(t, "q4"); len(opts) > 0 {
 		answers = append(answers, "q4="+strings.Join(opts, "+")) // one option: ballot() still makes it a multiple answer
 	}
-	return ballot(fmt.Sprintf("B%05d", id), group, channel, valid, answers...)
+	return ballot(fmt.Sprintf("B%05d", id), group, surveys.Channel(channel), valid, answers...)
 }
 
 func genBallots(t *rapid.T, label string) []surveys.Ballot {

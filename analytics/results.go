@@ -19,6 +19,17 @@ type Results struct {
 	Ballots     BallotSummary     `json:"ballots"`
 	Subjects    []SubjectResult   `json:"subjects"`
 	Questions   []QuestionSummary `json:"questions"`
+	// Grades counts the subjects shown by recommended and by final grade,
+	// for each of the survey's grades in order (the page's and the 汇总
+	// sheet's table; not in the JSON, whose subjects carry their grades).
+	Grades []GradeCount `json:"-"`
+}
+
+// GradeCount is how many subjects were recommended for a grade and how
+// many were given it as their final grade.
+type GradeCount struct {
+	Grade              surveys.Grade
+	Recommended, Final int
 }
 
 // BallotSummary counts ballots. ByGroup and ByChannel count every stored
@@ -33,11 +44,11 @@ type BallotSummary struct {
 
 // SubjectRef names a subject.
 type SubjectRef struct {
-	Type    string `json:"type"`
-	ID      string `json:"id"`
-	Name    string `json:"name"`
-	OrgID   string `json:"org_id,omitempty"`
-	OrgName string `json:"org_name,omitempty"`
+	Type    surveys.SubjectType `json:"type"`
+	ID      string              `json:"id"`
+	Name    string              `json:"name"`
+	OrgID   string              `json:"org_id,omitempty"`
+	OrgName string              `json:"org_name,omitempty"`
 }
 
 // GradeRef is a grade by key and label.
@@ -106,11 +117,11 @@ type SubjectQuestion struct {
 // single question (mean score of the non-abstain answers, untrimmed: trims
 // guard subjects against targeted raters and there is no subject here).
 type QuestionSummary struct {
-	Question     string           `json:"question"`
-	Type         string           `json:"type"`
-	Answers      int64            `json:"answers"`
-	Mean         *Number          `json:"mean,omitempty"`
-	Distribution map[string]int64 `json:"distribution"`
+	Question     string               `json:"question"`
+	Type         surveys.QuestionType `json:"type"`
+	Answers      int64                `json:"answers"`
+	Mean         *Number              `json:"mean,omitempty"`
+	Distribution map[string]int64     `json:"distribution"`
 }
 
 // Filter narrows results.
@@ -123,6 +134,11 @@ type Filter struct {
 	// whose org is. Ranks and grades stay those among all subjects, since a
 	// grade quota is shared by the whole survey.
 	Orgs map[string]bool
+}
+
+// Keeps reports whether f shows subject sub.
+func (f Filter) Keeps(sub surveys.Subject) bool {
+	return f.Orgs == nil || f.Orgs[sub.Org()]
 }
 
 // WithOrgs narrows f to subjects of the orgs ids (nil: no narrowing).
@@ -151,13 +167,37 @@ func Compute(s *surveys.Survey, t *Tally, f Filter, final map[string]FinalGrade,
 	if f.Orgs != nil {
 		kept := r.Subjects[:0]
 		for _, sr := range r.Subjects {
-			if f.Orgs[sr.Subject.OrgID] || sr.Subject.Type == surveys.SubjectOrg && f.Orgs[sr.Subject.ID] {
+			if f.Keeps(sr.Subject.subject()) {
 				kept = append(kept, sr)
 			}
 		}
 		r.Subjects = kept
 	}
+	r.Grades = gradeCounts(s.Scoring.Grades, r.Subjects)
 	return r
+}
+
+// subject is the survey subject r names.
+func (r SubjectRef) subject() surveys.Subject {
+	return surveys.Subject{Type: r.Type, ID: r.ID, Name: r.Name, OrgID: r.OrgID, OrgName: r.OrgName}
+}
+
+// gradeCounts counts subjects by recommended and final grade.
+func gradeCounts(grades []surveys.Grade, subjects []SubjectResult) []GradeCount {
+	rec, fin := map[string]int{}, map[string]int{}
+	for _, r := range subjects {
+		if r.Grade != nil {
+			rec[r.Grade.Key]++
+		}
+		if r.FinalGrade != nil {
+			fin[r.FinalGrade.Key]++
+		}
+	}
+	out := make([]GradeCount, 0, len(grades))
+	for _, g := range grades {
+		out = append(out, GradeCount{Grade: g, Recommended: rec[g.Key], Final: fin[g.Key]})
+	}
+	return out
 }
 
 func ballotSummary(t *Tally) BallotSummary {

@@ -143,9 +143,9 @@ func (s *Satisfaction) add(o Satisfaction) {
 // Rate is satisfied / non-abstain answers, or satisfied / all answers
 // (abstentions included) when denominator is "all"; undefined when the
 // denominator is zero.
-func (s Satisfaction) Rate(denominator string) (float64, bool) {
+func (s Satisfaction) Rate(denominator surveys.Denominator) (float64, bool) {
 	den := s.NonAbstain
-	if denominator == "all" {
+	if denominator == surveys.DenomAll {
 		den += s.Abstain
 	}
 	if den == 0 {

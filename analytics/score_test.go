@@ -308,33 +308,6 @@ func TestRecommendGrades(t *testing.T) {
 	}
 }
 
-func TestRound(t *testing.T) {
-	tests := []struct {
-		x      float64
-		places int
-		want   float64
-		text   string
-	}{
-		{1.005, 2, 1.01, "1.01"}, // half away from zero on the printed digit
-		{2.675, 2, 2.68, "2.68"},
-		{-2.5, 0, -3, "-3"},
-		{-1.005, 2, -1.01, "-1.01"},
-		{250.0 / 3, 4, 83.3333, "83.3333"},
-		{2.0 / 3, 4, 0.6667, "0.6667"},
-		{0.125, 2, 0.13, "0.13"},
-		{82, 2, 82, "82.00"},
-		{1e-7, 4, 0, "0.0000"},
-	}
-	for _, tt := range tests {
-		if got := analytics.Round(tt.x, tt.places); got != tt.want {
-			t.Errorf("Round(%v, %d) = %v, want %v", tt.x, tt.places, got, tt.want)
-		}
-		if got := analytics.Format(tt.x, tt.places); got != tt.text {
-			t.Errorf("Format(%v, %d) = %q, want %q", tt.x, tt.places, got, tt.text)
-		}
-	}
-}
-
 // floor(0.29 × 100) is 29, although 0.29 × 100 is 28.999999999999996 in
 // floating point: 100 distinct scores ≥ 90 give exactly 29 A's.
 func TestGradeQuotaFloor(t *testing.T) {

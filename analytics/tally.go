@@ -104,7 +104,7 @@ func Fold(ballots []surveys.Ballot) *Tally {
 // reason); only valid ballots feed the histograms.
 func (t *Tally) Add(b *surveys.Ballot) {
 	t.init()
-	t.Ballots[BallotKey{Valid: b.Valid, Group: b.RaterGroup, Channel: b.Channel}]++
+	t.Ballots[BallotKey{Valid: b.Valid, Group: b.RaterGroup, Channel: string(b.Channel)}]++
 	if !b.Valid {
 		t.Reasons[ReasonKey{Group: b.RaterGroup, Reason: b.Reason}]++
 		return

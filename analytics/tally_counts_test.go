@@ -23,7 +23,7 @@ func TestTallyCounts(t *testing.T) {
 	e.commit(t, s, all[:4])
 	e.commit(t, s, all[4:])
 
-	two := func(id, group, channel string, valid bool) surveys.Ballot {
+	two := func(id, group string, channel surveys.Channel, valid bool) surveys.Ballot {
 		b := ballot(id, group, channel, valid, "s1.q1=a")
 		b.SurveyID = "sv2"
 		return b

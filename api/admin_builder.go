@@ -8,7 +8,6 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"minyi/exports"
 	"minyi/surveys"
 )
 
@@ -86,7 +85,7 @@ func (s *Server) adminSurveyEditPage(c *gin.Context) error {
 }
 
 func (s *Server) renderBuilder(c *gin.Context, status int, sv *surveys.Survey, v builderView) error {
-	v.Survey, v.Kind, v.Status = sv, exports.KindLabel(sv.Kind), statusLabels[sv.Status]
+	v.Survey, v.Kind, v.Status = sv, sv.Kind.Label(), sv.Status.Label()
 	if sv.Status == surveys.StatusDraft {
 		// Only the builder picks subjects and orgs; the plain form of a
 		// published survey needs neither.

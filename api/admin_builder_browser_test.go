@@ -87,7 +87,7 @@ func TestBuilderInBrowser(t *testing.T) {
 	got := decode[surveys.Survey](t, a.do(http.MethodGet, "/api/v1/surveys/"+sv.ID, nil), http.StatusOK)
 	subs := []string{}
 	for _, s := range got.Subjects {
-		subs = append(subs, s.Type+":"+s.Name)
+		subs = append(subs, string(s.Type)+":"+s.Name)
 	}
 	if want := []string{"org:第一党支部", "member:张建国", "org:第二党支部"}; !equalStrings(subs, want) {
 		t.Errorf("subjects %v, want %v", subs, want)

@@ -9,7 +9,6 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"minyi"
-	"minyi/exports"
 	"minyi/surveys"
 )
 
@@ -56,7 +55,7 @@ func (s *Server) confirmPage(action string) handlerFunc {
 		if err != nil {
 			return err
 		}
-		v := confirmView{Survey: sv, Action: action, Kind: exports.KindLabel(sv.Kind), Status: statusLabels[sv.Status],
+		v := confirmView{Survey: sv, Action: action, Kind: sv.Kind.Label(), Status: sv.Status.Label(),
 			CodeMode: sv.Access.Mode == surveys.AccessCode}
 		switch action {
 		case "publish":
@@ -120,7 +119,7 @@ func (s *Server) describePublish(c *gin.Context, sv *surveys.Survey, v *confirmV
 	if perSubject > 0 {
 		questions += fmt.Sprintf("（其中逐个评价测评对象的 %d 道）", perSubject)
 	}
-	access := []string{accessLabel(def.Access.Mode)}
+	access := []string{def.Access.Mode.Label()}
 	if t := def.Access.OpensAt; t != nil {
 		access = append(access, "开始时间："+pageTime(*t))
 	}

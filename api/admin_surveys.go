@@ -14,7 +14,7 @@ import (
 
 	"minyi"
 	"minyi/analytics"
-	"minyi/exports"
+	"minyi/decimal"
 	"minyi/surveys"
 )
 
@@ -80,7 +80,7 @@ func (s *Server) renderAdminSurveys(c *gin.Context, status int, v adminSurveysVi
 		return err
 	}
 	for _, sv := range items {
-		row := surveyRow{ID: sv.ID, Title: sv.Title, Kind: exports.KindLabel(sv.Kind), Status: statusLabels[sv.Status],
+		row := surveyRow{ID: sv.ID, Title: sv.Title, Kind: sv.Kind.Label(), Status: sv.Status.Label(),
 			Created: pageTime(sv.CreatedAt), Slug: sv.Slug, Period: surveyPeriod(&sv), Ballots: "—",
 			Results: sv.Status != surveys.StatusDraft, Open: sv.Status == surveys.StatusPublished}
 		if sv.Status != surveys.StatusDraft {
@@ -89,7 +89,7 @@ func (s *Server) renderAdminSurveys(c *gin.Context, status int, v adminSurveysVi
 		v.Surveys = append(v.Surveys, row)
 	}
 	for _, k := range kindOrder {
-		v.Kinds = append(v.Kinds, option{string(k), exports.KindLabel(k)})
+		v.Kinds = append(v.Kinds, option{string(k), k.Label()})
 	}
 	if next != "" {
 		v.More = "/admin/surveys?" + url.Values{"after": {next}}.Encode()
@@ -215,14 +215,6 @@ type adminSurveyView struct {
 	Errors      map[string]string
 }
 
-var subjectTypeLabels = map[string]string{
-	surveys.SubjectOrg: "党组织", surveys.SubjectMember: "党员", surveys.SubjectOrgMembers: "全体党员",
-}
-
-var questionTypeLabels = map[string]string{
-	surveys.QSingle: "单选", surveys.QMultiple: "多选", surveys.QScale: "打分", surveys.QText: "文字",
-}
-
 var doneNotices = map[string]string{
 	"created": "已用模板创建测评草稿。", "published": "测评已发布，参与链接和二维码见下方。", "closed": "测评已结束，不再接受答卷。",
 }
@@ -248,13 +240,13 @@ func (s *Server) renderAdminSurvey(c *gin.Context, status int, v adminSurveyView
 		return err
 	}
 	byID := orgIndex(all)
-	v.Survey, v.Kind, v.Status = sv, exports.KindLabel(sv.Kind), statusLabels[sv.Status]
+	v.Survey, v.Kind, v.Status = sv, sv.Kind.Label(), sv.Status.Label()
 	v.Draft, v.Published, v.Results = sv.Status == surveys.StatusDraft, sv.Status == surveys.StatusPublished, sv.Status != surveys.StatusDraft
 	if sv.OrgID != "" {
 		v.Org = orgName(byID, sv.OrgID)
 	}
 	v.CodeMode = sv.Access.Mode == surveys.AccessCode
-	v.Access = accessLabel(sv.Access.Mode)
+	v.Access = sv.Access.Mode.Label()
 	if t := sv.Access.OpensAt; t != nil {
 		v.Opens = pageTime(*t)
 	}
@@ -262,7 +254,7 @@ func (s *Server) renderAdminSurvey(c *gin.Context, status int, v adminSurveyView
 		v.Closes = pageTime(*t)
 	}
 	for _, sub := range sv.Subjects {
-		row := subjectRow{Type: subjectTypeLabels[sub.Type], Name: sub.Name, Org: sub.OrgName}
+		row := subjectRow{Type: sub.Type.Label(), Name: sub.Name, Org: sub.OrgName}
 		if sub.Type == surveys.SubjectOrg {
 			row.Org = "" // a branch is its own org
 		}
@@ -289,7 +281,7 @@ func (s *Server) renderAdminSurvey(c *gin.Context, status int, v adminSurveyView
 		return err
 	}
 	for _, q := range sv.Questions {
-		row := questionRow{Key: q.Key, Type: questionTypeLabels[q.Type], Title: q.Title, Dimension: q.Dimension,
+		row := questionRow{Key: q.Key, Type: q.Type.Label(), Title: q.Title, Dimension: q.Dimension,
 			Required: q.Required, PerSubject: q.PerSubject}
 		if q.Weight != nil {
 			row.Weight = num(*q.Weight, 4)
@@ -361,18 +353,10 @@ func (s *Server) groupRows(ctx context.Context, sv *surveys.Survey, codes map[st
 	return nil
 }
 
-// accessLabel says in Chinese who may answer a survey.
-func accessLabel(mode string) string {
-	if mode == surveys.AccessCode {
-		return "凭投票码参与（每码一次）"
-	}
-	return "凭链接参与（任何人）"
-}
-
 // num formats x rounded to places decimals without trailing zeros (0.4,
 // 95, 33.34): definitions are read by people, not lined up in columns.
 func num(x float64, places int) string {
-	v := analytics.Format(x, places)
+	v := decimal.Format(x, places)
 	if strings.Contains(v, ".") {
 		v = strings.TrimRight(strings.TrimRight(v, "0"), ".")
 	}
@@ -396,11 +380,7 @@ func ruleLines(sv *surveys.Survey) []string {
 		out = append(out, "所有测评对象选同一项的票不符合规则")
 	}
 	if len(out) > 0 {
-		if sv.Rules.OnViolation == surveys.OnViolationInvalid {
-			out = append(out, "违反规则的票照收，记为无效票")
-		} else {
-			out = append(out, "违反规则的票不予提交，请评议人改正")
-		}
+		out = append(out, sv.Rules.OnViolation.Label())
 	}
 	return out
 }

@@ -38,7 +38,7 @@ func (s *Server) operatorBallotPost(c *gin.Context) error {
 	if err != nil {
 		return s.ballotMessage(c, err)
 	}
-	channel := form.Get("channel")
+	channel := surveys.Channel(form.Get("channel"))
 	if !operatorChannel(channel) {
 		channel = surveys.ChannelHotline
 	}

@@ -26,7 +26,7 @@ type ballotPage struct {
 	Action             string // where the form posts
 	Operator           bool   // entered by an operator: choose the channel
 	Preview            bool   // the builder's preview: nothing can be submitted
-	Channel            string
+	Channel            surveys.Channel
 	Code, SubmissionID string
 	Survey             publicSurvey
 	GroupChoice        bool
@@ -266,7 +266,7 @@ func newBallotPage(sv *surveys.Survey, code, submissionID string, form url.Value
 	}
 	view := func(q surveys.Question, subject string) qView {
 		name := fieldName(q.Key, subject)
-		v := qView{Key: q.Key, Type: q.Type, Title: q.Title, Description: q.Description, Name: name,
+		v := qView{Key: q.Key, Type: string(q.Type), Title: q.Title, Description: q.Description, Name: name,
 			ID: "f-" + strings.NewReplacer("|", "-").Replace(name[2:]), Required: q.Required,
 			MaxLength: q.MaxLength, Text: form.Get(name), Error: errs[name]}
 		chosen := form[name]

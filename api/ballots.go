@@ -18,7 +18,7 @@ type ballotRequest struct {
 	SubmissionID string           `json:"submission_id"`
 	Code         string           `json:"code"`
 	RaterGroup   string           `json:"rater_group"`
-	Channel      string           `json:"channel"`
+	Channel      surveys.Channel  `json:"channel"`
 	Answers      []surveys.Answer `json:"answers"`
 }
 
@@ -91,7 +91,7 @@ func (s *Server) submitOperator(c *gin.Context) error {
 
 // operatorChannel says whether ch is a channel an operator enters ballots
 // from (the web is the residents' own).
-func operatorChannel(ch string) bool {
+func operatorChannel(ch surveys.Channel) bool {
 	switch ch {
 	case surveys.ChannelHotline, surveys.ChannelPaper, surveys.ChannelVisit:
 		return true
@@ -169,17 +169,17 @@ type publicGroup struct {
 }
 
 type publicQuestion struct {
-	Key         string         `json:"key"`
-	Type        string         `json:"type"`
-	Title       string         `json:"title"`
-	Description string         `json:"description,omitempty"`
-	Required    bool           `json:"required"`
-	PerSubject  bool           `json:"per_subject"`
-	Dimension   string         `json:"dimension,omitempty"`
-	Options     []publicOption `json:"options,omitempty"`
-	Min         *int           `json:"min,omitempty"`
-	Max         *int           `json:"max,omitempty"`
-	MaxLength   int            `json:"max_length,omitempty"`
+	Key         string               `json:"key"`
+	Type        surveys.QuestionType `json:"type"`
+	Title       string               `json:"title"`
+	Description string               `json:"description,omitempty"`
+	Required    bool                 `json:"required"`
+	PerSubject  bool                 `json:"per_subject"`
+	Dimension   string               `json:"dimension,omitempty"`
+	Options     []publicOption       `json:"options,omitempty"`
+	Min         *int                 `json:"min,omitempty"`
+	Max         *int                 `json:"max,omitempty"`
+	MaxLength   int                  `json:"max_length,omitempty"`
 }
 
 type publicOption struct {

@@ -6,7 +6,6 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"minyi/accounts"
-	"minyi/exports"
 	"minyi/surveys"
 )
 
@@ -32,10 +31,6 @@ type homeSurvey struct {
 	Open                          bool // taking ballots: the ballot page works
 }
 
-var statusLabels = map[surveys.Status]string{
-	surveys.StatusDraft: "草稿", surveys.StatusPublished: "进行中", surveys.StatusClosed: "已结束",
-}
-
 func (s *Server) homePage(c *gin.Context) error {
 	p := principal(c)
 	v := homeView{
@@ -51,7 +46,7 @@ func (s *Server) homePage(c *gin.Context) error {
 		}
 		v.More = next
 		for _, sv := range items {
-			h := homeSurvey{ID: sv.ID, Title: sv.Title, Kind: exports.KindLabel(sv.Kind), Status: statusLabels[sv.Status], Slug: sv.Slug,
+			h := homeSurvey{ID: sv.ID, Title: sv.Title, Kind: sv.Kind.Label(), Status: sv.Status.Label(), Slug: sv.Slug,
 				Results: sv.Status != surveys.StatusDraft, Open: sv.Status == surveys.StatusPublished}
 			if sv.Access.ClosesAt != nil {
 				h.ClosesAt = pageTime(*sv.Access.ClosesAt)
@@ -65,7 +60,7 @@ func (s *Server) homePage(c *gin.Context) error {
 			return err
 		}
 		for _, sv := range open {
-			v.Entry = append(v.Entry, homeSurvey{ID: sv.ID, Title: sv.Title, Kind: exports.KindLabel(sv.Kind)})
+			v.Entry = append(v.Entry, homeSurvey{ID: sv.ID, Title: sv.Title, Kind: sv.Kind.Label()})
 		}
 	}
 	return s.render(c, http.StatusOK, "home", pageView{Title: "首页", Data: v})

@@ -10,7 +10,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"minyi/accounts"
-	"minyi/analytics"
+	"minyi/decimal"
 	"minyi/exports"
 )
 
@@ -30,7 +30,7 @@ func wantScoredCells(t *testing.T, f *excelize.File, results map[string]any) {
 		if v == nil {
 			return ""
 		}
-		return strconv.FormatFloat(analytics.Round(v.(float64), places), 'f', -1, 64)
+		return strconv.FormatFloat(decimal.Round(v.(float64), places), 'f', -1, 64)
 	}
 	label := func(v any) string {
 		if m, ok := v.(map[string]any); ok {

@@ -11,6 +11,7 @@ import (
 	"minyi"
 	"minyi/accounts"
 	"minyi/analytics"
+	"minyi/decimal"
 	"minyi/reports"
 	"minyi/surveys"
 )
@@ -45,7 +46,7 @@ func (s *Server) reportRequest(c *gin.Context, sv *surveys.Survey, kind string) 
 		return reports.Request{}, err
 	}
 	return reports.Request{
-		Kind: kind, SurveyID: sv.ID, Orgs: scope,
+		Kind: kind, SurveyID: sv.ID, Query: reports.Query{Orgs: scope},
 		Texts: scope == nil && allowed(p, textReaders),
 		Raw:   p.Role == accounts.RoleAdmin,
 	}, nil
@@ -248,7 +249,7 @@ func newBarChart(rows []analytics.SubjectResult) barChart {
 		v := min(max(r.Score.Value, 0), 100)
 		w := int(v / 100 * chartSpan)
 		y := chartTop + len(ch.Bars)*chartRow
-		ch.Bars = append(ch.Bars, bar{Y: y, W: w, Label: r.Subject.Name, Value: analytics.Format(r.Score.Value, 2),
+		ch.Bars = append(ch.Bars, bar{Y: y, W: w, Label: r.Subject.Name, Value: decimal.Format(r.Score.Value, 2),
 			ValueX: chartX0 + w + 6, TextY: y + 15})
 	}
 	ch.Height = chartTop + len(ch.Bars)*chartRow + 24

@@ -13,7 +13,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"minyi/accounts"
-	"minyi/analytics"
+	"minyi/decimal"
 	"minyi/exports"
 	"minyi/reports"
 )
@@ -59,7 +59,7 @@ func wantRanking(t *testing.T, f *excelize.File, results map[string]any) {
 		if v == nil {
 			return ""
 		}
-		return strconv.FormatFloat(analytics.Round(v.(float64), places), 'f', -1, 64)
+		return strconv.FormatFloat(decimal.Round(v.(float64), places), 'f', -1, 64)
 	}
 	for i, s := range subjects {
 		m := s.(map[string]any)

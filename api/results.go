@@ -1,7 +1,6 @@
 package api
 
 import (
-	"context"
 	"net/http"
 	"slices"
 	"time"
@@ -25,14 +24,14 @@ type finalGradeInput struct {
 
 // textItem is one free-text answer.
 type textItem struct {
-	BallotID   string    `json:"ballot_id"`
-	Question   string    `json:"question"`
-	Subject    string    `json:"subject,omitempty"`
-	Text       string    `json:"text"`
-	RaterGroup string    `json:"rater_group"`
-	Channel    string    `json:"channel"`
-	Valid      bool      `json:"valid"`
-	CreatedAt  time.Time `json:"created_at"`
+	BallotID   string          `json:"ballot_id"`
+	Question   string          `json:"question"`
+	Subject    string          `json:"subject,omitempty"`
+	Text       string          `json:"text"`
+	RaterGroup string          `json:"rater_group"`
+	Channel    surveys.Channel `json:"channel"`
+	Valid      bool            `json:"valid"`
+	CreatedAt  time.Time       `json:"created_at"`
 }
 
 // getResults answers the scorecard from the tallies (never the ballots).
@@ -48,25 +47,12 @@ func (s *Server) getResults(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	res, err := s.results(ctx, sv, q.Filter)
+	res, err := s.reportSource().Results(ctx, sv, q)
 	if err != nil {
 		return err
 	}
-	c.JSON(http.StatusOK, res)
+	c.JSON(http.StatusOK, res.Scores)
 	return nil
-}
-
-// results computes the scorecard from the tallies and the final grades.
-func (s *Server) results(ctx context.Context, sv *surveys.Survey, f analytics.Filter) (*analytics.Results, error) {
-	t, err := s.tallies.Load(ctx, sv.ID)
-	if err != nil {
-		return nil, err
-	}
-	final, err := s.finalGrades.Latest(ctx, sv.ID)
-	if err != nil {
-		return nil, err
-	}
-	return analytics.Compute(sv, t, f, final, s.now()), nil
 }
 
 // rebuildResults recounts the survey's tallies from its ballots.

@@ -4,49 +4,42 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"minyi"
-	"minyi/analytics"
 	"minyi/reports"
 	"minyi/surveys"
 )
 
-// resultsQuery is what a results reader asked to see and may see: the
-// ?group= and ?org_id= of GET /surveys/{id}/results, the same query of
-// report.xlsx and the same fields of POST /exports, checked one way.
-type resultsQuery struct {
-	Filter analytics.Filter // with Orgs set from orgs
-	Orgs   []string         // the org filter's subtree, else the caller's scope; nil: every subject
-	Org    *surveys.Org     // the org filter, nil without one
-}
-
-// resultsFilter checks group and orgID for survey sv: an unknown group is
-// 422 on field group; an org outside a secretary's scope is 403, an
-// unknown org 404. Without orgID a secretary still sees only its subtree.
-func (s *Server) resultsFilter(c *gin.Context, sv *surveys.Survey, group, orgID string) (resultsQuery, error) {
+// resultsFilter checks the results filter group and orgID for survey sv
+// (?group= and ?org_id= of GET /surveys/{id}/results, /results/{id} and
+// report.xlsx, the same fields of POST /exports, checked one way): an
+// unknown group is 422 on field group; an org outside a secretary's scope
+// is 403, an unknown org 404. Without orgID a secretary still sees only its
+// subtree.
+func (s *Server) resultsFilter(c *gin.Context, sv *surveys.Survey, group, orgID string) (reports.Query, error) {
 	ctx := c.Request.Context()
-	f := analytics.Filter{Group: group}
-	if f.Group != "" && len(sv.RaterGroups) > 0 && !hasGroup(sv, f.Group) {
+	if group != "" && len(sv.RaterGroups) > 0 && !hasGroup(sv, group) {
 		var fe minyi.FieldErrors
 		fe.Add("group", "unknown_group", "本测评没有这个评价群体")
-		return resultsQuery{}, fe.Err()
+		return reports.Query{}, fe.Err()
 	}
 	scope, err := s.orgScope(c)
 	if err != nil {
-		return resultsQuery{}, err
+		return reports.Query{}, err
 	}
-	v := resultsQuery{Orgs: scope}
+	q := reports.Query{Group: group, Orgs: scope}
 	if orgID != "" {
 		if err := s.requireOrg(c, orgID); err != nil {
-			return resultsQuery{}, err
+			return reports.Query{}, err
 		}
-		if v.Org, err = s.orgs.Get(ctx, orgID); err != nil {
-			return resultsQuery{}, err
+		org, err := s.orgs.Get(ctx, orgID)
+		if err != nil {
+			return reports.Query{}, err
 		}
-		if v.Orgs, err = s.orgs.Subtree(ctx, orgID); err != nil {
-			return resultsQuery{}, err
+		if q.Orgs, err = s.orgs.Subtree(ctx, orgID); err != nil {
+			return reports.Query{}, err
 		}
+		q.OrgID, q.OrgName = org.ID, org.Name
 	}
-	v.Filter = f.WithOrgs(v.Orgs)
-	return v, nil
+	return q, nil
 }
 
 // filteredReport is reportRequest narrowed by the results filters group
@@ -66,13 +59,8 @@ func (s *Server) filteredReport(c *gin.Context, sv *surveys.Survey, kind, group,
 		}
 		return reports.Request{}, fe.Err()
 	}
-	v, err := s.resultsFilter(c, sv, group, orgID)
-	if err != nil {
+	if req.Query, err = s.resultsFilter(c, sv, group, orgID); err != nil {
 		return reports.Request{}, err
-	}
-	req.Group, req.Orgs = group, v.Orgs
-	if v.Org != nil {
-		req.OrgID, req.OrgName = v.Org.ID, v.Org.Name
 	}
 	return req, nil
 }

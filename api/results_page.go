@@ -9,7 +9,7 @@ import (
 
 	"minyi/accounts"
 	"minyi/analytics"
-	"minyi/exports"
+	"minyi/decimal"
 	"minyi/reports"
 	"minyi/surveys"
 )
@@ -86,7 +86,8 @@ func (s *Server) resultsPage(c *gin.Context) error {
 
 // renderResults renders the results of sv filtered by group and orgID; a
 // filter the caller may not use answers the error page (as GET /results
-// answers the error).
+// answers the error). The figures are those of GET /results and the
+// workbook (reports.Source.Results); this only formats them.
 func (s *Server) renderResults(c *gin.Context, status int, sv *surveys.Survey, group, orgID string, attempt *gradeAttempt) error {
 	ctx := c.Request.Context()
 	req, err := s.reportRequest(c, sv, reports.KindSurveyReport)
@@ -97,7 +98,7 @@ func (s *Server) renderResults(c *gin.Context, status int, sv *surveys.Survey, g
 	if err != nil {
 		return s.pageFail(c, err)
 	}
-	res, err := s.results(ctx, sv, q.Filter)
+	res, err := s.reportSource().Results(ctx, sv, q)
 	if err != nil {
 		return err
 	}
@@ -106,67 +107,71 @@ func (s *Server) renderResults(c *gin.Context, status int, sv *surveys.Survey, g
 		return err
 	}
 	p := principal(c)
-	v := resultsView{Survey: sv, Kind: exports.KindLabel(sv.Kind), Valid: res.Ballots.Valid, Invalid: res.Ballots.Invalid,
-		CanExport: s.exports != nil, CanRaw: req.Raw, Scoped: scope != nil, Chart: newBarChart(res.Subjects),
-		Group: group, OrgID: orgID,
+	scores := res.Scores
+	v := resultsView{Survey: sv, Kind: sv.Kind.Label(), Valid: scores.Ballots.Valid, Invalid: scores.Ballots.Invalid,
+		CanExport: s.exports != nil, CanRaw: req.Raw, Scoped: scope != nil, Chart: newBarChart(scores.Subjects),
+		Group: group, OrgID: orgID, Filter: res.Filter.Words(),
 		CanGrade: len(sv.Scoring.Grades) > 0 && (p.Role == accounts.RoleAdmin || p.Role == accounts.RoleSecretary)}
-	if err := s.resultsFilterForm(c, &v, sv, scope, q.Org); err != nil {
+	if err := s.resultsFilterForm(c, &v, sv, scope); err != nil {
 		return err
 	}
 	for _, g := range sv.Scoring.Grades {
 		v.GradeOptions = append(v.GradeOptions, option{g.Key, g.Label})
 	}
 	if id := c.Query("saved"); id != "" {
-		for _, r := range res.Subjects {
+		for _, r := range scores.Subjects {
 			if r.Subject.ID == id && r.FinalGrade != nil {
 				v.Saved = "已确定「" + r.Subject.Name + "」的最终等次为「" + r.FinalGrade.Label + "」。"
 			}
 		}
 	}
-	rec, fin := map[string]int{}, map[string]int{}
-	for _, r := range res.Subjects {
-		row := resultRow{SubjectID: r.Subject.ID, Name: r.Subject.Name, Org: r.Subject.OrgName, Score: "—", Rate: "—",
-			CanGrade: v.CanGrade && inScope(scope, r.Subject.OrgID)}
-		if r.Subject.Type == surveys.SubjectOrg {
-			row.Org = "" // a branch is its own org
-		}
-		if r.Rank != nil {
-			row.Rank = fmt.Sprint(*r.Rank)
-		}
-		if r.Score.Valid {
-			row.Score = analytics.Format(r.Score.Value, 2)
-		}
-		if r.SatisfactionRate.Valid {
-			row.Rate = analytics.Format(r.SatisfactionRate.Value*100, 1) + "%"
-		}
-		if r.Grade != nil {
-			row.Grade = r.Grade.Label
-			row.FormGrade = r.Grade.Key
-			rec[r.Grade.Key]++
-			row.GradeClass = gradeClass(sv.Scoring.Grades, r.Grade.Key)
-		}
-		if r.FinalGrade != nil {
-			row.Final, row.FinalReason = r.FinalGrade.Label, r.FinalGrade.Reason
-			row.FormGrade = r.FinalGrade.Key
-			fin[r.FinalGrade.Key]++
-		}
+	for _, r := range scores.Subjects {
+		row := newResultRow(sv, r)
+		row.CanGrade = v.CanGrade && inScope(scope, r.Subject.OrgID)
 		if attempt != nil && attempt.SubjectID == r.Subject.ID {
 			row.FormGrade, row.FormReason, row.Error = attempt.Grade, attempt.Reason, attempt.Message
 			row.GradeErr, row.ReasonErr = attempt.Fields["grade"], attempt.Fields["reason"]
 		}
 		v.Rows = append(v.Rows, row)
 	}
-	for _, g := range sv.Scoring.Grades {
-		v.Grades = append(v.Grades, gradeCount{Label: g.Label, Recommended: rec[g.Key], Final: fin[g.Key]})
+	for _, g := range scores.Grades {
+		v.Grades = append(v.Grades, gradeCount{Label: g.Grade.Label, Recommended: g.Recommended, Final: g.Final})
 	}
 	return s.render(c, status, "results", pageView{Title: sv.Title + " · 测评结果", Data: v})
 }
 
+// newResultRow is one subject's row of the ranking, its numbers as the
+// page shows them (2 decimals; the rate as a percent with one).
+func newResultRow(sv *surveys.Survey, r analytics.SubjectResult) resultRow {
+	row := resultRow{SubjectID: r.Subject.ID, Name: r.Subject.Name, Org: r.Subject.OrgName, Score: "—", Rate: "—"}
+	if r.Subject.Type == surveys.SubjectOrg {
+		row.Org = "" // a branch is its own org
+	}
+	if r.Rank != nil {
+		row.Rank = fmt.Sprint(*r.Rank)
+	}
+	if r.Score.Valid {
+		row.Score = decimal.Format(r.Score.Value, decimal.DisplayPlaces)
+	}
+	if r.SatisfactionRate.Valid {
+		row.Rate = decimal.Format(r.SatisfactionRate.Value*100, 1) + "%"
+	}
+	if r.Grade != nil {
+		row.Grade = r.Grade.Label
+		row.FormGrade = r.Grade.Key
+		row.GradeClass = gradeClass(sv.Scoring.Grades, r.Grade.Key)
+	}
+	if r.FinalGrade != nil {
+		row.Final, row.FinalReason = r.FinalGrade.Label, r.FinalGrade.Reason
+		row.FormGrade = r.FinalGrade.Key
+	}
+	return row
+}
+
 // resultsFilterForm fills the filter form's choices (the survey's rater
 // groups; the orgs the caller may filter by: its subtree for a secretary,
-// every org otherwise), the filter in words (org: the org filter, nil
-// without one) and the download link carrying the filter.
-func (s *Server) resultsFilterForm(c *gin.Context, v *resultsView, sv *surveys.Survey, scope []string, org *surveys.Org) error {
+// every org otherwise) and the download link carrying the filter.
+func (s *Server) resultsFilterForm(c *gin.Context, v *resultsView, sv *surveys.Survey, scope []string) error {
 	orgs, _, err := s.orgOptions(c.Request.Context())
 	if err != nil {
 		return err
@@ -176,21 +181,8 @@ func (s *Server) resultsFilterForm(c *gin.Context, v *resultsView, sv *surveys.S
 			v.OrgOptions = append(v.OrgOptions, o)
 		}
 	}
-	var words []string
 	for _, g := range sv.RaterGroups {
 		v.GroupOptions = append(v.GroupOptions, option{g.Key, g.Name})
-		if g.Key == v.Group {
-			words = append(words, "评价群体："+g.Name)
-		}
-	}
-	if org != nil {
-		words = append(words, "组织："+org.Name+"（含下级）")
-	}
-	for i, w := range words {
-		if i > 0 {
-			v.Filter += "；"
-		}
-		v.Filter += w
 	}
 	v.Report = "/api/v1/surveys/" + url.PathEscape(sv.ID) + "/report.xlsx"
 	if q := resultsQueryString(v.Group, v.OrgID); q != "" {

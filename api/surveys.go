@@ -16,8 +16,8 @@ import (
 // subjectInput is a subject as a client names it; names are filled in by
 // the server from the roster.
 type subjectInput struct {
-	Type string `json:"type"`
-	ID   string `json:"id"`
+	Type surveys.SubjectType `json:"type"`
+	ID   string              `json:"id"`
 }
 
 // surveyInput is what a client may set on a new survey; status, slug,
@@ -50,9 +50,9 @@ type surveyPatch struct {
 }
 
 type accessPatch struct {
-	Mode     *string `json:"mode"`
-	OpensAt  optTime `json:"opens_at"`
-	ClosesAt optTime `json:"closes_at"`
+	Mode     *surveys.AccessMode `json:"mode"`
+	OpensAt  optTime             `json:"opens_at"`
+	ClosesAt optTime             `json:"closes_at"`
 }
 
 // optTime tells an absent time (unchanged) from null (cleared).

@@ -110,7 +110,7 @@ func TestSurveyLifecycle(t *testing.T) {
 	// members (张建国 only once).
 	var subj []string
 	for _, s := range sv.Subjects {
-		subj = append(subj, s.Type+":"+s.Name+"@"+s.OrgName)
+		subj = append(subj, string(s.Type)+":"+s.Name+"@"+s.OrgName)
 	}
 	want := []string{"org:第一党支部@第一党支部", "org:第二党支部@第二党支部", "member:张建国@第一党支部", "member:李秀英@第一党支部", "member:陈明@第二党支部"}
 	if !reflect.DeepEqual(subj, want) {

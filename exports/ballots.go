@@ -126,76 +126,14 @@ func newRawLayout(s *surveys.Survey) (*rawLayout, error) {
 // writeBallotSheets streams the ballots once into 意见建议 and/or 原始答卷.
 // Both sheets must already exist.
 func writeBallotSheets(ctx context.Context, f *excelize.File, st *sheetStyles, v *view, each func(func(*surveys.Ballot) error) error, o ballotSheets) error {
-	var raw, comments *table
-	var layout *rawLayout
-	var err error
-	if o.raw {
-		if layout, err = newRawLayout(v.s); err != nil {
-			return err
-		}
-		if raw, err = newTable(ctx, f, st, tableSpec{
-			name: SheetBallots, title: o.title + " · 原始答卷", header: layout.header, widths: layout.widths, maxRows: o.maxRows,
-		}); err != nil {
-			return err
-		}
-	}
-	if o.comments {
-		if comments, err = newTable(ctx, f, st, tableSpec{
-			name: SheetComments, title: o.title + " · 意见建议", maxRows: o.maxRows,
-			header: []string{"提交时间", "题目", "评价对象", "意见建议", "评价群体", "渠道", "答卷有效", "答卷编号"},
-			widths: []float64{20, 20, 14, 60, 12, 10, 9, 22},
-		}); err != nil {
-			return err
-		}
-	}
-	yesNo := func(b bool) excelize.Cell {
-		if b {
-			return st.text("是")
-		}
-		return st.text("否")
-	}
-	var row []any
-	if layout != nil {
-		row = make([]any, len(layout.header))
+	w, err := openBallotSheets(ctx, f, st, v, o)
+	if err != nil {
+		return err
 	}
 	var n int64
 	err = each(func(b *surveys.Ballot) error {
-		at := excelize.Cell{StyleID: st.time, Value: wall(b.CreatedAt, o.loc)}
-		channel, group := st.text(ChannelLabel(b.Channel)), st.text(v.group(b.RaterGroup))
-		if comments != nil {
-			for i := range b.Answers {
-				a := &b.Answers[i]
-				if a.Text == "" || o.keep != nil && !o.keep(b, a) {
-					continue
-				}
-				title := a.Question
-				if q, ok := v.s.Question(a.Question); ok {
-					title = q.Title
-				}
-				subject := ""
-				if a.Subject != "" {
-					subject = v.subject(a.Subject)
-				}
-				if err := comments.add([]any{at, st.text(title), st.text(subject), excelize.Cell{StyleID: st.wrap, Value: a.Text},
-					group, channel, yesNo(b.Valid), st.text(b.ID)}); err != nil {
-					return err
-				}
-			}
-		}
-		if raw != nil {
-			clear(row)
-			row[0], row[1], row[2], row[3], row[4], row[5] = st.text(b.ID), at, channel, group, yesNo(b.Valid), st.text(b.Reason)
-			for i := range b.Answers {
-				a := &b.Answers[i]
-				col, ok := layout.index[slotKey{a.Question, a.Subject}]
-				if !ok {
-					continue // a question or subject no longer in the survey
-				}
-				row[col] = answerCell(st, layout.qs[col-rawFixed], a)
-			}
-			if err := raw.add(row); err != nil {
-				return err
-			}
+		if err := w.add(b); err != nil {
+			return err
 		}
 		n++
 		if o.progress != nil && n%progressEvery == 0 {
@@ -209,7 +147,7 @@ func writeBallotSheets(ctx context.Context, f *excelize.File, st *sheetStyles, v
 	if o.progress != nil {
 		o.progress(n)
 	}
-	for _, t := range []*table{comments, raw} {
+	for _, t := range []*table{w.comments, w.raw} {
 		if t != nil {
 			if err := t.close(); err != nil {
 				return err
@@ -217,6 +155,92 @@ func writeBallotSheets(ctx context.Context, f *excelize.File, st *sheetStyles, v
 		}
 	}
 	return nil
+}
+
+// ballotRows writes each streamed ballot's rows: its texts on 意见建议
+// (comments) and the ballot itself on 原始答卷 (raw); nil: not this sheet.
+type ballotRows struct {
+	st            *sheetStyles
+	v             *view
+	o             ballotSheets
+	comments, raw *table
+	layout        *rawLayout
+	row           []any // 原始答卷's row, reused
+}
+
+func openBallotSheets(ctx context.Context, f *excelize.File, st *sheetStyles, v *view, o ballotSheets) (*ballotRows, error) {
+	w := &ballotRows{st: st, v: v, o: o}
+	var err error
+	if o.raw {
+		if w.layout, err = newRawLayout(v.s); err != nil {
+			return nil, err
+		}
+		if w.raw, err = newTable(ctx, f, st, tableSpec{
+			name: SheetBallots, title: o.title + " · 原始答卷", header: w.layout.header, widths: w.layout.widths, maxRows: o.maxRows,
+		}); err != nil {
+			return nil, err
+		}
+		w.row = make([]any, len(w.layout.header))
+	}
+	if o.comments {
+		if w.comments, err = newTable(ctx, f, st, tableSpec{
+			name: SheetComments, title: o.title + " · 意见建议", maxRows: o.maxRows,
+			header: []string{"提交时间", "题目", "评价对象", "意见建议", "评价群体", "渠道", "答卷有效", "答卷编号"},
+			widths: []float64{20, 20, 14, 60, 12, 10, 9, 22},
+		}); err != nil {
+			return nil, err
+		}
+	}
+	return w, nil
+}
+
+func (w *ballotRows) yesNo(b bool) excelize.Cell {
+	if b {
+		return w.st.text("是")
+	}
+	return w.st.text("否")
+}
+
+// add writes ballot b's rows.
+func (w *ballotRows) add(b *surveys.Ballot) error {
+	st := w.st
+	at := excelize.Cell{StyleID: st.time, Value: wall(b.CreatedAt, w.o.loc)}
+	channel, group := st.text(b.Channel.Label()), st.text(w.v.group(b.RaterGroup))
+	if w.comments != nil {
+		for i := range b.Answers {
+			a := &b.Answers[i]
+			if a.Text == "" || w.o.keep != nil && !w.o.keep(b, a) {
+				continue
+			}
+			title := a.Question
+			if q, ok := w.v.s.Question(a.Question); ok {
+				title = q.Title
+			}
+			subject := ""
+			if a.Subject != "" {
+				subject = w.v.subject(a.Subject)
+			}
+			if err := w.comments.add([]any{at, st.text(title), st.text(subject), excelize.Cell{StyleID: st.wrap, Value: a.Text},
+				group, channel, w.yesNo(b.Valid), st.text(b.ID)}); err != nil {
+				return err
+			}
+		}
+	}
+	if w.raw == nil {
+		return nil
+	}
+	row := w.row
+	clear(row)
+	row[0], row[1], row[2], row[3], row[4], row[5] = st.text(b.ID), at, channel, group, w.yesNo(b.Valid), st.text(b.Reason)
+	for i := range b.Answers {
+		a := &b.Answers[i]
+		col, ok := w.layout.index[slotKey{a.Question, a.Subject}]
+		if !ok {
+			continue // a question or subject no longer in the survey
+		}
+		row[col] = answerCell(st, w.layout.qs[col-rawFixed], a)
+	}
+	return w.raw.add(row)
 }
 
 // answerCell is what one answer shows: the chosen option's label (labels

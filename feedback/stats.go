@@ -3,7 +3,7 @@ package feedback
 import (
 	"time"
 
-	"minyi/analytics"
+	"minyi/decimal"
 )
 
 // Stats are the figures of a set of orders (one org, one period). Rates
@@ -101,6 +101,6 @@ func ratio(n, d int) *float64 {
 	if d == 0 {
 		return nil
 	}
-	r := analytics.Round(float64(n)/float64(d), analytics.JSONPlaces)
+	r := decimal.Round(float64(n)/float64(d), decimal.JSONPlaces)
 	return &r
 }

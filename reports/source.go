@@ -27,19 +27,12 @@ const (
 	KindBallots      = "ballots"       // 原始答卷 alone
 )
 
-// Request is one workbook to build and what its reader may see.
+// Request is one workbook to build and what its reader may see: Query
+// filters the scorecard as it filters the results.
 type Request struct {
 	Kind     string
 	SurveyID string
-	// Orgs, when not nil, limits the scorecard to the subjects of these
-	// orgs (a secretary's subtree, or the subtree of OrgID).
-	Orgs []string
-	// Group keeps one rater group's ballots (as ?group= of the results);
-	// OrgID is the org whose subtree Orgs is when the reader filtered by
-	// org (?org_id=), OrgName its name for the 汇总 sheet.
-	Group   string
-	OrgID   string
-	OrgName string
+	Query
 	// Texts adds 意见建议 (residents' free text); Raw adds 原始答卷.
 	Texts bool
 	Raw   bool
@@ -88,51 +81,44 @@ func (s *Source) Write(ctx context.Context, w io.Writer, sv *surveys.Survey, req
 	if err := CheckKind(req.Kind); err != nil {
 		return err
 	}
-	t, err := s.Tallies.Load(ctx, sv.ID)
+	if req.Kind == KindBallots {
+		t, err := s.Tallies.Load(ctx, sv.ID)
+		if err != nil {
+			return err
+		}
+		return exports.WriteBallots(ctx, w, exports.BallotsWorkbook{
+			Survey: sv, Ballots: s.stream(ctx, sv), Location: s.loc(), MaxRows: s.MaxRows,
+			Progress: progressOf(progress, t.Total()), TmpDir: s.TmpDir,
+		})
+	}
+	res, err := s.Results(ctx, sv, req.Query)
 	if err != nil {
 		return err
 	}
-	total := t.Total()
-	var prog func(int64)
+	sc, err := s.scorecard(ctx, res, req)
+	if err != nil {
+		return err
+	}
+	sc.Progress = progressOf(progress, res.Total)
 	if progress != nil {
-		prog = func(n int64) { progress(n, max(total, n)) }
+		progress(0, res.Total)
 	}
-	each := func(fn func(*surveys.Ballot) error) error { return s.Ballots.Stream(ctx, sv.ID, fn) }
-	if req.Kind == KindBallots {
-		return exports.WriteBallots(ctx, w, exports.BallotsWorkbook{
-			Survey: sv, Ballots: each, Location: s.loc(), MaxRows: s.MaxRows, Progress: prog, TmpDir: s.TmpDir,
-		})
-	}
-	f := analytics.Filter{Group: req.Group}.WithOrgs(req.Orgs)
-	inScope := f.Orgs
-	var final map[string]analytics.FinalGrade
-	if s.Finals != nil {
-		if final, err = s.Finals.Latest(ctx, sv.ID); err != nil {
-			return err
-		}
-	}
-	now := s.now()
+	return exports.WriteScorecard(ctx, w, sc)
+}
+
+// scorecard is the scorecard workbook of res for req: the same numbers and
+// the same filter as the results page.
+func (s *Source) scorecard(ctx context.Context, res *Results, req Request) (exports.Scorecard, error) {
+	sv := res.Survey
 	sc := exports.Scorecard{
-		Survey: sv, Results: analytics.Compute(sv, t, f, final, now), Location: s.loc(), Now: now,
-		MaxRows: s.MaxRows, Progress: prog, TmpDir: s.TmpDir, RawBallots: req.Raw,
-	}
-	for k, n := range t.Ballots {
-		if req.Group != "" && k.Group != req.Group {
-			continue // the summary counts the ballots the scores rest on
-		}
-		sc.Counts = append(sc.Counts, exports.BallotCount{Group: k.Group, Channel: k.Channel, Valid: k.Valid, Count: n})
-	}
-	switch {
-	case req.OrgID != "":
-		sc.Scope = req.OrgName + "及下级组织的评价对象"
-		sc.FilterOrg = req.OrgName
-	case req.Orgs != nil:
-		sc.Scope = "本组织及下级组织的评价对象"
+		Survey: sv, Results: res.Scores, Counts: res.Counts, Location: s.loc(), Now: res.Scores.GeneratedAt,
+		Scope: res.Filter.Scope(), FilterLine: res.Filter.Line(req.Raw),
+		MaxRows: s.MaxRows, TmpDir: s.TmpDir, RawBallots: req.Raw,
 	}
 	if s.Codes != nil && sv.Access.Mode == surveys.AccessCode {
 		counts, err := s.Codes.Counts(ctx, sv.ID)
 		if err != nil {
-			return err
+			return exports.Scorecard{}, err
 		}
 		sc.Issued = make(map[string]int64, len(counts))
 		for g, c := range counts {
@@ -140,29 +126,44 @@ func (s *Source) Write(ctx context.Context, w io.Writer, sv *surveys.Survey, req
 		}
 	}
 	if req.Texts || req.Raw {
-		sc.Ballots = each
+		sc.Ballots = s.stream(ctx, sv)
 	}
-	if !req.Texts {
-		sc.KeepComment = func(*surveys.Ballot, *surveys.Answer) bool { return false }
-	} else if req.Group != "" && inScope == nil {
-		sc.KeepComment = func(b *surveys.Ballot, _ *surveys.Answer) bool { return b.RaterGroup == req.Group }
-	} else if inScope != nil {
-		subjectOrg := map[string]string{}
+	sc.KeepComment = keepComment(sv, req)
+	return sc, nil
+}
+
+// keepComment picks the free-text answers 意见建议 shows: none without
+// req.Texts, else those of the filter's rater group about subjects the
+// filter keeps (nil: every one).
+func keepComment(sv *surveys.Survey, req Request) func(*surveys.Ballot, *surveys.Answer) bool {
+	f := req.Filter()
+	switch {
+	case !req.Texts:
+		return func(*surveys.Ballot, *surveys.Answer) bool { return false }
+	case f.Orgs != nil:
+		subjects := make(map[string]surveys.Subject, len(sv.Subjects))
 		for _, sub := range sv.Subjects {
-			org := sub.OrgID
-			if sub.Type == surveys.SubjectOrg {
-				org = sub.ID
-			}
-			subjectOrg[sub.ID] = org
+			subjects[sub.ID] = sub
 		}
-		sc.KeepComment = func(b *surveys.Ballot, a *surveys.Answer) bool {
-			return a.Subject != "" && inScope[subjectOrg[a.Subject]] && (req.Group == "" || b.RaterGroup == req.Group)
+		return func(b *surveys.Ballot, a *surveys.Answer) bool {
+			return a.Subject != "" && f.Keeps(subjects[a.Subject]) && (req.Group == "" || b.RaterGroup == req.Group)
 		}
+	case req.Group != "":
+		return func(b *surveys.Ballot, _ *surveys.Answer) bool { return b.RaterGroup == req.Group }
 	}
-	if progress != nil {
-		progress(0, total)
+	return nil
+}
+
+func (s *Source) stream(ctx context.Context, sv *surveys.Survey) func(fn func(*surveys.Ballot) error) error {
+	return func(fn func(*surveys.Ballot) error) error { return s.Ballots.Stream(ctx, sv.ID, fn) }
+}
+
+// progressOf reports ballots written against about total.
+func progressOf(progress func(done, total int64), total int64) func(int64) {
+	if progress == nil {
+		return nil
 	}
-	return exports.WriteScorecard(ctx, w, sc)
+	return func(n int64) { progress(n, max(total, n)) }
 }
 
 // FileName is the download name of a workbook: the survey's title, what it

@@ -31,7 +31,7 @@ type Submitter struct {
 type Submission struct {
 	Slug      string // public submissions name the survey by slug
 	SurveyID  string // operator entries by id
-	Channel   string
+	Channel   Channel
 	EnteredBy string
 
 	SubmissionID string

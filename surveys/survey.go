@@ -12,6 +12,19 @@ const (
 	KindQuestionnaire Kind = "questionnaire" // 问卷调查
 )
 
+// Label is the Chinese name of the kind.
+func (k Kind) Label() string {
+	switch k {
+	case KindSatisfaction:
+		return "满意度测评"
+	case KindAppraisal:
+		return "民主评议党员"
+	case KindQuestionnaire:
+		return "问卷调查"
+	}
+	return string(k)
+}
+
 // Status is where a survey is in its lifecycle: draft → published → closed.
 type Status string
 
@@ -22,27 +35,87 @@ const (
 	StatusClosed    Status = "closed"
 )
 
+// Label is the Chinese name of the status.
+func (s Status) Label() string {
+	switch s {
+	case StatusDraft:
+		return "草稿"
+	case StatusPublished:
+		return "进行中"
+	case StatusClosed:
+		return "已结束"
+	}
+	return string(s)
+}
+
+// QuestionType is how a question is answered.
+type QuestionType string
+
 // Question types.
 const (
-	QSingle   = "single"
-	QMultiple = "multiple"
-	QScale    = "scale"
-	QText     = "text"
+	QSingle   QuestionType = "single"
+	QMultiple QuestionType = "multiple"
+	QScale    QuestionType = "scale"
+	QText     QuestionType = "text"
 )
 
-// Subject types. SubjectOrgMembers stands for "every member of org X" in a
-// draft and is expanded into member subjects when the survey is published.
+// Label is the Chinese name of the question type.
+func (t QuestionType) Label() string {
+	switch t {
+	case QSingle:
+		return "单选"
+	case QMultiple:
+		return "多选"
+	case QScale:
+		return "打分"
+	case QText:
+		return "文字"
+	}
+	return string(t)
+}
+
+// SubjectType is what a subject is. SubjectOrgMembers stands for "every
+// member of org X" in a draft and is expanded into member subjects when the
+// survey is published.
+type SubjectType string
+
+// Subject types.
 const (
-	SubjectOrg        = "org"
-	SubjectMember     = "member"
-	SubjectOrgMembers = "org_members"
+	SubjectOrg        SubjectType = "org"
+	SubjectMember     SubjectType = "member"
+	SubjectOrgMembers SubjectType = "org_members"
 )
+
+// Label is the Chinese name of the subject type.
+func (t SubjectType) Label() string {
+	switch t {
+	case SubjectOrg:
+		return "党组织"
+	case SubjectMember:
+		return "党员"
+	case SubjectOrgMembers:
+		return "全体党员"
+	}
+	return string(t)
+}
+
+// AccessMode says who may answer a survey.
+type AccessMode string
 
 // Access modes.
 const (
-	AccessPublic = "public" // anyone with the link
-	AccessCode   = "code"   // a single-use ballot code per rater
+	AccessPublic AccessMode = "public" // anyone with the link
+	AccessCode   AccessMode = "code"   // a single-use ballot code per rater
 )
+
+// Label says in Chinese who may answer: a code survey one rater per code,
+// any other (public, the default) anyone with the link.
+func (m AccessMode) Label() string {
+	if m == AccessCode {
+		return "凭投票码参与（每码一次）"
+	}
+	return "凭链接参与（任何人）"
+}
 
 // Survey is a survey definition. Once published its definition (subjects,
 // groups, questions, rules, scoring) is frozen as Version, which every ballot
@@ -72,11 +145,34 @@ type Survey struct {
 // Subject is who or what is rated: a branch (org) or a member. Name and the
 // org fields are filled in from the roster when the survey is published.
 type Subject struct {
-	Type    string `bson:"type" json:"type"`
-	ID      string `bson:"id" json:"id"`
-	Name    string `bson:"name,omitempty" json:"name,omitempty"`
-	OrgID   string `bson:"org_id,omitempty" json:"org_id,omitempty"`
-	OrgName string `bson:"org_name,omitempty" json:"org_name,omitempty"`
+	Type    SubjectType `bson:"type" json:"type"`
+	ID      string      `bson:"id" json:"id"`
+	Name    string      `bson:"name,omitempty" json:"name,omitempty"`
+	OrgID   string      `bson:"org_id,omitempty" json:"org_id,omitempty"`
+	OrgName string      `bson:"org_name,omitempty" json:"org_name,omitempty"`
+}
+
+// Org is the org a subject belongs to for scoping and filtering: a
+// branch is its own org, a member belongs to the member's org.
+func (s Subject) Org() string {
+	if s.Type == SubjectOrg {
+		return s.ID
+	}
+	return s.OrgID
+}
+
+// GroupName is what a person reads for rater group key: the group's name,
+// the key of a group the survey no longer has, "（未分组）" for none.
+func (s *Survey) GroupName(key string) string {
+	for _, g := range s.RaterGroups {
+		if g.Key == key && g.Name != "" {
+			return g.Name
+		}
+	}
+	if key == "" {
+		return "（未分组）"
+	}
+	return key
 }
 
 // RaterGroup is a group of raters whose answers are weighted together.
@@ -88,7 +184,7 @@ type RaterGroup struct {
 
 // Access says who may answer and when.
 type Access struct {
-	Mode     string     `bson:"mode" json:"mode"`
+	Mode     AccessMode `bson:"mode" json:"mode"`
 	OpensAt  *time.Time `bson:"opens_at,omitempty" json:"opens_at"`
 	ClosesAt *time.Time `bson:"closes_at,omitempty" json:"closes_at"`
 }
@@ -96,18 +192,18 @@ type Access struct {
 // Question is one question. A per-subject question is asked once for each
 // subject (a matrix row per subject).
 type Question struct {
-	Key         string   `bson:"key" json:"key"`
-	Type        string   `bson:"type" json:"type"`
-	Title       string   `bson:"title" json:"title"`
-	Description string   `bson:"description,omitempty" json:"description,omitempty"`
-	Required    bool     `bson:"required" json:"required"`
-	PerSubject  bool     `bson:"per_subject" json:"per_subject"`
-	Dimension   string   `bson:"dimension,omitempty" json:"dimension,omitempty"`
-	Weight      *float64 `bson:"weight,omitempty" json:"weight,omitempty"` // in the group score; default 1
-	Options     []Option `bson:"options,omitempty" json:"options,omitempty"`
-	Min         *int     `bson:"min,omitempty" json:"min,omitempty"` // multiple: fewest choices; scale: lowest value
-	Max         *int     `bson:"max,omitempty" json:"max,omitempty"` // multiple: most choices; scale: highest value
-	MaxLength   int      `bson:"max_length,omitempty" json:"max_length,omitempty"`
+	Key         string       `bson:"key" json:"key"`
+	Type        QuestionType `bson:"type" json:"type"`
+	Title       string       `bson:"title" json:"title"`
+	Description string       `bson:"description,omitempty" json:"description,omitempty"`
+	Required    bool         `bson:"required" json:"required"`
+	PerSubject  bool         `bson:"per_subject" json:"per_subject"`
+	Dimension   string       `bson:"dimension,omitempty" json:"dimension,omitempty"`
+	Weight      *float64     `bson:"weight,omitempty" json:"weight,omitempty"` // in the group score; default 1
+	Options     []Option     `bson:"options,omitempty" json:"options,omitempty"`
+	Min         *int         `bson:"min,omitempty" json:"min,omitempty"` // multiple: fewest choices; scale: lowest value
+	Max         *int         `bson:"max,omitempty" json:"max,omitempty"` // multiple: most choices; scale: highest value
+	MaxLength   int          `bson:"max_length,omitempty" json:"max_length,omitempty"`
 }
 
 // Option is one answer of a single or multiple question.
@@ -123,9 +219,26 @@ type Option struct {
 type Rules struct {
 	Quotas           []Quota `bson:"quotas" json:"quotas"`
 	InvalidIfAllSame bool    `bson:"invalid_if_all_same" json:"invalid_if_all_same"`
-	// OnViolation: "reject" (422 rule_violated, the rater fixes the ballot;
-	// the default) or "invalid" (stored, answered valid=false with a reason).
-	OnViolation string `bson:"on_violation,omitempty" json:"on_violation,omitempty"`
+	// OnViolation: reject (422 rule_violated, the rater fixes the ballot;
+	// the default) or invalid (stored, answered valid=false with a reason).
+	OnViolation OnViolation `bson:"on_violation,omitempty" json:"on_violation,omitempty"`
+}
+
+// OnViolation is what becomes of a ballot that breaks a ballot rule.
+type OnViolation string
+
+// Values of Rules.OnViolation ("" is OnViolationReject).
+const (
+	OnViolationReject  OnViolation = "reject"
+	OnViolationInvalid OnViolation = "invalid"
+)
+
+// Label says in Chinese what becomes of a ballot that breaks a rule.
+func (o OnViolation) Label() string {
+	if o == OnViolationInvalid {
+		return "违反规则的票照收，记为无效票"
+	}
+	return "违反规则的票不予提交，请评议人改正"
 }
 
 // Quota limits how many subjects one ballot may give Option on Question:
@@ -138,10 +251,19 @@ type Quota struct {
 
 // Scoring configures how results are computed (DESIGN.md, Scoring rules).
 type Scoring struct {
-	Trim                    *Trim   `bson:"trim,omitempty" json:"trim,omitempty"`
-	SatisfactionDenominator string  `bson:"satisfaction_denominator,omitempty" json:"satisfaction_denominator,omitempty"` // non_abstain (default) | all
-	Grades                  []Grade `bson:"grades,omitempty" json:"grades,omitempty"`
+	Trim                    *Trim       `bson:"trim,omitempty" json:"trim,omitempty"`
+	SatisfactionDenominator Denominator `bson:"satisfaction_denominator,omitempty" json:"satisfaction_denominator,omitempty"` // non_abstain (default) | all
+	Grades                  []Grade     `bson:"grades,omitempty" json:"grades,omitempty"`
 }
+
+// Denominator is what a satisfaction rate divides by.
+type Denominator string
+
+// Values of Scoring.SatisfactionDenominator ("" is DenomNonAbstain).
+const (
+	DenomNonAbstain Denominator = "non_abstain" // answers that are not 不了解
+	DenomAll        Denominator = "all"         // every answer, 不了解 included
+)
 
 // Trim drops the highest and lowest answers before a mean, once a question
 // has at least MinAnswers answers.
@@ -160,13 +282,34 @@ type Grade struct {
 	MaxShare float64 `bson:"max_share,omitempty" json:"max_share,omitempty"`
 }
 
+// Channel is how a ballot arrived.
+type Channel string
+
 // Channels a ballot can arrive by.
 const (
-	ChannelWeb     = "web"
-	ChannelHotline = "hotline"
-	ChannelPaper   = "paper"
-	ChannelVisit   = "visit"
+	ChannelWeb     Channel = "web"
+	ChannelHotline Channel = "hotline"
+	ChannelPaper   Channel = "paper"
+	ChannelVisit   Channel = "visit"
 )
+
+// Channels lists the channels in the order the workbooks show them.
+func Channels() []Channel { return []Channel{ChannelWeb, ChannelHotline, ChannelPaper, ChannelVisit} }
+
+// Label is the Chinese name of the channel.
+func (c Channel) Label() string {
+	switch c {
+	case ChannelWeb:
+		return "网上"
+	case ChannelHotline:
+		return "热线电话"
+	case ChannelPaper:
+		return "纸质"
+	case ChannelVisit:
+		return "走访"
+	}
+	return string(c)
+}
 
 // Ballot is one rater's submitted answers. Invalid ballots (a ballot rule
 // broken, when the survey keeps them) are stored and counted, never scored.
@@ -176,7 +319,7 @@ type Ballot struct {
 	SurveyVersion int      `bson:"survey_version" json:"survey_version"`
 	SubmissionID  string   `bson:"submission_id" json:"submission_id"`
 	CodeHash      string   `bson:"code_hash,omitempty" json:"-"`
-	Channel       string   `bson:"channel" json:"channel"`
+	Channel       Channel  `bson:"channel" json:"channel"`
 	RaterGroup    string   `bson:"rater_group" json:"rater_group"`
 	Valid         bool     `bson:"valid" json:"valid"`
 	Reason        string   `bson:"reason,omitempty" json:"reason,omitempty"`

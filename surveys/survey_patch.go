@@ -27,7 +27,7 @@ type SurveyPatch struct {
 
 // AccessPatch changes parts of Access; nil means unchanged.
 type AccessPatch struct {
-	Mode     *string
+	Mode     *AccessMode
 	OpensAt  *TimePatch
 	ClosesAt *TimePatch
 }

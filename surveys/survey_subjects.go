@@ -122,8 +122,8 @@ func (s *SurveyStore) expandAll(ctx context.Context, sv *Survey, r *refs) ([]Sub
 	var out []Subject
 	seen := map[string]bool{}
 	add := func(sub Subject) {
-		if !seen[sub.Type+"/"+sub.ID] {
-			seen[sub.Type+"/"+sub.ID] = true
+		if !seen[string(sub.Type)+"/"+sub.ID] {
+			seen[string(sub.Type)+"/"+sub.ID] = true
 			out = append(out, sub)
 		}
 	}

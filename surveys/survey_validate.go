@@ -31,14 +31,6 @@ const (
 	DefaultTextSize = 1000
 )
 
-// Values of Rules.OnViolation and Scoring.SatisfactionDenominator.
-const (
-	OnViolationReject  = "reject"
-	OnViolationInvalid = "invalid"
-	DenomNonAbstain    = "non_abstain"
-	DenomAll           = "all"
-)
-
 // Normalize trims text fields and fills defaults (access mode public, text
 // length 1000) before validation, so a client may leave them out.
 func (s *Survey) Normalize() {
@@ -126,7 +118,7 @@ func (s *Survey) checkSubjects(fe *minyi.FieldErrors, stage Stage) {
 			fe.Add(p+".id", "required", "请选择测评对象")
 			continue
 		}
-		k := sub.Type + "/" + sub.ID
+		k := string(sub.Type) + "/" + sub.ID
 		if first, dup := seen[k]; dup {
 			fe.Addf(p+".id", "duplicate", "与第%d个测评对象重复", first+1)
 		} else {

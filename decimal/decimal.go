@@ -1,4 +1,8 @@
-package analytics
+// Package decimal rounds numbers as a person reads them: half away from
+// zero on the printed decimal digit, to the places a page, a workbook or the
+// JSON shows (DESIGN.md, Scoring rules). It imports nothing of Minyi, so the
+// scoring, the work-order statistics and the workbooks round one way.
+package decimal
 
 import (
 	"math"
@@ -7,7 +11,7 @@ import (
 )
 
 // JSON carries numbers rounded to JSONPlaces decimals; pages and workbooks
-// show DisplayPlaces (DESIGN.md, Scoring rules).
+// show DisplayPlaces.
 const (
 	JSONPlaces    = 4
 	DisplayPlaces = 2
@@ -46,37 +50,4 @@ func Round(x float64, places int) float64 {
 // after the point, for pages and workbooks.
 func Format(x float64, places int) string {
 	return strconv.FormatFloat(Round(x, places), 'f', places, 64)
-}
-
-// Number is a published number: undefined (null in JSON) when there was
-// nothing to compute it from, otherwise rounded to JSONPlaces in JSON. The
-// full-precision value stays in Value for further computation.
-type Number struct {
-	Value float64
-	Valid bool
-}
-
-// Num is a defined Number.
-func Num(v float64) Number { return Number{Value: v, Valid: true} }
-
-// MarshalJSON writes null or the number rounded to JSONPlaces decimals.
-func (n Number) MarshalJSON() ([]byte, error) {
-	if !n.Valid || math.IsNaN(n.Value) || math.IsInf(n.Value, 0) {
-		return []byte("null"), nil
-	}
-	return strconv.AppendFloat(nil, Round(n.Value, JSONPlaces), 'f', -1, 64), nil
-}
-
-// UnmarshalJSON reads null or a number (for clients and tests).
-func (n *Number) UnmarshalJSON(b []byte) error {
-	if string(b) == "null" {
-		*n = Number{}
-		return nil
-	}
-	v, err := strconv.ParseFloat(string(b), 64)
-	if err != nil {
-		return err
-	}
-	*n = Num(v)
-	return nil
 }
