@@ -157,7 +157,7 @@ func TestReportFilters(t *testing.T) {
 	}
 	f := openXLSX(t, fx.do(http.MethodGet, path+query, nil, leader...), wantName)
 	wantScoredCells(t, f, res)
-	if a2 := summaryCell(t, f, "A2"); a2 != "筛选：评议人类别 群众；组织 第一党支部及下级" {
+	if a2 := summaryCell(t, f, "A2"); a2 != "当前筛选：评价群体：群众；组织：第一党支部（含下级）" {
 		t.Errorf("汇总 A2 %q", a2)
 	}
 	if total := summaryTotal(t, f); total != "2/2/0" {
@@ -172,7 +172,7 @@ func TestReportFilters(t *testing.T) {
 	res = fx.results(t, "?group=members", leader...)
 	f = openXLSX(t, fx.do(http.MethodGet, path+"?group=members", nil, leader...), wantName)
 	wantScoredCells(t, f, res)
-	if a2 := summaryCell(t, f, "A2"); a2 != "筛选：评议人类别 党员" {
+	if a2 := summaryCell(t, f, "A2"); a2 != "当前筛选：评价群体：党员" {
 		t.Errorf("汇总 A2 %q", a2)
 	}
 	if c, _ := f.GetRows(exports.SheetComments); len(c) != 3 || c[2][3] != "服务很好" {
@@ -186,7 +186,7 @@ func TestReportFilters(t *testing.T) {
 	}
 	// The admin's workbook says 原始答卷 is not filtered.
 	f = openXLSX(t, fx.do(http.MethodGet, path+query, nil), wantName)
-	if a2 := summaryCell(t, f, "A2"); !strings.HasPrefix(a2, "筛选：评议人类别 群众；组织 第一党支部及下级（原始答卷不筛选") {
+	if a2 := summaryCell(t, f, "A2"); !strings.HasPrefix(a2, "当前筛选：评价群体：群众；组织：第一党支部（含下级）（原始答卷不筛选") {
 		t.Errorf("admin's 汇总 A2 %q", a2)
 	}
 
@@ -252,7 +252,7 @@ func TestExportFilters(t *testing.T) {
 	}
 	f := openXLSX(t, fx.do(http.MethodGet, "/api/v1/exports/"+j["id"].(string)+"/file", nil, leader...), sv["title"].(string)+"-测评结果-20261125.xlsx")
 	wantScoredCells(t, f, fx.results(t, "?group=masses&org_id="+fx.b2, leader...))
-	if a2 := summaryCell(t, f, "A2"); a2 != "筛选：评议人类别 群众；组织 第二党支部及下级" {
+	if a2 := summaryCell(t, f, "A2"); a2 != "当前筛选：评价群体：群众；组织：第二党支部（含下级）" {
 		t.Errorf("汇总 A2 %q", a2)
 	}
 

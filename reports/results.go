@@ -102,22 +102,16 @@ func (d FilterText) Words() string {
 	return strings.Join(parts, "；")
 }
 
-// Line is the line under the title of 汇总, e.g.
-// "筛选：评议人类别 群众；组织 第一党支部及下级"; "" when nothing is
-// filtered. raw says 原始答卷 is in the workbook, which always lists every
-// ballot.
+// Line is the line under the title of 汇总: the page's 当前筛选 in the
+// same words, e.g. "当前筛选：评价群体：群众；组织：第一党支部（含下级）";
+// "" when nothing is filtered. raw says 原始答卷 is in the workbook, which
+// always lists every ballot.
 func (d FilterText) Line(raw bool) string {
-	var parts []string
-	if d.Group != "" {
-		parts = append(parts, "评议人类别 "+d.Group)
-	}
-	if d.Org != "" {
-		parts = append(parts, "组织 "+d.Org+"及下级")
-	}
-	if len(parts) == 0 {
+	words := d.Words()
+	if words == "" {
 		return ""
 	}
-	text := "筛选：" + strings.Join(parts, "；")
+	text := "当前筛选：" + words
 	if raw {
 		text += "（原始答卷不筛选，列出全部答卷）"
 	}
