@@ -14,6 +14,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"minyi"
 	"minyi/accounts"
 	"minyi/analytics"
 	"minyi/feedback"
@@ -87,6 +88,8 @@ type Server struct {
 	codes    *surveys.CodeStore
 	baseURL  string
 	accounts *accounts.Store
+	auditor  minyi.Auditor     // the audit log, or minyi.NoAudit without accounts
+	accAudit *accounts.Auditor // nil without accounts
 
 	workOrders    *feedback.Store
 	feedbackLimit *limiter // public online opinions, per client
@@ -130,6 +133,11 @@ func New(o Options) *Server {
 	}
 	if s.keys == nil {
 		s.keys = secret.New("")
+	}
+	s.auditor = minyi.NoAudit{}
+	if s.accounts != nil {
+		s.accAudit = accounts.NewAuditor(s.accounts, s.log)
+		s.auditor = s.accAudit
 	}
 	rate := o.PublicRatePerMinute
 	if rate <= 0 {
