@@ -82,7 +82,7 @@ func newEnv(t *testing.T, opts ...func(*api.Options)) *env {
 		Tallies: tallies, FinalGrades: finals, Exports: exportJobs,
 		WorkOrders: feedback.NewStore(st.DB, now, testPolicy(t)),
 		Submitter: &surveys.Submitter{
-			Surveys: surveys.NewSurveyCache(surveyStore, time.Minute, now),
+			Surveys: surveyStore.Cache(time.Minute),
 			Codes:   codes, Ballots: ballots, Writer: batcher, Now: now,
 		},
 	}

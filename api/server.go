@@ -84,6 +84,8 @@ type Server struct {
 
 	orgs     *surveys.OrgStore
 	members  *surveys.MemberStore
+	orgOps   *surveys.OrgService
+	svOps    *surveys.SurveyService
 	surveys  *surveys.SurveyStore
 	codes    *surveys.CodeStore
 	baseURL  string
@@ -149,6 +151,8 @@ func New(o Options) *Server {
 	s.tallies, s.finalGrades = o.Tallies, o.FinalGrades
 	s.exports = o.Exports
 	s.members, s.surveys, s.codes = o.Members, o.Surveys, o.Codes
+	s.orgOps = surveys.NewOrgService(s.orgs, s.members, s.auditor)
+	s.svOps = surveys.NewSurveyService(s.surveys, s.codes, s.auditor).WithLogger(s.log)
 	s.baseURL = strings.TrimRight(o.BaseURL, "/")
 	if s.baseURL == "" {
 		s.baseURL = DefaultBaseURL

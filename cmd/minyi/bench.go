@@ -134,7 +134,7 @@ func benchRun(ctx context.Context, st *store.Store, mode string, c, n, subjects 
 	}
 	srv := api.New(api.Options{
 		Store: st, Now: now, Keys: keys, Orgs: orgs, Members: members, Surveys: svStore, Codes: codes, Ballots: ballots,
-		Submitter:           &surveys.Submitter{Surveys: surveys.NewSurveyCache(svStore, time.Minute, now), Codes: codes, Ballots: ballots, Writer: writer, Now: now},
+		Submitter:           &surveys.Submitter{Surveys: svStore.Cache(time.Minute), Codes: codes, Ballots: ballots, Writer: writer, Now: now},
 		PublicRatePerMinute: 1 << 30,
 	})
 	ln, err := net.Listen("tcp", "127.0.0.1:0")

@@ -121,7 +121,7 @@ func open(ctx context.Context, cfg config, log *slog.Logger) (*app, error) {
 		AfterCommit: tallies, // every committed batch is folded into the tallies
 	})
 	submitter := &surveys.Submitter{
-		Surveys: surveys.NewSurveyCache(surveyStore, 2*time.Second, now),
+		Surveys: surveyStore.Cache(2 * time.Second),
 		Codes:   codes, Ballots: ballots, Writer: batcher, Now: now,
 	}
 	srv := api.New(api.Options{
