@@ -100,6 +100,7 @@ type Server struct {
 	ballots     *surveys.BallotStore
 	tallies     *analytics.TallyStore
 	finalGrades *analytics.FinalGradeStore
+	gradeOps    *analytics.GradeService
 	publicLimit *limiter
 	exports     *reports.Runner
 
@@ -153,6 +154,7 @@ func New(o Options) *Server {
 	s.members, s.surveys, s.codes = o.Members, o.Surveys, o.Codes
 	s.orgOps = surveys.NewOrgService(s.orgs, s.members, s.auditor)
 	s.svOps = surveys.NewSurveyService(s.surveys, s.codes, s.auditor).WithLogger(s.log)
+	s.gradeOps = analytics.NewGradeService(s.finalGrades, s.surveys, s.orgs, s.auditor)
 	s.baseURL = strings.TrimRight(o.BaseURL, "/")
 	if s.baseURL == "" {
 		s.baseURL = DefaultBaseURL
