@@ -92,6 +92,7 @@ type Server struct {
 	accounts *accounts.Store
 	auditor  minyi.Auditor     // the audit log, or minyi.NoAudit without accounts
 	accAudit *accounts.Auditor // nil without accounts
+	userOps  *accounts.Service
 
 	workOrders    *feedback.Store
 	feedbackLimit *limiter // public online opinions, per client
@@ -155,6 +156,7 @@ func New(o Options) *Server {
 	s.orgOps = surveys.NewOrgService(s.orgs, s.members, s.auditor)
 	s.svOps = surveys.NewSurveyService(s.surveys, s.codes, s.auditor).WithLogger(s.log)
 	s.gradeOps = analytics.NewGradeService(s.finalGrades, s.surveys, s.orgs, s.auditor)
+	s.userOps = accounts.NewService(s.accounts, s.orgs, s.auditor)
 	s.baseURL = strings.TrimRight(o.BaseURL, "/")
 	if s.baseURL == "" {
 		s.baseURL = DefaultBaseURL

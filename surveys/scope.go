@@ -2,6 +2,7 @@ package surveys
 
 import (
 	"context"
+	"errors"
 	"slices"
 
 	"minyi"
@@ -62,4 +63,14 @@ func SurveyInScope(scope []string, sv *Survey) bool {
 		}
 	}
 	return false
+}
+
+// Exists reports whether org id exists, for the domains that only refer to
+// orgs by id (users, work orders).
+func (s *OrgStore) Exists(ctx context.Context, id string) (bool, error) {
+	_, err := s.Get(ctx, id)
+	if errors.Is(err, minyi.ErrNotFound) {
+		return false, nil
+	}
+	return err == nil, err
 }
