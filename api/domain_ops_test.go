@@ -145,3 +145,42 @@ func TestFinalGradeJSONAndPageAgree(t *testing.T) {
 	sameEntry(t, log[1], tokUser, "token", fx.surveyID, "确定测评对象 "+fx.b1+" 的等次为「好」")
 	sameEntry(t, log[0], login, "session", fx.surveyID, "确定测评对象 "+fx.b2+" 的等次为「好」")
 }
+
+// TestWorkOrderCreateJSONAndPageAgree: a call taken through POST
+// /api/v1/work-orders and one through the operator's form are stored alike
+// (phone masked and sealed, org, status) and both audited; before, only the
+// JSON call was.
+func TestWorkOrderCreateJSONAndPageAgree(t *testing.T) {
+	e := newEnv(t)
+	b := decode[surveys.Org](t, e.do(http.MethodPost, "/api/v1/orgs", map[string]any{"name": "第一党支部", "code": "ZB1", "kind": "branch"}), http.StatusCreated)
+	tok := e.tokenFor(accounts.RoleOperator, "")
+	viaJSON := decode[struct{ ID, Number string }](t, e.do(http.MethodPost, "/api/v1/work-orders", map[string]any{
+		"channel": "hotline", "kind": "complaint", "content": "楼道堆放杂物", "caller": map[string]string{"name": "李女士", "phone": "13800135678"}, "org_id": b.ID,
+	}, "Authorization", "Bearer "+tok), http.StatusCreated)
+	login, ck, csrf := e.signInAs(accounts.RoleOperator, "")
+	w := e.pageAs("/operator/work-orders/new", ck, withCSRF(csrf, url.Values{"phone": {"138 0013 5678"}, "name": {"李女士"}, "kind": {"complaint"},
+		"org": {"第一党支部 [ZB1]"}, "content": {"楼道堆放杂物"}, "channel": {"hotline"}}))
+	if w.Code != http.StatusCreated {
+		t.Fatalf("form: %d %s", w.Code, w.Body)
+	}
+	log := e.auditOf("work_order.create")
+	if len(log) != 2 {
+		t.Fatalf("audit %+v", log)
+	}
+	sameEntry(t, log[1], log[1].Actor, "token", viaJSON.ID, viaJSON.Number)
+	sameEntry(t, log[0], login, "session", log[0].ObjectID, log[0].Summary)
+	type stored struct {
+		Number, Status, Kind, Channel string
+		OrgID                         string `json:"org_id"`
+		Caller                        struct{ Name, Phone string }
+	}
+	one := decode[stored](t, e.do(http.MethodGet, "/api/v1/work-orders/"+viaJSON.ID, nil), http.StatusOK)
+	two := decode[stored](t, e.do(http.MethodGet, "/api/v1/work-orders/"+log[0].ObjectID, nil), http.StatusOK)
+	if log[0].Summary != two.Number || one.Number == two.Number {
+		t.Errorf("numbers %s / %s, audit %q", one.Number, two.Number, log[0].Summary)
+	}
+	one.Number, two.Number = "", ""
+	if one != two || one.OrgID != b.ID || one.Caller.Phone != "13800135678" { // the admin sees the full number
+		t.Errorf("stored %+v / %+v", one, two)
+	}
+}

@@ -95,6 +95,7 @@ type Server struct {
 	userOps  *accounts.Service
 
 	workOrders    *feedback.Store
+	orderOps      *feedback.Service
 	feedbackLimit *limiter // public online opinions, per client
 
 	submitter   *surveys.Submitter
@@ -157,6 +158,7 @@ func New(o Options) *Server {
 	s.svOps = surveys.NewSurveyService(s.surveys, s.codes, s.auditor).WithLogger(s.log)
 	s.gradeOps = analytics.NewGradeService(s.finalGrades, s.surveys, s.orgs, s.auditor)
 	s.userOps = accounts.NewService(s.accounts, s.orgs, s.auditor)
+	s.orderOps = feedback.NewService(s.workOrders, s.keys, s.orgs, s.auditor)
 	s.baseURL = strings.TrimRight(o.BaseURL, "/")
 	if s.baseURL == "" {
 		s.baseURL = DefaultBaseURL

@@ -1,13 +1,10 @@
 package api
 
 import (
-	"context"
-	"errors"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
 
-	"minyi"
 	"minyi/accounts"
 )
 
@@ -26,21 +23,6 @@ type userPatch struct {
 	OrgID    *string        `json:"org_id"`
 	Password *string        `json:"password"`
 	Disabled *bool          `json:"disabled"`
-}
-
-// checkOrg answers 422 on field org_id, saying msg, when id names no org
-// (users here, work orders in workorders.go); an empty id passes.
-func (s *Server) checkOrg(ctx context.Context, id, msg string) error {
-	if id == "" {
-		return nil
-	}
-	_, err := s.orgs.Get(ctx, id)
-	if errors.Is(err, minyi.ErrNotFound) {
-		var fe minyi.FieldErrors
-		fe.Add("org_id", "unknown_org", msg)
-		return fe.Err()
-	}
-	return err
 }
 
 func (s *Server) createUser(c *gin.Context) error {
