@@ -1,7 +1,10 @@
 // Package api is Minyi's HTTP edge and the only package that imports gin:
 // the JSON API under /api/v1, the HTML pages, health, metrics and the
-// OpenAPI document. Handlers decode, call the domain packages and respond;
-// errors are mapped to status codes in one place (errors.go).
+// OpenAPI document. Handlers decode, call one domain operation (the
+// services of surveys, analytics, accounts and feedback, which check the
+// principal that authentication put into the request's context and write
+// the audit entry) and respond; errors are mapped to status codes in one
+// place (errors.go).
 package api
 
 import (
