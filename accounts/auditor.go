@@ -22,20 +22,15 @@ func NewAuditor(s *Store, log *slog.Logger) *Auditor {
 	return &Auditor{Store: s, Log: log}
 }
 
-// Audit appends r for the acting principal of ctx. A failure is logged, not
-// returned: the change itself has happened.
+// Audit appends r for the acting principal of ctx (none for a failed
+// sign-in). A failure is logged, not returned: the change itself has
+// happened.
 func (a *Auditor) Audit(ctx context.Context, r minyi.AuditRecord) {
-	a.AuditAs(ctx, minyi.PrincipalFrom(ctx), r)
-}
-
-// AuditAs appends r for p rather than the principal of ctx: a sign-in
-// audits the user who just signed in, a failed one nobody (nil).
-func (a *Auditor) AuditAs(ctx context.Context, p *Principal, r minyi.AuditRecord) {
 	e := &AuditEntry{
 		Action: r.Action, ObjectType: r.ObjectType, ObjectID: r.ObjectID, Summary: r.Summary,
 		RequestID: minyi.RequestIDFrom(ctx),
 	}
-	if p != nil {
+	if p := minyi.PrincipalFrom(ctx); p != nil {
 		e.ActorID, e.Actor, e.Role, e.Via = p.UserID, p.Login, p.Role, p.Via
 	}
 	if err := a.Store.Audit(ctx, e); err != nil {

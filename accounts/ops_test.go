@@ -94,3 +94,55 @@ func TestServiceAuthoriseAndAudit(t *testing.T) {
 		}
 	}
 }
+
+// TestSignInAudits: a failed sign-in is audited as nobody, a successful one
+// as the user who signed in, a throttled one not at all; signing out is
+// audited as the principal of the context.
+func TestSignInAudits(t *testing.T) {
+	st, _ := newStore(t)
+	ctx := minyi.WithRequestID(t.Context(), "req-login")
+	svc := accounts.NewService(st, orgs{}, accounts.NewAuditor(st, nil))
+	u := &accounts.User{Login: "li", Name: "李四", Role: accounts.RoleLeader}
+	if err := st.CreateUser(ctx, u, "password-123"); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := svc.SignIn(ctx, accounts.SignInInput{Login: "li", Password: "wrong", ClientHash: "c1"}); !errors.Is(err, minyi.ErrUnauthorized) {
+		t.Fatalf("wrong password: %v", err)
+	}
+	p, sid, err := svc.SignIn(ctx, accounts.SignInInput{Login: "LI", Password: "password-123", ClientHash: "c1"})
+	if err != nil || p.UserID != u.ID || sid == "" {
+		t.Fatalf("sign in: %+v %q %v", p, sid, err)
+	}
+	if err := svc.SignOut(minyi.WithPrincipal(ctx, p), sid); err != nil {
+		t.Fatal(err)
+	}
+	for range 5 {
+		_, _, _ = svc.SignIn(ctx, accounts.SignInInput{Login: "li", Password: "wrong", ClientHash: "c2"})
+	}
+	_, _, err = svc.SignIn(ctx, accounts.SignInInput{Login: "li", Password: "password-123", ClientHash: "c2"})
+	var th *accounts.Throttled
+	if !errors.As(err, &th) || th.Wait <= 0 || !errors.Is(err, minyi.ErrRateLimited) {
+		t.Fatalf("after 5 failures: %v", err)
+	}
+	log, _, err := st.ListAudit(ctx, accounts.AuditFilter{Limit: 20})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, e := range log {
+		got = append(got, e.Action+" by "+e.Actor+" on "+e.ObjectID+" in "+e.RequestID)
+	}
+	failed := "session.login_failed by  on " + u.ID + " in req-login"
+	want := []string{failed, failed, failed, failed, failed, // newest first; the throttled one is not there
+		"session.logout by li on " + u.ID + " in req-login",
+		"session.login by li on " + u.ID + " in req-login",
+		failed}
+	if len(got) != len(want) {
+		t.Fatalf("audit %q, want %q", got, want)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("audit[%d] %q, want %q", i, got[i], want[i])
+		}
+	}
+}

@@ -10,20 +10,12 @@ import (
 )
 
 // audit appends one entry to the audit log for the request's caller, for
-// what the api itself does (downloads, sign-in and out); changes to the
-// domain are audited by the domain operations. The summary is Chinese, for
-// people reading the log; never put passwords, tokens, codes or phone
-// numbers in it. A failure to write is logged, not returned.
+// what the api itself does (downloads); changes to the domain, signing in
+// and out included, are audited by the domain operations. The summary is
+// Chinese, for people reading the log; never put passwords, tokens, codes
+// or phone numbers in it. A failure to write is logged, not returned.
 func (s *Server) audit(c *gin.Context, action, objectType, objectID, summary string) {
 	s.auditor.Audit(c.Request.Context(), minyi.AuditRecord{Action: action, ObjectType: objectType, ObjectID: objectID, Summary: summary})
-}
-
-// auditAs is audit for p rather than the request's principal (a sign-in).
-func (s *Server) auditAs(c *gin.Context, p *accounts.Principal, action, objectType, objectID, summary string) {
-	if s.accAudit == nil {
-		return
-	}
-	s.accAudit.AuditAs(c.Request.Context(), p, minyi.AuditRecord{Action: action, ObjectType: objectType, ObjectID: objectID, Summary: summary})
 }
 
 // listAudit answers GET /audit: newest first, filterable by actor (login or

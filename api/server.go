@@ -93,8 +93,7 @@ type Server struct {
 	codes    *surveys.CodeStore
 	baseURL  string
 	accounts *accounts.Store
-	auditor  minyi.Auditor     // the audit log, or minyi.NoAudit without accounts
-	accAudit *accounts.Auditor // nil without accounts
+	auditor  minyi.Auditor // the audit log, or minyi.NoAudit without accounts
 	userOps  *accounts.Service
 
 	workOrders    *feedback.Store
@@ -144,8 +143,7 @@ func New(o Options) *Server {
 	}
 	s.auditor = minyi.NoAudit{}
 	if s.accounts != nil {
-		s.accAudit = accounts.NewAuditor(s.accounts, s.log)
-		s.auditor = s.accAudit
+		s.auditor = accounts.NewAuditor(s.accounts, s.log)
 	}
 	rate := o.PublicRatePerMinute
 	if rate <= 0 {
