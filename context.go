@@ -120,7 +120,9 @@ var (
 )
 
 // Require returns the acting principal of ctx when it holds one of roles
-// (an admin holds every role): 401 without a principal, 403 otherwise.
+// (an admin holds every role, so Require(ctx) with no roles admits admins
+// only): ErrNoPrincipal (401) without a principal, ErrWrongRole (403)
+// otherwise.
 func Require(ctx context.Context, roles ...Role) (*Principal, error) {
 	p := PrincipalFrom(ctx)
 	if p == nil {
