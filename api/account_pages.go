@@ -5,13 +5,15 @@ import (
 	"net/url"
 
 	"github.com/gin-gonic/gin"
+
+	"minyi/accounts"
 )
 
 // The API tokens section of /account: the caller's own tokens, a form to
 // create one (the secret is shown once, on the page the form's POST
-// answers) and a revoke button per token. Creating and revoking go through
-// issueToken and revokeToken, as POST /api/v1/tokens and DELETE
-// /api/v1/tokens/{id} do.
+// answers) and a revoke button per token. Creating and revoking are the
+// domain operations of POST /api/v1/tokens and DELETE /api/v1/tokens/{id}
+// (accounts.Service).
 
 // accountTokenLimit is how many tokens the page lists; nobody needs more,
 // and the API pages through the rest.
@@ -59,7 +61,7 @@ func (s *Server) accountCreateToken(c *gin.Context) error {
 	if p.UserID == "" {
 		return s.renderAccount(c, http.StatusUnprocessableEntity, accountView{Name: name, Error: "管理员令牌不属于某个用户，不能在此创建接口令牌"})
 	}
-	t, err := s.issueToken(c, p.UserID, name)
+	t, sec, err := s.userOps.CreateToken(c.Request.Context(), accounts.TokenInput{Name: name})
 	if err != nil {
 		status, fields, body, err := s.formFailure(c, err)
 		if err != nil {
@@ -67,13 +69,13 @@ func (s *Server) accountCreateToken(c *gin.Context) error {
 		}
 		return s.renderAccount(c, status, accountView{Name: name, Error: body.Message, NameError: fields["name"]})
 	}
-	return s.renderAccount(c, http.StatusCreated, accountView{New: t})
+	return s.renderAccount(c, http.StatusCreated, accountView{New: shownToken(t, sec)})
 }
 
 // accountRevokeToken is a revoke button's POST: back to /account (303)
 // naming the revoked token.
 func (s *Server) accountRevokeToken(c *gin.Context) error {
-	t, err := s.revokeToken(c, c.Param("id"))
+	t, err := s.userOps.RevokeToken(c.Request.Context(), c.Param("id"), "")
 	if err != nil {
 		return s.pageFail(c, err)
 	}

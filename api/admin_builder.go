@@ -128,7 +128,7 @@ func (s *Server) adminSurveyEditLimited(c *gin.Context) error {
 	if sv.Status == surveys.StatusPublished {
 		p.Access = &surveys.AccessPatch{ClosesAt: closes} // a closed survey's end is history
 	}
-	saved, err := s.surveys.Update(ctx, sv.ID, p)
+	saved, err := s.svOps.UpdateSurvey(ctx, sv.ID, p)
 	if err != nil {
 		status, fields, body, err := s.formFailure(c, err)
 		if err != nil {
@@ -136,8 +136,6 @@ func (s *Server) adminSurveyEditLimited(c *gin.Context) error {
 		}
 		return s.renderBuilder(c, status, sv, builderView{Form: f, Errors: fields, Error: body.Message})
 	}
-	s.audit(c, "survey.update", "survey", saved.ID, "修改测评「"+saved.Title+"」")
-	s.forgetSurvey(saved)
 	c.Redirect(http.StatusSeeOther, "/admin/surveys/"+saved.ID+"/edit?saved=1")
 	return nil
 }

@@ -17,8 +17,7 @@ import (
 // the buttons of the survey page lead to a GET page that says what the
 // action freezes, stops or removes, and only its POST button acts. The POST
 // endpoints are the ones the survey page always had (publish, close) and
-// go through the same helpers as the JSON API (publish, closeOne,
-// deleteDraft).
+// are the same domain operations as the JSON API's (surveys.SurveyService).
 
 // confirmItem is one thing a publish freezes, with its details.
 type confirmItem struct {
@@ -155,7 +154,7 @@ func ballotsLabel(valid, invalid int64) string {
 // adminDeleteSurvey is the delete confirmation's POST: the draft and its
 // codes go as with DELETE /api/v1/surveys/{id}; back to the list naming it.
 func (s *Server) adminDeleteSurvey(c *gin.Context) error {
-	sv, err := s.deleteDraft(c, c.Param("id"))
+	sv, err := s.svOps.DeleteDraft(c.Request.Context(), c.Param("id"))
 	if err != nil {
 		return err
 	}

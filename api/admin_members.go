@@ -14,9 +14,9 @@ import (
 
 // The member edit page, /admin/members/{id}: name, title, org and
 // probationary, saved as PATCH /api/v1/members/{id} does, and deleting
-// behind a confirmation page, as DELETE /api/v1/members/{id} does (the
-// shared helpers editMember and removeMember, so validation and audit are
-// the JSON API's).
+// behind a confirmation page, as DELETE /api/v1/members/{id} does (the same
+// domain operations, surveys.OrgService, so validation, authorisation and
+// audit are the JSON API's).
 
 type memberEditForm struct {
 	Name, Title, OrgID string
@@ -67,7 +67,7 @@ func (s *Server) renderAdminMember(c *gin.Context, status int, v adminMemberView
 // again with each error by its field and the answers kept.
 func (s *Server) adminEditMember(c *gin.Context) error {
 	f := memberEditForm{Name: c.PostForm("name"), Title: c.PostForm("title"), OrgID: c.PostForm("org_id"), Probationary: c.PostForm("probationary") != ""}
-	_, err := s.editMember(c, c.Param("id"), memberPatch{Name: &f.Name, Title: &f.Title, OrgID: &f.OrgID, Probationary: &f.Probationary})
+	_, err := s.orgOps.UpdateMember(c.Request.Context(), c.Param("id"), surveys.MemberPatch{Name: &f.Name, Title: &f.Title, OrgID: &f.OrgID, Probationary: &f.Probationary})
 	if errors.Is(err, minyi.ErrNotFound) {
 		return err // the member itself: the message page
 	}
@@ -104,7 +104,7 @@ func (s *Server) adminDeleteMemberPage(c *gin.Context) error {
 // adminDeleteMember is the confirmation's POST: 303 to the member's org
 // page naming who was deleted.
 func (s *Server) adminDeleteMember(c *gin.Context) error {
-	m, err := s.removeMember(c, c.Param("id"))
+	m, err := s.orgOps.DeleteMember(c.Request.Context(), c.Param("id"))
 	if err != nil {
 		return err
 	}

@@ -16,9 +16,9 @@ import (
 
 // Admin pages for the org tree and the roster: /admin/orgs (the tree and a
 // form to add an org) and /admin/orgs/{id} (its members, a form to add one
-// and the roster upload). Every change goes through the same helpers as the
-// JSON API (addOrg, addMember, importRoster), so validation and audit are
-// identical.
+// and the roster upload). Every change is the same domain operation as the
+// JSON API's (surveys.OrgService), so validation, authorisation and audit
+// are identical.
 
 // memberPageSize is how many members /admin/orgs/{id} shows at a time.
 const memberPageSize = 100
@@ -135,7 +135,7 @@ func (s *Server) renderAdminOrgs(c *gin.Context, status int, v adminOrgsView) er
 // the new org, or the form again with the errors by field.
 func (s *Server) adminCreateOrg(c *gin.Context) error {
 	f := orgForm{Name: c.PostForm("name"), Code: c.PostForm("code"), Kind: c.PostForm("kind"), ParentID: c.PostForm("parent_id")}
-	o, err := s.addOrg(c, orgInput{Name: f.Name, Code: f.Code, Kind: surveys.OrgKind(f.Kind), ParentID: f.ParentID})
+	o, err := s.orgOps.CreateOrg(c.Request.Context(), surveys.OrgInput{Name: f.Name, Code: f.Code, Kind: surveys.OrgKind(f.Kind), ParentID: f.ParentID})
 	if err != nil {
 		status, fields, body, err := s.formFailure(c, err)
 		if err != nil {
@@ -263,7 +263,7 @@ func (s *Server) renderAdminOrg(c *gin.Context, status int, v adminOrgView) erro
 // adminCreateMember adds a member to org :id as POST /api/v1/members does.
 func (s *Server) adminCreateMember(c *gin.Context) error {
 	f := memberForm{Name: c.PostForm("name"), Title: c.PostForm("title"), Probationary: c.PostForm("probationary") != ""}
-	m, err := s.addMember(c, memberInput{Name: f.Name, OrgID: c.Param("id"), Title: f.Title, Probationary: f.Probationary})
+	m, err := s.orgOps.CreateMember(c.Request.Context(), surveys.MemberInput{Name: f.Name, OrgID: c.Param("id"), Title: f.Title, Probationary: f.Probationary})
 	if err != nil {
 		status, fields, body, err := s.formFailure(c, err)
 		if err != nil {
@@ -297,7 +297,7 @@ func (s *Server) adminImportRoster(c *gin.Context) error {
 		v.ImportError = v.ImportFile
 		return s.renderAdminOrg(c, http.StatusUnprocessableEntity, v)
 	}
-	res, err := s.importRoster(c, fh, surveys.ImportOptions{Partial: v.Partial, DryRun: v.DryRun})
+	res, err := s.importRoster(c.Request.Context(), fh, surveys.ImportOptions{Partial: v.Partial, DryRun: v.DryRun})
 	if err != nil {
 		status, fields, body, err := s.formFailure(c, err)
 		if err != nil {
@@ -315,11 +315,11 @@ func (s *Server) adminImportRoster(c *gin.Context) error {
 }
 
 // adminEditOrg is the edit form's POST (name, code, parent): PATCH
-// /api/v1/orgs/{id} through the same helper, then 303 back with a notice,
+// /api/v1/orgs/{id} through the same domain operation, then 303 back with a notice,
 // or the page again with each error by its field.
 func (s *Server) adminEditOrg(c *gin.Context) error {
 	f := orgEditForm{Name: c.PostForm("name"), Code: c.PostForm("code"), ParentID: c.PostForm("parent_id")}
-	_, err := s.editOrg(c, c.Param("id"), orgPatch{Name: &f.Name, Code: &f.Code, ParentID: &f.ParentID})
+	_, err := s.orgOps.UpdateOrg(c.Request.Context(), c.Param("id"), surveys.OrgPatch{Name: &f.Name, Code: &f.Code, ParentID: &f.ParentID})
 	if errors.Is(err, minyi.ErrNotFound) {
 		return err // the org itself: the message page
 	}
@@ -362,10 +362,10 @@ func (s *Server) adminDeleteOrgPage(c *gin.Context) error {
 }
 
 // adminDeleteOrg is the confirmation's POST: DELETE /api/v1/orgs/{id}
-// through the same helper; 303 to the tree naming the org, or the org's
+// through the same domain operation; 303 to the tree naming the org, or the org's
 // page with the refusal (children, members) in Chinese.
 func (s *Server) adminDeleteOrg(c *gin.Context) error {
-	o, err := s.removeOrg(c, c.Param("id"))
+	o, err := s.orgOps.DeleteOrg(c.Request.Context(), c.Param("id"))
 	if errors.Is(err, minyi.ErrNotFound) {
 		return err
 	}

@@ -13,7 +13,7 @@ import (
 // Admin pages: /admin/users (the users and a form to create one) and
 // /admin/audit (the audit log, newest first). Both sit behind requirePage
 // with the admin role; the form's POST is CSRF-checked there and creates
-// the user exactly as POST /api/v1/users does (addUser).
+// the user exactly as POST /api/v1/users does (accounts.Service.CreateUser).
 
 // adminPageSize is how many rows a page of users or audit entries shows.
 const adminPageSize = 50
@@ -94,7 +94,7 @@ func orgName(byID map[string]surveys.Org, id string) string {
 // form again with each problem by its field and the answers kept.
 func (s *Server) adminCreateUser(c *gin.Context) error {
 	f := userForm{Login: c.PostForm("login"), Name: c.PostForm("name"), Role: c.PostForm("role"), OrgID: c.PostForm("org_id")}
-	u, err := s.addUser(c, userInput{Login: f.Login, Name: f.Name, Role: accounts.Role(f.Role), OrgID: f.OrgID, Password: c.PostForm("password")})
+	u, err := s.userOps.CreateUser(c.Request.Context(), accounts.UserInput{Login: f.Login, Name: f.Name, Role: accounts.Role(f.Role), OrgID: f.OrgID, Password: c.PostForm("password")})
 	if err != nil {
 		status, fields, body, err := s.formFailure(c, err)
 		if err != nil {

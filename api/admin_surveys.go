@@ -21,7 +21,7 @@ import (
 // Admin pages for surveys: /admin/surveys (the list and "from a template")
 // and /admin/surveys/{id} (the definition, publish and close, ballot codes,
 // the public link and its QR code). The buttons and forms call the same
-// helpers as the JSON API (fromTemplate, publish, closeOne, issue).
+// domain operations as the JSON API (surveys.SurveyService).
 
 // surveyPageSize is how many surveys /admin/surveys shows at a time.
 const surveyPageSize = 50
@@ -145,9 +145,9 @@ func (s *Server) adminCreateSurvey(c *gin.Context) error {
 	var err error
 	if f.Template == blankTemplate {
 		sv = &surveys.Survey{Title: f.Title, Kind: surveys.Kind(f.Kind), OrgID: f.OrgID}
-		err = s.createDraft(c, sv)
+		err = s.svOps.CreateSurvey(c.Request.Context(), sv)
 	} else {
-		sv, err = s.fromTemplate(c, f.Template, templateInput{Title: strings.TrimSpace(f.Title), OrgID: f.OrgID})
+		sv, err = s.svOps.CreateFromTemplate(c.Request.Context(), f.Template, surveys.TemplateOptions{Title: strings.TrimSpace(f.Title), OrgID: f.OrgID})
 	}
 	if err != nil {
 		status, fields, body, err := s.formFailure(c, err)
@@ -409,9 +409,9 @@ func scoringLines(sc surveys.Scoring) []string {
 // surveyAction runs a button's action (publish or close) on survey :id:
 // 303 back with a notice, or the page again with the reasons, each field
 // error by its path (an unknown survey fails there again, as the 404 page).
-func (s *Server) surveyAction(done string, act func(c *gin.Context, id string) (*surveys.Survey, error)) handlerFunc {
+func (s *Server) surveyAction(done string, act func(ctx context.Context, id string) (*surveys.Survey, error)) handlerFunc {
 	return func(c *gin.Context) error {
-		if _, err := act(c, c.Param("id")); err != nil {
+		if _, err := act(c.Request.Context(), c.Param("id")); err != nil {
 			status, _, body, err := s.formFailure(c, err)
 			if err != nil {
 				return err
@@ -431,7 +431,7 @@ func (s *Server) adminIssueCodes(c *gin.Context) error {
 	if convErr != nil {
 		n = 0 // refused by the same range check as the API's
 	}
-	codes, err := s.issue(c, c.Param("id"), codesInput{Count: n, RaterGroup: f.RaterGroup})
+	codes, err := s.svOps.IssueCodes(c.Request.Context(), c.Param("id"), f.RaterGroup, n)
 	if err != nil {
 		status, fields, body, err := s.formFailure(c, err)
 		if err != nil {

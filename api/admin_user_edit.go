@@ -10,7 +10,7 @@ import (
 )
 
 // /admin/users/{id}: an admin edits one user (name, role, org, a new
-// password, disabled). The form's POST goes through editUser, exactly as
+// password, disabled). The form's POST goes through accounts.Service.UpdateUser, exactly as
 // PATCH /api/v1/users/{id} does, so validation, the self-lockout rule and
 // the audit entry are the same.
 
@@ -89,7 +89,7 @@ func (s *Server) adminEditUser(c *gin.Context) error {
 		return s.pageFail(c, err)
 	}
 	f := userEditForm{Name: c.PostForm("name"), Role: c.PostForm("role"), OrgID: c.PostForm("org_id"), Disabled: c.PostForm("disabled") != ""}
-	var in userPatch
+	var in accounts.UserPatch
 	if f.Name != u.Name {
 		in.Name = &f.Name
 	}
@@ -105,7 +105,7 @@ func (s *Server) adminEditUser(c *gin.Context) error {
 	if pw := c.PostForm("password"); pw != "" {
 		in.Password = &pw
 	}
-	if _, err := s.editUser(c, u.ID, in); err != nil {
+	if _, err := s.userOps.UpdateUser(c.Request.Context(), u.ID, in); err != nil {
 		status, fields, body, err := s.formFailure(c, err)
 		if err != nil {
 			return err
@@ -117,10 +117,10 @@ func (s *Server) adminEditUser(c *gin.Context) error {
 }
 
 // adminRevokeUserToken is a revoke button of /admin/users/{id}: the token
-// goes as with DELETE /api/v1/tokens/{id} (revokeTokenOf, audited); back
+// goes as with DELETE /api/v1/tokens/{id} (accounts.Service.RevokeToken, audited); back
 // to the user's page naming it. A token of another user is not found.
 func (s *Server) adminRevokeUserToken(c *gin.Context) error {
-	t, err := s.revokeTokenOf(c, c.Param("token_id"), c.Param("id"))
+	t, err := s.userOps.RevokeToken(c.Request.Context(), c.Param("token_id"), c.Param("id"))
 	if err != nil {
 		return s.pageFail(c, err)
 	}

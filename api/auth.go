@@ -29,7 +29,6 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
-	"slices"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -39,8 +38,7 @@ import (
 )
 
 const (
-	ctxPrincipal = "minyi.principal"
-	ctxSession   = "minyi.session_id" // the raw session id, for the CSRF token
+	ctxSession = "minyi.session_id" // the raw session id, for the CSRF token
 
 	sessionCookie = "minyi_session"
 	csrfHeader    = "X-CSRF-Token"
@@ -50,7 +48,7 @@ const (
 var (
 	errNoCredentials  = minyi.E(minyi.ErrUnauthorized, "unauthorized", "请先登录")
 	errBadCredentials = minyi.E(minyi.ErrUnauthorized, "invalid_credentials", "登录凭据无效或已过期，请重新登录")
-	errWrongRole      = minyi.E(minyi.ErrForbidden, "forbidden", "您的角色无权进行此操作")
+	errWrongRole      = minyi.ErrWrongRole
 	errCSRF           = minyi.E(minyi.ErrForbidden, "csrf_failed", "页面已过期或请求来源不明，请刷新页面后重试")
 )
 
@@ -70,14 +68,14 @@ func (s *Server) authenticate(roles []accounts.Role) gin.HandlerFunc {
 		if err := s.checkCSRF(c, p); err != nil {
 			return err
 		}
-		c.Set(ctxPrincipal, p)
+		setPrincipal(c, p)
 		c.Next()
 		return nil
 	})
 }
 
 func allowed(p *accounts.Principal, roles []accounts.Role) bool {
-	return p.Role == accounts.RoleAdmin || slices.Contains(roles, p.Role)
+	return p.Is(roles...)
 }
 
 func (s *Server) principalFrom(c *gin.Context) (*accounts.Principal, error) {
@@ -111,11 +109,15 @@ func (s *Server) principalFrom(c *gin.Context) (*accounts.Principal, error) {
 	return u.Principal("session"), nil
 }
 
+// setPrincipal puts the authenticated caller into the request's context,
+// where the domain operations find it (minyi.PrincipalFrom).
+func setPrincipal(c *gin.Context, p *accounts.Principal) {
+	c.Request = c.Request.WithContext(minyi.WithPrincipal(c.Request.Context(), p))
+}
+
 // principal is the authenticated caller of a protected route.
 func principal(c *gin.Context) *accounts.Principal {
-	p, _ := c.Get(ctxPrincipal)
-	pr, _ := p.(*accounts.Principal)
-	return pr
+	return minyi.PrincipalFrom(c.Request.Context())
 }
 
 // csrfToken is the CSRF token of the request's session, "" when the request
@@ -193,7 +195,7 @@ func (s *Server) requirePage(roles ...accounts.Role) gin.HandlerFunc {
 			s.pageError(c, err)
 			return
 		}
-		c.Set(ctxPrincipal, p)
+		setPrincipal(c, p)
 		if !allowed(p, roles) {
 			s.pageError(c, errWrongRole)
 			return

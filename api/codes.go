@@ -41,7 +41,7 @@ func (s *Server) issueCodes(c *gin.Context) error {
 	if err := decodeJSON(c, &in); err != nil {
 		return err
 	}
-	codes, err := s.issue(c, c.Param("id"), in)
+	codes, err := s.svOps.IssueCodes(c.Request.Context(), c.Param("id"), in.RaterGroup, in.Count)
 	if err != nil {
 		return err
 	}
@@ -51,21 +51,6 @@ func (s *Server) issueCodes(c *gin.Context) error {
 	}
 	c.JSON(http.StatusCreated, out)
 	return nil
-}
-
-// issue creates in.Count codes for survey id and audits it; the API and
-// the /admin/surveys/{id} form share it.
-func (s *Server) issue(c *gin.Context, id string, in codesInput) ([]string, error) {
-	sv, err := s.surveys.Get(c.Request.Context(), id)
-	if err != nil {
-		return nil, err
-	}
-	codes, err := s.codes.Issue(c.Request.Context(), sv, in.RaterGroup, in.Count)
-	if err != nil {
-		return nil, err
-	}
-	s.audit(c, "codes.issue", "survey", sv.ID, fmt.Sprintf("为测评「%s」的评价群体 %s 生成投票码 %d 个", sv.Title, in.RaterGroup, len(codes)))
-	return codes, nil
 }
 
 // groupCount is one rater group's issued and used codes.

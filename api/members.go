@@ -2,8 +2,8 @@ package api
 
 import (
 	"bytes"
+	"context"
 	"errors"
-	"fmt"
 	"mime"
 	"mime/multipart"
 	"net/http"
@@ -41,23 +41,12 @@ func (s *Server) createMember(c *gin.Context) error {
 	if err := decodeJSON(c, &in); err != nil {
 		return err
 	}
-	m, err := s.addMember(c, in)
+	m, err := s.orgOps.CreateMember(c.Request.Context(), surveys.MemberInput(in))
 	if err != nil {
 		return err
 	}
 	c.JSON(http.StatusCreated, m)
 	return nil
-}
-
-// addMember creates a member and audits it; POST /api/v1/members and the
-// /admin/orgs/{id} form share it.
-func (s *Server) addMember(c *gin.Context, in memberInput) (*surveys.Member, error) {
-	m := surveys.Member{Name: in.Name, OrgID: in.OrgID, Title: in.Title, Probationary: in.Probationary}
-	if err := s.members.Create(c.Request.Context(), &m); err != nil {
-		return nil, err
-	}
-	s.audit(c, "member.create", "member", m.ID, "添加党员"+m.Name)
-	return &m, nil
 }
 
 func (s *Server) getMember(c *gin.Context) error {
@@ -115,7 +104,7 @@ func (s *Server) patchMember(c *gin.Context) error {
 	if err := decodeJSON(c, &in); err != nil {
 		return err
 	}
-	m, err := s.editMember(c, c.Param("id"), in)
+	m, err := s.orgOps.UpdateMember(c.Request.Context(), c.Param("id"), in.patch())
 	if err != nil {
 		return err
 	}
@@ -123,37 +112,16 @@ func (s *Server) patchMember(c *gin.Context) error {
 	return nil
 }
 
-// editMember applies a patch to member id and audits it; PATCH
-// /api/v1/members/{id} and the /admin/members/{id} form share it.
-func (s *Server) editMember(c *gin.Context, id string, in memberPatch) (*surveys.Member, error) {
-	m, err := s.members.Update(c.Request.Context(), id, surveys.MemberPatch{
-		Name: in.Name, OrgID: in.OrgID, Title: in.Title, Probationary: in.Probationary,
-	})
-	if err != nil {
-		return nil, err
-	}
-	s.audit(c, "member.update", "member", m.ID, "修改党员"+m.Name)
-	return m, nil
+func (in memberPatch) patch() surveys.MemberPatch {
+	return surveys.MemberPatch{Name: in.Name, OrgID: in.OrgID, Title: in.Title, Probationary: in.Probationary}
 }
 
 func (s *Server) deleteMember(c *gin.Context) error {
-	if _, err := s.removeMember(c, c.Param("id")); err != nil {
+	if _, err := s.orgOps.DeleteMember(c.Request.Context(), c.Param("id")); err != nil {
 		return err
 	}
 	c.Status(http.StatusNoContent)
 	return nil
-}
-
-// removeMember deletes member id and audits it; DELETE
-// /api/v1/members/{id} and the /admin/members/{id}/delete form share it. It
-// returns the member as it was, for the page's notice.
-func (s *Server) removeMember(c *gin.Context, id string) (*surveys.Member, error) {
-	m, err := s.members.Delete(c.Request.Context(), id)
-	if err != nil {
-		return nil, err
-	}
-	s.audit(c, "member.delete", "member", id, "删除党员"+m.Name)
-	return m, nil
 }
 
 // importMembers reads the roster workbook from the multipart field "file".
@@ -188,7 +156,7 @@ func (s *Server) importMembers(c *gin.Context) error {
 		fe.Add("file", "required", "请选择要导入的名册文件（.xlsx）")
 		return fe.Err()
 	}
-	res, err := s.importRoster(c, fh, surveys.ImportOptions{Partial: partial, DryRun: dryRun})
+	res, err := s.importRoster(c.Request.Context(), fh, surveys.ImportOptions{Partial: partial, DryRun: dryRun})
 	if err != nil {
 		return err
 	}
@@ -196,10 +164,10 @@ func (s *Server) importMembers(c *gin.Context) error {
 	return nil
 }
 
-// importRoster reads an uploaded roster workbook, imports it (or checks
-// it, on a dry run) and audits the outcome of a real import; POST
-// /api/v1/members/import and the /admin/orgs/{id} upload form share it.
-func (s *Server) importRoster(c *gin.Context, fh *multipart.FileHeader, opt surveys.ImportOptions) (*surveys.ImportResult, error) {
+// importRoster decodes an uploaded roster workbook and hands its rows to
+// the import (surveys.OrgService.ImportRoster); POST /api/v1/members/import
+// and the /admin/orgs/{id} upload form share it.
+func (s *Server) importRoster(ctx context.Context, fh *multipart.FileHeader, opt surveys.ImportOptions) (*surveys.ImportResult, error) {
 	f, err := fh.Open()
 	if err != nil {
 		return nil, err
@@ -209,15 +177,7 @@ func (s *Server) importRoster(c *gin.Context, fh *multipart.FileHeader, opt surv
 	if err != nil {
 		return nil, err
 	}
-	res, err := s.members.ImportWith(c.Request.Context(), rows, opt)
-	if err != nil {
-		return nil, err
-	}
-	if opt.DryRun {
-		return res, nil // nothing changed, nothing to audit
-	}
-	s.audit(c, "member.import", "member", "", fmt.Sprintf("导入党员名册：新增%d人，更新%d人，%d行有误", res.Created, res.Updated, len(res.Errors)))
-	return res, nil
+	return s.orgOps.ImportRoster(ctx, rows, opt)
 }
 
 // rosterTemplate answers GET /members/import/template.xlsx: the workbook

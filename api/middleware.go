@@ -32,6 +32,7 @@ func (s *Server) requestID(c *gin.Context) {
 		id = hex.EncodeToString(b[:])
 	}
 	c.Set(ctxRequestID, id)
+	c.Request = c.Request.WithContext(minyi.WithRequestID(c.Request.Context(), id))
 	c.Header("X-Request-ID", id)
 	c.Next()
 }

@@ -77,42 +77,12 @@ func (s *Server) setFinalGrade(c *gin.Context) error {
 	if err := decodeJSON(c, &in); err != nil {
 		return err
 	}
-	sv, err := s.loadSurvey(c)
-	if err != nil {
-		return err
-	}
-	r, err := s.recordFinalGrade(c, sv, c.Param("subject_id"), in)
+	r, err := s.gradeOps.RecordFinalGrade(c.Request.Context(), c.Param("id"), c.Param("subject_id"), analytics.FinalGradeInput(in))
 	if err != nil {
 		return err
 	}
 	c.JSON(http.StatusOK, r)
 	return nil
-}
-
-// recordFinalGrade checks that the caller may grade subjectID of sv (a
-// secretary only within its subtree), records the grade and audits it: PUT
-// .../final-grade and the form of /results/{id} both come here.
-func (s *Server) recordFinalGrade(c *gin.Context, sv *surveys.Survey, subjectID string, in finalGradeInput) (*analytics.FinalGradeRecord, error) {
-	for _, sub := range sv.Subjects {
-		if sub.ID == subjectID {
-			if err := s.requireOrg(c, sub.OrgID); err != nil {
-				return nil, err
-			}
-		}
-	}
-	by := ""
-	if p := principal(c); p != nil {
-		by = p.Login
-		if by == "" {
-			by = p.UserID
-		}
-	}
-	r, err := s.finalGrades.Set(c.Request.Context(), sv, subjectID, in.Grade, in.Reason, by)
-	if err != nil {
-		return nil, err
-	}
-	s.audit(c, "survey.final_grade", "survey", sv.ID, "确定测评对象 "+subjectID+" 的等次为「"+r.Label+"」")
-	return r, nil
 }
 
 // listFinalGrades lists every final grade recorded for the survey, oldest

@@ -21,7 +21,7 @@ import (
 // downloads carry the same filter. Admins and secretaries (within their
 // subtree) record final grades from the ranking table; the form posts to
 // /results/{id}/subjects/{subject_id}/final-grade, which goes through
-// recordFinalGrade as PUT .../final-grade does.
+// the final-grade operation as PUT .../final-grade does (analytics.GradeService).
 
 // resultsView is the results page.
 type resultsView struct {
@@ -209,14 +209,10 @@ func resultsQueryString(group, orgID string) string {
 // messages by that subject's form; anything else (out of scope, no such
 // subject) the error page.
 func (s *Server) resultsFinalGrade(c *gin.Context) error {
-	sv, err := s.loadSurvey(c)
-	if err != nil {
-		return s.pageFail(c, err)
-	}
 	subjectID := c.Param("subject_id")
 	in := finalGradeInput{Grade: c.PostForm("grade"), Reason: c.PostForm("reason")}
 	group, orgID := c.PostForm("group"), c.PostForm("org_id")
-	if _, gerr := s.recordFinalGrade(c, sv, subjectID, in); gerr != nil {
+	if _, gerr := s.gradeOps.RecordFinalGrade(c.Request.Context(), c.Param("id"), subjectID, analytics.FinalGradeInput(in)); gerr != nil {
 		status, fields, body, err := s.formFailure(c, gerr)
 		if err != nil {
 			return err
@@ -224,11 +220,15 @@ func (s *Server) resultsFinalGrade(c *gin.Context) error {
 		if len(fields) == 0 {
 			return s.pageFail(c, gerr)
 		}
+		sv, err := s.loadSurvey(c)
+		if err != nil {
+			return s.pageFail(c, err)
+		}
 		a := &gradeAttempt{SubjectID: subjectID, Grade: in.Grade, Reason: in.Reason, Message: body.Message, Fields: fields}
 		return s.renderResults(c, status, sv, group, orgID, a)
 	}
 	q, _ := url.ParseQuery(resultsQueryString(group, orgID))
 	q.Set("saved", subjectID)
-	c.Redirect(http.StatusSeeOther, "/results/"+url.PathEscape(sv.ID)+"?"+q.Encode()+"#ranking")
+	c.Redirect(http.StatusSeeOther, "/results/"+url.PathEscape(c.Param("id"))+"?"+q.Encode()+"#ranking")
 	return nil
 }

@@ -181,8 +181,8 @@ func (s *Server) registerRoutes() {
 	s.addPage(http.MethodGet, "/admin/surveys", false, adminOnly, s.asPage(s.adminSurveysPage))
 	s.addPage(http.MethodPost, "/admin/surveys", false, adminOnly, s.adminCreateSurvey)
 	s.addPage(http.MethodGet, "/admin/surveys/:id", false, adminOnly, s.asPage(s.adminSurveyPage))
-	s.addPage(http.MethodPost, "/admin/surveys/:id/publish", false, adminOnly, s.asPage(s.surveyAction("published", s.publish)))
-	s.addPage(http.MethodPost, "/admin/surveys/:id/close", false, adminOnly, s.asPage(s.surveyAction("closed", s.closeOne)))
+	s.addPage(http.MethodPost, "/admin/surveys/:id/publish", false, adminOnly, s.asPage(s.surveyAction("published", s.svOps.PublishSurvey)))
+	s.addPage(http.MethodPost, "/admin/surveys/:id/close", false, adminOnly, s.asPage(s.surveyAction("closed", s.svOps.CloseSurvey)))
 	s.addPage(http.MethodPost, "/admin/surveys/:id/codes", false, adminOnly, s.asPage(s.adminIssueCodes))
 	// Confirmation pages before publishing, closing, deleting (admin_confirm.go).
 	s.addPage(http.MethodGet, "/admin/surveys/:id/publish", false, adminOnly, s.asPage(s.confirmPage("publish")))

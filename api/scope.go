@@ -1,30 +1,29 @@
 package api
 
 import (
-	"slices"
-
 	"github.com/gin-gonic/gin"
 
 	"minyi"
 	"minyi/accounts"
+	"minyi/surveys"
 )
 
-// Org scoping. Roles say what a caller may do; scope says to which part of
-// the org tree. Only secretaries are scoped (to the subtree of their own
-// org); admins, leaders and operators see everything their role allows.
-//
-// Handlers that read or change org-owned data call these two helpers:
+// Org scoping lives with the org tree (surveys.OrgStore.Scope); the
+// handlers that filter what they read call these helpers, which keep the
+// subtree for the rest of the request:
 //
 //	scope, err := s.orgScope(c)          // nil = unrestricted; filter lists with it
 //	if err := s.requireOrg(c, orgID); …  // 403 when orgID is outside the scope
+//
+// Domain operations check the scope themselves.
 
 const ctxScope = "minyi.scope"
 
-var errOutOfScope = minyi.E(minyi.ErrForbidden, "out_of_scope", "您只能查看和处理本组织及下级组织的内容")
+var errOutOfScope = minyi.ErrOutOfScope
 
 // orgScope returns nil when the caller may see every org, otherwise the ids
-// of the caller's org and all orgs below it (never empty for a secretary:
-// at least its own org). The subtree is looked up once per request.
+// of the caller's org and all orgs below it. The subtree is looked up once
+// per request.
 func (s *Server) orgScope(c *gin.Context) ([]string, error) {
 	p := principal(c)
 	if p == nil {
@@ -36,12 +35,7 @@ func (s *Server) orgScope(c *gin.Context) ([]string, error) {
 	if v, ok := c.Get(ctxScope); ok {
 		return v.([]string), nil
 	}
-	if p.OrgID == "" {
-		// A secretary without an org cannot exist (users are validated), but
-		// if one did it must see nothing rather than everything.
-		return nil, errOutOfScope
-	}
-	ids, err := s.orgs.Subtree(c.Request.Context(), p.OrgID)
+	ids, err := s.orgs.Scope(c.Request.Context())
 	if err != nil {
 		return nil, err
 	}
@@ -65,6 +59,4 @@ func (s *Server) requireOrg(c *gin.Context, orgID string) error {
 
 // inScope reports whether orgID is within scope as returned by orgScope
 // (nil = everything); for filtering lists in memory.
-func inScope(scope []string, orgID string) bool {
-	return scope == nil || orgID != "" && slices.Contains(scope, orgID)
-}
+func inScope(scope []string, orgID string) bool { return surveys.InScope(scope, orgID) }

@@ -1,7 +1,10 @@
 // Package api is Minyi's HTTP edge and the only package that imports gin:
 // the JSON API under /api/v1, the HTML pages, health, metrics and the
-// OpenAPI document. Handlers decode, call the domain packages and respond;
-// errors are mapped to status codes in one place (errors.go).
+// OpenAPI document. Handlers decode, call one domain operation (the
+// services of surveys, analytics, accounts and feedback, which check the
+// principal that authentication put into the request's context and write
+// the audit entry) and respond; errors are mapped to status codes in one
+// place (errors.go).
 package api
 
 import (
@@ -14,6 +17,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"minyi"
 	"minyi/accounts"
 	"minyi/analytics"
 	"minyi/app"
@@ -67,18 +71,24 @@ type Server struct {
 
 	orgs     *surveys.OrgStore
 	members  *surveys.MemberStore
+	orgOps   *surveys.OrgService
+	svOps    *surveys.SurveyService
 	surveys  *surveys.SurveyStore
 	codes    *surveys.CodeStore
 	baseURL  string
 	accounts *accounts.Store
+	auditor  minyi.Auditor // the audit log, or minyi.NoAudit without accounts
+	userOps  *accounts.Service
 
 	workOrders    *feedback.Store
+	orderOps      *feedback.Service
 	feedbackLimit *limiter // public online opinions, per client
 
 	submitter   *surveys.Submitter
 	ballots     *surveys.BallotStore
 	tallies     *analytics.TallyStore
 	finalGrades *analytics.FinalGradeStore
+	gradeOps    *analytics.GradeService
 	publicLimit *limiter
 	exports     *reports.Runner
 
@@ -111,6 +121,11 @@ func New(o Options) *Server {
 		s.tallies, s.finalGrades = a.Tallies, a.FinalGrades
 		s.exports = a.Exports
 		s.members, s.surveys, s.codes = a.Members, a.Surveys, a.Codes
+		s.auditor = a.Auditor
+		s.orgOps, s.svOps, s.gradeOps, s.userOps, s.orderOps = a.OrgOps, a.SurveyOps, a.GradeOps, a.UserOps, a.OrderOps
+	}
+	if s.auditor == nil {
+		s.auditor = minyi.NoAudit{}
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)

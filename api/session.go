@@ -26,7 +26,6 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"minyi"
 	"minyi/accounts"
 )
 
@@ -83,62 +82,18 @@ func (s *Server) createSession(c *gin.Context) error {
 	return nil
 }
 
-// signIn checks the throttle and the password, starts a session and
-// records the attempt in the audit log (never the password).
+// signIn is the sign-in operation (accounts.Service.SignIn) for the JSON
+// and the form login alike; a throttled attempt says when to try again.
 func (s *Server) signIn(c *gin.Context, in loginInput) (*accounts.Principal, string, error) {
 	ctx := c.Request.Context()
-	var fe minyi.FieldErrors
-	if strings.TrimSpace(in.Login) == "" {
-		fe.Add("login", "required", "请填写登录名")
-	}
-	if in.Password == "" {
-		fe.Add("password", "required", "请填写密码")
-	}
-	if err := fe.Err(); err != nil {
-		return nil, "", err
-	}
-	acct, client := s.accounts.AccountKey(in.Login), s.accounts.ClientKey(s.clientHash(c))
-	wait, err := s.accounts.LoginBlocked(ctx, acct, client)
-	if err != nil {
-		return nil, "", err
-	}
-	if wait > 0 {
-		c.Header("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
+	p, sid, err := s.userOps.SignIn(ctx, accounts.SignInInput{Login: in.Login, Password: in.Password, ClientHash: s.clientHash(c)})
+	var th *accounts.Throttled
+	if errors.As(err, &th) {
+		c.Header("Retry-After", strconv.Itoa(int(math.Ceil(th.Wait.Seconds()))))
 		// Logged, not audited: a guessing run would flood the audit log.
-		s.log.InfoContext(ctx, "login throttled", "request_id", requestIDOf(c), "retry_after", wait)
-		return nil, "", minyi.E(minyi.ErrRateLimited, "login_throttled",
-			"登录失败次数过多，请"+strconv.Itoa(int(math.Ceil(wait.Minutes())))+"分钟后再试")
+		s.log.InfoContext(ctx, "login throttled", "request_id", requestIDOf(c), "retry_after", th.Wait)
 	}
-	u, err := s.accounts.CheckPassword(ctx, in.Login, in.Password)
-	if err != nil {
-		if !errors.Is(err, minyi.ErrUnauthorized) {
-			return nil, "", err
-		}
-		if ferr := s.accounts.LoginFailed(ctx, acct, client); ferr != nil {
-			return nil, "", ferr
-		}
-		// The typed login is recorded only when it names a user: people
-		// sometimes type their password into the login field.
-		objectID, summary := "", "登录失败：登录名不存在"
-		if u != nil {
-			objectID, summary = u.ID, "登录失败："+u.Login
-			if u.Disabled {
-				summary = "登录失败（账户已停用）：" + u.Login
-			}
-		}
-		s.auditAs(c, nil, "session.login_failed", "user", objectID, summary)
-		return nil, "", err
-	}
-	if err := s.accounts.LoginSucceeded(ctx, acct); err != nil {
-		return nil, "", err
-	}
-	sid, _, err := s.accounts.CreateSession(ctx, u.ID)
-	if err != nil {
-		return nil, "", err
-	}
-	p := u.Principal("session")
-	s.auditAs(c, p, "session.login", "user", u.ID, "登录")
-	return p, sid, nil
+	return p, sid, err
 }
 
 // deleteSession ends the caller's session (logout). With a bearer token
@@ -153,10 +108,9 @@ func (s *Server) deleteSession(c *gin.Context) error {
 
 func (s *Server) endSession(c *gin.Context) error {
 	if sid := c.GetString(ctxSession); sid != "" {
-		if err := s.accounts.DeleteSession(c.Request.Context(), sid); err != nil {
+		if err := s.userOps.SignOut(c.Request.Context(), sid); err != nil {
 			return err
 		}
-		s.audit(c, "session.logout", "user", principal(c).UserID, "退出登录")
 	}
 	s.clearSessionCookie(c)
 	return nil

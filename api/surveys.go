@@ -3,7 +3,6 @@ package api
 import (
 	"bytes"
 	"encoding/json"
-	"fmt"
 	"net/http"
 	"time"
 
@@ -120,36 +119,16 @@ func (s *Server) createSurvey(c *gin.Context) error {
 		return err
 	}
 	sv := in.survey()
-	if err := s.createDraft(c, sv); err != nil {
+	if err := s.svOps.CreateSurvey(c.Request.Context(), sv); err != nil {
 		return err
 	}
 	c.JSON(http.StatusCreated, sv)
 	return nil
 }
 
-// createDraft stores sv as a new draft and audits it: POST /surveys and the
-// blank choice of the /admin/surveys form share it.
-func (s *Server) createDraft(c *gin.Context, sv *surveys.Survey) error {
-	if err := s.surveys.Create(c.Request.Context(), sv); err != nil {
-		return err
-	}
-	s.audit(c, "survey.create", "survey", sv.ID, "创建测评「"+sv.Title+"」")
-	return nil
-}
-
 // surveyInScope: a secretary sees a survey run by an org of its subtree or
 // rating one.
-func surveyInScope(scope []string, sv *surveys.Survey) bool {
-	if inScope(scope, sv.OrgID) {
-		return true
-	}
-	for _, sub := range sv.Subjects {
-		if inScope(scope, sub.OrgID) {
-			return true
-		}
-	}
-	return false
-}
+func surveyInScope(scope []string, sv *surveys.Survey) bool { return surveys.SurveyInScope(scope, sv) }
 
 // loadSurvey reads survey :id, answering 403 when it is outside the
 // caller's org scope.
@@ -213,31 +192,11 @@ func (s *Server) listSurveys(c *gin.Context) error {
 // deleteSurvey removes a draft and the codes issued for it; a published or
 // closed survey is history: 409 survey_not_draft.
 func (s *Server) deleteSurvey(c *gin.Context) error {
-	if _, err := s.deleteDraft(c, c.Param("id")); err != nil {
+	if _, err := s.svOps.DeleteDraft(c.Request.Context(), c.Param("id")); err != nil {
 		return err
 	}
 	c.Status(http.StatusNoContent)
 	return nil
-}
-
-// deleteDraft deletes draft id and its codes and audits it: DELETE
-// /surveys/{id} and the confirmation form of /admin/surveys/{id}/delete
-// share it.
-func (s *Server) deleteDraft(c *gin.Context, id string) (*surveys.Survey, error) {
-	ctx := c.Request.Context()
-	sv, err := s.surveys.Delete(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	n, err := s.codes.DeleteSurvey(ctx, sv.ID)
-	if err != nil {
-		// The draft is gone; its codes match no survey any more. Say so
-		// and carry on rather than answer 500 for a delete that happened.
-		s.log.WarnContext(ctx, "codes of a deleted survey left behind", "request_id", requestIDOf(c), "survey", sv.ID, "err", err)
-	}
-	s.audit(c, "survey.delete", "survey", sv.ID, fmt.Sprintf("删除测评草稿「%s」（及其投票码 %d 个）", sv.Title, n))
-	s.forgetSurvey(sv)
-	return sv, nil
 }
 
 func (s *Server) patchSurvey(c *gin.Context) error {
@@ -245,12 +204,10 @@ func (s *Server) patchSurvey(c *gin.Context) error {
 	if err := decodeJSON(c, &in); err != nil {
 		return err
 	}
-	sv, err := s.surveys.Update(c.Request.Context(), c.Param("id"), in.patch())
+	sv, err := s.svOps.UpdateSurvey(c.Request.Context(), c.Param("id"), in.patch())
 	if err != nil {
 		return err
 	}
-	s.audit(c, "survey.update", "survey", sv.ID, "修改测评「"+sv.Title+"」")
-	s.forgetSurvey(sv)
 	c.JSON(http.StatusOK, sv)
 	return nil
 }
@@ -264,7 +221,7 @@ type published struct {
 }
 
 func (s *Server) publishSurvey(c *gin.Context) error {
-	sv, err := s.publish(c, c.Param("id"))
+	sv, err := s.svOps.PublishSurvey(c.Request.Context(), c.Param("id"))
 	if err != nil {
 		return err
 	}
@@ -272,50 +229,15 @@ func (s *Server) publishSurvey(c *gin.Context) error {
 	return nil
 }
 
-// publish publishes survey id, audits it and drops it from the submission
-// cache; the API and the /admin/surveys/{id} button share it.
-func (s *Server) publish(c *gin.Context, id string) (*surveys.Survey, error) {
-	sv, err := s.surveys.Publish(c.Request.Context(), id)
-	if err != nil {
-		return nil, err
-	}
-	s.audit(c, "survey.publish", "survey", sv.ID, "发布测评「"+sv.Title+"」")
-	s.forgetSurvey(sv)
-	return sv, nil
-}
-
 func publicPath(slug string) string { return "/s/" + slug }
 
 func (s *Server) closeSurvey(c *gin.Context) error {
-	sv, err := s.closeOne(c, c.Param("id"))
+	sv, err := s.svOps.CloseSurvey(c.Request.Context(), c.Param("id"))
 	if err != nil {
 		return err
 	}
 	c.JSON(http.StatusOK, sv)
 	return nil
-}
-
-// closeOne closes survey id, audits it and drops it from the submission
-// cache; the API and the /admin/surveys/{id} button share it.
-func (s *Server) closeOne(c *gin.Context, id string) (*surveys.Survey, error) {
-	sv, err := s.surveys.Close(c.Request.Context(), id)
-	if err != nil {
-		return nil, err
-	}
-	s.audit(c, "survey.close", "survey", sv.ID, "结束测评「"+sv.Title+"」")
-	s.forgetSurvey(sv)
-	return sv, nil
-}
-
-// forgetSurvey drops a changed survey from the submission path's cache, so
-// this process sees a closing or a new closing time at once.
-func (s *Server) forgetSurvey(sv *surveys.Survey) {
-	if s.submitter == nil {
-		return
-	}
-	if c, ok := s.submitter.Surveys.(*surveys.SurveyCache); ok {
-		c.Forget(sv)
-	}
 }
 
 func (s *Server) listTemplates(c *gin.Context) error {
@@ -337,7 +259,7 @@ func (s *Server) createFromTemplate(c *gin.Context) error {
 			return err
 		}
 	}
-	sv, err := s.fromTemplate(c, c.Param("key"), in)
+	sv, err := s.svOps.CreateFromTemplate(c.Request.Context(), c.Param("key"), in.options())
 	if err != nil {
 		return err
 	}
@@ -345,17 +267,11 @@ func (s *Server) createFromTemplate(c *gin.Context) error {
 	return nil
 }
 
-// fromTemplate creates a draft from template key and audits it; the API
-// and the /admin/surveys form share it.
-func (s *Server) fromTemplate(c *gin.Context, key string, in templateInput) (*surveys.Survey, error) {
+// options are the template's adjustments as the domain takes them.
+func (in templateInput) options() surveys.TemplateOptions {
 	o := surveys.TemplateOptions{Title: in.Title, OrgID: in.OrgID}
 	if in.Subjects != nil {
 		o.Subjects = toSubjects(in.Subjects)
 	}
-	sv, err := s.surveys.CreateFromTemplate(c.Request.Context(), key, o)
-	if err != nil {
-		return nil, err
-	}
-	s.audit(c, "survey.create", "survey", sv.ID, "用模板 "+key+" 创建测评「"+sv.Title+"」")
-	return sv, nil
+	return o
 }

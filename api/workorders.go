@@ -1,8 +1,6 @@
 package api
 
 import (
-	"context"
-	"errors"
 	"net/http"
 	"regexp"
 	"strings"
@@ -21,7 +19,7 @@ import (
 // detail endpoint: operators call back, admins answer for the data.
 
 // phonePurpose keys both the seal and the lookup hash of caller phones.
-const phonePurpose = "phone"
+const phonePurpose = feedback.PhonePurpose
 
 type callerInput struct {
 	Name  string `json:"name"`
@@ -82,101 +80,23 @@ type eventView struct {
 	DueAt  time.Time       `json:"order_due_at"`
 }
 
-// actionRoles says who may take each step (admins may take all): the
-// operator dispatches, closes and calls back; the branch secretary handles;
-// operators and leaders supervise.
-var actionRoles = map[feedback.Action][]accounts.Role{
-	feedback.ActionAssign:    {accounts.RoleOperator},
-	feedback.ActionClose:     {accounts.RoleOperator},
-	feedback.ActionCallback:  {accounts.RoleOperator},
-	feedback.ActionReopen:    {accounts.RoleOperator},
-	feedback.ActionAccept:    {accounts.RoleSecretary},
-	feedback.ActionReturn:    {accounts.RoleSecretary},
-	feedback.ActionExtend:    {accounts.RoleSecretary},
-	feedback.ActionReply:     {accounts.RoleSecretary},
-	feedback.ActionSupervise: {accounts.RoleOperator, accounts.RoleLeader},
-}
-
 // seesFullPhone says whether the caller may see a caller's clear number on
 // the detail endpoint.
 func seesFullPhone(p *accounts.Principal) bool {
 	return p != nil && (p.Role == accounts.RoleAdmin || p.Role == accounts.RoleOperator)
 }
 
-func actorOf(p *accounts.Principal) feedback.Actor {
-	if p == nil {
-		return feedback.Actor{Name: "网上征询", Role: "public"}
+// input is the order as the domain takes it.
+func (in workOrderInput) input() feedback.OrderInput {
+	return feedback.OrderInput{
+		Channel: in.Channel, Kind: in.Kind, Content: in.Content, CallerName: in.Caller.Name, CallerPhone: in.Caller.Phone,
+		OrgID: in.OrgID, MemberID: in.MemberID, Urgency: in.Urgency, Location: in.Location,
 	}
-	return feedback.Actor{ID: p.UserID, Name: p.Name, Role: string(p.Role)}
 }
 
-// newOrder turns input into an order: the phone normalised, sealed, hashed
-// and masked, the org checked. All field problems come back together.
-func (s *Server) newOrder(ctx context.Context, in workOrderInput) (*feedback.Order, error) {
-	o := &feedback.Order{
-		Channel: in.Channel, Kind: in.Kind, Urgency: in.Urgency, Content: in.Content,
-		Caller:   feedback.Caller{Name: in.Caller.Name},
-		OrgID:    strings.TrimSpace(in.OrgID),
-		MemberID: strings.TrimSpace(in.MemberID), Location: in.Location,
-	}
-	var fe minyi.FieldErrors
-	if strings.TrimSpace(in.Caller.Phone) != "" {
-		phone, err := feedback.NormalizePhone(in.Caller.Phone)
-		if err != nil {
-			fe = append(fe, fieldsOf(err)...)
-		} else {
-			sealed, err := s.keys.Seal(phonePurpose, phone)
-			if err != nil {
-				return nil, err
-			}
-			o.Caller.Phone = feedback.MaskPhone(phone)
-			o.Caller.Hash = s.keys.Hash(phonePurpose, phone)
-			o.Caller.Sealed = sealed
-		}
-	}
-	if err := o.Validate(); err != nil {
-		for _, f := range fieldsOf(err) {
-			// A number that was given but is malformed is already reported.
-			if f.Field == "caller.phone" && len(fe) > 0 && fe[0].Field == "caller.phone" {
-				continue
-			}
-			fe = append(fe, f)
-		}
-	}
-	if err := s.checkOrg(ctx, o.OrgID, unknownOrderOrg); err != nil {
-		f := fieldsOf(err)
-		if len(f) == 0 {
-			return nil, err
-		}
-		fe = append(fe, f...)
-	}
-	if err := fe.Err(); err != nil {
-		return nil, err
-	}
-	return o, nil
-}
-
-// unknownOrderOrg is checkOrg's message for an order's org.
-const unknownOrderOrg = "承办组织不存在"
-
-func fieldsOf(err error) []minyi.FieldError {
-	var de *minyi.Error
-	if errors.As(err, &de) {
-		return de.Fields
-	}
-	return nil
-}
-
-// createOrder stores o and looks for possible duplicates.
-func (s *Server) createOrder(ctx context.Context, o *feedback.Order, p *accounts.Principal) (createdWorkOrder, error) {
-	if err := s.workOrders.Create(ctx, o, actorOf(p)); err != nil {
-		return createdWorkOrder{}, err
-	}
-	dups, err := s.workOrders.Duplicates(ctx, o)
-	if err != nil {
-		return createdWorkOrder{}, err
-	}
-	return createdWorkOrder{ID: o.ID, Number: o.Number, Status: o.Status, DueAt: o.DueAt, PossibleDuplicates: dups}, nil
+func newCreated(c *feedback.Created) createdWorkOrder {
+	o := c.Order
+	return createdWorkOrder{ID: o.ID, Number: o.Number, Status: o.Status, DueAt: o.DueAt, PossibleDuplicates: c.PossibleDuplicates}
 }
 
 func (s *Server) createWorkOrder(c *gin.Context) error {
@@ -184,16 +104,11 @@ func (s *Server) createWorkOrder(c *gin.Context) error {
 	if err := decodeJSON(c, &in); err != nil {
 		return err
 	}
-	o, err := s.newOrder(c.Request.Context(), in)
+	created, err := s.orderOps.CreateOrder(c.Request.Context(), in.input())
 	if err != nil {
 		return err
 	}
-	out, err := s.createOrder(c.Request.Context(), o, principal(c))
-	if err != nil {
-		return err
-	}
-	s.audit(c, "work_order.create", "work_order", out.ID, out.Number)
-	c.JSON(http.StatusCreated, out)
+	c.JSON(http.StatusCreated, newCreated(created))
 	return nil
 }
 
@@ -208,18 +123,13 @@ func (s *Server) createPublicWorkOrder(c *gin.Context) error {
 	if err := decodeJSON(c, &in); err != nil {
 		return err
 	}
-	o, err := s.newOrder(c.Request.Context(), workOrderInput{
-		Channel: feedback.ChannelWeb, Kind: in.Kind, Content: in.Content, Caller: in.Caller,
-		OrgID: in.OrgID, Urgency: feedback.UrgencyNormal, Location: in.Location,
-	})
+	o, err := s.orderOps.SubmitPublic(c.Request.Context(), workOrderInput{
+		Kind: in.Kind, Content: in.Content, Caller: in.Caller, OrgID: in.OrgID, Location: in.Location,
+	}.input())
 	if err != nil {
 		return err
 	}
-	out, err := s.createOrder(c.Request.Context(), o, nil)
-	if err != nil {
-		return err
-	}
-	c.JSON(http.StatusCreated, publicWorkOrderReceipt{Number: out.Number, Status: out.Status, DueAt: out.DueAt})
+	c.JSON(http.StatusCreated, publicWorkOrderReceipt{Number: o.Number, Status: o.Status, DueAt: o.DueAt})
 	return nil
 }
 
@@ -354,40 +264,12 @@ func (s *Server) addWorkOrderEvent(c *gin.Context) error {
 	if err := decodeJSON(c, &in); err != nil {
 		return err
 	}
-	o, ev, err := s.act(c, c.Param("id"), in)
+	o, ev, err := s.orderOps.Act(c.Request.Context(), c.Param("id"), feedback.EventInput(in))
 	if err != nil {
 		return err
 	}
 	c.JSON(http.StatusCreated, eventView{Event: *ev, Status: o.Status, DueAt: o.DueAt})
 	return nil
-}
-
-// act checks who may take the step and on which org, then appends it.
-func (s *Server) act(c *gin.Context, id string, in eventInput) (*feedback.Order, *feedback.Event, error) {
-	p := principal(c)
-	roles, known := actionRoles[in.Action]
-	if !known {
-		var fe minyi.FieldErrors
-		fe.Add("action", "invalid", "操作应为 assign、accept、return、extend、reply、close、callback、reopen 或 supervise")
-		return nil, nil, fe.Err()
-	}
-	if !allowed(p, roles) {
-		return nil, nil, minyi.E(minyi.ErrForbidden, "action_forbidden", "您的角色不能进行“"+in.Action.Label()+"”操作")
-	}
-	ctx := c.Request.Context()
-	e := feedback.Event{Action: in.Action, Actor: actorOf(p), Note: in.Note, OrgID: strings.TrimSpace(in.OrgID), Days: in.Days, Satisfaction: in.Satisfaction}
-	if in.Action == feedback.ActionAssign {
-		if err := s.checkOrg(ctx, e.OrgID, unknownOrderOrg); err != nil {
-			return nil, nil, err
-		}
-	}
-	o, ev, err := s.workOrders.Act(ctx, id, e, func(o *feedback.Order) error {
-		return s.requireOrg(c, o.OrgID)
-	})
-	if err == nil {
-		s.audit(c, "work_order."+string(in.Action), "work_order", o.ID, "工单 "+o.Number+"："+in.Action.Label())
-	}
-	return o, ev, err
 }
 
 // workOrderStats answers the statistics of a period and org.

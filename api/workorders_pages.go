@@ -175,20 +175,10 @@ func (s *Server) submitWOForm(c *gin.Context, action string, public bool, title 
 		Caller: callerInput{Name: f.Name, Phone: f.Phone}, OrgID: resolveOrg(f.Org, byID),
 		Urgency: feedback.UrgencyNormal, Location: f.Location,
 	}
-	var p *accounts.Principal
-	if public {
-		in.Channel = feedback.ChannelWeb
-	} else {
-		p = principal(c)
-	}
 	if f.Urgent && !public {
 		in.Urgency = feedback.UrgencyUrgent
 	}
-	o, err := s.newOrder(ctx, in)
-	var out createdWorkOrder
-	if err == nil {
-		out, err = s.createOrder(ctx, o, p)
-	}
+	out, err := s.createOrder(ctx, public, in)
 	if err != nil {
 		status, fields, body, err := s.formFailure(c, err)
 		if err != nil {
@@ -210,6 +200,23 @@ func (s *Server) submitWOForm(c *gin.Context, action string, public bool, title 
 		v.Form.Channel = f.Channel // the next call most likely comes the same way
 	}
 	return s.renderWO(c, http.StatusCreated, pageName(public), title, v)
+}
+
+// createOrder is the one domain operation behind each form: a resident's
+// opinion, or a call an operator takes.
+func (s *Server) createOrder(ctx context.Context, public bool, in workOrderInput) (createdWorkOrder, error) {
+	if public {
+		o, err := s.orderOps.SubmitPublic(ctx, in.input())
+		if err != nil {
+			return createdWorkOrder{}, err
+		}
+		return newCreated(&feedback.Created{Order: o}), nil
+	}
+	created, err := s.orderOps.CreateOrder(ctx, in.input())
+	if err != nil {
+		return createdWorkOrder{}, err
+	}
+	return newCreated(created), nil
 }
 
 func pageName(public bool) string {
@@ -315,7 +322,7 @@ func (s *Server) row(o feedback.Order, p *accounts.Principal, orgs map[string]su
 		r.Org = org.Name
 	}
 	for _, a := range o.Allowed() {
-		if allowed(p, actionRoles[a]) {
+		if feedback.MayTake(p, a) {
 			r.Actions = append(r.Actions, s.actionForm(a))
 		}
 	}
@@ -439,7 +446,7 @@ func (s *Server) submitQueueEvent(back string, again func(*gin.Context, int, str
 			Action: feedback.Action(c.PostForm("action")), OrgID: resolveOrg(c.PostForm("org"), byID),
 			Note: c.PostForm("note"), Days: days, Satisfaction: feedback.Satisfaction(c.PostForm("satisfaction")),
 		}
-		o, ev, err := s.act(c, c.Param("id"), in)
+		o, ev, err := s.orderOps.Act(c.Request.Context(), c.Param("id"), feedback.EventInput(in))
 		if err != nil {
 			status, body := s.classify(c.Request.Context(), err)
 			if status >= 500 {

@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"time"
 
+	"minyi"
 	"minyi/accounts"
 	"minyi/analytics"
 	"minyi/feedback"
@@ -62,6 +63,15 @@ type App struct {
 	Exports     *reports.Runner
 	Batcher     *surveys.Batcher
 	Submitter   *surveys.Submitter
+
+	// The domain operations (state change, authorisation, audit) that the
+	// JSON handlers and the pages both call.
+	Auditor   minyi.Auditor
+	OrgOps    *surveys.OrgService
+	SurveyOps *surveys.SurveyService
+	GradeOps  *analytics.GradeService
+	UserOps   *accounts.Service
+	OrderOps  *feedback.Service
 }
 
 // New creates the missing indexes on st and builds every service over it.
@@ -110,9 +120,15 @@ func New(ctx context.Context, st *store.Store, cfg Config) (*App, error) {
 		AfterCommit: a.Tallies, // every committed batch is folded into the tallies
 	})
 	a.Submitter = &surveys.Submitter{
-		Surveys: surveys.NewSurveyCache(a.Surveys, SurveyCacheTTL, now),
+		Surveys: a.Surveys.Cache(SurveyCacheTTL), // the store forgets what it changes
 		Codes:   a.Codes, Ballots: a.Ballots, Writer: a.Batcher, Now: now,
 	}
+	a.Auditor = accounts.NewAuditor(a.Accounts, log)
+	a.OrgOps = surveys.NewOrgService(a.Orgs, a.Members, a.Auditor)
+	a.SurveyOps = surveys.NewSurveyService(a.Surveys, a.Codes, a.Auditor).WithLogger(log)
+	a.GradeOps = analytics.NewGradeService(a.FinalGrades, a.Surveys, a.Orgs, a.Auditor)
+	a.UserOps = accounts.NewService(a.Accounts, a.Orgs, a.Auditor)
+	a.OrderOps = feedback.NewService(a.WorkOrders, a.Keys, a.Orgs, a.Auditor)
 	return a, nil
 }
 

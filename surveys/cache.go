@@ -15,7 +15,8 @@ type SurveySource interface {
 // SurveyCache keeps recently read surveys in memory for a short TTL, so a
 // burst of 300 submissions reads the definition once, not 300 times. A
 // change made elsewhere (closing a survey on another instance) is seen
-// within the TTL; changes made through this process call Forget.
+// within the TTL; the SurveyStore that made it (SurveyStore.Cache) forgets
+// a survey it changed in this process at once.
 type SurveyCache struct {
 	src SurveySource
 	ttl time.Duration
@@ -74,5 +75,32 @@ func (c *SurveyCache) Forget(s *Survey) {
 	delete(c.byID, s.ID)
 	if s.Slug != "" {
 		delete(c.bySlug, s.Slug)
+	}
+}
+
+// surveyCaches are the caches over one SurveyStore, which forgets a survey
+// in each of them when it changes it.
+type surveyCaches struct {
+	mu  sync.Mutex
+	all []*SurveyCache
+}
+
+// Cache returns a new cache over s for ttl, owned by s: every change s makes
+// to a survey (an edit, a publish, a close, a delete) drops it from the
+// cache, so this process sees it at once.
+func (s *SurveyStore) Cache(ttl time.Duration) *SurveyCache {
+	c := NewSurveyCache(s, ttl, s.now)
+	s.caches.mu.Lock()
+	defer s.caches.mu.Unlock()
+	s.caches.all = append(s.caches.all, c)
+	return c
+}
+
+// forget drops a changed survey from the caches s owns.
+func (s *SurveyStore) forget(sv *Survey) {
+	s.caches.mu.Lock()
+	defer s.caches.mu.Unlock()
+	for _, c := range s.caches.all {
+		c.Forget(sv)
 	}
 }

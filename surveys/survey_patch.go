@@ -132,5 +132,6 @@ func (s *SurveyStore) Update(ctx context.Context, id string, p SurveyPatch) (*Su
 	if res.MatchedCount == 0 {
 		return nil, errSurveyChanged
 	}
+	s.forget(sv)
 	return sv, nil
 }

@@ -35,6 +35,7 @@ type SurveyStore struct {
 	orgs    *OrgStore
 	members *MemberStore
 	now     func() time.Time
+	caches  surveyCaches // see Cache
 }
 
 // NewSurveyStore returns a store over db; orgs and members resolve subjects,
@@ -195,6 +196,7 @@ func (s *SurveyStore) Delete(ctx context.Context, id string) (*Survey, error) {
 	if res.DeletedCount == 0 {
 		return nil, errSurveyChanged
 	}
+	s.forget(sv)
 	return sv, nil
 }
 
@@ -237,6 +239,7 @@ func (s *SurveyStore) Publish(ctx context.Context, id string) (*Survey, error) {
 	_, err = s.db.Collection(collSurveyVersions).InsertOne(ctx, surveyVersion{
 		ID: versionID(id, sv.Version), SurveyID: id, Version: sv.Version, Definition: *sv, CreatedAt: now,
 	})
+	s.forget(sv)
 	if err != nil && !store.IsDuplicate(err) {
 		return nil, fmt.Errorf("archive survey version: %w", err)
 	}
@@ -270,5 +273,6 @@ func (s *SurveyStore) Close(ctx context.Context, id string) (*Survey, error) {
 	if res.MatchedCount == 0 {
 		return nil, errSurveyChanged
 	}
+	s.forget(sv)
 	return sv, nil
 }
