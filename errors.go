@@ -16,6 +16,7 @@ var (
 	ErrUnauthorized     = errors.New("unauthorized")           // 401
 	ErrForbidden        = errors.New("forbidden")              // 403
 	ErrNotFound         = errors.New("not found")              // 404
+	ErrMethodNotAllowed = errors.New("method not allowed")     // 405
 	ErrConflict         = errors.New("conflict")               // 409
 	ErrGone             = errors.New("gone")                   // 410
 	ErrTooLarge         = errors.New("too large")              // 413

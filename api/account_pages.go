@@ -77,7 +77,7 @@ func (s *Server) accountCreateToken(c *gin.Context) error {
 func (s *Server) accountRevokeToken(c *gin.Context) error {
 	t, err := s.userOps.RevokeToken(c.Request.Context(), c.Param("id"), "")
 	if err != nil {
-		return s.pageFail(c, err)
+		return err
 	}
 	c.Redirect(http.StatusSeeOther, "/account?"+url.Values{"revoked": {t.Name}}.Encode()+"#tokens")
 	return nil

@@ -41,22 +41,6 @@ type adminOrgsView struct {
 	Deleted string       // name of the org just deleted
 }
 
-// asPage renders a handler's client errors (an unknown id, a bad query) as
-// the HTML message page instead of JSON.
-func (s *Server) asPage(fn handlerFunc) handlerFunc {
-	return func(c *gin.Context) error {
-		err := fn(c)
-		if err == nil {
-			return nil
-		}
-		if status, _ := s.classify(c.Request.Context(), err); status >= 500 {
-			return err
-		}
-		s.pageError(c, err)
-		return nil
-	}
-}
-
 // formFailure splits a domain error into what a form shows: the status,
 // the first message of each field and the general message. Server errors
 // come back as err, for the 500 path.

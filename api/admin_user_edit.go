@@ -39,7 +39,7 @@ type adminUserEditView struct {
 func (s *Server) adminUserEditPage(c *gin.Context) error {
 	u, err := s.accounts.GetUser(c.Request.Context(), c.Param("id"))
 	if err != nil {
-		return s.pageFail(c, err)
+		return err
 	}
 	f := userEditForm{Name: u.Name, Role: string(u.Role), OrgID: u.OrgID, Disabled: u.Disabled}
 	return s.renderUserEdit(c, http.StatusOK, u, f, nil, "")
@@ -86,7 +86,7 @@ func (s *Server) renderUserEdit(c *gin.Context, status int, u *accounts.User, f 
 func (s *Server) adminEditUser(c *gin.Context) error {
 	u, err := s.accounts.GetUser(c.Request.Context(), c.Param("id"))
 	if err != nil {
-		return s.pageFail(c, err)
+		return err
 	}
 	f := userEditForm{Name: c.PostForm("name"), Role: c.PostForm("role"), OrgID: c.PostForm("org_id"), Disabled: c.PostForm("disabled") != ""}
 	var in accounts.UserPatch
@@ -122,15 +122,8 @@ func (s *Server) adminEditUser(c *gin.Context) error {
 func (s *Server) adminRevokeUserToken(c *gin.Context) error {
 	t, err := s.userOps.RevokeToken(c.Request.Context(), c.Param("token_id"), c.Param("id"))
 	if err != nil {
-		return s.pageFail(c, err)
+		return err
 	}
 	c.Redirect(http.StatusSeeOther, "/admin/users/"+url.PathEscape(t.UserID)+"?"+url.Values{"revoked": {t.Name}}.Encode()+"#tokens")
-	return nil
-}
-
-// pageFail answers a page request with err as the small message page (a
-// 5xx still goes to respondError, which logs it).
-func (s *Server) pageFail(c *gin.Context, err error) error {
-	s.pageError(c, err)
 	return nil
 }

@@ -208,19 +208,6 @@ func (s *Server) requirePage(roles ...accounts.Role) gin.HandlerFunc {
 	}
 }
 
-// pageError answers a page request with the error as a small HTML page.
-func (s *Server) pageError(c *gin.Context, err error) {
-	status, body := s.classify(c.Request.Context(), err)
-	if status >= 500 {
-		s.respondError(c, err) // logs it; JSON is acceptable for a broken page
-		return
-	}
-	if rerr := s.render(c, status, "message", pageView{Title: "无法访问", Data: body.Error}); rerr != nil {
-		s.respondError(c, rerr)
-	}
-	c.Abort()
-}
-
 // pageRoute is one HTML page, kept so the authorisation test can walk them.
 type pageRoute struct {
 	method string
@@ -241,7 +228,7 @@ func (s *Server) addPageMax(method, path string, public bool, roles []accounts.R
 	if !public {
 		chain = append(chain, s.requirePage(roles...))
 	}
-	chain = append(chain, s.h(h))
+	chain = append(chain, s.page(h))
 	s.engine.Handle(method, path, chain...)
 	s.pageRoutes = append(s.pageRoutes, pageRoute{method: method, path: path, public: public, roles: roles})
 }

@@ -19,10 +19,10 @@ func operatorBallotPath(id string) string { return "/operator/surveys/" + id + "
 func (s *Server) operatorBallotForm(c *gin.Context) error {
 	sv, err := s.submitter.Surveys.Get(c.Request.Context(), c.Param("id"))
 	if err != nil {
-		return s.ballotMessage(c, err)
+		return err
 	}
 	if err := sv.Accepting(s.now(), false); err != nil {
-		return s.ballotMessage(c, err)
+		return err
 	}
 	p := newBallotPage(sv, "", newSubmissionID(), nil, nil)
 	p.Action, p.Operator = operatorBallotPath(sv.ID), true
@@ -31,12 +31,12 @@ func (s *Server) operatorBallotForm(c *gin.Context) error {
 
 func (s *Server) operatorBallotPost(c *gin.Context) error {
 	if err := c.Request.ParseForm(); err != nil {
-		return s.ballotMessage(c, errBadForm)
+		return errBadForm
 	}
 	form := c.Request.PostForm
 	sv, err := s.submitter.Surveys.Get(c.Request.Context(), c.Param("id"))
 	if err != nil {
-		return s.ballotMessage(c, err)
+		return err
 	}
 	channel := surveys.Channel(form.Get("channel"))
 	if !operatorChannel(channel) {
@@ -53,7 +53,7 @@ func (s *Server) operatorBallotPost(c *gin.Context) error {
 		return s.render(c, http.StatusUnprocessableEntity, "ballot", pageView{Title: "代录答卷：" + sv.Title, Data: p})
 	}
 	if err != nil {
-		return s.ballotMessage(c, err)
+		return err
 	}
 	return s.render(c, http.StatusOK, "ballot_done", pageView{Title: "已录入", Data: gin.H{
 		"Title": sv.Title, "Valid": r.Valid, "Reason": r.Reason, "Repeat": false, "Next": operatorBallotPath(sv.ID)}})

@@ -66,11 +66,11 @@ type optView struct {
 func (s *Server) ballotForm(c *gin.Context) error {
 	sv, err := s.openSurvey(c)
 	if err != nil {
-		return s.ballotMessage(c, err)
+		return err
 	}
 	code, err := s.checkCode(c, sv, c.Query("code"))
 	if err != nil {
-		return s.ballotMessage(c, err)
+		return err
 	}
 	if sv.Access.Mode == surveys.AccessCode && code == "" {
 		return s.render(c, http.StatusOK, "ballot_code", pageView{Title: sv.Title, Data: gin.H{"Title": sv.Title, "Slug": sv.Slug}})
@@ -83,18 +83,18 @@ func (s *Server) ballotForm(c *gin.Context) error {
 // ballotPost takes the plain form POST.
 func (s *Server) ballotPost(c *gin.Context) error {
 	if !sameOrigin(c) {
-		return s.ballotMessage(c, minyi.E(minyi.ErrForbidden, "cross_site", "请从测评页面提交答卷"))
+		return minyi.E(minyi.ErrForbidden, "cross_site", "请从测评页面提交答卷")
 	}
 	if err := s.limitClient(c); err != nil {
-		return s.ballotMessage(c, err)
+		return err
 	}
 	if err := c.Request.ParseForm(); err != nil {
-		return s.ballotMessage(c, errBadForm)
+		return errBadForm
 	}
 	form := c.Request.PostForm
 	sv, err := s.openSurvey(c)
 	if err != nil {
-		return s.ballotMessage(c, err)
+		return err
 	}
 	// The code is checked by Submit alone: a refresh after the thank-you
 	// posts a code that is used by now, and only Submit can tell that
@@ -108,7 +108,7 @@ func (s *Server) ballotPost(c *gin.Context) error {
 		return s.render(c, http.StatusUnprocessableEntity, "ballot", pageView{Title: sv.Title, Data: p})
 	}
 	if err != nil {
-		return s.ballotMessage(c, err)
+		return err
 	}
 	repeat := s.markDevice(c, r)
 	return s.render(c, http.StatusOK, "ballot_done", pageView{Title: "提交成功", Data: gin.H{
@@ -147,22 +147,6 @@ func (s *Server) checkCode(c *gin.Context, sv *surveys.Survey, code string) (str
 		return "", surveys.ErrCodeUsed
 	}
 	return code, nil
-}
-
-// ballotMessage renders an error as a page a resident understands.
-func (s *Server) ballotMessage(c *gin.Context, err error) error {
-	status, body := s.classify(c.Request.Context(), err)
-	if status >= 500 {
-		s.log.ErrorContext(c.Request.Context(), "ballot page", "request_id", requestIDOf(c), "err", err)
-	}
-	title := map[string]string{
-		"survey_closed": "测评已结束", "survey_not_open": "测评尚未开始", "survey_not_found": "未找到该测评",
-		"code_used": "测评码已使用", "code_unknown": "测评码无效", "rate_limited": "请稍后再试",
-	}[body.Error.Code]
-	if title == "" {
-		title = "无法提交"
-	}
-	return s.render(c, status, "ballot_message", pageView{Title: title, Data: gin.H{"Title": title, "Message": body.Error.Message, "Code": body.Error.Code}})
 }
 
 // sameOrigin refuses form posts from other sites: the browser's

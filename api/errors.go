@@ -36,6 +36,7 @@ var statusOf = []struct {
 	{minyi.ErrUnauthorized, http.StatusUnauthorized, "unauthorized", "请先登录"},
 	{minyi.ErrForbidden, http.StatusForbidden, "forbidden", "没有权限进行此操作"},
 	{minyi.ErrNotFound, http.StatusNotFound, "not_found", "请求的内容不存在"},
+	{minyi.ErrMethodNotAllowed, http.StatusMethodNotAllowed, "method_not_allowed", "不支持此请求方法"},
 	{minyi.ErrConflict, http.StatusConflict, "conflict", "操作与当前状态冲突"},
 	{minyi.ErrGone, http.StatusGone, "gone", "已不再可用"},
 	{minyi.ErrTooLarge, http.StatusRequestEntityTooLarge, "body_too_large", "提交的内容过大"},

@@ -19,7 +19,7 @@ const ctxRequestID = "minyi.request_id"
 
 var (
 	errRouteNotFound    = minyi.E(minyi.ErrNotFound, "route_not_found", "请求的地址不存在")
-	errMethodNotAllowed = minyi.E(minyi.ErrNotFound, "method_not_allowed", "不支持此请求方法")
+	errMethodNotAllowed = minyi.E(minyi.ErrMethodNotAllowed, "method_not_allowed", "不支持此请求方法")
 )
 
 // requestID takes a sane X-Request-ID from the client or makes one, and
@@ -51,7 +51,8 @@ func validRequestID(id string) bool {
 
 func requestIDOf(c *gin.Context) string { return c.GetString(ctxRequestID) }
 
-// recoverPanic turns a panic into a JSON 500 that carries the request id.
+// recoverPanic turns a panic into a 500 that carries the request id (JSON
+// for the API, a page elsewhere).
 func (s *Server) recoverPanic(c *gin.Context) {
 	defer func() {
 		if v := recover(); v != nil {
@@ -61,7 +62,7 @@ func (s *Server) recoverPanic(c *gin.Context) {
 			s.log.ErrorContext(c.Request.Context(), "panic",
 				slog.String("request_id", requestIDOf(c)), slog.Any("panic", v), slog.String("stack", string(debug.Stack())))
 			if !c.Writer.Written() {
-				s.respondError(c, fmt.Errorf("panic: %v", v))
+				s.fail(c, fmt.Errorf("panic: %v", v))
 			}
 			c.Abort()
 		}

@@ -79,7 +79,7 @@ type gradeAttempt struct {
 func (s *Server) resultsPage(c *gin.Context) error {
 	sv, err := s.loadSurvey(c)
 	if err != nil {
-		return s.pageFail(c, err)
+		return err
 	}
 	return s.renderResults(c, http.StatusOK, sv, c.Query("group"), c.Query("org_id"), nil)
 }
@@ -92,11 +92,11 @@ func (s *Server) renderResults(c *gin.Context, status int, sv *surveys.Survey, g
 	ctx := c.Request.Context()
 	req, err := s.reportRequest(c, sv, reports.KindSurveyReport)
 	if err != nil {
-		return s.pageFail(c, err)
+		return err
 	}
 	q, err := s.resultsFilter(c, sv, group, orgID)
 	if err != nil {
-		return s.pageFail(c, err)
+		return err
 	}
 	res, err := s.reportSource().Results(ctx, sv, q)
 	if err != nil {
@@ -218,11 +218,11 @@ func (s *Server) resultsFinalGrade(c *gin.Context) error {
 			return err
 		}
 		if len(fields) == 0 {
-			return s.pageFail(c, gerr)
+			return gerr
 		}
 		sv, err := s.loadSurvey(c)
 		if err != nil {
-			return s.pageFail(c, err)
+			return err
 		}
 		a := &gradeAttempt{SubjectID: subjectID, Grade: in.Grade, Reason: in.Reason, Message: body.Message, Fields: fields}
 		return s.renderResults(c, status, sv, group, orgID, a)

@@ -165,8 +165,8 @@ func New(o Options) *Server {
 	}
 	e.ContextWithFallback = true
 	e.Use(s.requestID, s.recoverPanic, s.accessLog, s.securityHeaders)
-	e.NoRoute(s.h(func(*gin.Context) error { return errRouteNotFound }))
-	e.NoMethod(s.h(func(*gin.Context) error { return errMethodNotAllowed }))
+	e.NoRoute(s.noRoute)
+	e.NoMethod(s.noMethod)
 	s.engine = e
 	s.registerRoutes()
 	return s
