@@ -1,6 +1,7 @@
 package api
 
 import (
+	"minyi/api/httpx"
 	"net/http"
 	"net/url"
 
@@ -36,7 +37,7 @@ type accountView struct {
 
 // renderAccount renders /account with the caller's tokens.
 func (s *Server) renderAccount(c *gin.Context, status int, v accountView) error {
-	p := principal(c)
+	p := httpx.Principal(c)
 	if p.UserID == "" {
 		v.NoTokens = true
 	} else {
@@ -57,7 +58,7 @@ func (s *Server) renderAccount(c *gin.Context, status int, v accountView) error 
 // marks it no-store.
 func (s *Server) accountCreateToken(c *gin.Context) error {
 	name := c.PostForm("name")
-	p := principal(c)
+	p := httpx.Principal(c)
 	if p.UserID == "" {
 		return s.renderAccount(c, http.StatusUnprocessableEntity, accountView{Name: name, Error: "管理员令牌不属于某个用户，不能在此创建接口令牌"})
 	}

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"minyi/api/httpx"
 	"net/http"
 	"net/url"
 	"strings"
@@ -153,7 +154,7 @@ func (s *Server) adminSurveyPreview(c *gin.Context) error {
 		return err
 	}
 	var in surveyInput
-	if err := decodeBytes([]byte(c.PostForm("definition")), &in); err != nil {
+	if err := httpx.DecodeBytes([]byte(c.PostForm("definition")), &in); err != nil {
 		return s.previewMessage(c, err)
 	}
 	sv := in.survey()
@@ -177,7 +178,7 @@ func (s *Server) adminSurveyPreview(c *gin.Context) error {
 
 // previewMessage says in the frame why the definition cannot be shown.
 func (s *Server) previewMessage(c *gin.Context, err error) error {
-	status, body := s.classify(c.Request.Context(), err)
+	status, body := httpx.Classify(c.Request.Context(), err)
 	if status >= 500 {
 		return err
 	}

@@ -3,6 +3,7 @@ package api
 import (
 	"errors"
 	"fmt"
+	"minyi/api/httpx"
 	"net/http"
 	"net/url"
 	"slices"
@@ -44,10 +45,10 @@ type adminOrgsView struct {
 // formFailure splits a domain error into what a form shows: the status,
 // the first message of each field and the general message. Server errors
 // come back as err, for the 500 path.
-func (s *Server) formFailure(c *gin.Context, err error) (int, map[string]string, errorDetail, error) {
-	status, body := s.classify(c.Request.Context(), err)
+func (s *Server) formFailure(c *gin.Context, err error) (int, map[string]string, httpx.ErrorDetail, error) {
+	status, body := httpx.Classify(c.Request.Context(), err)
 	if status >= 500 {
-		return 0, nil, errorDetail{}, err
+		return 0, nil, httpx.ErrorDetail{}, err
 	}
 	fields := map[string]string{}
 	for _, fe := range body.Error.Fields {

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"minyi/api/httpx"
 	"net/http"
 	"net/url"
 
@@ -60,7 +61,7 @@ func (s *Server) renderUserEdit(c *gin.Context, status int, u *accounts.User, f 
 	v := adminUserEditView{ID: u.ID, Login: u.Login, Form: f, Errors: fields, Error: msg, Orgs: orgs,
 		Created: pageTime(u.CreatedAt),
 		Updated: pageTime(u.UpdatedAt),
-		Self:    principal(c).UserID == u.ID, Saved: c.Query("saved") != "", Revoked: c.Query("revoked")}
+		Self:    httpx.Principal(c).UserID == u.ID, Saved: c.Query("saved") != "", Revoked: c.Query("revoked")}
 	if v.Errors == nil {
 		v.Errors = map[string]string{}
 	}

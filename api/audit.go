@@ -1,6 +1,7 @@
 package api
 
 import (
+	"minyi/api/httpx"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
@@ -21,7 +22,7 @@ func (s *Server) audit(c *gin.Context, action, objectType, objectID, summary str
 // listAudit answers GET /audit: newest first, filterable by actor (login or
 // user id), action and object id.
 func (s *Server) listAudit(c *gin.Context) error {
-	limit, after, err := page(c)
+	limit, after, err := httpx.Page(c)
 	if err != nil {
 		return err
 	}
@@ -31,6 +32,6 @@ func (s *Server) listAudit(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	c.JSON(http.StatusOK, newList(items, next))
+	c.JSON(http.StatusOK, httpx.NewList(items, next))
 	return nil
 }

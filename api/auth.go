@@ -26,7 +26,7 @@ package api
 import (
 	"crypto/subtle"
 	"errors"
-	"mime"
+	"minyi/api/httpx"
 	"net/http"
 	"net/url"
 	"strings"
@@ -38,15 +38,12 @@ import (
 )
 
 const (
-	ctxSession = "minyi.session_id" // the raw session id, for the CSRF token
-
 	sessionCookie = "minyi_session"
 	csrfHeader    = "X-CSRF-Token"
 	csrfField     = "csrf_token"
 )
 
 var (
-	errNoCredentials  = minyi.E(minyi.ErrUnauthorized, "unauthorized", "请先登录")
 	errBadCredentials = minyi.E(minyi.ErrUnauthorized, "invalid_credentials", "登录凭据无效或已过期，请重新登录")
 	errWrongRole      = minyi.ErrWrongRole
 	errCSRF           = minyi.E(minyi.ErrForbidden, "csrf_failed", "页面已过期或请求来源不明，请刷新页面后重试")
@@ -68,7 +65,7 @@ func (s *Server) authenticate(roles []accounts.Role) gin.HandlerFunc {
 		if err := s.checkCSRF(c, p); err != nil {
 			return err
 		}
-		setPrincipal(c, p)
+		httpx.SetPrincipal(c, p)
 		c.Next()
 		return nil
 	})
@@ -99,35 +96,14 @@ func (s *Server) principalFrom(c *gin.Context) (*accounts.Principal, error) {
 	}
 	ck, err := c.Cookie(sessionCookie)
 	if err != nil || ck == "" || s.accounts == nil {
-		return nil, errNoCredentials
+		return nil, httpx.ErrNoCredentials
 	}
 	u, _, err := s.accounts.SessionUser(ctx, ck)
 	if err != nil {
 		return nil, err
 	}
-	c.Set(ctxSession, ck)
+	httpx.SetSessionID(c, ck)
 	return u.Principal("session"), nil
-}
-
-// setPrincipal puts the authenticated caller into the request's context,
-// where the domain operations find it (minyi.PrincipalFrom).
-func setPrincipal(c *gin.Context, p *accounts.Principal) {
-	c.Request = c.Request.WithContext(minyi.WithPrincipal(c.Request.Context(), p))
-}
-
-// principal is the authenticated caller of a protected route.
-func principal(c *gin.Context) *accounts.Principal {
-	return minyi.PrincipalFrom(c.Request.Context())
-}
-
-// csrfToken is the CSRF token of the request's session, "" when the request
-// did not come with a session cookie.
-func (s *Server) csrfToken(c *gin.Context) string {
-	id := c.GetString(ctxSession)
-	if id == "" || s.accounts == nil {
-		return ""
-	}
-	return s.accounts.CSRFToken(id)
 }
 
 // checkCSRF enforces the CSRF token on state-changing requests that a
@@ -137,13 +113,13 @@ func (s *Server) checkCSRF(c *gin.Context, p *accounts.Principal) error {
 		return nil
 	}
 	got := c.GetHeader(csrfHeader)
-	if got == "" && isForm(c) {
-		if err := parseForm(c); err != nil {
+	if got == "" && httpx.IsForm(c) {
+		if err := httpx.ParseForm(c); err != nil {
 			return err
 		}
 		got = c.Request.PostFormValue(csrfField)
 	}
-	want := s.csrfToken(c)
+	want := httpx.CSRFToken(c, s.accounts)
 	if got == "" || want == "" || subtle.ConstantTimeCompare([]byte(got), []byte(want)) != 1 {
 		return errCSRF
 	}
@@ -152,31 +128,6 @@ func (s *Server) checkCSRF(c *gin.Context, p *accounts.Principal) error {
 
 func safeMethod(m string) bool {
 	return m == http.MethodGet || m == http.MethodHead || m == http.MethodOptions
-}
-
-// parseForm reads a form body once for every later reader, telling a body
-// over the route's limit (413) from a malformed one (400).
-func parseForm(c *gin.Context) error {
-	var err error
-	if mt, _, _ := mime.ParseMediaType(c.GetHeader("Content-Type")); mt == "multipart/form-data" {
-		err = c.Request.ParseMultipartForm(8 << 20)
-	} else {
-		err = c.Request.ParseForm()
-	}
-	var mbe *http.MaxBytesError
-	switch {
-	case errors.As(err, &mbe):
-		return minyi.E(minyi.ErrTooLarge, "body_too_large", "提交的内容过大（上传的文件不能超过限制大小）")
-	case err != nil:
-		return minyi.E(minyi.ErrBadRequest, "bad_form", "提交的内容无法识别，请返回重试")
-	}
-	return nil
-}
-
-// isForm reports whether the body is an HTML form.
-func isForm(c *gin.Context) bool {
-	mt, _, _ := mime.ParseMediaType(c.GetHeader("Content-Type"))
-	return mt == "application/x-www-form-urlencoded" || mt == "multipart/form-data"
 }
 
 // requirePage protects an HTML page: not signed in → 303 to /login (and
@@ -195,7 +146,7 @@ func (s *Server) requirePage(roles ...accounts.Role) gin.HandlerFunc {
 			s.pageError(c, err)
 			return
 		}
-		setPrincipal(c, p)
+		httpx.SetPrincipal(c, p)
 		if !allowed(p, roles) {
 			s.pageError(c, errWrongRole)
 			return

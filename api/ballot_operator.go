@@ -2,6 +2,7 @@ package api
 
 import (
 	"errors"
+	"minyi/api/httpx"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
@@ -42,7 +43,7 @@ func (s *Server) operatorBallotPost(c *gin.Context) error {
 	if !operatorChannel(channel) {
 		channel = surveys.ChannelHotline
 	}
-	sub := surveys.Submission{SurveyID: sv.ID, Channel: channel, EnteredBy: principal(c).Login,
+	sub := surveys.Submission{SurveyID: sv.ID, Channel: channel, EnteredBy: httpx.Principal(c).Login,
 		SubmissionID: form.Get("submission_id"), Code: surveys.NormalizeCode(form.Get("code")),
 		RaterGroup: form.Get("rater_group"), Answers: formAnswers(sv, form)}
 	r, err := s.submitter.Submit(c.Request.Context(), sub)

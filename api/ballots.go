@@ -2,6 +2,7 @@ package api
 
 import (
 	"fmt"
+	"minyi/api/httpx"
 	"net/http"
 	"slices"
 	"strings"
@@ -30,15 +31,13 @@ type receiptBody struct {
 	RepeatDevice bool   `json:"repeat_device,omitempty"` // this device already submitted to this survey
 }
 
-var errRateLimited = minyi.E(minyi.ErrRateLimited, "rate_limited", "提交过于频繁，请稍后再试")
-
 // submitPublic is a resident's submission through the link or QR code.
 func (s *Server) submitPublic(c *gin.Context) error {
 	if err := s.limitClient(c); err != nil {
 		return err
 	}
 	var in ballotRequest
-	if err := decodeJSON(c, &in); err != nil {
+	if err := httpx.DecodeJSON(c, &in); err != nil {
 		return err
 	}
 	if in.Channel != "" && in.Channel != surveys.ChannelWeb {
@@ -66,7 +65,7 @@ func (s *Server) submitPublic(c *gin.Context) error {
 // ballot or a visit.
 func (s *Server) submitOperator(c *gin.Context) error {
 	var in ballotRequest
-	if err := decodeJSON(c, &in); err != nil {
+	if err := httpx.DecodeJSON(c, &in); err != nil {
 		return err
 	}
 	if !operatorChannel(in.Channel) {
@@ -75,7 +74,7 @@ func (s *Server) submitOperator(c *gin.Context) error {
 		return fe.Err()
 	}
 	r, err := s.submitter.Submit(c.Request.Context(), surveys.Submission{
-		SurveyID: c.Param("id"), Channel: in.Channel, EnteredBy: principal(c).Login,
+		SurveyID: c.Param("id"), Channel: in.Channel, EnteredBy: httpx.Principal(c).Login,
 		SubmissionID: in.SubmissionID, Code: in.Code, RaterGroup: in.RaterGroup, Answers: in.Answers,
 	})
 	if err != nil {
@@ -101,7 +100,7 @@ func operatorChannel(ch surveys.Channel) bool {
 
 // listBallots pages through a survey's raw ballots (admin).
 func (s *Server) listBallots(c *gin.Context) error {
-	limit, after, err := page(c)
+	limit, after, err := httpx.Page(c)
 	if err != nil {
 		return err
 	}
@@ -112,12 +111,12 @@ func (s *Server) listBallots(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	c.JSON(http.StatusOK, newList(items, next))
+	c.JSON(http.StatusOK, httpx.NewList(items, next))
 	return nil
 }
 
 // limitClient applies the per-client rate limit of public submissions.
-func (s *Server) limitClient(c *gin.Context) error { return s.throttle(c, s.publicLimit) }
+func (s *Server) limitClient(c *gin.Context) error { return s.clients.Throttle(c, s.publicLimit) }
 
 // deviceCookie remembers, on the device only, which surveys it submitted
 // to, so a second public submission from the same phone can be flagged

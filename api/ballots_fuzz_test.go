@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"minyi"
+	"minyi/api/httpx"
 	"minyi/surveys"
 )
 
@@ -45,7 +46,7 @@ func FuzzBallot(f *testing.F) {
 	sv := fuzzSurvey()
 	f.Fuzz(func(t *testing.T, body []byte) {
 		var in ballotRequest
-		if err := decodeBytes(body, &in); err != nil {
+		if err := httpx.DecodeBytes(body, &in); err != nil {
 			assertClientError(t, err)
 			return
 		}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"minyi/api/httpx"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -38,7 +39,7 @@ type codesIssued struct {
 // the printable sheet; the store keeps a hash and a sealed copy.
 func (s *Server) issueCodes(c *gin.Context) error {
 	var in codesInput
-	if err := decodeJSON(c, &in); err != nil {
+	if err := httpx.DecodeJSON(c, &in); err != nil {
 		return err
 	}
 	codes, err := s.svOps.IssueCodes(c.Request.Context(), c.Param("id"), in.RaterGroup, in.Count)
@@ -176,7 +177,7 @@ func (s *Server) codesPNG(c *gin.Context) error {
 		return err
 	}
 	pages := exports.CodePages(len(cards))
-	n, err := queryInt(c, "page", 1, 1, pages)
+	n, err := httpx.QueryInt(c, "page", 1, 1, pages)
 	if err != nil {
 		return err
 	}
@@ -224,7 +225,7 @@ func (s *Server) surveyQR(c *gin.Context) error {
 	if sv.Slug == "" {
 		return errNoSlugYet
 	}
-	size, err := queryInt(c, "module", 8, 2, 32)
+	size, err := httpx.QueryInt(c, "module", 8, 2, 32)
 	if err != nil {
 		return err
 	}

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"minyi/api/httpx"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
@@ -32,7 +33,7 @@ type homeSurvey struct {
 }
 
 func (s *Server) homePage(c *gin.Context) error {
-	p := principal(c)
+	p := httpx.Principal(c)
 	v := homeView{
 		SeeResults: allowed(p, readers),
 		Operator:   allowed(p, operators),
@@ -69,7 +70,7 @@ func (s *Server) homePage(c *gin.Context) error {
 // visibleSurveys pages through the surveys the caller may see, newest
 // first: a secretary only those of its org subtree.
 func (s *Server) visibleSurveys(c *gin.Context, after string, limit int) ([]surveys.Survey, string, error) {
-	scope, err := s.orgScope(c)
+	scope, err := s.scope.OrgScope(c)
 	if err != nil {
 		return nil, "", err
 	}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"mime"
 	"mime/multipart"
+	"minyi/api/httpx"
 	"net/http"
 	"slices"
 	"strconv"
@@ -38,7 +39,7 @@ type memberPatch struct {
 
 func (s *Server) createMember(c *gin.Context) error {
 	var in memberInput
-	if err := decodeJSON(c, &in); err != nil {
+	if err := httpx.DecodeJSON(c, &in); err != nil {
 		return err
 	}
 	m, err := s.orgOps.CreateMember(c.Request.Context(), surveys.MemberInput(in))
@@ -54,7 +55,7 @@ func (s *Server) getMember(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := s.requireOrg(c, m.OrgID); err != nil {
+	if err := s.scope.RequireOrg(c, m.OrgID); err != nil {
 		return err
 	}
 	c.JSON(http.StatusOK, m)
@@ -65,12 +66,12 @@ func (s *Server) getMember(c *gin.Context) error {
 // that org (a general branch lists its branches' members too); ?q= matches
 // part of the name. A secretary sees only its own subtree.
 func (s *Server) listMembers(c *gin.Context) error {
-	limit, after, err := page(c)
+	limit, after, err := httpx.Page(c)
 	if err != nil {
 		return err
 	}
 	ctx := c.Request.Context()
-	scope, err := s.orgScope(c)
+	scope, err := s.scope.OrgScope(c)
 	if err != nil {
 		return err
 	}
@@ -86,7 +87,7 @@ func (s *Server) listMembers(c *gin.Context) error {
 		if scope != nil {
 			sub = slices.DeleteFunc(sub, func(o string) bool { return !slices.Contains(scope, o) })
 			if len(sub) == 0 {
-				return errOutOfScope
+				return httpx.ErrOutOfScope
 			}
 		}
 		f.OrgIDs = sub
@@ -95,13 +96,13 @@ func (s *Server) listMembers(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	c.JSON(http.StatusOK, newList(items, next))
+	c.JSON(http.StatusOK, httpx.NewList(items, next))
 	return nil
 }
 
 func (s *Server) patchMember(c *gin.Context) error {
 	var in memberPatch
-	if err := decodeJSON(c, &in); err != nil {
+	if err := httpx.DecodeJSON(c, &in); err != nil {
 		return err
 	}
 	m, err := s.orgOps.UpdateMember(c.Request.Context(), c.Param("id"), in.patch())

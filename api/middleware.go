@@ -5,17 +5,15 @@ import (
 	"encoding/hex"
 	"fmt"
 	"log/slog"
+	"minyi/api/httpx"
 	"net/http"
 	"runtime/debug"
-	"strconv"
 	"time"
 
 	"github.com/gin-gonic/gin"
 
 	"minyi"
 )
-
-const ctxRequestID = "minyi.request_id"
 
 var (
 	errRouteNotFound    = minyi.E(minyi.ErrNotFound, "route_not_found", "请求的地址不存在")
@@ -31,7 +29,7 @@ func (s *Server) requestID(c *gin.Context) {
 		_, _ = rand.Read(b[:])
 		id = hex.EncodeToString(b[:])
 	}
-	c.Set(ctxRequestID, id)
+	httpx.SetRequestID(c, id)
 	c.Request = c.Request.WithContext(minyi.WithRequestID(c.Request.Context(), id))
 	c.Header("X-Request-ID", id)
 	c.Next()
@@ -49,8 +47,6 @@ func validRequestID(id string) bool {
 	return true
 }
 
-func requestIDOf(c *gin.Context) string { return c.GetString(ctxRequestID) }
-
 // recoverPanic turns a panic into a 500 that carries the request id (JSON
 // for the API, a page elsewhere).
 func (s *Server) recoverPanic(c *gin.Context) {
@@ -60,7 +56,7 @@ func (s *Server) recoverPanic(c *gin.Context) {
 				panic(v)
 			}
 			s.log.ErrorContext(c.Request.Context(), "panic",
-				slog.String("request_id", requestIDOf(c)), slog.Any("panic", v), slog.String("stack", string(debug.Stack())))
+				slog.String("request_id", httpx.RequestID(c)), slog.Any("panic", v), slog.String("stack", string(debug.Stack())))
 			if !c.Writer.Written() {
 				s.fail(c, fmt.Errorf("panic: %v", v))
 			}
@@ -87,7 +83,7 @@ func (s *Server) accessLog(c *gin.Context) {
 		level = slog.LevelError
 	}
 	s.log.Log(c.Request.Context(), level, "http",
-		slog.String("request_id", requestIDOf(c)),
+		slog.String("request_id", httpx.RequestID(c)),
 		slog.String("method", c.Request.Method),
 		slog.String("route", route),
 		slog.Int("status", status),
@@ -120,42 +116,4 @@ func limitBody(n int64) gin.HandlerFunc {
 		c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, n)
 		c.Next()
 	}
-}
-
-// queryInt reads an integer query parameter within [lo, hi], def when absent.
-func queryInt(c *gin.Context, name string, def, lo, hi int) (int, error) {
-	v := c.Query(name)
-	if v == "" {
-		return def, nil
-	}
-	n, err := strconv.Atoi(v)
-	if err != nil || n < lo || n > hi {
-		var fe minyi.FieldErrors
-		fe.Addf(name, "out_of_range", "应为 %d 到 %d 之间的整数", lo, hi)
-		return 0, fe.Err()
-	}
-	return n, nil
-}
-
-// page reads ?limit= (default 50, max 500) and ?after=.
-func page(c *gin.Context) (limit int, after string, err error) {
-	limit, err = queryInt(c, "limit", 50, 1, 500)
-	return limit, c.Query("after"), err
-}
-
-// list is the paged list shape of API.md.
-type list[T any] struct {
-	Items []T     `json:"items"`
-	Next  *string `json:"next"`
-}
-
-func newList[T any](items []T, next string) list[T] {
-	if items == nil {
-		items = []T{}
-	}
-	l := list[T]{Items: items}
-	if next != "" {
-		l.Next = &next
-	}
-	return l
 }

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"minyi/api/httpx"
 	"net/http"
 	"reflect"
 	"slices"
@@ -104,8 +105,8 @@ var openapiOptions = openapi.Options{
 		reflect.TypeFor[feedback.Action]():  enumOf(feedback.ActionReceive, feedback.ActionAssign, feedback.ActionAccept, feedback.ActionReturn, feedback.ActionExtend, feedback.ActionReply, feedback.ActionClose, feedback.ActionCallback, feedback.ActionReopen, feedback.ActionSupervise),
 		reflect.TypeFor[feedback.Channel](): enumOf(feedback.ChannelHotline, feedback.ChannelWeb, feedback.ChannelVisit, feedback.ChannelMail),
 	},
-	Error: errorBody{},
-	Names: map[reflect.Type]string{reflect.TypeFor[errorBody](): "Error", reflect.TypeFor[errorDetail](): "ErrorDetail"},
+	Error: httpx.ErrorBody{},
+	Names: map[reflect.Type]string{reflect.TypeFor[httpx.ErrorBody](): "Error", reflect.TypeFor[httpx.ErrorDetail](): "ErrorDetail"},
 	Tags: map[string]string{
 		"orgs":        "组织树",
 		"members":     "党员名册",

@@ -6,6 +6,7 @@ import (
 	"go/token"
 	"net/http"
 	"os"
+	"path/filepath"
 	"reflect"
 	"runtime"
 	"slices"
@@ -105,13 +106,22 @@ func TestOpenAPIQueryParamsRead(t *testing.T) {
 func handlerName(h handlerFunc) string {
 	n := runtime.FuncForPC(reflect.ValueOf(h).Pointer()).Name()
 	n = strings.TrimSuffix(n[strings.LastIndexByte(n, '/')+1:], "-fm")
-	_, n, _ = strings.Cut(n, ".") // the package name
-	return n
+	pkg, rest, _ := strings.Cut(n, ".")
+	if strings.HasPrefix(rest, "(") {
+		return rest // a method: (*T).m
+	}
+	return pkg + "." + rest
 }
 
-// source is the package's function declarations by name: f or (*Server).m.
+// sourceDirs are the packages whose functions handlers call.
+var sourceDirs = []string{".", "httpx", "rest", "ui"}
+
+// source is the edge's function declarations by name: pkg.f or (*T).m.
 type source struct {
 	funcs map[string]*ast.FuncDecl
+	pkgOf map[*ast.FuncDecl]string
+	// imports lists, per function, the package names its file imports.
+	imports map[*ast.FuncDecl]map[string]bool
 	// forward lists, per function, which parameter positions it passes
 	// on as the name of a query or path parameter.
 	forward map[string]map[int]string
@@ -125,78 +135,126 @@ var (
 func parsePackage(t *testing.T) *source {
 	t.Helper()
 	fset := token.NewFileSet()
-	entries, err := os.ReadDir(".")
-	if err != nil {
-		t.Fatal(err)
-	}
-	src := &source{funcs: map[string]*ast.FuncDecl{}, forward: map[string]map[int]string{}}
-	for _, e := range entries {
-		if !strings.HasSuffix(e.Name(), ".go") || strings.HasSuffix(e.Name(), "_test.go") {
+	src := &source{funcs: map[string]*ast.FuncDecl{}, pkgOf: map[*ast.FuncDecl]string{}, imports: map[*ast.FuncDecl]map[string]bool{}, forward: map[string]map[int]string{}}
+	for _, dir := range sourceDirs {
+		entries, err := os.ReadDir(dir)
+		if os.IsNotExist(err) {
 			continue
 		}
-		f, err := parser.ParseFile(fset, e.Name(), nil, 0)
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, d := range f.Decls {
-			if fd, ok := d.(*ast.FuncDecl); ok && fd.Body != nil {
-				src.funcs[funcKey(fd)] = fd
+		for _, e := range entries {
+			if !strings.HasSuffix(e.Name(), ".go") || strings.HasSuffix(e.Name(), "_test.go") {
+				continue
+			}
+			f, err := parser.ParseFile(fset, filepath.Join(dir, e.Name()), nil, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			imports := map[string]bool{}
+			for _, im := range f.Imports {
+				p, _ := strconv.Unquote(im.Path.Value)
+				imports[p[strings.LastIndexByte(p, '/')+1:]] = true
+			}
+			for _, d := range f.Decls {
+				if fd, ok := d.(*ast.FuncDecl); ok && fd.Body != nil {
+					src.funcs[funcKey(f.Name.Name, fd)] = fd
+					src.pkgOf[fd] = f.Name.Name
+					src.imports[fd] = imports
+				}
 			}
 		}
 	}
 	for name, fd := range src.funcs {
-		idx := map[string]int{}
-		i := 0
-		for _, field := range fd.Type.Params.List {
-			for _, n := range field.Names {
-				idx[n.Name] = i
-				i++
-			}
-			if len(field.Names) == 0 {
-				i++
-			}
-		}
-		ast.Inspect(fd.Body, func(n ast.Node) bool {
-			call, ok := n.(*ast.CallExpr)
-			if !ok || len(call.Args) == 0 {
-				return true
-			}
-			sel, ok := call.Fun.(*ast.SelectorExpr)
-			if !ok || !(queryReaders[sel.Sel.Name] || paramReaders[sel.Sel.Name]) {
-				return true
-			}
-			if id, ok := call.Args[0].(*ast.Ident); ok {
-				if p, ok := idx[id.Name]; ok {
-					if src.forward[name] == nil {
-						src.forward[name] = map[int]string{}
-					}
-					src.forward[name][p] = sel.Sel.Name
-				}
-			}
-			return true
-		})
+		src.findForwards(name, fd)
 	}
 	return src
 }
 
-func funcKey(fd *ast.FuncDecl) string {
+// findForwards notes the parameters fd passes on to a query or path reader.
+func (src *source) findForwards(name string, fd *ast.FuncDecl) {
+	idx := map[string]int{}
+	i := 0
+	for _, field := range fd.Type.Params.List {
+		for _, n := range field.Names {
+			idx[n.Name] = i
+			i++
+		}
+		if len(field.Names) == 0 {
+			i++
+		}
+	}
+	ast.Inspect(fd.Body, func(n ast.Node) bool {
+		call, ok := n.(*ast.CallExpr)
+		if !ok || len(call.Args) == 0 {
+			return true
+		}
+		sel, ok := call.Fun.(*ast.SelectorExpr)
+		if !ok || !(queryReaders[sel.Sel.Name] || paramReaders[sel.Sel.Name]) {
+			return true
+		}
+		if id, ok := call.Args[0].(*ast.Ident); ok {
+			if p, ok := idx[id.Name]; ok {
+				if src.forward[name] == nil {
+					src.forward[name] = map[int]string{}
+				}
+				src.forward[name][p] = sel.Sel.Name
+			}
+		}
+		return true
+	})
+}
+
+func funcKey(pkg string, fd *ast.FuncDecl) string {
 	if fd.Recv == nil || len(fd.Recv.List) == 0 {
-		return fd.Name.Name
+		return pkg + "." + fd.Name.Name
 	}
 	typ := fd.Recv.List[0].Type
 	if st, ok := typ.(*ast.StarExpr); ok {
-		if id, ok := st.X.(*ast.Ident); ok {
-			return "(*" + id.Name + ")." + fd.Name.Name
-		}
+		typ = st.X
 	}
 	if id, ok := typ.(*ast.Ident); ok {
-		return id.Name + "." + fd.Name.Name
+		return "(*" + id.Name + ")." + fd.Name.Name
 	}
-	return fd.Name.Name
+	return pkg + "." + fd.Name.Name
+}
+
+// callees are the functions a call may reach: a function of the caller's
+// package or of an imported one, or a method (of the caller's receiver
+// when it is called on it, else any method of that name).
+func (src *source) callees(caller *ast.FuncDecl, call *ast.CallExpr) []string {
+	switch f := call.Fun.(type) {
+	case *ast.Ident:
+		return []string{src.pkgOf[caller] + "." + f.Name}
+	case *ast.IndexExpr: // a generic function
+		if id, ok := f.X.(*ast.Ident); ok {
+			return []string{src.pkgOf[caller] + "." + id.Name}
+		}
+	case *ast.SelectorExpr:
+		if id, ok := f.X.(*ast.Ident); ok {
+			if src.imports[caller][id.Name] {
+				return []string{id.Name + "." + f.Sel.Name}
+			}
+			if caller.Recv != nil && len(caller.Recv.List[0].Names) > 0 && caller.Recv.List[0].Names[0].Name == id.Name {
+				if k := funcKey(src.pkgOf[caller], &ast.FuncDecl{Recv: caller.Recv, Name: f.Sel}); src.funcs[k] != nil {
+					return []string{k}
+				}
+			}
+		}
+		var out []string
+		for k := range src.funcs {
+			if strings.HasPrefix(k, "(") && strings.HasSuffix(k, ")."+f.Sel.Name) {
+				out = append(out, k)
+			}
+		}
+		return out
+	}
+	return nil
 }
 
 // reads collects the literal query and path parameter names fn and its
-// callees in the package read.
+// callees read.
 func (src *source) reads(fn string) (query, params []string) {
 	seen := map[string]bool{}
 	add := func(reader, name string) {
@@ -209,42 +267,34 @@ func (src *source) reads(fn string) (query, params []string) {
 	}
 	var walk func(fn string)
 	walk = func(fn string) {
-		if seen[fn] || src.funcs[fn] == nil {
+		fd := src.funcs[fn]
+		if seen[fn] || fd == nil {
 			return
 		}
 		seen[fn] = true
-		ast.Inspect(src.funcs[fn].Body, func(n ast.Node) bool {
+		ast.Inspect(fd.Body, func(n ast.Node) bool {
 			call, ok := n.(*ast.CallExpr)
 			if !ok {
 				return true
 			}
-			callee := ""
-			switch f := call.Fun.(type) {
-			case *ast.Ident:
-				callee = f.Name
-			case *ast.IndexExpr: // a generic function
-				if id, ok := f.X.(*ast.Ident); ok {
-					callee = id.Name
+			if f, ok := call.Fun.(*ast.SelectorExpr); ok && (queryReaders[f.Sel.Name] || paramReaders[f.Sel.Name]) && len(call.Args) > 0 {
+				if lit, ok := call.Args[0].(*ast.BasicLit); ok && lit.Kind == token.STRING {
+					name, _ := strconv.Unquote(lit.Value)
+					add(f.Sel.Name, name)
 				}
-			case *ast.SelectorExpr:
-				if (queryReaders[f.Sel.Name] || paramReaders[f.Sel.Name]) && len(call.Args) > 0 {
-					if lit, ok := call.Args[0].(*ast.BasicLit); ok && lit.Kind == token.STRING {
-						name, _ := strconv.Unquote(lit.Value)
-						add(f.Sel.Name, name)
-					}
-					return true
-				}
-				callee = "(*Server)." + f.Sel.Name
+				return true
 			}
-			for pos, reader := range src.forward[callee] {
-				if pos < len(call.Args) {
-					if lit, ok := call.Args[pos].(*ast.BasicLit); ok && lit.Kind == token.STRING {
-						name, _ := strconv.Unquote(lit.Value)
-						add(reader, name)
+			for _, callee := range src.callees(fd, call) {
+				for pos, reader := range src.forward[callee] {
+					if pos < len(call.Args) {
+						if lit, ok := call.Args[pos].(*ast.BasicLit); ok && lit.Kind == token.STRING {
+							name, _ := strconv.Unquote(lit.Value)
+							add(reader, name)
+						}
 					}
 				}
+				walk(callee)
 			}
-			walk(callee)
 			return true
 		})
 	}

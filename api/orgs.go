@@ -1,6 +1,7 @@
 package api
 
 import (
+	"minyi/api/httpx"
 	"net/http"
 	"slices"
 
@@ -34,7 +35,7 @@ type orgNode struct {
 
 func (s *Server) createOrg(c *gin.Context) error {
 	var in orgInput
-	if err := decodeJSON(c, &in); err != nil {
+	if err := httpx.DecodeJSON(c, &in); err != nil {
 		return err
 	}
 	o, err := s.orgOps.CreateOrg(c.Request.Context(), surveys.OrgInput(in))
@@ -46,7 +47,7 @@ func (s *Server) createOrg(c *gin.Context) error {
 }
 
 func (s *Server) getOrg(c *gin.Context) error {
-	if err := s.requireOrg(c, c.Param("id")); err != nil {
+	if err := s.scope.RequireOrg(c, c.Param("id")); err != nil {
 		return err
 	}
 	o, err := s.orgs.Get(c.Request.Context(), c.Param("id"))
@@ -64,14 +65,14 @@ func (s *Server) listOrgs(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	scope, err := s.orgScope(c)
+	scope, err := s.scope.OrgScope(c)
 	if err != nil {
 		return err
 	}
 	if scope != nil {
-		all = slices.DeleteFunc(all, func(o surveys.Org) bool { return !inScope(scope, o.ID) })
+		all = slices.DeleteFunc(all, func(o surveys.Org) bool { return !httpx.InScope(scope, o.ID) })
 	}
-	c.JSON(http.StatusOK, itemsOf(newOrgTree(all)))
+	c.JSON(http.StatusOK, httpx.ItemsOf(newOrgTree(all)))
 	return nil
 }
 
@@ -96,7 +97,7 @@ func newOrgTree(all []surveys.Org) []*orgNode {
 
 func (s *Server) patchOrg(c *gin.Context) error {
 	var in orgPatch
-	if err := decodeJSON(c, &in); err != nil {
+	if err := httpx.DecodeJSON(c, &in); err != nil {
 		return err
 	}
 	o, err := s.orgOps.UpdateOrg(c.Request.Context(), c.Param("id"), in.patch())

@@ -2,6 +2,7 @@ package api
 
 import (
 	"log/slog"
+	"minyi/api/httpx"
 	"net/http"
 	"strings"
 
@@ -40,8 +41,8 @@ var errorTitles = map[string]string{
 // are logged with the request id; their text is never shown.
 func (s *Server) pageError(c *gin.Context, err error) {
 	ctx := c.Request.Context()
-	status, body := s.classify(ctx, err)
-	reqID := requestIDOf(c)
+	status, body := httpx.Classify(ctx, err)
+	reqID := httpx.RequestID(c)
 	if status >= 500 {
 		s.log.ErrorContext(ctx, "page failed",
 			slog.String("request_id", reqID), slog.String("route", c.FullPath()), slog.Any("err", err))

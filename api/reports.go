@@ -3,6 +3,7 @@ package api
 import (
 	"fmt"
 	"io"
+	"minyi/api/httpx"
 	"net/http"
 	"slices"
 
@@ -34,14 +35,14 @@ type exportInput struct {
 
 // reportRequest is what the caller may see of survey sv in a workbook of kind.
 func (s *Server) reportRequest(c *gin.Context, sv *surveys.Survey, kind string) (reports.Request, error) {
-	p := principal(c)
+	p := httpx.Principal(c)
 	if p == nil {
-		return reports.Request{}, errNoCredentials
+		return reports.Request{}, httpx.ErrNoCredentials
 	}
 	if kind == reports.KindBallots && p.Role != accounts.RoleAdmin {
 		return reports.Request{}, errWrongRole
 	}
-	scope, err := s.orgScope(c)
+	scope, err := s.scope.OrgScope(c)
 	if err != nil {
 		return reports.Request{}, err
 	}
@@ -79,7 +80,7 @@ func (s *Server) getReport(c *gin.Context) error {
 		return err
 	}
 	if err != nil {
-		s.log.ErrorContext(c.Request.Context(), "scorecard cut off", "request_id", requestIDOf(c), "err", err)
+		s.log.ErrorContext(c.Request.Context(), "scorecard cut off", "request_id", httpx.RequestID(c), "err", err)
 		return nil
 	}
 	s.audit(c, "export.download", "survey", sv.ID, "下载测评结果「"+sv.Title+"」")
@@ -110,7 +111,7 @@ var errExportsOff = minyi.E(minyi.ErrUnavailable, "exports_unavailable", "后台
 // createExport starts a background export and answers 202 with its id.
 func (s *Server) createExport(c *gin.Context) error {
 	var in exportInput
-	if err := decodeJSON(c, &in); err != nil {
+	if err := httpx.DecodeJSON(c, &in); err != nil {
 		return err
 	}
 	var fe minyi.FieldErrors
@@ -135,7 +136,7 @@ func (s *Server) createExport(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	j, err := s.exports.Submit(ctx, sv, req, exportOwner(principal(c)))
+	j, err := s.exports.Submit(ctx, sv, req, exportOwner(httpx.Principal(c)))
 	if err != nil {
 		return err
 	}
@@ -163,7 +164,7 @@ func (s *Server) loadExport(c *gin.Context) (*reports.Job, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := principal(c)
+	p := httpx.Principal(c)
 	if p.Role != accounts.RoleAdmin && j.Owner != exportOwner(p) {
 		return nil, minyi.NotFound("export_not_found", "导出任务")
 	}

@@ -10,18 +10,6 @@ import (
 // Named answers of handlers that once wrote maps, so the OpenAPI document
 // can describe them from the type the handler writes.
 
-// items is an unpaged list: {"items": [...]}.
-type items[T any] struct {
-	Items []T `json:"items"`
-}
-
-func itemsOf[T any](v []T) items[T] {
-	if v == nil {
-		v = []T{}
-	}
-	return items[T]{Items: v}
-}
-
 // codeCountList is each rater group's issued and used codes, and the sum.
 type codeCountList struct {
 	Items []groupCount      `json:"items"`

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"minyi/api/httpx"
 	"net/http"
 	"slices"
 	"time"
@@ -74,7 +75,7 @@ func (s *Server) rebuildResults(c *gin.Context) error {
 // records stay as history and the latest one is shown in the results.
 func (s *Server) setFinalGrade(c *gin.Context) error {
 	var in finalGradeInput
-	if err := decodeJSON(c, &in); err != nil {
+	if err := httpx.DecodeJSON(c, &in); err != nil {
 		return err
 	}
 	r, err := s.gradeOps.RecordFinalGrade(c.Request.Context(), c.Param("id"), c.Param("subject_id"), analytics.FinalGradeInput(in))
@@ -93,7 +94,7 @@ func (s *Server) listFinalGrades(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	scope, err := s.orgScope(c)
+	scope, err := s.scope.OrgScope(c)
 	if err != nil {
 		return err
 	}
@@ -107,11 +108,11 @@ func (s *Server) listFinalGrades(c *gin.Context) error {
 	}
 	items := []analytics.FinalGradeRecord{}
 	for _, r := range all {
-		if inScope(scope, orgOf[r.SubjectID]) {
+		if httpx.InScope(scope, orgOf[r.SubjectID]) {
 			items = append(items, r)
 		}
 	}
-	c.JSON(http.StatusOK, itemsOf(items))
+	c.JSON(http.StatusOK, httpx.ItemsOf(items))
 	return nil
 }
 
@@ -119,7 +120,7 @@ func (s *Server) listFinalGrades(c *gin.Context) error {
 // ballot. Texts are not tallied, so this reads the ballots collection,
 // filtered to ballots that hold text.
 func (s *Server) listTexts(c *gin.Context) error {
-	limit, after, err := page(c)
+	limit, after, err := httpx.Page(c)
 	if err != nil {
 		return err
 	}
@@ -146,7 +147,7 @@ func (s *Server) listTexts(c *gin.Context) error {
 			}
 		}
 	}
-	c.JSON(http.StatusOK, newList(items, next))
+	c.JSON(http.StatusOK, httpx.NewList(items, next))
 	return nil
 }
 

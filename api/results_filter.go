@@ -21,13 +21,13 @@ func (s *Server) resultsFilter(c *gin.Context, sv *surveys.Survey, group, orgID 
 		fe.Add("group", "unknown_group", "本测评没有这个评价群体")
 		return reports.Query{}, fe.Err()
 	}
-	scope, err := s.orgScope(c)
+	scope, err := s.scope.OrgScope(c)
 	if err != nil {
 		return reports.Query{}, err
 	}
 	q := reports.Query{Group: group, Orgs: scope}
 	if orgID != "" {
-		if err := s.requireOrg(c, orgID); err != nil {
+		if err := s.scope.RequireOrg(c, orgID); err != nil {
 			return reports.Query{}, err
 		}
 		org, err := s.orgs.Get(ctx, orgID)

@@ -2,6 +2,7 @@ package api
 
 import (
 	"fmt"
+	"minyi/api/httpx"
 	"net/http"
 	"net/url"
 
@@ -102,11 +103,11 @@ func (s *Server) renderResults(c *gin.Context, status int, sv *surveys.Survey, g
 	if err != nil {
 		return err
 	}
-	scope, err := s.orgScope(c)
+	scope, err := s.scope.OrgScope(c)
 	if err != nil {
 		return err
 	}
-	p := principal(c)
+	p := httpx.Principal(c)
 	scores := res.Scores
 	v := resultsView{Survey: sv, Kind: sv.Kind.Label(), Valid: scores.Ballots.Valid, Invalid: scores.Ballots.Invalid,
 		CanExport: s.exports != nil, CanRaw: req.Raw, Scoped: scope != nil, Chart: newBarChart(scores.Subjects),
@@ -127,7 +128,7 @@ func (s *Server) renderResults(c *gin.Context, status int, sv *surveys.Survey, g
 	}
 	for _, r := range scores.Subjects {
 		row := newResultRow(sv, r)
-		row.CanGrade = v.CanGrade && inScope(scope, r.Subject.OrgID)
+		row.CanGrade = v.CanGrade && httpx.InScope(scope, r.Subject.OrgID)
 		if attempt != nil && attempt.SubjectID == r.Subject.ID {
 			row.FormGrade, row.FormReason, row.Error = attempt.Grade, attempt.Reason, attempt.Message
 			row.GradeErr, row.ReasonErr = attempt.Fields["grade"], attempt.Fields["reason"]
@@ -177,7 +178,7 @@ func (s *Server) resultsFilterForm(c *gin.Context, v *resultsView, sv *surveys.S
 		return err
 	}
 	for _, o := range orgs {
-		if inScope(scope, o.Value) {
+		if httpx.InScope(scope, o.Value) {
 			v.OrgOptions = append(v.OrgOptions, o)
 		}
 	}

@@ -11,6 +11,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"minyi/api/httpx"
 	"net/http"
 	"strings"
 	"time"
@@ -82,15 +83,18 @@ type Server struct {
 
 	workOrders    *feedback.Store
 	orderOps      *feedback.Service
-	feedbackLimit *limiter // public online opinions, per client
+	feedbackLimit *httpx.Limiter // public online opinions, per client
 
 	submitter   *surveys.Submitter
 	ballots     *surveys.BallotStore
 	tallies     *analytics.TallyStore
 	finalGrades *analytics.FinalGradeStore
 	gradeOps    *analytics.GradeService
-	publicLimit *limiter
+	publicLimit *httpx.Limiter
 	exports     *reports.Runner
+
+	scope   httpx.Scope
+	clients httpx.Clients
 
 	engine     *gin.Engine
 	routes     []route     // registered API routes, for the OpenAPI document
@@ -139,12 +143,14 @@ func New(o Options) *Server {
 	if s.keys == nil {
 		s.keys = secret.New("")
 	}
+	s.scope = httpx.Scope{Orgs: s.orgs}
+	s.clients = httpx.Clients{Keys: s.keys, Now: s.now}
 	rate := o.PublicRatePerMinute
 	if rate <= 0 {
 		rate = 120
 	}
-	s.publicLimit = newLimiter(rate, time.Minute, rate, s.now)
-	s.feedbackLimit = newLimiter(feedbackPerHour, time.Hour, feedbackPerHour, s.now)
+	s.publicLimit = httpx.NewLimiter(rate, time.Minute, rate, s.now)
+	s.feedbackLimit = httpx.NewLimiter(feedbackPerHour, time.Hour, feedbackPerHour, s.now)
 	s.baseURL = strings.TrimRight(o.BaseURL, "/")
 	if s.baseURL == "" {
 		s.baseURL = DefaultBaseURL
@@ -179,7 +185,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // handlerFunc is how handlers are written: return an error, and the edge
 // maps it once.
-type handlerFunc func(c *gin.Context) error
+type handlerFunc = httpx.HandlerFunc
 
 func (s *Server) h(fn handlerFunc) gin.HandlerFunc {
 	return func(c *gin.Context) {

@@ -19,6 +19,7 @@ package api
 import (
 	"errors"
 	"math"
+	"minyi/api/httpx"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -51,14 +52,14 @@ type loginView struct {
 }
 
 func (s *Server) createSession(c *gin.Context) error {
-	form := isForm(c)
+	form := httpx.IsForm(c)
 	var in loginInput
 	if form {
 		in.Login, in.Password = c.PostForm("login"), c.PostForm("password")
 		if !formCSRFOK(c, loginCSRFCookie) {
 			return s.loginPage(c, http.StatusForbidden, loginView{Login: in.Login, Next: c.PostForm("next"), Error: errCSRF.Message})
 		}
-	} else if err := decodeJSON(c, &in); err != nil {
+	} else if err := httpx.DecodeJSON(c, &in); err != nil {
 		return err
 	}
 	p, sid, err := s.signIn(c, in)
@@ -66,7 +67,7 @@ func (s *Server) createSession(c *gin.Context) error {
 		if !form {
 			return err
 		}
-		status, body := s.classify(c.Request.Context(), err)
+		status, body := httpx.Classify(c.Request.Context(), err)
 		if status >= 500 {
 			return err
 		}
@@ -86,12 +87,12 @@ func (s *Server) createSession(c *gin.Context) error {
 // and the form login alike; a throttled attempt says when to try again.
 func (s *Server) signIn(c *gin.Context, in loginInput) (*accounts.Principal, string, error) {
 	ctx := c.Request.Context()
-	p, sid, err := s.userOps.SignIn(ctx, accounts.SignInInput{Login: in.Login, Password: in.Password, ClientHash: s.clientHash(c)})
+	p, sid, err := s.userOps.SignIn(ctx, accounts.SignInInput{Login: in.Login, Password: in.Password, ClientHash: s.clients.Hash(c)})
 	var th *accounts.Throttled
 	if errors.As(err, &th) {
 		c.Header("Retry-After", strconv.Itoa(int(math.Ceil(th.Wait.Seconds()))))
 		// Logged, not audited: a guessing run would flood the audit log.
-		s.log.InfoContext(ctx, "login throttled", "request_id", requestIDOf(c), "retry_after", th.Wait)
+		s.log.InfoContext(ctx, "login throttled", "request_id", httpx.RequestID(c), "retry_after", th.Wait)
 	}
 	return p, sid, err
 }
@@ -107,7 +108,7 @@ func (s *Server) deleteSession(c *gin.Context) error {
 }
 
 func (s *Server) endSession(c *gin.Context) error {
-	if sid := c.GetString(ctxSession); sid != "" {
+	if sid := httpx.SessionID(c); sid != "" {
 		if err := s.userOps.SignOut(c.Request.Context(), sid); err != nil {
 			return err
 		}
@@ -120,7 +121,7 @@ func (s *Server) endSession(c *gin.Context) error {
 // pages send back in X-CSRF-Token.
 func (s *Server) getSession(c *gin.Context) error {
 	c.Header("Cache-Control", "no-store")
-	c.JSON(http.StatusOK, sessionView{User: *principal(c), CSRFToken: s.csrfToken(c)})
+	c.JSON(http.StatusOK, sessionView{User: *httpx.Principal(c), CSRFToken: httpx.CSRFToken(c, s.accounts)})
 	return nil
 }
 

@@ -3,6 +3,7 @@ package api
 import (
 	"bytes"
 	"encoding/json"
+	"minyi/api/httpx"
 	"net/http"
 	"time"
 
@@ -115,7 +116,7 @@ func (in surveyPatch) patch() surveys.SurveyPatch {
 
 func (s *Server) createSurvey(c *gin.Context) error {
 	var in surveyInput
-	if err := decodeJSON(c, &in); err != nil {
+	if err := httpx.DecodeJSON(c, &in); err != nil {
 		return err
 	}
 	sv := in.survey()
@@ -142,12 +143,12 @@ func (s *Server) loadSurveyByID(c *gin.Context, id string) (*surveys.Survey, err
 	if err != nil {
 		return nil, err
 	}
-	scope, err := s.orgScope(c)
+	scope, err := s.scope.OrgScope(c)
 	if err != nil {
 		return nil, err
 	}
 	if !surveyInScope(scope, sv) {
-		return nil, errOutOfScope
+		return nil, httpx.ErrOutOfScope
 	}
 	return sv, nil
 }
@@ -163,7 +164,7 @@ func (s *Server) getSurvey(c *gin.Context) error {
 
 // listSurveys pages through surveys, newest first; ?status= filters.
 func (s *Server) listSurveys(c *gin.Context) error {
-	limit, after, err := page(c)
+	limit, after, err := httpx.Page(c)
 	if err != nil {
 		return err
 	}
@@ -175,7 +176,7 @@ func (s *Server) listSurveys(c *gin.Context) error {
 		fe.Add("status", "invalid", "状态应为 draft、published 或 closed")
 		return fe.Err()
 	}
-	scope, err := s.orgScope(c)
+	scope, err := s.scope.OrgScope(c)
 	if err != nil {
 		return err
 	}
@@ -185,7 +186,7 @@ func (s *Server) listSurveys(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	c.JSON(http.StatusOK, newList(items, next))
+	c.JSON(http.StatusOK, httpx.NewList(items, next))
 	return nil
 }
 
@@ -201,7 +202,7 @@ func (s *Server) deleteSurvey(c *gin.Context) error {
 
 func (s *Server) patchSurvey(c *gin.Context) error {
 	var in surveyPatch
-	if err := decodeJSON(c, &in); err != nil {
+	if err := httpx.DecodeJSON(c, &in); err != nil {
 		return err
 	}
 	sv, err := s.svOps.UpdateSurvey(c.Request.Context(), c.Param("id"), in.patch())
@@ -241,7 +242,7 @@ func (s *Server) closeSurvey(c *gin.Context) error {
 }
 
 func (s *Server) listTemplates(c *gin.Context) error {
-	c.JSON(http.StatusOK, itemsOf(surveys.Templates()))
+	c.JSON(http.StatusOK, httpx.ItemsOf(surveys.Templates()))
 	return nil
 }
 
@@ -255,7 +256,7 @@ type templateInput struct {
 func (s *Server) createFromTemplate(c *gin.Context) error {
 	var in templateInput
 	if c.Request.ContentLength != 0 {
-		if err := decodeJSON(c, &in); err != nil {
+		if err := httpx.DecodeJSON(c, &in); err != nil {
 			return err
 		}
 	}

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"minyi/api/httpx"
 	"net/http"
 	"time"
 
@@ -25,7 +26,7 @@ type newToken struct {
 
 func (s *Server) createToken(c *gin.Context) error {
 	var in tokenInput
-	if err := decodeJSON(c, &in); err != nil {
+	if err := httpx.DecodeJSON(c, &in); err != nil {
 		return err
 	}
 	t, sec, err := s.userOps.CreateToken(c.Request.Context(), accounts.TokenInput(in))
@@ -46,11 +47,11 @@ func shownToken(t *accounts.Token, sec string) *newToken {
 // listTokens answers the caller's own tokens; an admin sees everyone's
 // (or one user's with ?user_id=).
 func (s *Server) listTokens(c *gin.Context) error {
-	limit, after, err := page(c)
+	limit, after, err := httpx.Page(c)
 	if err != nil {
 		return err
 	}
-	p := principal(c)
+	p := httpx.Principal(c)
 	owner := p.UserID
 	if p.Role == accounts.RoleAdmin {
 		owner = c.Query("user_id")
@@ -59,7 +60,7 @@ func (s *Server) listTokens(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	c.JSON(http.StatusOK, newList(items, next))
+	c.JSON(http.StatusOK, httpx.NewList(items, next))
 	return nil
 }
 

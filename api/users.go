@@ -1,6 +1,7 @@
 package api
 
 import (
+	"minyi/api/httpx"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
@@ -27,7 +28,7 @@ type userPatch struct {
 
 func (s *Server) createUser(c *gin.Context) error {
 	var in userInput
-	if err := decodeJSON(c, &in); err != nil {
+	if err := httpx.DecodeJSON(c, &in); err != nil {
 		return err
 	}
 	u, err := s.userOps.CreateUser(c.Request.Context(), accounts.UserInput(in))
@@ -39,7 +40,7 @@ func (s *Server) createUser(c *gin.Context) error {
 }
 
 func (s *Server) listUsers(c *gin.Context) error {
-	limit, after, err := page(c)
+	limit, after, err := httpx.Page(c)
 	if err != nil {
 		return err
 	}
@@ -47,7 +48,7 @@ func (s *Server) listUsers(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	c.JSON(http.StatusOK, newList(items, next))
+	c.JSON(http.StatusOK, httpx.NewList(items, next))
 	return nil
 }
 
@@ -62,7 +63,7 @@ func (s *Server) getUser(c *gin.Context) error {
 
 func (s *Server) patchUser(c *gin.Context) error {
 	var in userPatch
-	if err := decodeJSON(c, &in); err != nil {
+	if err := httpx.DecodeJSON(c, &in); err != nil {
 		return err
 	}
 	u, err := s.userOps.UpdateUser(c.Request.Context(), c.Param("id"), in.patch())

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"html/template"
 	"io/fs"
+	"minyi/api/httpx"
 	"net/http"
 	"path"
 	"strings"
@@ -64,10 +65,10 @@ func (s *Server) render(c *gin.Context, status int, name string, v pageView) err
 		return fmt.Errorf("no page %q", name)
 	}
 	if v.User == nil {
-		v.User = principal(c)
+		v.User = httpx.Principal(c)
 	}
 	if v.CSRF == "" {
-		v.CSRF = s.csrfToken(c) // forms embed it: <input type="hidden" name="csrf_token" value="{{.CSRF}}">
+		v.CSRF = httpx.CSRFToken(c, s.accounts) // forms embed it: <input type="hidden" name="csrf_token" value="{{.CSRF}}">
 	}
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout", v); err != nil {

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"minyi/api/httpx"
 	"net/http"
 	"regexp"
 	"strings"
@@ -101,7 +102,7 @@ func newCreated(c *feedback.Created) createdWorkOrder {
 
 func (s *Server) createWorkOrder(c *gin.Context) error {
 	var in workOrderInput
-	if err := decodeJSON(c, &in); err != nil {
+	if err := httpx.DecodeJSON(c, &in); err != nil {
 		return err
 	}
 	created, err := s.orderOps.CreateOrder(c.Request.Context(), in.input())
@@ -120,7 +121,7 @@ func (s *Server) createPublicWorkOrder(c *gin.Context) error {
 		return err
 	}
 	var in publicWorkOrderInput
-	if err := decodeJSON(c, &in); err != nil {
+	if err := httpx.DecodeJSON(c, &in); err != nil {
 		return err
 	}
 	o, err := s.orderOps.SubmitPublic(c.Request.Context(), workOrderInput{
@@ -134,7 +135,7 @@ func (s *Server) createPublicWorkOrder(c *gin.Context) error {
 }
 
 func (s *Server) listWorkOrders(c *gin.Context) error {
-	limit, after, err := page(c)
+	limit, after, err := httpx.Page(c)
 	if err != nil {
 		return err
 	}
@@ -180,7 +181,7 @@ func (s *Server) listWorkOrders(c *gin.Context) error {
 	for i := range orders {
 		items[i] = s.viewOrder(orders[i])
 	}
-	c.JSON(http.StatusOK, newList(items, next))
+	c.JSON(http.StatusOK, httpx.NewList(items, next))
 	return nil
 }
 
@@ -199,13 +200,13 @@ func (s *Server) viewOrder(o feedback.Order) workOrderView {
 // workOrderFilter reads the scope, org_id, from and to shared by the list,
 // the statistics and the ledger.
 func (s *Server) workOrderFilter(c *gin.Context) (feedback.Filter, error) {
-	scope, err := s.orgScope(c)
+	scope, err := s.scope.OrgScope(c)
 	if err != nil {
 		return feedback.Filter{}, err
 	}
 	f := feedback.Filter{OrgIDs: scope, Now: s.now(), OrgID: c.Query("org_id")}
 	if f.OrgID != "" {
-		if err := s.requireOrg(c, f.OrgID); err != nil {
+		if err := s.scope.RequireOrg(c, f.OrgID); err != nil {
 			return f, err
 		}
 	}
@@ -245,10 +246,10 @@ func (s *Server) getWorkOrder(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := s.requireOrg(c, o.OrgID); err != nil {
+	if err := s.scope.RequireOrg(c, o.OrgID); err != nil {
 		return err
 	}
-	if p := principal(c); seesFullPhone(p) && o.Caller.Sealed != "" {
+	if p := httpx.Principal(c); seesFullPhone(p) && o.Caller.Sealed != "" {
 		phone, err := s.keys.Open(phonePurpose, o.Caller.Sealed)
 		if err != nil {
 			return err
@@ -261,7 +262,7 @@ func (s *Server) getWorkOrder(c *gin.Context) error {
 
 func (s *Server) addWorkOrderEvent(c *gin.Context) error {
 	var in eventInput
-	if err := decodeJSON(c, &in); err != nil {
+	if err := httpx.DecodeJSON(c, &in); err != nil {
 		return err
 	}
 	o, ev, err := s.orderOps.Act(c.Request.Context(), c.Param("id"), feedback.EventInput(in))

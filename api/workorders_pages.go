@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"minyi/api/httpx"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -242,7 +243,7 @@ func formField(f string) string {
 // renderWO renders a work-order page with its CSRF token: the session's on
 // signed-in pages, the double-submit cookie's on the public form.
 func (s *Server) renderWO(c *gin.Context, status int, page, title string, data any) error {
-	tok := s.csrfToken(c)
+	tok := httpx.CSRFToken(c, s.accounts)
 	if page == "wo_public" {
 		tok = formCSRF(c, feedbackCSRFCookie, "/feedback")
 	}
@@ -338,7 +339,7 @@ func (s *Server) queueSection(c *gin.Context, title, empty string, f feedback.Fi
 	sec := woSection{Title: title, Empty: empty}
 	for i := range list {
 		if keep == nil || keep(&list[i]) {
-			sec.Rows = append(sec.Rows, s.row(list[i], principal(c), orgs))
+			sec.Rows = append(sec.Rows, s.row(list[i], httpx.Principal(c), orgs))
 		}
 	}
 	return sec, nil
@@ -401,7 +402,7 @@ func (s *Server) branchQueuePage(c *gin.Context) error {
 }
 
 func (s *Server) renderBranchQueue(c *gin.Context, status int, errMsg string) error {
-	scope, err := s.orgScope(c)
+	scope, err := s.scope.OrgScope(c)
 	if err != nil {
 		return err
 	}
@@ -448,7 +449,7 @@ func (s *Server) submitQueueEvent(back string, again func(*gin.Context, int, str
 		}
 		o, ev, err := s.orderOps.Act(c.Request.Context(), c.Param("id"), feedback.EventInput(in))
 		if err != nil {
-			status, body := s.classify(c.Request.Context(), err)
+			status, body := httpx.Classify(c.Request.Context(), err)
 			if status >= 500 {
 				return err
 			}
@@ -489,7 +490,7 @@ func (s *Server) submitPublicFeedback(c *gin.Context) error {
 
 // publicFeedbackError shows the public form with a message (403, 429).
 func (s *Server) publicFeedbackError(c *gin.Context, err error) error {
-	status, body := s.classify(c.Request.Context(), err)
+	status, body := httpx.Classify(c.Request.Context(), err)
 	if status >= 500 {
 		return err
 	}

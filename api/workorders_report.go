@@ -1,6 +1,7 @@
 package api
 
 import (
+	"minyi/api/httpx"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -38,7 +39,7 @@ func (s *Server) getWorkOrderReport(c *gin.Context) error {
 		return err
 	}
 	if err != nil {
-		s.log.ErrorContext(ctx, "ledger cut off", "request_id", requestIDOf(c), "err", err)
+		s.log.ErrorContext(ctx, "ledger cut off", "request_id", httpx.RequestID(c), "err", err)
 	}
 	s.audit(c, "export.download", "work_orders", "", "下载工单台账（"+period+"）")
 	return nil
@@ -64,4 +65,6 @@ const feedbackPerHour = 5
 
 // limitPublicFeedback answers 429 with Retry-After when the client (known
 // only by its daily-rotated keyed hash) has sent too many opinions.
-func (s *Server) limitPublicFeedback(c *gin.Context) error { return s.throttle(c, s.feedbackLimit) }
+func (s *Server) limitPublicFeedback(c *gin.Context) error {
+	return s.clients.Throttle(c, s.feedbackLimit)
+}

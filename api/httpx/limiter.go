@@ -1,4 +1,4 @@
-package api
+package httpx
 
 import (
 	"math"
@@ -9,18 +9,18 @@ import (
 	"github.com/gin-gonic/gin"
 )
 
-// clientHash identifies the client without keeping its address: a keyed
+// Hash identifies the client without keeping its address: a keyed
 // hash of the IP salted with the UTC date, so it rotates daily and cannot be
 // reversed or linked across days. No raw IP is stored or logged anywhere.
-func (s *Server) clientHash(c *gin.Context) string {
-	day := s.now().UTC().Format("2006-01-02")
-	return s.keys.Hash("client-ip:"+day, c.ClientIP())[:32]
+func (s Clients) Hash(c *gin.Context) string {
+	day := s.Now().UTC().Format("2006-01-02")
+	return s.Keys.Hash("client-ip:"+day, c.ClientIP())[:32]
 }
 
-// limiter is a token bucket per key, in memory: it guards hot public paths
+// Limiter is a token bucket per key, in memory: it guards hot public paths
 // (ballots, online opinions) without a store round trip. Each instance
 // limits on its own; behind a load balancer the effective limit is the sum.
-type limiter struct {
+type Limiter struct {
 	rate  float64 // tokens per second
 	burst float64
 	now   func() time.Time
@@ -35,24 +35,24 @@ type bucket struct {
 	last   time.Time
 }
 
-// newLimiter allows n requests per period to each key, burst at once.
-func newLimiter(n int, per time.Duration, burst int, now func() time.Time) *limiter {
-	return &limiter{rate: float64(n) / per.Seconds(), burst: float64(burst), now: now, buckets: map[string]*bucket{}}
+// NewLimiter allows n requests per period to each key, burst at once.
+func NewLimiter(n int, per time.Duration, burst int, now func() time.Time) *Limiter {
+	return &Limiter{rate: float64(n) / per.Seconds(), burst: float64(burst), now: now, buckets: map[string]*bucket{}}
 }
 
-// throttle takes a token of l for the calling client, or answers 429 with
+// Throttle takes a token of l for the calling client, or answers 429 with
 // Retry-After in whole seconds, rounded up.
-func (s *Server) throttle(c *gin.Context, l *limiter) error {
-	ok, wait := l.allow(s.clientHash(c))
+func (s Clients) Throttle(c *gin.Context, l *Limiter) error {
+	ok, wait := l.allow(s.Hash(c))
 	if ok {
 		return nil
 	}
 	c.Header("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
-	return errRateLimited
+	return ErrRateLimited
 }
 
 // allow takes a token for key; when none is left it says how long to wait.
-func (l *limiter) allow(key string) (bool, time.Duration) {
+func (l *Limiter) allow(key string) (bool, time.Duration) {
 	now := l.now()
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -74,7 +74,7 @@ func (l *limiter) allow(key string) (bool, time.Duration) {
 
 // sweep forgets buckets that have refilled, once a minute, so memory is
 // bounded by the clients of the last minutes.
-func (l *limiter) sweep(now time.Time) {
+func (l *Limiter) sweep(now time.Time) {
 	if now.Sub(l.swept) < time.Minute {
 		return
 	}

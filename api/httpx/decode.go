@@ -1,4 +1,4 @@
-package api
+package httpx
 
 import (
 	"bytes"
@@ -14,12 +14,12 @@ import (
 	"minyi"
 )
 
-// decodeJSON reads the body into v strictly: JSON content type only, no
+// DecodeJSON reads the body into v strictly: JSON content type only, no
 // unknown fields, no trailing data, and each failure mapped to the status
 // API.md gives it (400 malformed, 413 too large, 415 wrong type, 422 wrong
 // field or type). Operator objects such as {"$gt": ""} never reach the
 // store: they fail to decode into the string fields they stand in for.
-func decodeJSON(c *gin.Context, v any) error {
+func DecodeJSON(c *gin.Context, v any) error {
 	ct := c.GetHeader("Content-Type")
 	mt, _, err := mime.ParseMediaType(ct)
 	if err != nil || mt != "application/json" {
@@ -33,11 +33,11 @@ func decodeJSON(c *gin.Context, v any) error {
 		}
 		return minyi.E(minyi.ErrBadRequest, "bad_body", "无法读取提交的内容")
 	}
-	return decodeBytes(body, v)
+	return DecodeBytes(body, v)
 }
 
-// decodeBytes is decodeJSON without the HTTP parts, for fuzzing and reuse.
-func decodeBytes(body []byte, v any) error {
+// DecodeBytes is DecodeJSON without the HTTP parts, for fuzzing and reuse.
+func DecodeBytes(body []byte, v any) error {
 	if len(bytes.TrimSpace(body)) == 0 {
 		return minyi.E(minyi.ErrBadRequest, "empty_body", "提交的内容为空")
 	}
