@@ -17,7 +17,6 @@ import (
 //
 // Domain operations check the scope themselves.
 
-
 // ErrOutOfScope is the refusal of an org outside the caller's scope.
 var ErrOutOfScope = minyi.ErrOutOfScope
 
