@@ -60,7 +60,7 @@ type limitedForm struct {
 // subject picker and the org selector.
 func builderOrgs(all []surveys.Org) []builderOrg {
 	var out []builderOrg
-	for _, n := range treeOrder(newOrgTree(all)) {
+	for _, n := range httpx.TreeOrder(httpx.NewOrgTree(all)) {
 		out = append(out, builderOrg{ID: n.ID, Name: n.Name, Code: n.Code, Kind: string(n.Kind), KindName: n.Kind.Label(),
 			ParentID: n.ParentID, Depth: n.Depth})
 	}

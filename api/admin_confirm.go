@@ -2,6 +2,7 @@ package api
 
 import (
 	"fmt"
+	"minyi/api/httpx"
 	"net/http"
 	"net/url"
 	"strings"
@@ -77,7 +78,7 @@ func (s *Server) confirmPage(action string) handlerFunc {
 			if sv.Status != surveys.StatusDraft {
 				return errDeleteNotDraft
 			}
-			_, total, err := s.groupCounts(ctx, sv)
+			_, total, err := httpx.GroupCounts(ctx, s.codes, sv)
 			if err != nil {
 				return err
 			}

@@ -32,7 +32,7 @@ type orgForm struct {
 }
 
 type adminOrgsView struct {
-	Tree    []*orgNode
+	Tree    []*httpx.OrgNode
 	Parents []option // every org in tree order, indented by depth
 	Kinds   []option
 	Form    orgForm
@@ -61,34 +61,13 @@ func (s *Server) formFailure(c *gin.Context, err error) (int, map[string]string,
 
 // orgTree builds the tree (roots first, children in store order) and the
 // options of a parent picker in the same order, indented by depth.
-func orgTree(all []surveys.Org) ([]*orgNode, []option) {
-	roots := newOrgTree(all)
+func orgTree(all []surveys.Org) ([]*httpx.OrgNode, []option) {
+	roots := httpx.NewOrgTree(all)
 	var opts []option
-	for _, n := range treeOrder(roots) {
+	for _, n := range httpx.TreeOrder(roots) {
 		opts = append(opts, option{n.ID, strings.Repeat("　", n.Depth) + n.Name + " [" + n.Code + "]（" + n.Kind.Label() + "）"})
 	}
 	return roots, opts
-}
-
-// treeNode is an org in tree order with its depth (0 for a root).
-type treeNode struct {
-	*orgNode
-	Depth int
-}
-
-// treeOrder flattens the tree: each org followed by its subtree, as
-// pickers, the builder and the roster template list them.
-func treeOrder(roots []*orgNode) []treeNode {
-	var out []treeNode
-	var walk func(ns []*orgNode, depth int)
-	walk = func(ns []*orgNode, depth int) {
-		for _, n := range ns {
-			out = append(out, treeNode{n, depth})
-			walk(n.Children, depth+1)
-		}
-	}
-	walk(roots, 0)
-	return out
 }
 
 func (s *Server) adminOrgsPage(c *gin.Context) error {
@@ -282,7 +261,7 @@ func (s *Server) adminImportRoster(c *gin.Context) error {
 		v.ImportError = v.ImportFile
 		return s.renderAdminOrg(c, http.StatusUnprocessableEntity, v)
 	}
-	res, err := s.importRoster(c.Request.Context(), fh, surveys.ImportOptions{Partial: v.Partial, DryRun: v.DryRun})
+	res, err := httpx.ImportRoster(c.Request.Context(), s.orgOps, fh, surveys.ImportOptions{Partial: v.Partial, DryRun: v.DryRun})
 	if err != nil {
 		status, fields, body, err := s.formFailure(c, err)
 		if err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"maps"
+	"minyi/api/httpx"
 	"net/http"
 	"net/url"
 	"slices"
@@ -268,7 +269,7 @@ func (s *Server) renderAdminSurvey(c *gin.Context, status int, v adminSurveyView
 	}
 	counts := map[string]surveys.CodeCount{}
 	if v.CodeMode {
-		items, total, err := s.groupCounts(ctx, sv)
+		items, total, err := httpx.GroupCounts(ctx, s.codes, sv)
 		if err != nil {
 			return err
 		}
@@ -311,7 +312,7 @@ func (s *Server) renderAdminSurvey(c *gin.Context, status int, v adminSurveyView
 	v.Rules = ruleLines(sv)
 	v.Scoring = scoringLines(sv.Scoring)
 	if sv.Slug != "" {
-		v.Path, v.Link = publicPath(sv.Slug), s.publicLink(sv)
+		v.Path, v.Link = httpx.PublicPath(sv.Slug), httpx.PublicLink(s.baseURL, sv)
 		v.QRName = "测评二维码-" + sv.Slug + ".png"
 	}
 	if v.Errors == nil {

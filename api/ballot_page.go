@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
+	"minyi/api/httpx"
 	"net/http"
 	"net/url"
 	"slices"
@@ -28,7 +29,7 @@ type ballotPage struct {
 	Preview            bool   // the builder's preview: nothing can be submitted
 	Channel            surveys.Channel
 	Code, SubmissionID string
-	Survey             publicSurvey
+	Survey             httpx.PublicSurvey
 	GroupChoice        bool
 	Groups             []optView
 	GroupError         string
@@ -76,7 +77,7 @@ func (s *Server) ballotForm(c *gin.Context) error {
 		return s.render(c, http.StatusOK, "ballot_code", pageView{Title: sv.Title, Data: gin.H{"Title": sv.Title, "Slug": sv.Slug}})
 	}
 	p := newBallotPage(sv, code, newSubmissionID(), url.Values{}, nil)
-	p.RepeatDevice = slices.Contains(votedOn(c), sv.ID)
+	p.RepeatDevice = slices.Contains(httpx.VotedOn(c), sv.ID)
 	return s.render(c, http.StatusOK, "ballot", pageView{Title: sv.Title, Data: p})
 }
 
@@ -85,7 +86,7 @@ func (s *Server) ballotPost(c *gin.Context) error {
 	if !sameOrigin(c) {
 		return minyi.E(minyi.ErrForbidden, "cross_site", "请从测评页面提交答卷")
 	}
-	if err := s.limitClient(c); err != nil {
+	if err := s.publicLimit.Take(c); err != nil {
 		return err
 	}
 	if err := c.Request.ParseForm(); err != nil {
@@ -110,7 +111,7 @@ func (s *Server) ballotPost(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	repeat := s.markDevice(c, r)
+	repeat := httpx.MarkDevice(c, r)
 	return s.render(c, http.StatusOK, "ballot_done", pageView{Title: "提交成功", Data: gin.H{
 		"Title": sv.Title, "Valid": r.Valid, "Reason": r.Reason, "Repeat": repeat, "Next": ""}})
 }
@@ -222,7 +223,7 @@ func formAnswers(sv *surveys.Survey, form url.Values) []surveys.Answer {
 // newBallotPage lays the survey out as cards, one per subject, with the
 // given answers kept and the problems placed next to their fields.
 func newBallotPage(sv *surveys.Survey, code, submissionID string, form url.Values, ce *surveys.CheckError) ballotPage {
-	p := ballotPage{Action: publicPath(sv.Slug), Code: code, SubmissionID: submissionID, Survey: toPublic(sv)}
+	p := ballotPage{Action: httpx.PublicPath(sv.Slug), Code: code, SubmissionID: submissionID, Survey: httpx.ToPublic(sv)}
 	errs := map[string]string{}
 	if ce != nil {
 		for _, pr := range ce.Problems {

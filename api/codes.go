@@ -2,7 +2,6 @@ package api
 
 import (
 	"bytes"
-	"context"
 	"fmt"
 	"minyi/api/httpx"
 	"net/http"
@@ -13,7 +12,6 @@ import (
 
 	"minyi"
 	"minyi/exports"
-	"minyi/reports"
 	"minyi/surveys"
 )
 
@@ -54,13 +52,6 @@ func (s *Server) issueCodes(c *gin.Context) error {
 	return nil
 }
 
-// groupCount is one rater group's issued and used codes.
-type groupCount struct {
-	RaterGroup string `json:"rater_group"`
-	Name       string `json:"name"`
-	surveys.CodeCount
-}
-
 // codeCounts answers issued-vs-used per rater group, in the survey's group
 // order (groups without codes show zeros).
 func (s *Server) codeCounts(c *gin.Context) error {
@@ -68,30 +59,12 @@ func (s *Server) codeCounts(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	items, total, err := s.groupCounts(c.Request.Context(), sv)
+	items, total, err := httpx.GroupCounts(c.Request.Context(), s.codes, sv)
 	if err != nil {
 		return err
 	}
 	c.JSON(http.StatusOK, codeCountList{Items: items, Total: total})
 	return nil
-}
-
-// groupCounts is issued-vs-used per rater group of sv, in its group order,
-// and the totals.
-func (s *Server) groupCounts(ctx context.Context, sv *surveys.Survey) ([]groupCount, surveys.CodeCount, error) {
-	var total surveys.CodeCount
-	counts, err := s.codes.Counts(ctx, sv.ID)
-	if err != nil {
-		return nil, total, err
-	}
-	items := []groupCount{}
-	for _, g := range sv.RaterGroups {
-		n := counts[g.Key]
-		items = append(items, groupCount{RaterGroup: g.Key, Name: g.Name, CodeCount: n})
-		total.Issued += n.Issued
-		total.Used += n.Used
-	}
-	return items, total, nil
 }
 
 // printCards reads the survey and the codes to print: its unused codes
@@ -125,7 +98,7 @@ func (s *Server) printCards(c *gin.Context) (*surveys.Survey, []exports.CodeCard
 		}
 		cards[i] = exports.CodeCard{
 			Code: surveys.FormatCode(code.Code), Group: name, GroupKey: code.RaterGroup,
-			URL: s.publicLink(sv) + "?code=" + url.QueryEscape(code.Code),
+			URL: httpx.PublicLink(s.baseURL, sv) + "?code=" + url.QueryEscape(code.Code),
 		}
 	}
 	return sv, cards, nil
@@ -161,7 +134,7 @@ func (s *Server) codesSheet(c *gin.Context) error {
 	if err := exports.WriteCodeSheet(&buf, exports.CodeSheet{Title: sv.Title, Cards: cards}); err != nil {
 		return err
 	}
-	attachment(c, "ballot-codes.xlsx", fmt.Sprintf("投票码-%s.xlsx", sv.Title))
+	httpx.Attachment(c, "ballot-codes.xlsx", fmt.Sprintf("投票码-%s.xlsx", sv.Title))
 	s.audit(c, "export.download", "survey", sv.ID, fmt.Sprintf("下载测评「%s」的投票码表（%d 个）", sv.Title, len(cards)))
 	c.Data(http.StatusOK, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", buf.Bytes())
 	return nil
@@ -187,11 +160,11 @@ func (s *Server) codesPNG(c *gin.Context) error {
 		return err
 	}
 	var buf bytes.Buffer
-	if err := exports.WriteCodePagePNG(&buf, exports.CodePage{Cards: cards, Footer: s.publicLink(sv), Number: n, Count: pages}); err != nil {
+	if err := exports.WriteCodePagePNG(&buf, exports.CodePage{Cards: cards, Footer: httpx.PublicLink(s.baseURL, sv), Number: n, Count: pages}); err != nil {
 		return err
 	}
 	c.Header("X-Page-Count", strconv.Itoa(pages))
-	attachment(c, fmt.Sprintf("ballot-codes-%d.png", n), fmt.Sprintf("投票码-%s-第%d页.png", sv.Title, n))
+	httpx.Attachment(c, fmt.Sprintf("ballot-codes-%d.png", n), fmt.Sprintf("投票码-%s-第%d页.png", sv.Title, n))
 	s.audit(c, "export.download", "survey", sv.ID, fmt.Sprintf("下载测评「%s」的投票码图片第%d/%d页（%d 个）", sv.Title, n, pages, len(cards)))
 	c.Data(http.StatusOK, "image/png", buf.Bytes())
 	return nil
@@ -207,10 +180,10 @@ func (s *Server) codesPDF(c *gin.Context) error {
 		return err
 	}
 	var buf bytes.Buffer
-	if err := exports.WriteCodeSheetPDF(&buf, exports.CodeSheet{Title: sv.Title, Cards: cards}, s.publicLink(sv)); err != nil {
+	if err := exports.WriteCodeSheetPDF(&buf, exports.CodeSheet{Title: sv.Title, Cards: cards}, httpx.PublicLink(s.baseURL, sv)); err != nil {
 		return err
 	}
-	attachment(c, "ballot-codes.pdf", fmt.Sprintf("投票码-%s.pdf", sv.Title))
+	httpx.Attachment(c, "ballot-codes.pdf", fmt.Sprintf("投票码-%s.pdf", sv.Title))
 	s.audit(c, "export.download", "survey", sv.ID, fmt.Sprintf("下载测评「%s」的投票码 PDF（%d 个，%d 页）", sv.Title, len(cards), exports.CodePages(len(cards))))
 	c.Data(http.StatusOK, "application/pdf", buf.Bytes())
 	return nil
@@ -218,7 +191,7 @@ func (s *Server) codesPDF(c *gin.Context) error {
 
 // surveyQR is the QR code of the survey's public link, for posters.
 func (s *Server) surveyQR(c *gin.Context) error {
-	sv, err := s.loadSurvey(c)
+	sv, err := s.sv.Load(c)
 	if err != nil {
 		return err
 	}
@@ -229,21 +202,11 @@ func (s *Server) surveyQR(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	png, err := exports.QRPNG(s.publicLink(sv), size)
+	png, err := exports.QRPNG(httpx.PublicLink(s.baseURL, sv), size)
 	if err != nil {
 		return err
 	}
 	c.Header("Cache-Control", "private, max-age=300")
 	c.Data(http.StatusOK, "image/png", png)
 	return nil
-}
-
-// publicLink is the absolute link residents open.
-func (s *Server) publicLink(sv *surveys.Survey) string {
-	return s.baseURL + publicPath(sv.Slug)
-}
-
-// attachment names a download: an ASCII fallback and the Chinese name.
-func attachment(c *gin.Context, ascii, name string) {
-	c.Header("Content-Disposition", reports.ContentDisposition(name, ascii))
 }

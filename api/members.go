@@ -2,10 +2,8 @@ package api
 
 import (
 	"bytes"
-	"context"
 	"errors"
 	"mime"
-	"mime/multipart"
 	"minyi/api/httpx"
 	"net/http"
 	"slices"
@@ -157,28 +155,12 @@ func (s *Server) importMembers(c *gin.Context) error {
 		fe.Add("file", "required", "请选择要导入的名册文件（.xlsx）")
 		return fe.Err()
 	}
-	res, err := s.importRoster(c.Request.Context(), fh, surveys.ImportOptions{Partial: partial, DryRun: dryRun})
+	res, err := httpx.ImportRoster(c.Request.Context(), s.orgOps, fh, surveys.ImportOptions{Partial: partial, DryRun: dryRun})
 	if err != nil {
 		return err
 	}
 	c.JSON(http.StatusOK, res)
 	return nil
-}
-
-// importRoster decodes an uploaded roster workbook and hands its rows to
-// the import (surveys.OrgService.ImportRoster); POST /api/v1/members/import
-// and the /admin/orgs/{id} upload form share it.
-func (s *Server) importRoster(ctx context.Context, fh *multipart.FileHeader, opt surveys.ImportOptions) (*surveys.ImportResult, error) {
-	f, err := fh.Open()
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	rows, err := exports.ReadRoster(f)
-	if err != nil {
-		return nil, err
-	}
-	return s.orgOps.ImportRoster(ctx, rows, opt)
 }
 
 // rosterTemplate answers GET /members/import/template.xlsx: the workbook
@@ -191,14 +173,14 @@ func (s *Server) rosterTemplate(c *gin.Context) error {
 	}
 	byID := orgIndex(all)
 	var orgs []exports.RosterOrg
-	for _, n := range treeOrder(newOrgTree(all)) {
+	for _, n := range httpx.TreeOrder(httpx.NewOrgTree(all)) {
 		orgs = append(orgs, exports.RosterOrg{Code: n.Code, Name: n.Name, Kind: n.Kind.Label(), Parent: byID[n.ParentID].Name})
 	}
 	var buf bytes.Buffer
 	if err := exports.WriteRosterTemplate(&buf, orgs); err != nil {
 		return err
 	}
-	attachment(c, "roster-template.xlsx", "党员名册模板.xlsx")
+	httpx.Attachment(c, "roster-template.xlsx", "党员名册模板.xlsx")
 	c.Data(http.StatusOK, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", buf.Bytes())
 	return nil
 }

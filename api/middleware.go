@@ -100,7 +100,7 @@ func (s *Server) securityHeaders(c *gin.Context) {
 	h.Set("Referrer-Policy", "same-origin")
 	h.Set("Cross-Origin-Opener-Policy", "same-origin")
 	h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
-	if secureRequest(c) {
+	if httpx.SecureRequest(c) {
 		h.Set("Strict-Transport-Security", "max-age=31536000")
 	}
 	c.Next()

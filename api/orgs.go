@@ -27,12 +27,6 @@ type orgPatch struct {
 	ParentID *string `json:"parent_id"`
 }
 
-// orgNode is an org with its children, for the tree.
-type orgNode struct {
-	surveys.Org
-	Children []*orgNode `json:"children"`
-}
-
 func (s *Server) createOrg(c *gin.Context) error {
 	var in orgInput
 	if err := httpx.DecodeJSON(c, &in); err != nil {
@@ -72,27 +66,8 @@ func (s *Server) listOrgs(c *gin.Context) error {
 	if scope != nil {
 		all = slices.DeleteFunc(all, func(o surveys.Org) bool { return !httpx.InScope(scope, o.ID) })
 	}
-	c.JSON(http.StatusOK, httpx.ItemsOf(newOrgTree(all)))
+	c.JSON(http.StatusOK, httpx.ItemsOf(httpx.NewOrgTree(all)))
 	return nil
-}
-
-// newOrgTree nests the orgs under their parents, children in the order of
-// all; an org whose parent is not in all is a root. The API and the
-// /admin/orgs page share it.
-func newOrgTree(all []surveys.Org) []*orgNode {
-	nodes := make(map[string]*orgNode, len(all))
-	for _, o := range all {
-		nodes[o.ID] = &orgNode{Org: o, Children: []*orgNode{}}
-	}
-	roots := []*orgNode{}
-	for _, o := range all {
-		if p, ok := nodes[o.ParentID]; ok {
-			p.Children = append(p.Children, nodes[o.ID])
-		} else {
-			roots = append(roots, nodes[o.ID])
-		}
-	}
-	return roots
 }
 
 func (s *Server) patchOrg(c *gin.Context) error {

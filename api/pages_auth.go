@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/hex"
+	"minyi/api/httpx"
 	"net/http"
 	"time"
 
@@ -45,7 +46,7 @@ func formCSRF(c *gin.Context, cookie, path string) string {
 	_, _ = rand.Read(b[:])
 	tok := hex.EncodeToString(b[:])
 	http.SetCookie(c.Writer, &http.Cookie{Name: cookie, Value: tok, Path: path, HttpOnly: true,
-		SameSite: http.SameSiteStrictMode, Secure: secureRequest(c), MaxAge: int((12 * time.Hour).Seconds())})
+		SameSite: http.SameSiteStrictMode, Secure: httpx.SecureRequest(c), MaxAge: int((12 * time.Hour).Seconds())})
 	return tok
 }
 

@@ -22,8 +22,6 @@ import (
 // residents' free text (意见建议, as GET /surveys/{id}/texts); admins alone
 // the raw ballots (原始答卷, as GET /surveys/{id}/ballots).
 
-const xlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
 // exportInput is the body of POST /exports. Group and OrgID filter a
 // survey_report as ?group= and ?org_id= filter GET /surveys/{id}/results.
 type exportInput struct {
@@ -31,26 +29,6 @@ type exportInput struct {
 	SurveyID string `json:"survey_id"`
 	Group    string `json:"group,omitempty"`
 	OrgID    string `json:"org_id,omitempty"`
-}
-
-// reportRequest is what the caller may see of survey sv in a workbook of kind.
-func (s *Server) reportRequest(c *gin.Context, sv *surveys.Survey, kind string) (reports.Request, error) {
-	p := httpx.Principal(c)
-	if p == nil {
-		return reports.Request{}, httpx.ErrNoCredentials
-	}
-	if kind == reports.KindBallots && p.Role != accounts.RoleAdmin {
-		return reports.Request{}, errWrongRole
-	}
-	scope, err := s.scope.OrgScope(c)
-	if err != nil {
-		return reports.Request{}, err
-	}
-	return reports.Request{
-		Kind: kind, SurveyID: sv.ID, Query: reports.Query{Orgs: scope},
-		Texts: scope == nil && allowed(p, textReaders),
-		Raw:   p.Role == accounts.RoleAdmin,
-	}, nil
 }
 
 // reportSource reads the workbooks' inputs from the server's stores.
@@ -65,11 +43,11 @@ func (s *Server) reportSource() *reports.Source {
 // ?org_id= as the results are. Headers are set on the first byte, so a
 // failure before that still answers as JSON.
 func (s *Server) getReport(c *gin.Context) error {
-	sv, err := s.loadSurvey(c)
+	sv, err := s.sv.Load(c)
 	if err != nil {
 		return err
 	}
-	req, err := s.filteredReport(c, sv, reports.KindSurveyReport, c.Query("group"), c.Query("org_id"))
+	req, err := s.filter.Filtered(c, sv, reports.KindSurveyReport, c.Query("group"), c.Query("org_id"))
 	if err != nil {
 		return err
 	}
@@ -98,7 +76,7 @@ func (w *xlsxDownload) Write(p []byte) (int, error) {
 	if !w.started {
 		w.started = true
 		h := w.c.Writer.Header()
-		h.Set("Content-Type", xlsxType)
+		h.Set("Content-Type", httpx.XLSXType)
 		h.Set("Content-Disposition", reports.ContentDisposition(w.name, w.ascii))
 		h.Set("Cache-Control", "no-store")
 		w.c.Status(http.StatusOK)
@@ -128,11 +106,11 @@ func (s *Server) createExport(c *gin.Context) error {
 		return errExportsOff
 	}
 	ctx := c.Request.Context()
-	sv, err := s.loadSurveyByID(c, in.SurveyID)
+	sv, err := s.sv.LoadByID(c, in.SurveyID)
 	if err != nil {
 		return err
 	}
-	req, err := s.filteredReport(c, sv, in.Kind, in.Group, in.OrgID)
+	req, err := s.filter.Filtered(c, sv, in.Kind, in.Group, in.OrgID)
 	if err != nil {
 		return err
 	}
@@ -193,7 +171,7 @@ func (s *Server) getExportFile(c *gin.Context) error {
 	}
 	defer f.Close()
 	h := c.Writer.Header()
-	h.Set("Content-Type", xlsxType)
+	h.Set("Content-Type", httpx.XLSXType)
 	h.Set("Content-Disposition", reports.ContentDisposition(j.FileName, j.ASCIIName))
 	h.Set("Cache-Control", "no-store")
 	if j.Size > 0 {

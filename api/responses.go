@@ -1,6 +1,7 @@
 package api
 
 import (
+	"minyi/api/httpx"
 	"time"
 
 	"minyi/feedback"
@@ -12,8 +13,8 @@ import (
 
 // codeCountList is each rater group's issued and used codes, and the sum.
 type codeCountList struct {
-	Items []groupCount      `json:"items"`
-	Total surveys.CodeCount `json:"total"`
+	Items []httpx.GroupCount `json:"items"`
+	Total surveys.CodeCount  `json:"total"`
 }
 
 // rebuiltResults is the answer to a rebuild: how many ballots were counted.

@@ -3,19 +3,14 @@ package api
 import (
 	"minyi/api/httpx"
 	"net/http"
-	"slices"
 	"time"
 
 	"github.com/gin-gonic/gin"
 
 	"minyi"
-	"minyi/accounts"
 	"minyi/analytics"
 	"minyi/surveys"
 )
-
-// textReaders may read residents' free-text answers: leaders (and admins).
-var textReaders = []accounts.Role{accounts.RoleLeader}
 
 // finalGradeInput is the body of PUT .../final-grade.
 type finalGradeInput struct {
@@ -40,11 +35,11 @@ type textItem struct {
 // subtree; a secretary sees the subjects of its own subtree only.
 func (s *Server) getResults(c *gin.Context) error {
 	ctx := c.Request.Context()
-	sv, err := s.loadSurvey(c)
+	sv, err := s.sv.Load(c)
 	if err != nil {
 		return err
 	}
-	q, err := s.resultsFilter(c, sv, c.Query("group"), c.Query("org_id"))
+	q, err := s.filter.Filter(c, sv, c.Query("group"), c.Query("org_id"))
 	if err != nil {
 		return err
 	}
@@ -58,7 +53,7 @@ func (s *Server) getResults(c *gin.Context) error {
 
 // rebuildResults recounts the survey's tallies from its ballots.
 func (s *Server) rebuildResults(c *gin.Context) error {
-	sv, err := s.loadSurvey(c)
+	sv, err := s.sv.Load(c)
 	if err != nil {
 		return err
 	}
@@ -90,7 +85,7 @@ func (s *Server) setFinalGrade(c *gin.Context) error {
 // first (the history; the latest per subject is the one in force). A
 // secretary sees those of its own subtree's subjects.
 func (s *Server) listFinalGrades(c *gin.Context) error {
-	sv, err := s.loadSurvey(c)
+	sv, err := s.sv.Load(c)
 	if err != nil {
 		return err
 	}
@@ -124,7 +119,7 @@ func (s *Server) listTexts(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	sv, err := s.loadSurvey(c)
+	sv, err := s.sv.Load(c)
 	if err != nil {
 		return err
 	}
@@ -149,8 +144,4 @@ func (s *Server) listTexts(c *gin.Context) error {
 	}
 	c.JSON(http.StatusOK, httpx.NewList(items, next))
 	return nil
-}
-
-func hasGroup(sv *surveys.Survey, key string) bool {
-	return slices.ContainsFunc(sv.RaterGroups, func(g surveys.RaterGroup) bool { return g.Key == key })
 }

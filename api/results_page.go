@@ -78,7 +78,7 @@ type gradeAttempt struct {
 
 // resultsPage is GET /results/{id}.
 func (s *Server) resultsPage(c *gin.Context) error {
-	sv, err := s.loadSurvey(c)
+	sv, err := s.sv.Load(c)
 	if err != nil {
 		return err
 	}
@@ -91,11 +91,11 @@ func (s *Server) resultsPage(c *gin.Context) error {
 // workbook (reports.Source.Results); this only formats them.
 func (s *Server) renderResults(c *gin.Context, status int, sv *surveys.Survey, group, orgID string, attempt *gradeAttempt) error {
 	ctx := c.Request.Context()
-	req, err := s.reportRequest(c, sv, reports.KindSurveyReport)
+	req, err := s.filter.Request(c, sv, reports.KindSurveyReport)
 	if err != nil {
 		return err
 	}
-	q, err := s.resultsFilter(c, sv, group, orgID)
+	q, err := s.filter.Filter(c, sv, group, orgID)
 	if err != nil {
 		return err
 	}
@@ -221,7 +221,7 @@ func (s *Server) resultsFinalGrade(c *gin.Context) error {
 		if len(fields) == 0 {
 			return gerr
 		}
-		sv, err := s.loadSurvey(c)
+		sv, err := s.sv.Load(c)
 		if err != nil {
 			return err
 		}

@@ -83,17 +83,19 @@ type Server struct {
 
 	workOrders    *feedback.Store
 	orderOps      *feedback.Service
-	feedbackLimit *httpx.Limiter // public online opinions, per client
+	feedbackLimit httpx.Throttle // public online opinions, per client
 
 	submitter   *surveys.Submitter
 	ballots     *surveys.BallotStore
 	tallies     *analytics.TallyStore
 	finalGrades *analytics.FinalGradeStore
 	gradeOps    *analytics.GradeService
-	publicLimit *httpx.Limiter
+	publicLimit httpx.Throttle
 	exports     *reports.Runner
 
 	scope   httpx.Scope
+	sv      httpx.Surveys
+	filter  httpx.Results
 	clients httpx.Clients
 
 	engine     *gin.Engine
@@ -145,12 +147,14 @@ func New(o Options) *Server {
 	}
 	s.scope = httpx.Scope{Orgs: s.orgs}
 	s.clients = httpx.Clients{Keys: s.keys, Now: s.now}
+	s.sv = httpx.Surveys{Store: s.surveys, Scope: s.scope}
+	s.filter = httpx.Results{Orgs: s.orgs, Scope: s.scope}
 	rate := o.PublicRatePerMinute
 	if rate <= 0 {
 		rate = 120
 	}
-	s.publicLimit = httpx.NewLimiter(rate, time.Minute, rate, s.now)
-	s.feedbackLimit = httpx.NewLimiter(feedbackPerHour, time.Hour, feedbackPerHour, s.now)
+	s.publicLimit = httpx.Throttle{Clients: s.clients, Limiter: httpx.NewLimiter(rate, time.Minute, rate, s.now)}
+	s.feedbackLimit = httpx.Throttle{Clients: s.clients, Limiter: httpx.NewLimiter(feedbackPerHour, time.Hour, feedbackPerHour, s.now)}
 	s.baseURL = strings.TrimRight(o.BaseURL, "/")
 	if s.baseURL == "" {
 		s.baseURL = DefaultBaseURL

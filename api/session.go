@@ -125,13 +125,9 @@ func (s *Server) getSession(c *gin.Context) error {
 	return nil
 }
 
-func secureRequest(c *gin.Context) bool {
-	return c.Request.TLS != nil || c.GetHeader("X-Forwarded-Proto") == "https"
-}
-
 func (s *Server) setSessionCookie(c *gin.Context, sid string) {
 	http.SetCookie(c.Writer, &http.Cookie{
-		Name: sessionCookie, Value: sid, Path: "/", HttpOnly: true, Secure: secureRequest(c), SameSite: http.SameSiteLaxMode,
+		Name: sessionCookie, Value: sid, Path: "/", HttpOnly: true, Secure: httpx.SecureRequest(c), SameSite: http.SameSiteLaxMode,
 	})
 }
 
@@ -140,7 +136,7 @@ func (s *Server) clearSessionCookie(c *gin.Context) {
 		return
 	}
 	http.SetCookie(c.Writer, &http.Cookie{
-		Name: sessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, Secure: secureRequest(c), SameSite: http.SameSiteLaxMode,
+		Name: sessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, Secure: httpx.SecureRequest(c), SameSite: http.SameSiteLaxMode,
 	})
 }
 

@@ -127,34 +127,8 @@ func (s *Server) createSurvey(c *gin.Context) error {
 	return nil
 }
 
-// surveyInScope: a secretary sees a survey run by an org of its subtree or
-// rating one.
-func surveyInScope(scope []string, sv *surveys.Survey) bool { return surveys.SurveyInScope(scope, sv) }
-
-// loadSurvey reads survey :id, answering 403 when it is outside the
-// caller's org scope.
-func (s *Server) loadSurvey(c *gin.Context) (*surveys.Survey, error) {
-	return s.loadSurveyByID(c, c.Param("id"))
-}
-
-// loadSurveyByID is loadSurvey for an id that is not in the path.
-func (s *Server) loadSurveyByID(c *gin.Context, id string) (*surveys.Survey, error) {
-	sv, err := s.surveys.Get(c.Request.Context(), id)
-	if err != nil {
-		return nil, err
-	}
-	scope, err := s.scope.OrgScope(c)
-	if err != nil {
-		return nil, err
-	}
-	if !surveyInScope(scope, sv) {
-		return nil, httpx.ErrOutOfScope
-	}
-	return sv, nil
-}
-
 func (s *Server) getSurvey(c *gin.Context) error {
-	sv, err := s.loadSurvey(c)
+	sv, err := s.sv.Load(c)
 	if err != nil {
 		return err
 	}
@@ -226,11 +200,9 @@ func (s *Server) publishSurvey(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	c.JSON(http.StatusOK, published{Slug: sv.Slug, URL: publicPath(sv.Slug), Link: s.publicLink(sv)})
+	c.JSON(http.StatusOK, published{Slug: sv.Slug, URL: httpx.PublicPath(sv.Slug), Link: httpx.PublicLink(s.baseURL, sv)})
 	return nil
 }
-
-func publicPath(slug string) string { return "/s/" + slug }
 
 func (s *Server) closeSurvey(c *gin.Context) error {
 	sv, err := s.svOps.CloseSurvey(c.Request.Context(), c.Param("id"))

@@ -117,7 +117,7 @@ func (s *Server) createWorkOrder(c *gin.Context) error {
 // resident nothing about other orders (no duplicate hint): that would
 // reveal what someone else with the number had reported.
 func (s *Server) createPublicWorkOrder(c *gin.Context) error {
-	if err := s.limitPublicFeedback(c); err != nil {
+	if err := s.feedbackLimit.Take(c); err != nil {
 		return err
 	}
 	var in publicWorkOrderInput

@@ -482,7 +482,7 @@ func (s *Server) submitPublicFeedback(c *gin.Context) error {
 	if !formCSRFOK(c, feedbackCSRFCookie) {
 		return s.publicFeedbackError(c, errFeedbackCSRF)
 	}
-	if err := s.limitPublicFeedback(c); err != nil {
+	if err := s.feedbackLimit.Take(c); err != nil {
 		return s.publicFeedbackError(c, err)
 	}
 	return s.submitWOForm(c, "/feedback", true, "网上征询")

@@ -62,9 +62,3 @@ func describePeriod(from, to time.Time, loc *time.Location) string {
 // hour, all at once if need be. Far stricter than ballots: one resident has
 // few opinions, and each one costs an operator's time.
 const feedbackPerHour = 5
-
-// limitPublicFeedback answers 429 with Retry-After when the client (known
-// only by its daily-rotated keyed hash) has sent too many opinions.
-func (s *Server) limitPublicFeedback(c *gin.Context) error {
-	return s.clients.Throttle(c, s.feedbackLimit)
-}

@@ -86,3 +86,12 @@ func (l *Limiter) sweep(now time.Time) {
 		}
 	}
 }
+
+// Throttle is a limiter applied per client.
+type Throttle struct {
+	Clients Clients
+	Limiter *Limiter
+}
+
+// Take takes a token for the calling client, or answers 429.
+func (t Throttle) Take(c *gin.Context) error { return t.Clients.Throttle(c, t.Limiter) }
