@@ -2,6 +2,7 @@ package api
 
 import (
 	"minyi/api/httpx"
+	"minyi/api/rest"
 	"net/http"
 	"net/url"
 
@@ -31,8 +32,8 @@ type accountView struct {
 	Name      string // the create form's answer, kept after an error
 	NameError string
 	Error     string
-	New       *newToken // the token just created: its only showing
-	Revoked   string    // name of the token just revoked
+	New       *rest.NewToken // the token just created: its only showing
+	Revoked   string         // name of the token just revoked
 }
 
 // renderAccount renders /account with the caller's tokens.
@@ -70,7 +71,7 @@ func (s *Server) accountCreateToken(c *gin.Context) error {
 		}
 		return s.renderAccount(c, status, accountView{Name: name, Error: body.Message, NameError: fields["name"]})
 	}
-	return s.renderAccount(c, http.StatusCreated, accountView{New: shownToken(t, sec)})
+	return s.renderAccount(c, http.StatusCreated, accountView{New: rest.ShownToken(t, sec)})
 }
 
 // accountRevokeToken is a revoke button's POST: back to /account (303)

@@ -2,6 +2,7 @@ package api
 
 import (
 	"minyi/api/httpx"
+	"minyi/api/rest"
 	"net/http"
 	"net/url"
 	"strings"
@@ -153,11 +154,11 @@ func (s *Server) adminSurveyPreview(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	var in surveyInput
+	var in rest.SurveyInput
 	if err := httpx.DecodeBytes([]byte(c.PostForm("definition")), &in); err != nil {
 		return s.previewMessage(c, err)
 	}
-	sv := in.survey()
+	sv := in.Survey()
 	sv.ID, sv.Status = stored.ID, stored.Status
 	if err := s.surveys.Preview(ctx, sv); err != nil {
 		return err

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"minyi/api/httpx"
+	"minyi/api/rest"
 	"net/http"
 	"net/url"
 	"slices"
@@ -175,7 +176,7 @@ func (s *Server) renderAdminOrg(c *gin.Context, status int, v adminOrgView) erro
 	if err != nil {
 		return err
 	}
-	byID := orgIndex(all)
+	byID := rest.OrgIndex(all)
 	o, ok := byID[id]
 	if !ok {
 		return minyi.NotFound("org_not_found", "组织")

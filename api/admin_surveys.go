@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"maps"
 	"minyi/api/httpx"
+	"minyi/api/rest"
 	"net/http"
 	"net/url"
 	"slices"
@@ -240,7 +241,7 @@ func (s *Server) renderAdminSurvey(c *gin.Context, status int, v adminSurveyView
 	if err != nil {
 		return err
 	}
-	byID := orgIndex(all)
+	byID := rest.OrgIndex(all)
 	v.Survey, v.Kind, v.Status = sv, sv.Kind.Label(), sv.Status.Label()
 	v.Draft, v.Published, v.Results = sv.Status == surveys.StatusDraft, sv.Status == surveys.StatusPublished, sv.Status != surveys.StatusDraft
 	if sv.OrgID != "" {

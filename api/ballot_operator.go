@@ -3,6 +3,7 @@ package api
 import (
 	"errors"
 	"minyi/api/httpx"
+	"minyi/api/rest"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
@@ -40,7 +41,7 @@ func (s *Server) operatorBallotPost(c *gin.Context) error {
 		return err
 	}
 	channel := surveys.Channel(form.Get("channel"))
-	if !operatorChannel(channel) {
+	if !rest.OperatorChannel(channel) {
 		channel = surveys.ChannelHotline
 	}
 	sub := surveys.Submission{SurveyID: sv.ID, Channel: channel, EnteredBy: httpx.Principal(c).Login,

@@ -2,6 +2,7 @@ package api
 
 import (
 	"minyi/api/httpx"
+	"minyi/api/rest"
 	"net/http"
 	"reflect"
 	"slices"
@@ -59,7 +60,7 @@ func (r route) operation() openapi.Operation {
 		}
 		op.Security = [][]string{{"bearer"}, session}
 	}
-	if _, ok := r.query.(printPageParams); ok {
+	if _, ok := r.query.(rest.PrintPageParams); ok {
 		op.Headers = map[string]string{"X-Page-Count": "投票码的总页数"}
 	}
 	return op
@@ -93,7 +94,7 @@ func (r route) errors() []int {
 var openapiOptions = openapi.Options{
 	Types: map[reflect.Type]openapi.Schema{
 		reflect.TypeFor[analytics.Number](): {"type": "number", "nullable": true, "description": "保留 4 位小数；无法计算时为 null"},
-		reflect.TypeFor[optTime]():          {"type": "string", "format": "date-time", "nullable": true, "description": "null 清除"},
+		reflect.TypeFor[rest.OptTime]():     {"type": "string", "format": "date-time", "nullable": true, "description": "null 清除"},
 	},
 	Enums: map[reflect.Type][]string{
 		reflect.TypeFor[surveys.Kind]():     enumOf(surveys.KindSatisfaction, surveys.KindAppraisal, surveys.KindQuestionnaire),

@@ -118,8 +118,9 @@ var sourceDirs = []string{".", "httpx", "rest", "ui"}
 
 // source is the edge's function declarations by name: pkg.f or (*T).m.
 type source struct {
-	funcs map[string]*ast.FuncDecl
-	pkgOf map[*ast.FuncDecl]string
+	funcs   map[string]*ast.FuncDecl
+	structs map[string]*ast.StructType
+	pkgOf   map[*ast.FuncDecl]string
 	// imports lists, per function, the package names its file imports.
 	imports map[*ast.FuncDecl]map[string]bool
 	// forward lists, per function, which parameter positions it passes
@@ -135,7 +136,7 @@ var (
 func parsePackage(t *testing.T) *source {
 	t.Helper()
 	fset := token.NewFileSet()
-	src := &source{funcs: map[string]*ast.FuncDecl{}, pkgOf: map[*ast.FuncDecl]string{}, imports: map[*ast.FuncDecl]map[string]bool{}, forward: map[string]map[int]string{}}
+	src := &source{funcs: map[string]*ast.FuncDecl{}, structs: map[string]*ast.StructType{}, pkgOf: map[*ast.FuncDecl]string{}, imports: map[*ast.FuncDecl]map[string]bool{}, forward: map[string]map[int]string{}}
 	for _, dir := range sourceDirs {
 		entries, err := os.ReadDir(dir)
 		if os.IsNotExist(err) {
@@ -158,6 +159,15 @@ func parsePackage(t *testing.T) *source {
 				imports[p[strings.LastIndexByte(p, '/')+1:]] = true
 			}
 			for _, d := range f.Decls {
+				if gd, ok := d.(*ast.GenDecl); ok {
+					for _, sp := range gd.Specs {
+						if ts, ok := sp.(*ast.TypeSpec); ok {
+							if st, ok := ts.Type.(*ast.StructType); ok {
+								src.structs[ts.Name.Name] = st
+							}
+						}
+					}
+				}
 				if fd, ok := d.(*ast.FuncDecl); ok && fd.Body != nil {
 					src.funcs[funcKey(f.Name.Name, fd)] = fd
 					src.pkgOf[fd] = f.Name.Name
@@ -242,6 +252,14 @@ func (src *source) callees(caller *ast.FuncDecl, call *ast.CallExpr) []string {
 				}
 			}
 		}
+		if inner, ok := f.X.(*ast.SelectorExpr); ok { // s.field.m: the field's type, when the edge declares it
+			if id, ok := inner.X.(*ast.Ident); ok && caller.Recv != nil && len(caller.Recv.List[0].Names) > 0 && caller.Recv.List[0].Names[0].Name == id.Name {
+				if t := src.fieldType(caller, inner.Sel.Name); t != "" {
+					return []string{"(*" + t + ")." + f.Sel.Name}
+				}
+				return nil // a store or a domain service
+			}
+		}
 		var out []string
 		for k := range src.funcs {
 			if strings.HasPrefix(k, "(") && strings.HasSuffix(k, ")."+f.Sel.Name) {
@@ -251,6 +269,43 @@ func (src *source) callees(caller *ast.FuncDecl, call *ast.CallExpr) []string {
 		return out
 	}
 	return nil
+}
+
+// fieldType is the type name (without package) of field name of the
+// caller's receiver struct, "" when unknown.
+func (src *source) fieldType(caller *ast.FuncDecl, name string) string {
+	typ := caller.Recv.List[0].Type
+	if st, ok := typ.(*ast.StarExpr); ok {
+		typ = st.X
+	}
+	id, ok := typ.(*ast.Ident)
+	if !ok {
+		return ""
+	}
+	st := src.structs[id.Name]
+	if st == nil {
+		return ""
+	}
+	for _, f := range st.Fields.List {
+		for _, n := range f.Names {
+			if n.Name != name {
+				continue
+			}
+			t := f.Type
+			if s, ok := t.(*ast.StarExpr); ok {
+				t = s.X
+			}
+			switch t := t.(type) {
+			case *ast.Ident:
+				return t.Name
+			case *ast.SelectorExpr:
+				if slices.Contains(sourceDirs, t.X.(*ast.Ident).Name) {
+					return t.Sel.Name
+				}
+			}
+		}
+	}
+	return ""
 }
 
 // reads collects the literal query and path parameter names fn and its

@@ -3,6 +3,7 @@ package api
 import (
 	"fmt"
 	"minyi/api/httpx"
+	"minyi/api/rest"
 	"net/http"
 	"net/url"
 
@@ -32,7 +33,7 @@ type resultsView struct {
 	Invalid   int64
 	Rows      []resultRow
 	Grades    []gradeCount
-	Chart     barChart
+	Chart     rest.BarChart
 	Report    string // the direct download, with the filter
 	CanExport bool
 	CanRaw    bool
@@ -99,7 +100,7 @@ func (s *Server) renderResults(c *gin.Context, status int, sv *surveys.Survey, g
 	if err != nil {
 		return err
 	}
-	res, err := s.reportSource().Results(ctx, sv, q)
+	res, err := s.source.Results(ctx, sv, q)
 	if err != nil {
 		return err
 	}
@@ -110,7 +111,7 @@ func (s *Server) renderResults(c *gin.Context, status int, sv *surveys.Survey, g
 	p := httpx.Principal(c)
 	scores := res.Scores
 	v := resultsView{Survey: sv, Kind: sv.Kind.Label(), Valid: scores.Ballots.Valid, Invalid: scores.Ballots.Invalid,
-		CanExport: s.exports != nil, CanRaw: req.Raw, Scoped: scope != nil, Chart: newBarChart(scores.Subjects),
+		CanExport: s.exports != nil, CanRaw: req.Raw, Scoped: scope != nil, Chart: rest.NewBarChart(scores.Subjects),
 		Group: group, OrgID: orgID, Filter: res.Filter.Words(),
 		CanGrade: len(sv.Scoring.Grades) > 0 && (p.Role == accounts.RoleAdmin || p.Role == accounts.RoleSecretary)}
 	if err := s.resultsFilterForm(c, &v, sv, scope); err != nil {
@@ -160,7 +161,7 @@ func newResultRow(sv *surveys.Survey, r analytics.SubjectResult) resultRow {
 	if r.Grade != nil {
 		row.Grade = r.Grade.Label
 		row.FormGrade = r.Grade.Key
-		row.GradeClass = gradeClass(sv.Scoring.Grades, r.Grade.Key)
+		row.GradeClass = rest.GradeClass(sv.Scoring.Grades, r.Grade.Key)
 	}
 	if r.FinalGrade != nil {
 		row.Final, row.FinalReason = r.FinalGrade.Label, r.FinalGrade.Reason
@@ -211,7 +212,7 @@ func resultsQueryString(group, orgID string) string {
 // subject) the error page.
 func (s *Server) resultsFinalGrade(c *gin.Context) error {
 	subjectID := c.Param("subject_id")
-	in := finalGradeInput{Grade: c.PostForm("grade"), Reason: c.PostForm("reason")}
+	in := rest.FinalGradeInput{Grade: c.PostForm("grade"), Reason: c.PostForm("reason")}
 	group, orgID := c.PostForm("group"), c.PostForm("org_id")
 	if _, gerr := s.gradeOps.RecordFinalGrade(c.Request.Context(), c.Param("id"), subjectID, analytics.FinalGradeInput(in)); gerr != nil {
 		status, fields, body, err := s.formFailure(c, gerr)

@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"log/slog"
 	"minyi/api/httpx"
+	"minyi/api/rest"
 	"net/http"
 	"strings"
 	"time"
@@ -27,6 +28,10 @@ import (
 	"minyi/secret"
 	"minyi/surveys"
 )
+
+// DefaultBaseURL is the public address QR codes point to when
+// Options.BaseURL is empty.
+const DefaultBaseURL = "http://localhost:8080"
 
 // DefaultMaxBody is the request body limit when Options.MaxBodyBytes is 0.
 const DefaultMaxBody = 1 << 20
@@ -61,6 +66,7 @@ type Options struct {
 
 // Server is the HTTP handler of Minyi.
 type Server struct {
+	app     *app.App
 	log     *slog.Logger
 	metrics *Metrics
 	store   Pinger
@@ -98,6 +104,9 @@ type Server struct {
 	filter  httpx.Results
 	clients httpx.Clients
 
+	rest   *rest.Handlers
+	source *reports.Source
+
 	engine     *gin.Engine
 	routes     []route     // registered API routes, for the OpenAPI document
 	pageRoutes []pageRoute // registered HTML pages, for the authorisation test
@@ -114,6 +123,7 @@ func New(o Options) *Server {
 		admin:   o.AdminToken,
 		version: o.Version,
 	}
+	s.app = o.App
 	if a := o.App; a != nil {
 		if s.log == nil {
 			s.log = a.Logger
@@ -154,7 +164,7 @@ func New(o Options) *Server {
 		rate = 120
 	}
 	s.publicLimit = httpx.Throttle{Clients: s.clients, Limiter: httpx.NewLimiter(rate, time.Minute, rate, s.now)}
-	s.feedbackLimit = httpx.Throttle{Clients: s.clients, Limiter: httpx.NewLimiter(feedbackPerHour, time.Hour, feedbackPerHour, s.now)}
+	s.feedbackLimit = httpx.Throttle{Clients: s.clients, Limiter: httpx.NewLimiter(rest.FeedbackPerHour, time.Hour, rest.FeedbackPerHour, s.now)}
 	s.baseURL = strings.TrimRight(o.BaseURL, "/")
 	if s.baseURL == "" {
 		s.baseURL = DefaultBaseURL
@@ -178,6 +188,8 @@ func New(o Options) *Server {
 	e.NoRoute(s.noRoute)
 	e.NoMethod(s.noMethod)
 	s.engine = e
+	d := s.deps()
+	s.rest, s.source = rest.New(d), d.Source
 	s.registerRoutes()
 	return s
 }
@@ -196,5 +208,18 @@ func (s *Server) h(fn handlerFunc) gin.HandlerFunc {
 		if err := fn(c); err != nil {
 			s.respondError(c, err)
 		}
+	}
+}
+
+// deps is what the feature handlers are built from.
+func (s *Server) deps() httpx.Deps {
+	a := app.App{}
+	if s.app != nil {
+		a = *s.app
+	}
+	a.Logger, a.Now, a.Keys, a.Auditor = s.log, s.now, s.keys, s.auditor
+	return httpx.Deps{
+		App: &a, BaseURL: s.baseURL, PublicLimit: s.publicLimit, FeedbackLimit: s.feedbackLimit,
+		Source: &reports.Source{Surveys: a.Surveys, Ballots: a.Ballots, Tallies: a.Tallies, Finals: a.FinalGrades, Codes: a.Codes, Now: a.Now},
 	}
 }

@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"minyi/api/httpx"
+	"minyi/api/rest"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -86,7 +87,7 @@ func (s *Server) orgOptions(ctx context.Context) ([]option, map[string]surveys.O
 	for _, o := range all {
 		out = append(out, option{o.ID, orgLabel(o)})
 	}
-	return out, orgIndex(all), nil
+	return out, rest.OrgIndex(all), nil
 }
 
 // resolveKind accepts a kind's code or its Chinese label.
@@ -171,9 +172,9 @@ func (s *Server) submitWOForm(c *gin.Context, action string, public bool, title 
 		return err
 	}
 	f := readWOForm(c)
-	in := workOrderInput{
+	in := rest.WorkOrderInput{
 		Channel: feedback.Channel(f.Channel), Kind: resolveKind(f.Kind), Content: f.Content,
-		Caller: callerInput{Name: f.Name, Phone: f.Phone}, OrgID: resolveOrg(f.Org, byID),
+		Caller: rest.CallerInput{Name: f.Name, Phone: f.Phone}, OrgID: resolveOrg(f.Org, byID),
 		Urgency: feedback.UrgencyNormal, Location: f.Location,
 	}
 	if f.Urgent && !public {
@@ -205,19 +206,19 @@ func (s *Server) submitWOForm(c *gin.Context, action string, public bool, title 
 
 // createOrder is the one domain operation behind each form: a resident's
 // opinion, or a call an operator takes.
-func (s *Server) createOrder(ctx context.Context, public bool, in workOrderInput) (createdWorkOrder, error) {
+func (s *Server) createOrder(ctx context.Context, public bool, in rest.WorkOrderInput) (rest.CreatedWorkOrder, error) {
 	if public {
-		o, err := s.orderOps.SubmitPublic(ctx, in.input())
+		o, err := s.orderOps.SubmitPublic(ctx, in.Input())
 		if err != nil {
-			return createdWorkOrder{}, err
+			return rest.CreatedWorkOrder{}, err
 		}
-		return newCreated(&feedback.Created{Order: o}), nil
+		return rest.NewCreated(&feedback.Created{Order: o}), nil
 	}
-	created, err := s.orderOps.CreateOrder(ctx, in.input())
+	created, err := s.orderOps.CreateOrder(ctx, in.Input())
 	if err != nil {
-		return createdWorkOrder{}, err
+		return rest.CreatedWorkOrder{}, err
 	}
-	return newCreated(created), nil
+	return rest.NewCreated(created), nil
 }
 
 func pageName(public bool) string {
@@ -383,7 +384,7 @@ func (s *Server) renderOperatorQueue(c *gin.Context, status int, errMsg string) 
 // checked parts only, so a crafted link cannot put words on the page.
 func doneMessage(c *gin.Context) string {
 	num, did := c.Query("done"), feedback.Action(c.Query("did"))
-	if !orderNumber.MatchString(num) || did.Label() == string(did) {
+	if !rest.OrderNumber.MatchString(num) || did.Label() == string(did) {
 		return ""
 	}
 	return "工单 " + num + " 已" + did.Label()
@@ -443,7 +444,7 @@ func (s *Server) submitQueueEvent(back string, again func(*gin.Context, int, str
 		if err != nil {
 			return err
 		}
-		in := eventInput{
+		in := rest.EventInput{
 			Action: feedback.Action(c.PostForm("action")), OrgID: resolveOrg(c.PostForm("org"), byID),
 			Note: c.PostForm("note"), Days: days, Satisfaction: feedback.Satisfaction(c.PostForm("satisfaction")),
 		}

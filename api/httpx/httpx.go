@@ -13,6 +13,8 @@ import (
 
 	"minyi"
 	"minyi/accounts"
+	"minyi/app"
+	"minyi/reports"
 	"minyi/secret"
 )
 
@@ -72,3 +74,26 @@ type Clients struct {
 	Keys *secret.Keyring
 	Now  func() time.Time
 }
+
+// Deps is what the edge's handlers are built from: the wired App (never
+// nil: api gives an empty one to tests of the edge alone) and the edge's
+// own settings.
+type Deps struct {
+	App           *app.App
+	BaseURL       string
+	PublicLimit   Throttle // public ballots, per client
+	FeedbackLimit Throttle // public online opinions, per client
+	Source        *reports.Source
+}
+
+// Scope is the org scope helper over the App's org tree.
+func (d Deps) Scope() Scope { return Scope{Orgs: d.App.Orgs} }
+
+// Clients identifies clients with the App's keys and clock.
+func (d Deps) Clients() Clients { return Clients{Keys: d.App.Keys, Now: d.App.Now} }
+
+// Surveys loads surveys within the caller's scope.
+func (d Deps) Surveys() Surveys { return Surveys{Store: d.App.Surveys, Scope: d.Scope()} }
+
+// Results checks results requests and filters.
+func (d Deps) Results() Results { return Results{Orgs: d.App.Orgs, Scope: d.Scope()} }

@@ -1,4 +1,4 @@
-package api
+package rest
 
 import (
 	"minyi/surveys"
@@ -10,76 +10,76 @@ import (
 // cannot drift. Tags: form (name, default=), doc (Chinese description),
 // binding:"required", minimum, maximum, enum.
 
-// pageParams is every paged list's ?limit= and ?after= (see page).
-type pageParams struct {
+// PageParams is every paged list's ?limit= and ?after= (see page).
+type PageParams struct {
 	Limit int    `form:"limit,default=50" minimum:"1" maximum:"500" doc:"每页条数"`
 	After string `form:"after" doc:"上一页响应中的 next，从其后接着取"`
 }
 
-type memberParams struct {
-	pageParams
+type MemberParams struct {
+	PageParams
 	OrgID string `form:"org_id" doc:"只列该组织及其下级组织的党员"`
 	Q     string `form:"q" doc:"按姓名查找"`
 }
 
-type importParams struct {
+type ImportParams struct {
 	Partial bool `form:"partial,default=false" doc:"true：只导入正确的行，其余报错"`
 	DryRun  bool `form:"dry_run,default=false" doc:"true：只检查、不保存"`
 }
 
-type surveyListParams struct {
-	pageParams
+type SurveyListParams struct {
+	PageParams
 	Status surveys.Status `form:"status" doc:"按状态筛选"`
 }
 
-// printParams choose which codes printCards prints.
-type printParams struct {
+// PrintParams choose which codes printCards prints.
+type PrintParams struct {
 	RaterGroup string `form:"rater_group" doc:"只打印该评价群体的投票码"`
 	All        string `form:"all" enum:"true" doc:"true：含已使用的投票码（默认只含未使用的）"`
 }
 
-type printPageParams struct {
-	printParams
+type PrintPageParams struct {
+	PrintParams
 	Page int `form:"page,default=1" minimum:"1" doc:"第几页（总页数见响应头 X-Page-Count）"`
 }
 
-type qrParams struct {
+type QrParams struct {
 	Module int `form:"module,default=8" minimum:"2" maximum:"32" doc:"二维码每个模块的像素数"`
 }
 
-// resultsParams filter a scorecard (results and its workbook).
-type resultsParams struct {
+// ResultsParams filter a scorecard (results and its workbook).
+type ResultsParams struct {
 	Group string `form:"group" doc:"只看该评价群体的评价"`
 	OrgID string `form:"org_id" doc:"只看该组织及其下级组织的测评对象"`
 }
 
-type textParams struct {
-	pageParams
+type TextParams struct {
+	PageParams
 	Question string `form:"question" binding:"required" doc:"文字题的 key"`
 }
 
-// workOrderFilterParams are read by workOrderFilter (list, stats, ledger).
-type workOrderFilterParams struct {
+// WorkOrderFilterParams are read by workOrderFilter (list, stats, ledger).
+type WorkOrderFilterParams struct {
 	OrgID string `form:"org_id" doc:"只看该组织及其下级组织承办的工单"`
 	From  string `form:"from" doc:"开始日期 YYYY-MM-DD（含）或 RFC 3339 时间"`
 	To    string `form:"to" doc:"结束日期 YYYY-MM-DD（含）或 RFC 3339 时间（不含）"`
 }
 
-type workOrderListParams struct {
-	pageParams
-	workOrderFilterParams
+type WorkOrderListParams struct {
+	PageParams
+	WorkOrderFilterParams
 	Status  string `form:"status" doc:"按状态筛选，多个用逗号分隔"`
 	Overdue string `form:"overdue" enum:"true,false" doc:"true：只看超期的"`
 	Q       string `form:"q" doc:"关键词（编号、内容）或来电号码"`
 }
 
-type tokenListParams struct {
-	pageParams
+type TokenListParams struct {
+	PageParams
 	UserID string `form:"user_id" doc:"管理员：只看该用户的令牌"`
 }
 
-type auditParams struct {
-	pageParams
+type AuditParams struct {
+	PageParams
 	Actor    string `form:"actor" doc:"操作人（登录名或用户编号）"`
 	Action   string `form:"action" doc:"操作，如 survey.publish"`
 	ObjectID string `form:"object_id" doc:"对象编号"`

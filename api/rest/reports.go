@@ -1,4 +1,4 @@
-package api
+package rest
 
 import (
 	"fmt"
@@ -22,27 +22,19 @@ import (
 // residents' free text (意见建议, as GET /surveys/{id}/texts); admins alone
 // the raw ballots (原始答卷, as GET /surveys/{id}/ballots).
 
-// exportInput is the body of POST /exports. Group and OrgID filter a
+// ExportInput is the body of POST /exports. Group and OrgID filter a
 // survey_report as ?group= and ?org_id= filter GET /surveys/{id}/results.
-type exportInput struct {
+type ExportInput struct {
 	Kind     string `json:"kind"`
 	SurveyID string `json:"survey_id"`
 	Group    string `json:"group,omitempty"`
 	OrgID    string `json:"org_id,omitempty"`
 }
 
-// reportSource reads the workbooks' inputs from the server's stores.
-func (s *Server) reportSource() *reports.Source {
-	return &reports.Source{
-		Surveys: s.surveys, Ballots: s.ballots, Tallies: s.tallies, Finals: s.finalGrades, Codes: s.codes,
-		Now: s.now,
-	}
-}
-
 // getReport streams the scorecard workbook, filtered by ?group= and
 // ?org_id= as the results are. Headers are set on the first byte, so a
 // failure before that still answers as JSON.
-func (s *Server) getReport(c *gin.Context) error {
+func (s *Reports) GetReport(c *gin.Context) error {
 	sv, err := s.sv.Load(c)
 	if err != nil {
 		return err
@@ -53,7 +45,7 @@ func (s *Server) getReport(c *gin.Context) error {
 	}
 	name, ascii := reports.FileName(sv, req.Kind, s.now().In(surveys.ChinaTime))
 	w := &xlsxDownload{c: c, name: name, ascii: ascii}
-	err = s.reportSource().Write(c.Request.Context(), w, sv, req, nil)
+	err = s.source.Write(c.Request.Context(), w, sv, req, nil)
 	if err != nil && !w.started {
 		return err
 	}
@@ -61,7 +53,7 @@ func (s *Server) getReport(c *gin.Context) error {
 		s.log.ErrorContext(c.Request.Context(), "scorecard cut off", "request_id", httpx.RequestID(c), "err", err)
 		return nil
 	}
-	s.audit(c, "export.download", "survey", sv.ID, "下载测评结果「"+sv.Title+"」")
+	audit(c, s.auditor, "export.download", "survey", sv.ID, "下载测评结果「"+sv.Title+"」")
 	return nil
 }
 
@@ -87,8 +79,8 @@ func (w *xlsxDownload) Write(p []byte) (int, error) {
 var errExportsOff = minyi.E(minyi.ErrUnavailable, "exports_unavailable", "后台导出未启用")
 
 // createExport starts a background export and answers 202 with its id.
-func (s *Server) createExport(c *gin.Context) error {
-	var in exportInput
+func (s *Reports) CreateExport(c *gin.Context) error {
+	var in ExportInput
 	if err := httpx.DecodeJSON(c, &in); err != nil {
 		return err
 	}
@@ -118,7 +110,7 @@ func (s *Server) createExport(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	s.audit(c, "export.create", "survey", sv.ID, "后台导出「"+sv.Title+"」（"+j.FileName+"）")
+	audit(c, s.auditor, "export.create", "survey", sv.ID, "后台导出「"+sv.Title+"」（"+j.FileName+"）")
 	c.Header("Location", "/api/v1/exports/"+j.ID)
 	c.JSON(http.StatusAccepted, j)
 	return nil
@@ -134,7 +126,7 @@ func exportOwner(p *accounts.Principal) string {
 
 // loadExport returns the job of :id if the caller may see it (404
 // otherwise: another person's export is not even confirmed to exist).
-func (s *Server) loadExport(c *gin.Context) (*reports.Job, error) {
+func (s *Reports) loadExport(c *gin.Context) (*reports.Job, error) {
 	if s.exports == nil {
 		return nil, errExportsOff
 	}
@@ -149,7 +141,7 @@ func (s *Server) loadExport(c *gin.Context) (*reports.Job, error) {
 	return j, nil
 }
 
-func (s *Server) getExport(c *gin.Context) error {
+func (s *Reports) GetExport(c *gin.Context) error {
 	j, err := s.loadExport(c)
 	if err != nil {
 		return err
@@ -160,7 +152,7 @@ func (s *Server) getExport(c *gin.Context) error {
 }
 
 // getExportFile serves a finished job's file; 409 until it is done.
-func (s *Server) getExportFile(c *gin.Context) error {
+func (s *Reports) GetExportFile(c *gin.Context) error {
 	j, err := s.loadExport(c)
 	if err != nil {
 		return err
@@ -181,13 +173,13 @@ func (s *Server) getExportFile(c *gin.Context) error {
 	if _, err := io.Copy(c.Writer, f); err != nil {
 		s.log.WarnContext(c.Request.Context(), "export download cut off", "job", j.ID, "err", err)
 	}
-	s.audit(c, "export.download", "survey", j.SurveyID, "下载后台导出文件 "+j.FileName)
+	audit(c, s.auditor, "export.download", "survey", j.SurveyID, "下载后台导出文件 "+j.FileName)
 	return nil
 }
 
-// barChart is an SVG bar chart drawn on the server (the CSP allows no
+// BarChart is an SVG bar chart drawn on the server (the CSP allows no
 // inline script): one horizontal bar per ranked subject, scores 0–100.
-type barChart struct {
+type BarChart struct {
 	Width, Height int
 	Bars          []bar
 	Ticks         []tick
@@ -215,8 +207,8 @@ const (
 	chartMaxBar = 40
 )
 
-func newBarChart(rows []analytics.SubjectResult) barChart {
-	ch := barChart{Width: chartX0 + chartSpan + 60}
+func NewBarChart(rows []analytics.SubjectResult) BarChart {
+	ch := BarChart{Width: chartX0 + chartSpan + 60}
 	for _, r := range rows {
 		if r.Rank == nil || !r.Score.Valid {
 			continue
@@ -238,8 +230,8 @@ func newBarChart(rows []analytics.SubjectResult) barChart {
 	return ch
 }
 
-// gradeClass colours a grade on the page: the best green, the worst red.
-func gradeClass(grades []surveys.Grade, key string) string {
+// GradeClass colours a grade on the page: the best green, the worst red.
+func GradeClass(grades []surveys.Grade, key string) string {
 	i := slices.IndexFunc(grades, func(g surveys.Grade) bool { return g.Key == key })
 	switch {
 	case i == 0:

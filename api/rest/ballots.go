@@ -1,4 +1,4 @@
-package api
+package rest
 
 import (
 	"minyi/api/httpx"
@@ -10,9 +10,9 @@ import (
 	"minyi/surveys"
 )
 
-// ballotRequest is a submission as API.md gives it; Channel only on
+// BallotRequest is a submission as API.md gives it; Channel only on
 // operator entry.
-type ballotRequest struct {
+type BallotRequest struct {
 	SubmissionID string           `json:"submission_id"`
 	Code         string           `json:"code"`
 	RaterGroup   string           `json:"rater_group"`
@@ -20,8 +20,8 @@ type ballotRequest struct {
 	Answers      []surveys.Answer `json:"answers"`
 }
 
-// receiptBody is the answer to a submission.
-type receiptBody struct {
+// ReceiptBody is the answer to a submission.
+type ReceiptBody struct {
 	ID           string `json:"id"`
 	Valid        bool   `json:"valid"`
 	Reason       string `json:"reason,omitempty"`
@@ -29,11 +29,11 @@ type receiptBody struct {
 }
 
 // submitPublic is a resident's submission through the link or QR code.
-func (s *Server) submitPublic(c *gin.Context) error {
+func (s *Ballots) SubmitPublic(c *gin.Context) error {
 	if err := s.publicLimit.Take(c); err != nil {
 		return err
 	}
-	var in ballotRequest
+	var in BallotRequest
 	if err := httpx.DecodeJSON(c, &in); err != nil {
 		return err
 	}
@@ -54,18 +54,18 @@ func (s *Server) submitPublic(c *gin.Context) error {
 	if r.Replayed {
 		status = http.StatusOK
 	}
-	c.JSON(status, receiptBody{ID: r.ID, Valid: r.Valid, Reason: r.Reason, RepeatDevice: repeat})
+	c.JSON(status, ReceiptBody{ID: r.ID, Valid: r.Valid, Reason: r.Reason, RepeatDevice: repeat})
 	return nil
 }
 
 // submitOperator is a ballot typed in by an operator from a call, a paper
 // ballot or a visit.
-func (s *Server) submitOperator(c *gin.Context) error {
-	var in ballotRequest
+func (s *Ballots) SubmitOperator(c *gin.Context) error {
+	var in BallotRequest
 	if err := httpx.DecodeJSON(c, &in); err != nil {
 		return err
 	}
-	if !operatorChannel(in.Channel) {
+	if !OperatorChannel(in.Channel) {
 		var fe minyi.FieldErrors
 		fe.Add("channel", "invalid", "渠道应为 hotline（电话）、paper（纸质）或 visit（走访）")
 		return fe.Err()
@@ -81,13 +81,13 @@ func (s *Server) submitOperator(c *gin.Context) error {
 	if r.Replayed {
 		status = http.StatusOK
 	}
-	c.JSON(status, receiptBody{ID: r.ID, Valid: r.Valid, Reason: r.Reason})
+	c.JSON(status, ReceiptBody{ID: r.ID, Valid: r.Valid, Reason: r.Reason})
 	return nil
 }
 
-// operatorChannel says whether ch is a channel an operator enters ballots
+// OperatorChannel says whether ch is a channel an operator enters ballots
 // from (the web is the residents' own).
-func operatorChannel(ch surveys.Channel) bool {
+func OperatorChannel(ch surveys.Channel) bool {
 	switch ch {
 	case surveys.ChannelHotline, surveys.ChannelPaper, surveys.ChannelVisit:
 		return true
@@ -96,7 +96,7 @@ func operatorChannel(ch surveys.Channel) bool {
 }
 
 // listBallots pages through a survey's raw ballots (admin).
-func (s *Server) listBallots(c *gin.Context) error {
+func (s *Ballots) ListBallots(c *gin.Context) error {
 	limit, after, err := httpx.Page(c)
 	if err != nil {
 		return err
@@ -114,7 +114,7 @@ func (s *Server) listBallots(c *gin.Context) error {
 
 // getPublicSurvey answers the survey as a rater sees it; a closed or not yet
 // open survey answers 410 with the reason.
-func (s *Server) getPublicSurvey(c *gin.Context) error {
+func (s *Ballots) GetPublicSurvey(c *gin.Context) error {
 	sv, err := s.submitter.Surveys.GetBySlug(c.Request.Context(), c.Param("slug"))
 	if err != nil {
 		return err

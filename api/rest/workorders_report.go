@@ -1,4 +1,4 @@
-package api
+package rest
 
 import (
 	"minyi/api/httpx"
@@ -13,7 +13,7 @@ import (
 // getWorkOrderReport streams the ledger workbook (工单台账 + 统计). Headers
 // are set only when the workbook starts to be written, so a failure before
 // that still answers as JSON.
-func (s *Server) getWorkOrderReport(c *gin.Context) error {
+func (s *WorkOrders) GetWorkOrderReport(c *gin.Context) error {
 	f, err := s.workOrderFilter(c)
 	if err != nil {
 		return err
@@ -41,7 +41,7 @@ func (s *Server) getWorkOrderReport(c *gin.Context) error {
 	if err != nil {
 		s.log.ErrorContext(ctx, "ledger cut off", "request_id", httpx.RequestID(c), "err", err)
 	}
-	s.audit(c, "export.download", "work_orders", "", "下载工单台账（"+period+"）")
+	audit(c, s.auditor, "export.download", "work_orders", "", "下载工单台账（"+period+"）")
 	return nil
 }
 
@@ -58,7 +58,7 @@ func describePeriod(from, to time.Time, loc *time.Location) string {
 	return d(from) + " 至 " + d(to.Add(-time.Nanosecond))
 }
 
-// Public online opinions are limited per client: feedbackPerHour orders an
+// Public online opinions are limited per client: FeedbackPerHour orders an
 // hour, all at once if need be. Far stricter than ballots: one resident has
 // few opinions, and each one costs an operator's time.
-const feedbackPerHour = 5
+const FeedbackPerHour = 5

@@ -1,4 +1,4 @@
-package api
+package rest
 
 import (
 	"minyi/api/httpx"
@@ -22,35 +22,35 @@ import (
 // phonePurpose keys both the seal and the lookup hash of caller phones.
 const phonePurpose = feedback.PhonePurpose
 
-type callerInput struct {
+type CallerInput struct {
 	Name  string `json:"name"`
 	Phone string `json:"phone"`
 }
 
-// workOrderInput is what an operator may set on a new order.
-type workOrderInput struct {
+// WorkOrderInput is what an operator may set on a new order.
+type WorkOrderInput struct {
 	Channel  feedback.Channel `json:"channel"`
 	Kind     feedback.Kind    `json:"kind"`
 	Content  string           `json:"content"`
-	Caller   callerInput      `json:"caller"`
+	Caller   CallerInput      `json:"caller"`
 	OrgID    string           `json:"org_id"`
 	MemberID string           `json:"member_id"`
 	Urgency  feedback.Urgency `json:"urgency"`
 	Location string           `json:"location"`
 }
 
-// publicWorkOrderInput is a resident's online opinion: no channel, urgency
+// PublicWorkOrderInput is a resident's online opinion: no channel, urgency
 // or member to choose.
-type publicWorkOrderInput struct {
+type PublicWorkOrderInput struct {
 	Kind     feedback.Kind `json:"kind"`
 	Content  string        `json:"content"`
-	Caller   callerInput   `json:"caller"`
+	Caller   CallerInput   `json:"caller"`
 	OrgID    string        `json:"org_id"`
 	Location string        `json:"location"`
 }
 
-// eventInput is one step of the flow.
-type eventInput struct {
+// EventInput is one step of the flow.
+type EventInput struct {
 	Action       feedback.Action       `json:"action"`
 	OrgID        string                `json:"org_id"`
 	Note         string                `json:"note"`
@@ -58,8 +58,8 @@ type eventInput struct {
 	Satisfaction feedback.Satisfaction `json:"satisfaction"`
 }
 
-// createdWorkOrder is the answer to a new order.
-type createdWorkOrder struct {
+// CreatedWorkOrder is the answer to a new order.
+type CreatedWorkOrder struct {
 	ID                 string          `json:"id"`
 	Number             string          `json:"number"`
 	Status             feedback.Status `json:"status"`
@@ -67,15 +67,15 @@ type createdWorkOrder struct {
 	PossibleDuplicates []feedback.Ref  `json:"possible_duplicates"`
 }
 
-// workOrderView is an order as the API shows it, with what it implies now.
-type workOrderView struct {
+// WorkOrderView is an order as the API shows it, with what it implies now.
+type WorkOrderView struct {
 	feedback.Order
 	Overdue bool              `json:"overdue"`
 	Allowed []feedback.Action `json:"allowed_actions"`
 }
 
-// eventView is a new event with the state it led to.
-type eventView struct {
+// EventView is a new event with the state it led to.
+type EventView struct {
 	feedback.Event
 	Status feedback.Status `json:"status"`
 	DueAt  time.Time       `json:"order_due_at"`
@@ -87,54 +87,54 @@ func seesFullPhone(p *accounts.Principal) bool {
 	return p != nil && (p.Role == accounts.RoleAdmin || p.Role == accounts.RoleOperator)
 }
 
-// input is the order as the domain takes it.
-func (in workOrderInput) input() feedback.OrderInput {
+// Input is the order as the domain takes it.
+func (in WorkOrderInput) Input() feedback.OrderInput {
 	return feedback.OrderInput{
 		Channel: in.Channel, Kind: in.Kind, Content: in.Content, CallerName: in.Caller.Name, CallerPhone: in.Caller.Phone,
 		OrgID: in.OrgID, MemberID: in.MemberID, Urgency: in.Urgency, Location: in.Location,
 	}
 }
 
-func newCreated(c *feedback.Created) createdWorkOrder {
+func NewCreated(c *feedback.Created) CreatedWorkOrder {
 	o := c.Order
-	return createdWorkOrder{ID: o.ID, Number: o.Number, Status: o.Status, DueAt: o.DueAt, PossibleDuplicates: c.PossibleDuplicates}
+	return CreatedWorkOrder{ID: o.ID, Number: o.Number, Status: o.Status, DueAt: o.DueAt, PossibleDuplicates: c.PossibleDuplicates}
 }
 
-func (s *Server) createWorkOrder(c *gin.Context) error {
-	var in workOrderInput
+func (s *WorkOrders) CreateWorkOrder(c *gin.Context) error {
+	var in WorkOrderInput
 	if err := httpx.DecodeJSON(c, &in); err != nil {
 		return err
 	}
-	created, err := s.orderOps.CreateOrder(c.Request.Context(), in.input())
+	created, err := s.orderOps.CreateOrder(c.Request.Context(), in.Input())
 	if err != nil {
 		return err
 	}
-	c.JSON(http.StatusCreated, newCreated(created))
+	c.JSON(http.StatusCreated, NewCreated(created))
 	return nil
 }
 
 // createPublicWorkOrder takes a resident's online opinion. It tells the
 // resident nothing about other orders (no duplicate hint): that would
 // reveal what someone else with the number had reported.
-func (s *Server) createPublicWorkOrder(c *gin.Context) error {
+func (s *WorkOrders) CreatePublicWorkOrder(c *gin.Context) error {
 	if err := s.feedbackLimit.Take(c); err != nil {
 		return err
 	}
-	var in publicWorkOrderInput
+	var in PublicWorkOrderInput
 	if err := httpx.DecodeJSON(c, &in); err != nil {
 		return err
 	}
-	o, err := s.orderOps.SubmitPublic(c.Request.Context(), workOrderInput{
+	o, err := s.orderOps.SubmitPublic(c.Request.Context(), WorkOrderInput{
 		Kind: in.Kind, Content: in.Content, Caller: in.Caller, OrgID: in.OrgID, Location: in.Location,
-	}.input())
+	}.Input())
 	if err != nil {
 		return err
 	}
-	c.JSON(http.StatusCreated, publicWorkOrderReceipt{Number: o.Number, Status: o.Status, DueAt: o.DueAt})
+	c.JSON(http.StatusCreated, PublicWorkOrderReceipt{Number: o.Number, Status: o.Status, DueAt: o.DueAt})
 	return nil
 }
 
-func (s *Server) listWorkOrders(c *gin.Context) error {
+func (s *WorkOrders) ListWorkOrders(c *gin.Context) error {
 	limit, after, err := httpx.Page(c)
 	if err != nil {
 		return err
@@ -167,7 +167,7 @@ func (s *Server) listWorkOrders(c *gin.Context) error {
 	if q := strings.TrimSpace(c.Query("q")); q != "" {
 		// A query that is a phone number finds that caller's orders by
 		// the keyed hash; anything else searches number and content.
-		if phone, err := feedback.NormalizePhone(q); err == nil && !orderNumber.MatchString(q) {
+		if phone, err := feedback.NormalizePhone(q); err == nil && !OrderNumber.MatchString(q) {
 			f.PhoneHash = s.keys.Hash(phonePurpose, phone)
 		} else {
 			f.Q = q
@@ -177,7 +177,7 @@ func (s *Server) listWorkOrders(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	items := make([]workOrderView, len(orders))
+	items := make([]WorkOrderView, len(orders))
 	for i := range orders {
 		items[i] = s.viewOrder(orders[i])
 	}
@@ -185,21 +185,21 @@ func (s *Server) listWorkOrders(c *gin.Context) error {
 	return nil
 }
 
-// orderNumber is the shape of a work-order number, which would otherwise
+// OrderNumber is the shape of a work-order number, which would otherwise
 // pass for a landline.
-var orderNumber = regexp.MustCompile(`^\d{8}-\d{4,}$`)
+var OrderNumber = regexp.MustCompile(`^\d{8}-\d{4,}$`)
 
-func (s *Server) viewOrder(o feedback.Order) workOrderView {
+func (s *WorkOrders) viewOrder(o feedback.Order) WorkOrderView {
 	allowed := o.Allowed()
 	if allowed == nil {
 		allowed = []feedback.Action{}
 	}
-	return workOrderView{Order: o, Overdue: o.Overdue(s.now()), Allowed: allowed}
+	return WorkOrderView{Order: o, Overdue: o.Overdue(s.now()), Allowed: allowed}
 }
 
 // workOrderFilter reads the scope, org_id, from and to shared by the list,
 // the statistics and the ledger.
-func (s *Server) workOrderFilter(c *gin.Context) (feedback.Filter, error) {
+func (s *WorkOrders) workOrderFilter(c *gin.Context) (feedback.Filter, error) {
 	scope, err := s.scope.OrgScope(c)
 	if err != nil {
 		return feedback.Filter{}, err
@@ -241,7 +241,7 @@ func parsePeriod(from, to string, loc *time.Location) (time.Time, time.Time, err
 	return f, t, fe.Err()
 }
 
-func (s *Server) getWorkOrder(c *gin.Context) error {
+func (s *WorkOrders) GetWorkOrder(c *gin.Context) error {
 	o, err := s.workOrders.Get(c.Request.Context(), c.Param("id"))
 	if err != nil {
 		return err
@@ -260,8 +260,8 @@ func (s *Server) getWorkOrder(c *gin.Context) error {
 	return nil
 }
 
-func (s *Server) addWorkOrderEvent(c *gin.Context) error {
-	var in eventInput
+func (s *WorkOrders) AddWorkOrderEvent(c *gin.Context) error {
+	var in EventInput
 	if err := httpx.DecodeJSON(c, &in); err != nil {
 		return err
 	}
@@ -269,12 +269,12 @@ func (s *Server) addWorkOrderEvent(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	c.JSON(http.StatusCreated, eventView{Event: *ev, Status: o.Status, DueAt: o.DueAt})
+	c.JSON(http.StatusCreated, EventView{Event: *ev, Status: o.Status, DueAt: o.DueAt})
 	return nil
 }
 
-// workOrderStats answers the statistics of a period and org.
-type workOrderStats struct {
+// WorkOrderStats answers the statistics of a period and org.
+type WorkOrderStats struct {
 	From        *time.Time `json:"from"`
 	To          *time.Time `json:"to"`
 	OrgID       string     `json:"org_id,omitempty"`
@@ -282,7 +282,7 @@ type workOrderStats struct {
 	*feedback.Stats
 }
 
-func (s *Server) getWorkOrderStats(c *gin.Context) error {
+func (s *WorkOrders) GetWorkOrderStats(c *gin.Context) error {
 	f, err := s.workOrderFilter(c)
 	if err != nil {
 		return err
@@ -296,7 +296,7 @@ func (s *Server) getWorkOrderStats(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	out := workOrderStats{OrgID: f.OrgID, GeneratedAt: now.UTC(), Stats: st.Finish()}
+	out := WorkOrderStats{OrgID: f.OrgID, GeneratedAt: now.UTC(), Stats: st.Finish()}
 	if !f.From.IsZero() {
 		out.From = &f.From
 	}

@@ -1,4 +1,4 @@
-package api
+package rest
 
 import (
 	"minyi/api/httpx"
@@ -10,13 +10,13 @@ import (
 	"minyi/accounts"
 )
 
-type tokenInput struct {
+type TokenInput struct {
 	Name   string `json:"name"`
 	UserID string `json:"user_id"` // admins only; default the caller
 }
 
-// newToken is the one answer that shows a token's secret.
-type newToken struct {
+// NewToken is the one answer that shows a token's secret.
+type NewToken struct {
 	ID        string    `json:"id"`
 	Token     string    `json:"token"`
 	Name      string    `json:"name"`
@@ -24,8 +24,8 @@ type newToken struct {
 	CreatedAt time.Time `json:"created_at"`
 }
 
-func (s *Server) createToken(c *gin.Context) error {
-	var in tokenInput
+func (s *Tokens) CreateToken(c *gin.Context) error {
+	var in TokenInput
 	if err := httpx.DecodeJSON(c, &in); err != nil {
 		return err
 	}
@@ -34,19 +34,19 @@ func (s *Server) createToken(c *gin.Context) error {
 		return err
 	}
 	c.Header("Cache-Control", "no-store")
-	c.JSON(http.StatusCreated, shownToken(t, sec))
+	c.JSON(http.StatusCreated, ShownToken(t, sec))
 	return nil
 }
 
-// shownToken is the answer to a new token, POST /tokens and the form of
+// ShownToken is the answer to a new token, POST /tokens and the form of
 // /account alike: the one that holds the secret.
-func shownToken(t *accounts.Token, sec string) *newToken {
-	return &newToken{ID: t.ID, Token: sec, Name: t.Name, UserID: t.UserID, CreatedAt: t.CreatedAt}
+func ShownToken(t *accounts.Token, sec string) *NewToken {
+	return &NewToken{ID: t.ID, Token: sec, Name: t.Name, UserID: t.UserID, CreatedAt: t.CreatedAt}
 }
 
 // listTokens answers the caller's own tokens; an admin sees everyone's
 // (or one user's with ?user_id=).
-func (s *Server) listTokens(c *gin.Context) error {
+func (s *Tokens) ListTokens(c *gin.Context) error {
 	limit, after, err := httpx.Page(c)
 	if err != nil {
 		return err
@@ -66,7 +66,7 @@ func (s *Server) listTokens(c *gin.Context) error {
 
 // deleteToken revokes a token. Someone else's token is "not found" to a
 // non-admin, so ids cannot be probed.
-func (s *Server) deleteToken(c *gin.Context) error {
+func (s *Tokens) DeleteToken(c *gin.Context) error {
 	if _, err := s.userOps.RevokeToken(c.Request.Context(), c.Param("id"), ""); err != nil {
 		return err
 	}

@@ -1,4 +1,4 @@
-package api
+package rest
 
 import (
 	"bytes"
@@ -15,19 +15,15 @@ import (
 	"minyi/surveys"
 )
 
-// DefaultBaseURL is the public address QR codes point to when
-// Options.BaseURL is empty: a QR code needs an absolute link.
-const DefaultBaseURL = "http://localhost:8080"
-
 var errNoSlugYet = minyi.E(minyi.ErrConflict, "survey_not_published", "测评发布后才有参与链接和二维码")
 
-// codesInput asks for count new codes for one rater group.
-type codesInput struct {
+// CodesInput asks for count new codes for one rater group.
+type CodesInput struct {
 	Count      int    `json:"count"`
 	RaterGroup string `json:"rater_group"`
 }
 
-type codesIssued struct {
+type CodesIssued struct {
 	Codes      []string `json:"codes"` // grouped for reading aloud: ABCD-EFGH-JK
 	RaterGroup string   `json:"rater_group"`
 	Count      int      `json:"count"`
@@ -35,8 +31,8 @@ type codesIssued struct {
 
 // issueCodes creates ballot codes. They are shown in clear only here and on
 // the printable sheet; the store keeps a hash and a sealed copy.
-func (s *Server) issueCodes(c *gin.Context) error {
-	var in codesInput
+func (s *Codes) IssueCodes(c *gin.Context) error {
+	var in CodesInput
 	if err := httpx.DecodeJSON(c, &in); err != nil {
 		return err
 	}
@@ -44,7 +40,7 @@ func (s *Server) issueCodes(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	out := codesIssued{Codes: make([]string, len(codes)), RaterGroup: in.RaterGroup, Count: len(codes)}
+	out := CodesIssued{Codes: make([]string, len(codes)), RaterGroup: in.RaterGroup, Count: len(codes)}
 	for i, code := range codes {
 		out.Codes[i] = surveys.FormatCode(code)
 	}
@@ -54,7 +50,7 @@ func (s *Server) issueCodes(c *gin.Context) error {
 
 // codeCounts answers issued-vs-used per rater group, in the survey's group
 // order (groups without codes show zeros).
-func (s *Server) codeCounts(c *gin.Context) error {
+func (s *Codes) CodeCounts(c *gin.Context) error {
 	sv, err := s.surveys.Get(c.Request.Context(), c.Param("id"))
 	if err != nil {
 		return err
@@ -63,7 +59,7 @@ func (s *Server) codeCounts(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	c.JSON(http.StatusOK, codeCountList{Items: items, Total: total})
+	c.JSON(http.StatusOK, CodeCountList{Items: items, Total: total})
 	return nil
 }
 
@@ -71,7 +67,7 @@ func (s *Server) codeCounts(c *gin.Context) error {
 // (all with ?all=true; one group with ?rater_group=), each with the link its
 // QR code holds, sorted by group then code. QR images are left to the
 // format, which needs them in different sizes and numbers.
-func (s *Server) printCards(c *gin.Context) (*surveys.Survey, []exports.CodeCard, error) {
+func (s *Codes) printCards(c *gin.Context) (*surveys.Survey, []exports.CodeCard, error) {
 	ctx := c.Request.Context()
 	sv, err := s.surveys.Get(ctx, c.Param("id"))
 	if err != nil {
@@ -122,7 +118,7 @@ func withQR(cards []exports.CodeCard, module int) error {
 
 // codesSheet is the printable workbook of the survey's codes (see
 // printCards), each with its QR code.
-func (s *Server) codesSheet(c *gin.Context) error {
+func (s *Codes) CodesSheet(c *gin.Context) error {
 	sv, cards, err := s.printCards(c)
 	if err != nil {
 		return err
@@ -135,7 +131,7 @@ func (s *Server) codesSheet(c *gin.Context) error {
 		return err
 	}
 	httpx.Attachment(c, "ballot-codes.xlsx", fmt.Sprintf("投票码-%s.xlsx", sv.Title))
-	s.audit(c, "export.download", "survey", sv.ID, fmt.Sprintf("下载测评「%s」的投票码表（%d 个）", sv.Title, len(cards)))
+	audit(c, s.auditor, "export.download", "survey", sv.ID, fmt.Sprintf("下载测评「%s」的投票码表（%d 个）", sv.Title, len(cards)))
 	c.Data(http.StatusOK, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", buf.Bytes())
 	return nil
 }
@@ -144,7 +140,7 @@ func (s *Server) codesSheet(c *gin.Context) error {
 // printCards): exports.CodesPerPage a page, ?page=N (from 1) for the
 // others; X-Page-Count tells how many there are. QR images are made at one
 // pixel a module and scaled by whole pixels on the page.
-func (s *Server) codesPNG(c *gin.Context) error {
+func (s *Codes) CodesPNG(c *gin.Context) error {
 	sv, cards, err := s.printCards(c)
 	if err != nil {
 		return err
@@ -165,13 +161,13 @@ func (s *Server) codesPNG(c *gin.Context) error {
 	}
 	c.Header("X-Page-Count", strconv.Itoa(pages))
 	httpx.Attachment(c, fmt.Sprintf("ballot-codes-%d.png", n), fmt.Sprintf("投票码-%s-第%d页.png", sv.Title, n))
-	s.audit(c, "export.download", "survey", sv.ID, fmt.Sprintf("下载测评「%s」的投票码图片第%d/%d页（%d 个）", sv.Title, n, pages, len(cards)))
+	audit(c, s.auditor, "export.download", "survey", sv.ID, fmt.Sprintf("下载测评「%s」的投票码图片第%d/%d页（%d 个）", sv.Title, n, pages, len(cards)))
 	c.Data(http.StatusOK, "image/png", buf.Bytes())
 	return nil
 }
 
 // codesPDF is every page of codesPNG in one PDF, for printing at once.
-func (s *Server) codesPDF(c *gin.Context) error {
+func (s *Codes) CodesPDF(c *gin.Context) error {
 	sv, cards, err := s.printCards(c)
 	if err != nil {
 		return err
@@ -184,13 +180,13 @@ func (s *Server) codesPDF(c *gin.Context) error {
 		return err
 	}
 	httpx.Attachment(c, "ballot-codes.pdf", fmt.Sprintf("投票码-%s.pdf", sv.Title))
-	s.audit(c, "export.download", "survey", sv.ID, fmt.Sprintf("下载测评「%s」的投票码 PDF（%d 个，%d 页）", sv.Title, len(cards), exports.CodePages(len(cards))))
+	audit(c, s.auditor, "export.download", "survey", sv.ID, fmt.Sprintf("下载测评「%s」的投票码 PDF（%d 个，%d 页）", sv.Title, len(cards), exports.CodePages(len(cards))))
 	c.Data(http.StatusOK, "application/pdf", buf.Bytes())
 	return nil
 }
 
 // surveyQR is the QR code of the survey's public link, for posters.
-func (s *Server) surveyQR(c *gin.Context) error {
+func (s *Codes) SurveyQR(c *gin.Context) error {
 	sv, err := s.sv.Load(c)
 	if err != nil {
 		return err

@@ -1,4 +1,4 @@
-package api
+package rest
 
 import (
 	"errors"
@@ -45,7 +45,7 @@ func FuzzBallot(f *testing.F) {
 	}
 	sv := fuzzSurvey()
 	f.Fuzz(func(t *testing.T, body []byte) {
-		var in ballotRequest
+		var in BallotRequest
 		if err := httpx.DecodeBytes(body, &in); err != nil {
 			assertClientError(t, err)
 			return

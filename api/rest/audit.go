@@ -1,4 +1,4 @@
-package api
+package rest
 
 import (
 	"minyi/api/httpx"
@@ -15,13 +15,13 @@ import (
 // and out included, are audited by the domain operations. The summary is
 // Chinese, for people reading the log; never put passwords, tokens, codes
 // or phone numbers in it. A failure to write is logged, not returned.
-func (s *Server) audit(c *gin.Context, action, objectType, objectID, summary string) {
-	s.auditor.Audit(c.Request.Context(), minyi.AuditRecord{Action: action, ObjectType: objectType, ObjectID: objectID, Summary: summary})
+func audit(c *gin.Context, a minyi.Auditor, action, objectType, objectID, summary string) {
+	a.Audit(c.Request.Context(), minyi.AuditRecord{Action: action, ObjectType: objectType, ObjectID: objectID, Summary: summary})
 }
 
 // listAudit answers GET /audit: newest first, filterable by actor (login or
 // user id), action and object id.
-func (s *Server) listAudit(c *gin.Context) error {
+func (s *Audit) ListAudit(c *gin.Context) error {
 	limit, after, err := httpx.Page(c)
 	if err != nil {
 		return err

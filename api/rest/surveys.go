@@ -1,4 +1,4 @@
-package api
+package rest
 
 import (
 	"bytes"
@@ -20,9 +20,9 @@ type subjectInput struct {
 	ID   string              `json:"id"`
 }
 
-// surveyInput is what a client may set on a new survey; status, slug,
+// SurveyInput is what a client may set on a new survey; status, slug,
 // version and times are the server's.
-type surveyInput struct {
+type SurveyInput struct {
 	Title       string               `json:"title"`
 	Kind        surveys.Kind         `json:"kind"`
 	Description string               `json:"description"`
@@ -35,8 +35,8 @@ type surveyInput struct {
 	Scoring     surveys.Scoring      `json:"scoring"`
 }
 
-// surveyPatch: absent fields stay; slices and objects are replaced whole.
-type surveyPatch struct {
+// SurveyPatch: absent fields stay; slices and objects are replaced whole.
+type SurveyPatch struct {
 	Title       *string               `json:"title"`
 	Description *string               `json:"description"`
 	Kind        *surveys.Kind         `json:"kind"`
@@ -51,17 +51,17 @@ type surveyPatch struct {
 
 type accessPatch struct {
 	Mode     *surveys.AccessMode `json:"mode"`
-	OpensAt  optTime             `json:"opens_at"`
-	ClosesAt optTime             `json:"closes_at"`
+	OpensAt  OptTime             `json:"opens_at"`
+	ClosesAt OptTime             `json:"closes_at"`
 }
 
-// optTime tells an absent time (unchanged) from null (cleared).
-type optTime struct {
+// OptTime tells an absent time (unchanged) from null (cleared).
+type OptTime struct {
 	set bool
 	t   *time.Time
 }
 
-func (o *optTime) UnmarshalJSON(b []byte) error {
+func (o *OptTime) UnmarshalJSON(b []byte) error {
 	o.set = true
 	if bytes.Equal(bytes.TrimSpace(b), []byte("null")) {
 		o.t = nil
@@ -76,7 +76,7 @@ func (o *optTime) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-func (o optTime) patch() *surveys.TimePatch {
+func (o OptTime) patch() *surveys.TimePatch {
 	if !o.set {
 		return nil
 	}
@@ -91,7 +91,8 @@ func toSubjects(in []subjectInput) []surveys.Subject {
 	return out
 }
 
-func (in surveyInput) survey() *surveys.Survey {
+// Survey is the draft as the domain takes it.
+func (in SurveyInput) Survey() *surveys.Survey {
 	return &surveys.Survey{
 		Title: in.Title, Kind: in.Kind, Description: in.Description, OrgID: in.OrgID,
 		Subjects: toSubjects(in.Subjects), RaterGroups: in.RaterGroups, Access: in.Access,
@@ -99,7 +100,7 @@ func (in surveyInput) survey() *surveys.Survey {
 	}
 }
 
-func (in surveyPatch) patch() surveys.SurveyPatch {
+func (in SurveyPatch) patch() surveys.SurveyPatch {
 	p := surveys.SurveyPatch{
 		Title: in.Title, Description: in.Description, Kind: in.Kind, OrgID: in.OrgID,
 		RaterGroups: in.RaterGroups, Questions: in.Questions, Rules: in.Rules, Scoring: in.Scoring,
@@ -114,12 +115,12 @@ func (in surveyPatch) patch() surveys.SurveyPatch {
 	return p
 }
 
-func (s *Server) createSurvey(c *gin.Context) error {
-	var in surveyInput
+func (s *Surveys) CreateSurvey(c *gin.Context) error {
+	var in SurveyInput
 	if err := httpx.DecodeJSON(c, &in); err != nil {
 		return err
 	}
-	sv := in.survey()
+	sv := in.Survey()
 	if err := s.svOps.CreateSurvey(c.Request.Context(), sv); err != nil {
 		return err
 	}
@@ -127,7 +128,7 @@ func (s *Server) createSurvey(c *gin.Context) error {
 	return nil
 }
 
-func (s *Server) getSurvey(c *gin.Context) error {
+func (s *Surveys) GetSurvey(c *gin.Context) error {
 	sv, err := s.sv.Load(c)
 	if err != nil {
 		return err
@@ -137,7 +138,7 @@ func (s *Server) getSurvey(c *gin.Context) error {
 }
 
 // listSurveys pages through surveys, newest first; ?status= filters.
-func (s *Server) listSurveys(c *gin.Context) error {
+func (s *Surveys) ListSurveys(c *gin.Context) error {
 	limit, after, err := httpx.Page(c)
 	if err != nil {
 		return err
@@ -147,7 +148,7 @@ func (s *Server) listSurveys(c *gin.Context) error {
 	case "", surveys.StatusDraft, surveys.StatusPublished, surveys.StatusClosed:
 	default:
 		var fe minyi.FieldErrors
-		fe.Add("status", "invalid", "状态应为 draft、published 或 closed")
+		fe.Add("status", "invalid", "状态应为 draft、Published 或 closed")
 		return fe.Err()
 	}
 	scope, err := s.scope.OrgScope(c)
@@ -164,9 +165,9 @@ func (s *Server) listSurveys(c *gin.Context) error {
 	return nil
 }
 
-// deleteSurvey removes a draft and the codes issued for it; a published or
+// deleteSurvey removes a draft and the codes issued for it; a Published or
 // closed survey is history: 409 survey_not_draft.
-func (s *Server) deleteSurvey(c *gin.Context) error {
+func (s *Surveys) DeleteSurvey(c *gin.Context) error {
 	if _, err := s.svOps.DeleteDraft(c.Request.Context(), c.Param("id")); err != nil {
 		return err
 	}
@@ -174,8 +175,8 @@ func (s *Server) deleteSurvey(c *gin.Context) error {
 	return nil
 }
 
-func (s *Server) patchSurvey(c *gin.Context) error {
-	var in surveyPatch
+func (s *Surveys) PatchSurvey(c *gin.Context) error {
+	var in SurveyPatch
 	if err := httpx.DecodeJSON(c, &in); err != nil {
 		return err
 	}
@@ -187,24 +188,24 @@ func (s *Server) patchSurvey(c *gin.Context) error {
 	return nil
 }
 
-// published is the answer to a publish: the slug and the public link, both
+// Published is the answer to a publish: the slug and the public link, both
 // relative ("url", as API.md has it) and absolute ("link", for sharing).
-type published struct {
+type Published struct {
 	Slug string `json:"slug"`
 	URL  string `json:"url"`
 	Link string `json:"link"`
 }
 
-func (s *Server) publishSurvey(c *gin.Context) error {
+func (s *Surveys) PublishSurvey(c *gin.Context) error {
 	sv, err := s.svOps.PublishSurvey(c.Request.Context(), c.Param("id"))
 	if err != nil {
 		return err
 	}
-	c.JSON(http.StatusOK, published{Slug: sv.Slug, URL: httpx.PublicPath(sv.Slug), Link: httpx.PublicLink(s.baseURL, sv)})
+	c.JSON(http.StatusOK, Published{Slug: sv.Slug, URL: httpx.PublicPath(sv.Slug), Link: httpx.PublicLink(s.baseURL, sv)})
 	return nil
 }
 
-func (s *Server) closeSurvey(c *gin.Context) error {
+func (s *Surveys) CloseSurvey(c *gin.Context) error {
 	sv, err := s.svOps.CloseSurvey(c.Request.Context(), c.Param("id"))
 	if err != nil {
 		return err
@@ -213,20 +214,20 @@ func (s *Server) closeSurvey(c *gin.Context) error {
 	return nil
 }
 
-func (s *Server) listTemplates(c *gin.Context) error {
+func (s *Surveys) ListTemplates(c *gin.Context) error {
 	c.JSON(http.StatusOK, httpx.ItemsOf(surveys.Templates()))
 	return nil
 }
 
-// templateInput adjusts a template; every field is optional.
-type templateInput struct {
+// TemplateInput adjusts a template; every field is optional.
+type TemplateInput struct {
 	Title    string         `json:"title"`
 	Subjects []subjectInput `json:"subjects"`
 	OrgID    string         `json:"org_id"`
 }
 
-func (s *Server) createFromTemplate(c *gin.Context) error {
-	var in templateInput
+func (s *Surveys) CreateFromTemplate(c *gin.Context) error {
+	var in TemplateInput
 	if c.Request.ContentLength != 0 {
 		if err := httpx.DecodeJSON(c, &in); err != nil {
 			return err
@@ -241,7 +242,7 @@ func (s *Server) createFromTemplate(c *gin.Context) error {
 }
 
 // options are the template's adjustments as the domain takes them.
-func (in templateInput) options() surveys.TemplateOptions {
+func (in TemplateInput) options() surveys.TemplateOptions {
 	o := surveys.TemplateOptions{Title: in.Title, OrgID: in.OrgID}
 	if in.Subjects != nil {
 		o.Subjects = toSubjects(in.Subjects)

@@ -1,4 +1,4 @@
-package api
+package rest
 
 import (
 	"minyi/api/httpx"
@@ -9,8 +9,8 @@ import (
 	"minyi/accounts"
 )
 
-// userInput is what an admin sets on a new user.
-type userInput struct {
+// UserInput is what an admin sets on a new user.
+type UserInput struct {
 	Login    string        `json:"login"`
 	Name     string        `json:"name"`
 	Password string        `json:"password"`
@@ -18,7 +18,7 @@ type userInput struct {
 	OrgID    string        `json:"org_id"`
 }
 
-type userPatch struct {
+type UserPatch struct {
 	Name     *string        `json:"name"`
 	Role     *accounts.Role `json:"role"`
 	OrgID    *string        `json:"org_id"`
@@ -26,8 +26,8 @@ type userPatch struct {
 	Disabled *bool          `json:"disabled"`
 }
 
-func (s *Server) createUser(c *gin.Context) error {
-	var in userInput
+func (s *Users) CreateUser(c *gin.Context) error {
+	var in UserInput
 	if err := httpx.DecodeJSON(c, &in); err != nil {
 		return err
 	}
@@ -39,7 +39,7 @@ func (s *Server) createUser(c *gin.Context) error {
 	return nil
 }
 
-func (s *Server) listUsers(c *gin.Context) error {
+func (s *Users) ListUsers(c *gin.Context) error {
 	limit, after, err := httpx.Page(c)
 	if err != nil {
 		return err
@@ -52,7 +52,7 @@ func (s *Server) listUsers(c *gin.Context) error {
 	return nil
 }
 
-func (s *Server) getUser(c *gin.Context) error {
+func (s *Users) GetUser(c *gin.Context) error {
 	u, err := s.accounts.GetUser(c.Request.Context(), c.Param("id"))
 	if err != nil {
 		return err
@@ -61,8 +61,8 @@ func (s *Server) getUser(c *gin.Context) error {
 	return nil
 }
 
-func (s *Server) patchUser(c *gin.Context) error {
-	var in userPatch
+func (s *Users) PatchUser(c *gin.Context) error {
+	var in UserPatch
 	if err := httpx.DecodeJSON(c, &in); err != nil {
 		return err
 	}
@@ -74,6 +74,6 @@ func (s *Server) patchUser(c *gin.Context) error {
 	return nil
 }
 
-func (in userPatch) patch() accounts.UserPatch {
+func (in UserPatch) patch() accounts.UserPatch {
 	return accounts.UserPatch{Name: in.Name, Role: in.Role, OrgID: in.OrgID, Password: in.Password, Disabled: in.Disabled}
 }

@@ -1,4 +1,4 @@
-package api
+package rest
 
 import (
 	"minyi/api/httpx"
@@ -12,14 +12,14 @@ import (
 	"minyi/surveys"
 )
 
-// finalGradeInput is the body of PUT .../final-grade.
-type finalGradeInput struct {
+// FinalGradeInput is the body of PUT .../final-grade.
+type FinalGradeInput struct {
 	Grade  string `json:"grade"`
 	Reason string `json:"reason"`
 }
 
-// textItem is one free-text answer.
-type textItem struct {
+// TextItem is one free-text answer.
+type TextItem struct {
 	BallotID   string          `json:"ballot_id"`
 	Question   string          `json:"question"`
 	Subject    string          `json:"subject,omitempty"`
@@ -33,7 +33,7 @@ type textItem struct {
 // getResults answers the scorecard from the tallies (never the ballots).
 // ?group= shows one rater group's view, ?org_id= the subjects of an org's
 // subtree; a secretary sees the subjects of its own subtree only.
-func (s *Server) getResults(c *gin.Context) error {
+func (s *Results) GetResults(c *gin.Context) error {
 	ctx := c.Request.Context()
 	sv, err := s.sv.Load(c)
 	if err != nil {
@@ -43,7 +43,7 @@ func (s *Server) getResults(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	res, err := s.reportSource().Results(ctx, sv, q)
+	res, err := s.source.Results(ctx, sv, q)
 	if err != nil {
 		return err
 	}
@@ -52,7 +52,7 @@ func (s *Server) getResults(c *gin.Context) error {
 }
 
 // rebuildResults recounts the survey's tallies from its ballots.
-func (s *Server) rebuildResults(c *gin.Context) error {
+func (s *Results) RebuildResults(c *gin.Context) error {
 	sv, err := s.sv.Load(c)
 	if err != nil {
 		return err
@@ -61,15 +61,15 @@ func (s *Server) rebuildResults(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	s.audit(c, "survey.results_rebuild", "survey", sv.ID, "重新统计测评「"+sv.Title+"」的结果")
-	c.JSON(http.StatusOK, rebuiltResults{SurveyID: sv.ID, Ballots: n})
+	audit(c, s.auditor, "survey.results_rebuild", "survey", sv.ID, "重新统计测评「"+sv.Title+"」的结果")
+	c.JSON(http.StatusOK, RebuiltResults{SurveyID: sv.ID, Ballots: n})
 	return nil
 }
 
 // setFinalGrade records a subject's final grade with a reason; earlier
 // records stay as history and the latest one is shown in the results.
-func (s *Server) setFinalGrade(c *gin.Context) error {
-	var in finalGradeInput
+func (s *Results) SetFinalGrade(c *gin.Context) error {
+	var in FinalGradeInput
 	if err := httpx.DecodeJSON(c, &in); err != nil {
 		return err
 	}
@@ -84,7 +84,7 @@ func (s *Server) setFinalGrade(c *gin.Context) error {
 // listFinalGrades lists every final grade recorded for the survey, oldest
 // first (the history; the latest per subject is the one in force). A
 // secretary sees those of its own subtree's subjects.
-func (s *Server) listFinalGrades(c *gin.Context) error {
+func (s *Results) ListFinalGrades(c *gin.Context) error {
 	sv, err := s.sv.Load(c)
 	if err != nil {
 		return err
@@ -114,7 +114,7 @@ func (s *Server) listFinalGrades(c *gin.Context) error {
 // listTexts pages through the free-text answers to one question, by
 // ballot. Texts are not tallied, so this reads the ballots collection,
 // filtered to ballots that hold text.
-func (s *Server) listTexts(c *gin.Context) error {
+func (s *Results) ListTexts(c *gin.Context) error {
 	limit, after, err := httpx.Page(c)
 	if err != nil {
 		return err
@@ -133,11 +133,11 @@ func (s *Server) listTexts(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	items := []textItem{}
+	items := []TextItem{}
 	for _, b := range ballots {
 		for _, a := range b.Answers {
 			if a.Question == key && a.Text != "" {
-				items = append(items, textItem{BallotID: b.ID, Question: key, Subject: a.Subject, Text: a.Text,
+				items = append(items, TextItem{BallotID: b.ID, Question: key, Subject: a.Subject, Text: a.Text,
 					RaterGroup: b.RaterGroup, Channel: b.Channel, Valid: b.Valid, CreatedAt: b.CreatedAt})
 			}
 		}

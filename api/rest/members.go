@@ -1,4 +1,4 @@
-package api
+package rest
 
 import (
 	"bytes"
@@ -16,27 +16,27 @@ import (
 	"minyi/surveys"
 )
 
-// rosterMaxBody is the body limit of the roster import: a roster of some
+// RosterMaxBody is the body limit of the roster import: a roster of some
 // thousand rows is well under 1 MiB, but workbooks carry styles and images.
-const rosterMaxBody = 10 << 20
+const RosterMaxBody = 10 << 20
 
-// memberInput is what a client may set on a new member.
-type memberInput struct {
+// MemberInput is what a client may set on a new member.
+type MemberInput struct {
 	Name         string `json:"name"`
 	OrgID        string `json:"org_id"`
 	Title        string `json:"title"`
 	Probationary bool   `json:"probationary"`
 }
 
-type memberPatch struct {
+type MemberPatch struct {
 	Name         *string `json:"name"`
 	OrgID        *string `json:"org_id"`
 	Title        *string `json:"title"`
 	Probationary *bool   `json:"probationary"`
 }
 
-func (s *Server) createMember(c *gin.Context) error {
-	var in memberInput
+func (s *Members) CreateMember(c *gin.Context) error {
+	var in MemberInput
 	if err := httpx.DecodeJSON(c, &in); err != nil {
 		return err
 	}
@@ -48,7 +48,7 @@ func (s *Server) createMember(c *gin.Context) error {
 	return nil
 }
 
-func (s *Server) getMember(c *gin.Context) error {
+func (s *Members) GetMember(c *gin.Context) error {
 	m, err := s.members.Get(c.Request.Context(), c.Param("id"))
 	if err != nil {
 		return err
@@ -63,7 +63,7 @@ func (s *Server) getMember(c *gin.Context) error {
 // listMembers pages through the roster. ?org_id= takes the whole subtree of
 // that org (a general branch lists its branches' members too); ?q= matches
 // part of the name. A secretary sees only its own subtree.
-func (s *Server) listMembers(c *gin.Context) error {
+func (s *Members) ListMembers(c *gin.Context) error {
 	limit, after, err := httpx.Page(c)
 	if err != nil {
 		return err
@@ -98,8 +98,8 @@ func (s *Server) listMembers(c *gin.Context) error {
 	return nil
 }
 
-func (s *Server) patchMember(c *gin.Context) error {
-	var in memberPatch
+func (s *Members) PatchMember(c *gin.Context) error {
+	var in MemberPatch
 	if err := httpx.DecodeJSON(c, &in); err != nil {
 		return err
 	}
@@ -111,11 +111,11 @@ func (s *Server) patchMember(c *gin.Context) error {
 	return nil
 }
 
-func (in memberPatch) patch() surveys.MemberPatch {
+func (in MemberPatch) patch() surveys.MemberPatch {
 	return surveys.MemberPatch{Name: in.Name, OrgID: in.OrgID, Title: in.Title, Probationary: in.Probationary}
 }
 
-func (s *Server) deleteMember(c *gin.Context) error {
+func (s *Members) DeleteMember(c *gin.Context) error {
 	if _, err := s.orgOps.DeleteMember(c.Request.Context(), c.Param("id")); err != nil {
 		return err
 	}
@@ -128,7 +128,7 @@ func (s *Server) deleteMember(c *gin.Context) error {
 // stored) unless ?partial=true, which stores the good rows and answers 200
 // with the bad ones listed. ?dry_run=true answers 200 with what the import
 // would do (rejected: true when it would be refused) and stores nothing.
-func (s *Server) importMembers(c *gin.Context) error {
+func (s *Members) ImportMembers(c *gin.Context) error {
 	var fe minyi.FieldErrors
 	partial, err := strconv.ParseBool(c.DefaultQuery("partial", "false"))
 	if err != nil {
@@ -166,12 +166,12 @@ func (s *Server) importMembers(c *gin.Context) error {
 // rosterTemplate answers GET /members/import/template.xlsx: the workbook
 // to fill in for the import, with every org's code (in tree order, so a
 // branch follows its general branch) on the 组织编码 sheet.
-func (s *Server) rosterTemplate(c *gin.Context) error {
+func (s *Members) RosterTemplate(c *gin.Context) error {
 	all, err := s.orgs.All(c.Request.Context())
 	if err != nil {
 		return err
 	}
-	byID := orgIndex(all)
+	byID := OrgIndex(all)
 	var orgs []exports.RosterOrg
 	for _, n := range httpx.TreeOrder(httpx.NewOrgTree(all)) {
 		orgs = append(orgs, exports.RosterOrg{Code: n.Code, Name: n.Name, Kind: n.Kind.Label(), Parent: byID[n.ParentID].Name})

@@ -1,4 +1,4 @@
-package api
+package rest
 
 import (
 	"minyi/api/httpx"
@@ -10,25 +10,25 @@ import (
 	"minyi/surveys"
 )
 
-// orgInput is what a client may set on a new org; server-owned fields
+// OrgInput is what a client may set on a new org; server-owned fields
 // (id, path, times) are not in it.
-type orgInput struct {
+type OrgInput struct {
 	Name     string          `json:"name"`
 	Code     string          `json:"code"`
 	Kind     surveys.OrgKind `json:"kind"`
 	ParentID string          `json:"parent_id"`
 }
 
-// orgPatch is PATCH /orgs/{id}: absent fields stay; parent_id moves the
+// OrgPatch is PATCH /orgs/{id}: absent fields stay; parent_id moves the
 // org with its subtree ("" makes it a root).
-type orgPatch struct {
+type OrgPatch struct {
 	Name     *string `json:"name"`
 	Code     *string `json:"code"`
 	ParentID *string `json:"parent_id"`
 }
 
-func (s *Server) createOrg(c *gin.Context) error {
-	var in orgInput
+func (s *Orgs) CreateOrg(c *gin.Context) error {
+	var in OrgInput
 	if err := httpx.DecodeJSON(c, &in); err != nil {
 		return err
 	}
@@ -40,7 +40,7 @@ func (s *Server) createOrg(c *gin.Context) error {
 	return nil
 }
 
-func (s *Server) getOrg(c *gin.Context) error {
+func (s *Orgs) GetOrg(c *gin.Context) error {
 	if err := s.scope.RequireOrg(c, c.Param("id")); err != nil {
 		return err
 	}
@@ -54,7 +54,7 @@ func (s *Server) getOrg(c *gin.Context) error {
 
 // listOrgs answers the tree: roots with nested children. A secretary sees
 // only its own subtree, rooted at its org.
-func (s *Server) listOrgs(c *gin.Context) error {
+func (s *Orgs) ListOrgs(c *gin.Context) error {
 	all, err := s.orgs.All(c.Request.Context())
 	if err != nil {
 		return err
@@ -70,8 +70,8 @@ func (s *Server) listOrgs(c *gin.Context) error {
 	return nil
 }
 
-func (s *Server) patchOrg(c *gin.Context) error {
-	var in orgPatch
+func (s *Orgs) PatchOrg(c *gin.Context) error {
+	var in OrgPatch
 	if err := httpx.DecodeJSON(c, &in); err != nil {
 		return err
 	}
@@ -83,11 +83,11 @@ func (s *Server) patchOrg(c *gin.Context) error {
 	return nil
 }
 
-func (in orgPatch) patch() surveys.OrgPatch {
+func (in OrgPatch) patch() surveys.OrgPatch {
 	return surveys.OrgPatch{Name: in.Name, Code: in.Code, ParentID: in.ParentID}
 }
 
-func (s *Server) deleteOrg(c *gin.Context) error {
+func (s *Orgs) DeleteOrg(c *gin.Context) error {
 	if _, err := s.orgOps.DeleteOrg(c.Request.Context(), c.Param("id")); err != nil {
 		return err
 	}
@@ -95,8 +95,8 @@ func (s *Server) deleteOrg(c *gin.Context) error {
 	return nil
 }
 
-// orgIndex maps the orgs by id (the tree is small and read whole).
-func orgIndex(all []surveys.Org) map[string]surveys.Org {
+// OrgIndex maps the orgs by id (the tree is small and read whole).
+func OrgIndex(all []surveys.Org) map[string]surveys.Org {
 	byID := make(map[string]surveys.Org, len(all))
 	for _, o := range all {
 		byID[o.ID] = o
