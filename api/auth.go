@@ -19,7 +19,7 @@ package api
 //     s.addPage so the authorisation test covers it): it redirects to /login
 //     when nobody is signed in, answers 403 for a wrong role and checks the
 //     CSRF token on POST;
-//   - s.render fills pageView.CSRF, so a form only needs
+//   - s.render fills ui.PageView.CSRF, so a form only needs
 //     <input type="hidden" name="csrf_token" value="{{.CSRF}}">, and the
 //     layout may expose it to scripts as <meta name="csrf-token" content="{{.CSRF}}">.
 
@@ -40,7 +40,6 @@ import (
 const (
 	sessionCookie = "minyi_session"
 	csrfHeader    = "X-CSRF-Token"
-	csrfField     = "csrf_token"
 )
 
 var (
@@ -117,7 +116,7 @@ func (s *Server) checkCSRF(c *gin.Context, p *accounts.Principal) error {
 		if err := httpx.ParseForm(c); err != nil {
 			return err
 		}
-		got = c.Request.PostFormValue(csrfField)
+		got = c.Request.PostFormValue(httpx.CSRFField)
 	}
 	want := httpx.CSRFToken(c, s.accounts)
 	if got == "" || want == "" || subtle.ConstantTimeCompare([]byte(got), []byte(want)) != 1 {
@@ -143,16 +142,16 @@ func (s *Server) requirePage(roles ...accounts.Role) gin.HandlerFunc {
 				c.Abort()
 				return
 			}
-			s.pageError(c, err)
+			s.renderer.Error(c, err)
 			return
 		}
 		httpx.SetPrincipal(c, p)
 		if !allowed(p, roles) {
-			s.pageError(c, errWrongRole)
+			s.renderer.Error(c, errWrongRole)
 			return
 		}
 		if err := s.checkCSRF(c, p); err != nil {
-			s.pageError(c, err)
+			s.renderer.Error(c, err)
 			return
 		}
 		c.Next()
@@ -179,7 +178,7 @@ func (s *Server) addPageMax(method, path string, public bool, roles []accounts.R
 	if !public {
 		chain = append(chain, s.requirePage(roles...))
 	}
-	chain = append(chain, s.page(h))
+	chain = append(chain, s.renderer.Page(h))
 	s.engine.Handle(method, path, chain...)
 	s.pageRoutes = append(s.pageRoutes, pageRoute{method: method, path: path, public: public, roles: roles})
 }

@@ -26,7 +26,7 @@ func (s *Server) fail(c *gin.Context, err error) {
 		s.respondError(c, err)
 		return
 	}
-	s.pageError(c, err)
+	s.renderer.Error(c, err)
 }
 
 func (s *Server) noRoute(c *gin.Context) { s.fail(c, errRouteNotFound) }

@@ -1,12 +1,9 @@
 package api
 
 import (
-	"crypto/rand"
-	"crypto/subtle"
-	"encoding/hex"
 	"minyi/api/httpx"
+	"minyi/api/ui"
 	"net/http"
-	"time"
 
 	"github.com/gin-gonic/gin"
 )
@@ -30,30 +27,7 @@ func (s *Server) loginPage(c *gin.Context, status int, v loginView) error {
 		}
 		v.NoUsers = n == 0
 	}
-	return s.render(c, status, "login", pageView{Title: "登录", CSRF: formCSRF(c, loginCSRFCookie, "/"), Data: v})
-}
-
-// formCSRF is the double-submit CSRF token of a form shown to a visitor
-// who has no session (the login page, the public feedback form): the same
-// random value in an HttpOnly, SameSite=Strict cookie and in the form, and
-// formCSRFOK checks the POST carries both. A cookie already set is reused,
-// so a form shown again after an error, or open in two tabs, stays valid.
-func formCSRF(c *gin.Context, cookie, path string) string {
-	if v, err := c.Cookie(cookie); err == nil && len(v) == 32 {
-		return v
-	}
-	var b [16]byte
-	_, _ = rand.Read(b[:])
-	tok := hex.EncodeToString(b[:])
-	http.SetCookie(c.Writer, &http.Cookie{Name: cookie, Value: tok, Path: path, HttpOnly: true,
-		SameSite: http.SameSiteStrictMode, Secure: httpx.SecureRequest(c), MaxAge: int((12 * time.Hour).Seconds())})
-	return tok
-}
-
-// formCSRFOK reports whether the form field csrf_token matches the cookie.
-func formCSRFOK(c *gin.Context, cookie string) bool {
-	ck, _ := c.Cookie(cookie)
-	return ck != "" && subtle.ConstantTimeCompare([]byte(ck), []byte(c.PostForm(csrfField))) == 1
+	return s.renderer.Render(c, status, "login", ui.PageView{Title: "登录", CSRF: httpx.FormCSRF(c, loginCSRFCookie, "/"), Data: v})
 }
 
 // logoutForm ends the session from the account page's form (CSRF checked
@@ -64,8 +38,4 @@ func (s *Server) logoutForm(c *gin.Context) error {
 	}
 	c.Redirect(http.StatusSeeOther, "/login")
 	return nil
-}
-
-func (s *Server) accountPage(c *gin.Context) error {
-	return s.renderAccount(c, http.StatusOK, accountView{Revoked: c.Query("revoked")})
 }

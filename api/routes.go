@@ -3,6 +3,7 @@ package api
 import (
 	"minyi/api/httpx"
 	"minyi/api/rest"
+	"minyi/api/ui"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
@@ -64,12 +65,12 @@ const (
 
 // registerRoutes is the whole HTTP surface on one screen.
 func (s *Server) registerRoutes() {
-	e, j := s.engine, s.rest
+	e, j, u := s.engine, s.rest, s.ui
 	e.GET("/healthz", s.h(s.healthz))
 	e.GET("/readyz", s.h(s.readyz))
 	e.GET("/metrics", gin.WrapH(s.metrics.handler()))
 	e.GET("/api/v1/openapi.json", s.h(s.openapi))
-	e.GET("/static/*filepath", s.static())
+	e.GET("/static/*filepath", ui.Static())
 
 	// Organisations and members.
 	s.add(route{method: http.MethodPost, path: "/orgs", summary: "创建组织", tag: "orgs", roles: adminOnly, body: rest.OrgInput{}, status: created, resp: surveys.Org{}, errs: conflict, handler: j.Orgs.CreateOrg})
@@ -107,10 +108,10 @@ func (s *Server) registerRoutes() {
 	s.add(route{method: http.MethodPost, path: "/public/surveys/:slug/ballots", summary: "提交答卷（群众、党员，经链接或二维码）", tag: "ballots", public: true, body: rest.BallotRequest{}, status: createdOrReplayed, resp: rest.ReceiptBody{}, errs: submitErrs, handler: j.Ballots.SubmitPublic})
 	s.add(route{method: http.MethodPost, path: "/surveys/:id/ballots", summary: "代录答卷（热线、纸质、走访）", tag: "ballots", roles: operators, body: rest.BallotRequest{}, status: createdOrReplayed, resp: rest.ReceiptBody{}, errs: usedOrClosed, handler: j.Ballots.SubmitOperator})
 	s.add(route{method: http.MethodGet, path: "/surveys/:id/ballots", summary: "原始答卷（分页）", tag: "ballots", roles: adminOnly, query: rest.PageParams{}, resp: httpx.List[surveys.Ballot]{}, handler: j.Ballots.ListBallots})
-	s.addPage(http.MethodGet, "/s/:slug", true, nil, s.ballotForm)
-	s.addPage(http.MethodPost, "/s/:slug", true, nil, s.ballotPost)
-	s.addPage(http.MethodGet, "/operator/surveys/:id/ballot", false, operators, s.operatorBallotForm)
-	s.addPage(http.MethodPost, "/operator/surveys/:id/ballot", false, operators, s.operatorBallotPost)
+	s.addPage(http.MethodGet, "/s/:slug", true, nil, u.BallotPages.BallotForm)
+	s.addPage(http.MethodPost, "/s/:slug", true, nil, u.BallotPages.BallotPost)
+	s.addPage(http.MethodGet, "/operator/surveys/:id/ballot", false, operators, u.BallotPages.OperatorBallotForm)
+	s.addPage(http.MethodPost, "/operator/surveys/:id/ballot", false, operators, u.BallotPages.OperatorBallotPost)
 
 	// Results: scorecards from the tallies, final grades, free-text answers (results.go).
 	s.add(route{method: http.MethodGet, path: "/surveys/:id/results", summary: "测评结果（得分、排名、推荐等次、最终等次；?group= 按评价群体，?org_id= 按组织）", tag: "results", roles: readers, query: rest.ResultsParams{}, resp: analytics.Results{}, handler: j.Results.GetResults})
@@ -123,8 +124,8 @@ func (s *Server) registerRoutes() {
 	s.add(route{method: http.MethodPost, path: "/exports", summary: "后台导出（survey_report 测评结果，可按 group、org_id 筛选；ballots 原始答卷），返回 202 和任务编号", tag: "results", roles: readers, body: rest.ExportInput{}, status: accepted, resp: reports.Job{}, handler: j.Reports.CreateExport})
 	s.add(route{method: http.MethodGet, path: "/exports/:id", summary: "后台导出进度（状态、百分比、已写答卷数）", tag: "results", roles: readers, resp: reports.Job{}, handler: j.Reports.GetExport})
 	s.add(route{method: http.MethodGet, path: "/exports/:id/file", summary: "下载后台导出的文件（完成前 409）", tag: "results", roles: readers, file: httpx.XLSXType, errs: conflict, handler: j.Reports.GetExportFile})
-	s.addPage(http.MethodGet, "/results/:id", false, readers, s.resultsPage)
-	s.addPage(http.MethodPost, "/results/:id/subjects/:subject_id/final-grade", false, secretaries, s.resultsFinalGrade)
+	s.addPage(http.MethodGet, "/results/:id", false, readers, u.ResultPages.ResultsPage)
+	s.addPage(http.MethodPost, "/results/:id/subjects/:subject_id/final-grade", false, secretaries, u.ResultPages.ResultsFinalGrade)
 
 	// Work orders: hotline feedback from the call to the callback (workorders*.go).
 	s.add(route{method: http.MethodPost, path: "/work-orders", summary: "受理工单（热线、来访、来信），返回编号、时限和可能重复的工单", tag: "work-orders", roles: operators, body: rest.WorkOrderInput{}, status: created, resp: rest.CreatedWorkOrder{}, handler: j.WorkOrders.CreateWorkOrder})
@@ -134,14 +135,14 @@ func (s *Server) registerRoutes() {
 	s.add(route{method: http.MethodGet, path: "/work-orders/report.xlsx", summary: "工单台账（Excel：工单台账、统计）", tag: "work-orders", roles: everyone, query: rest.WorkOrderFilterParams{}, file: httpx.XLSXType, handler: j.WorkOrders.GetWorkOrderReport})
 	s.add(route{method: http.MethodGet, path: "/work-orders/:id", summary: "工单详情（含处理记录；管理员和接线员可见完整电话）", tag: "work-orders", roles: everyone, resp: rest.WorkOrderView{}, handler: j.WorkOrders.GetWorkOrder})
 	s.add(route{method: http.MethodPost, path: "/work-orders/:id/events", summary: "工单流转：派单、签收、回退、延期、回复、办结、回访、重办、督办", tag: "work-orders", roles: everyone, body: rest.EventInput{}, status: created, resp: rest.EventView{}, errs: conflict, handler: j.WorkOrders.AddWorkOrderEvent})
-	s.addPage(http.MethodGet, "/operator/work-orders/new", false, operators, s.operatorNewPage)
-	s.addPage(http.MethodPost, "/operator/work-orders/new", false, operators, s.submitOperatorNew)
-	s.addPage(http.MethodGet, "/operator/work-orders", false, operators, s.operatorQueuePage)
-	s.addPage(http.MethodPost, "/operator/work-orders/:id/events", false, operators, s.submitQueueEvent("/operator/work-orders", s.renderOperatorQueue))
-	s.addPage(http.MethodGet, "/branch/work-orders", false, secretaries, s.branchQueuePage)
-	s.addPage(http.MethodPost, "/branch/work-orders/:id/events", false, secretaries, s.submitQueueEvent("/branch/work-orders", s.renderBranchQueue))
-	s.addPage(http.MethodGet, "/feedback", true, nil, s.publicFeedbackPage)
-	s.addPage(http.MethodPost, "/feedback", true, nil, s.submitPublicFeedback)
+	s.addPage(http.MethodGet, "/operator/work-orders/new", false, operators, u.WorkOrderPages.OperatorNewPage)
+	s.addPage(http.MethodPost, "/operator/work-orders/new", false, operators, u.WorkOrderPages.SubmitOperatorNew)
+	s.addPage(http.MethodGet, "/operator/work-orders", false, operators, u.WorkOrderPages.OperatorQueuePage)
+	s.addPage(http.MethodPost, "/operator/work-orders/:id/events", false, operators, u.WorkOrderPages.SubmitQueueEvent("/operator/work-orders", u.WorkOrderPages.RenderOperatorQueue))
+	s.addPage(http.MethodGet, "/branch/work-orders", false, secretaries, u.WorkOrderPages.BranchQueuePage)
+	s.addPage(http.MethodPost, "/branch/work-orders/:id/events", false, secretaries, u.WorkOrderPages.SubmitQueueEvent("/branch/work-orders", u.WorkOrderPages.RenderBranchQueue))
+	s.addPage(http.MethodGet, "/feedback", true, nil, u.WorkOrderPages.PublicFeedbackPage)
+	s.addPage(http.MethodPost, "/feedback", true, nil, u.WorkOrderPages.SubmitPublicFeedback)
 
 	// Accounts: users, sign-in, API tokens, audit log (auth.go, session.go).
 	s.add(route{method: http.MethodPost, path: "/users", summary: "创建用户", tag: "accounts", roles: adminOnly, body: rest.UserInput{}, status: created, resp: accounts.User{}, errs: conflict, handler: j.Users.CreateUser})
@@ -156,45 +157,45 @@ func (s *Server) registerRoutes() {
 	s.add(route{method: http.MethodDelete, path: "/tokens/:id", summary: "吊销接口令牌", tag: "accounts", roles: everyone, status: noContent, handler: j.Tokens.DeleteToken})
 	s.add(route{method: http.MethodGet, path: "/audit", summary: "审计日志（新到旧，可按 actor、action、object_id 筛选）", tag: "accounts", roles: adminOnly, query: rest.AuditParams{}, resp: httpx.List[accounts.AuditEntry]{}, handler: j.Audit.ListAudit})
 	s.addPage(http.MethodGet, "/login", true, nil, s.loginForm)
-	s.addPage(http.MethodGet, "/", false, everyone, s.homePage)
-	s.addPage(http.MethodGet, "/account", false, everyone, s.accountPage)
+	s.addPage(http.MethodGet, "/", false, everyone, u.HomePage.HomePage)
+	s.addPage(http.MethodGet, "/account", false, everyone, u.AccountPages.AccountPage)
 	s.addPage(http.MethodPost, "/logout", false, everyone, s.logoutForm)
-	s.addPage(http.MethodPost, "/account/tokens", false, everyone, s.accountCreateToken)
-	s.addPage(http.MethodPost, "/account/tokens/:id/revoke", false, everyone, s.accountRevokeToken)
-	s.addPage(http.MethodGet, "/admin/users", false, adminOnly, s.adminUsersPage)
-	s.addPage(http.MethodPost, "/admin/users", false, adminOnly, s.adminCreateUser)
-	s.addPage(http.MethodGet, "/admin/users/:id", false, adminOnly, s.adminUserEditPage)
-	s.addPage(http.MethodPost, "/admin/users/:id", false, adminOnly, s.adminEditUser)
-	s.addPage(http.MethodPost, "/admin/users/:id/tokens/:token_id/revoke", false, adminOnly, s.adminRevokeUserToken)
-	s.addPage(http.MethodGet, "/admin/audit", false, adminOnly, s.adminAuditPage)
+	s.addPage(http.MethodPost, "/account/tokens", false, everyone, u.AccountPages.AccountCreateToken)
+	s.addPage(http.MethodPost, "/account/tokens/:id/revoke", false, everyone, u.AccountPages.AccountRevokeToken)
+	s.addPage(http.MethodGet, "/admin/users", false, adminOnly, u.UserPages.AdminUsersPage)
+	s.addPage(http.MethodPost, "/admin/users", false, adminOnly, u.UserPages.AdminCreateUser)
+	s.addPage(http.MethodGet, "/admin/users/:id", false, adminOnly, u.UserPages.AdminUserEditPage)
+	s.addPage(http.MethodPost, "/admin/users/:id", false, adminOnly, u.UserPages.AdminEditUser)
+	s.addPage(http.MethodPost, "/admin/users/:id/tokens/:token_id/revoke", false, adminOnly, u.UserPages.AdminRevokeUserToken)
+	s.addPage(http.MethodGet, "/admin/audit", false, adminOnly, u.UserPages.AdminAuditPage)
 	// Org tree, roster and surveys in the browser (admin_orgs.go, admin_surveys.go).
-	s.addPage(http.MethodGet, "/admin/orgs", false, adminOnly, s.adminOrgsPage)
-	s.addPage(http.MethodPost, "/admin/orgs", false, adminOnly, s.adminCreateOrg)
-	s.addPage(http.MethodGet, "/admin/orgs/:id", false, adminOnly, s.adminOrgPage)
-	s.addPage(http.MethodPost, "/admin/orgs/:id/members", false, adminOnly, s.adminCreateMember)
-	s.addPageMax(http.MethodPost, "/admin/orgs/:id/import", false, adminOnly, rest.RosterMaxBody, s.adminImportRoster)
-	s.addPage(http.MethodPost, "/admin/orgs/:id", false, adminOnly, s.adminEditOrg)
-	s.addPage(http.MethodGet, "/admin/orgs/:id/delete", false, adminOnly, s.adminDeleteOrgPage)
-	s.addPage(http.MethodPost, "/admin/orgs/:id/delete", false, adminOnly, s.adminDeleteOrg)
-	s.addPage(http.MethodGet, "/admin/members/:id", false, adminOnly, s.adminMemberPage)
-	s.addPage(http.MethodPost, "/admin/members/:id", false, adminOnly, s.adminEditMember)
-	s.addPage(http.MethodGet, "/admin/members/:id/delete", false, adminOnly, s.adminDeleteMemberPage)
-	s.addPage(http.MethodPost, "/admin/members/:id/delete", false, adminOnly, s.adminDeleteMember)
-	s.addPage(http.MethodGet, "/admin/surveys", false, adminOnly, s.adminSurveysPage)
-	s.addPage(http.MethodPost, "/admin/surveys", false, adminOnly, s.adminCreateSurvey)
-	s.addPage(http.MethodGet, "/admin/surveys/:id", false, adminOnly, s.adminSurveyPage)
-	s.addPage(http.MethodPost, "/admin/surveys/:id/publish", false, adminOnly, s.surveyAction("rest.Published", s.svOps.PublishSurvey))
-	s.addPage(http.MethodPost, "/admin/surveys/:id/close", false, adminOnly, s.surveyAction("closed", s.svOps.CloseSurvey))
-	s.addPage(http.MethodPost, "/admin/surveys/:id/codes", false, adminOnly, s.adminIssueCodes)
+	s.addPage(http.MethodGet, "/admin/orgs", false, adminOnly, u.OrgPages.AdminOrgsPage)
+	s.addPage(http.MethodPost, "/admin/orgs", false, adminOnly, u.OrgPages.AdminCreateOrg)
+	s.addPage(http.MethodGet, "/admin/orgs/:id", false, adminOnly, u.OrgPages.AdminOrgPage)
+	s.addPage(http.MethodPost, "/admin/orgs/:id/members", false, adminOnly, u.OrgPages.AdminCreateMember)
+	s.addPageMax(http.MethodPost, "/admin/orgs/:id/import", false, adminOnly, rest.RosterMaxBody, u.OrgPages.AdminImportRoster)
+	s.addPage(http.MethodPost, "/admin/orgs/:id", false, adminOnly, u.OrgPages.AdminEditOrg)
+	s.addPage(http.MethodGet, "/admin/orgs/:id/delete", false, adminOnly, u.OrgPages.AdminDeleteOrgPage)
+	s.addPage(http.MethodPost, "/admin/orgs/:id/delete", false, adminOnly, u.OrgPages.AdminDeleteOrg)
+	s.addPage(http.MethodGet, "/admin/members/:id", false, adminOnly, u.OrgPages.AdminMemberPage)
+	s.addPage(http.MethodPost, "/admin/members/:id", false, adminOnly, u.OrgPages.AdminEditMember)
+	s.addPage(http.MethodGet, "/admin/members/:id/delete", false, adminOnly, u.OrgPages.AdminDeleteMemberPage)
+	s.addPage(http.MethodPost, "/admin/members/:id/delete", false, adminOnly, u.OrgPages.AdminDeleteMember)
+	s.addPage(http.MethodGet, "/admin/surveys", false, adminOnly, u.SurveyPages.AdminSurveysPage)
+	s.addPage(http.MethodPost, "/admin/surveys", false, adminOnly, u.SurveyPages.AdminCreateSurvey)
+	s.addPage(http.MethodGet, "/admin/surveys/:id", false, adminOnly, u.SurveyPages.AdminSurveyPage)
+	s.addPage(http.MethodPost, "/admin/surveys/:id/publish", false, adminOnly, u.SurveyPages.PublishSurvey)
+	s.addPage(http.MethodPost, "/admin/surveys/:id/close", false, adminOnly, u.SurveyPages.CloseSurvey)
+	s.addPage(http.MethodPost, "/admin/surveys/:id/codes", false, adminOnly, u.SurveyPages.AdminIssueCodes)
 	// Confirmation pages before publishing, closing, deleting (admin_confirm.go).
-	s.addPage(http.MethodGet, "/admin/surveys/:id/publish", false, adminOnly, s.confirmPage("publish"))
-	s.addPage(http.MethodGet, "/admin/surveys/:id/close", false, adminOnly, s.confirmPage("close"))
-	s.addPage(http.MethodGet, "/admin/surveys/:id/delete", false, adminOnly, s.confirmPage("delete"))
-	s.addPage(http.MethodPost, "/admin/surveys/:id/delete", false, adminOnly, s.adminDeleteSurvey)
+	s.addPage(http.MethodGet, "/admin/surveys/:id/publish", false, adminOnly, u.SurveyPages.ConfirmPage("publish"))
+	s.addPage(http.MethodGet, "/admin/surveys/:id/close", false, adminOnly, u.SurveyPages.ConfirmPage("close"))
+	s.addPage(http.MethodGet, "/admin/surveys/:id/delete", false, adminOnly, u.SurveyPages.ConfirmPage("delete"))
+	s.addPage(http.MethodPost, "/admin/surveys/:id/delete", false, adminOnly, u.SurveyPages.AdminDeleteSurvey)
 	// The survey builder and its live preview (admin_builder.go, builder.js).
-	s.addPage(http.MethodGet, "/admin/surveys/:id/edit", false, adminOnly, s.adminSurveyEditPage)
-	s.addPage(http.MethodPost, "/admin/surveys/:id/edit", false, adminOnly, s.adminSurveyEditLimited)
-	s.addPage(http.MethodPost, "/admin/surveys/:id/preview", false, adminOnly, s.adminSurveyPreview)
+	s.addPage(http.MethodGet, "/admin/surveys/:id/edit", false, adminOnly, u.BuilderPages.AdminSurveyEditPage)
+	s.addPage(http.MethodPost, "/admin/surveys/:id/edit", false, adminOnly, u.BuilderPages.AdminSurveyEditLimited)
+	s.addPage(http.MethodPost, "/admin/surveys/:id/preview", false, adminOnly, u.BuilderPages.AdminSurveyPreview)
 }
 
 // add registers r with its auth and body limit and remembers it for the

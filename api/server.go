@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"minyi/api/httpx"
 	"minyi/api/rest"
+	"minyi/api/ui"
 	"net/http"
 	"strings"
 	"time"
@@ -21,12 +22,9 @@ import (
 
 	"minyi"
 	"minyi/accounts"
-	"minyi/analytics"
 	"minyi/app"
-	"minyi/feedback"
 	"minyi/reports"
 	"minyi/secret"
-	"minyi/surveys"
 )
 
 // DefaultBaseURL is the public address QR codes point to when
@@ -64,119 +62,50 @@ type Options struct {
 	TrustedProxies []string
 }
 
-// Server is the HTTP handler of Minyi.
+// Server is the HTTP handler of Minyi: the engine, the middleware, the
+// authentication and the route table. The handlers themselves are the
+// feature structs of rest (JSON) and ui (pages).
 type Server struct {
-	app     *app.App
-	log     *slog.Logger
-	metrics *Metrics
-	store   Pinger
-	now     func() time.Time
-	maxBody int64
-	admin   string
-	version string
-	keys    *secret.Keyring
-
-	orgs     *surveys.OrgStore
-	members  *surveys.MemberStore
-	orgOps   *surveys.OrgService
-	svOps    *surveys.SurveyService
-	surveys  *surveys.SurveyStore
-	codes    *surveys.CodeStore
-	baseURL  string
-	accounts *accounts.Store
-	auditor  minyi.Auditor // the audit log, or minyi.NoAudit without accounts
-	userOps  *accounts.Service
-
-	workOrders    *feedback.Store
-	orderOps      *feedback.Service
-	feedbackLimit httpx.Throttle // public online opinions, per client
-
-	submitter   *surveys.Submitter
-	ballots     *surveys.BallotStore
-	tallies     *analytics.TallyStore
-	finalGrades *analytics.FinalGradeStore
-	gradeOps    *analytics.GradeService
-	publicLimit httpx.Throttle
-	exports     *reports.Runner
-
-	scope   httpx.Scope
-	sv      httpx.Surveys
-	filter  httpx.Results
-	clients httpx.Clients
-
-	rest   *rest.Handlers
-	source *reports.Source
+	log      *slog.Logger
+	metrics  *Metrics
+	store    Pinger
+	maxBody  int64
+	admin    string
+	version  string
+	accounts *accounts.Store   // credentials; nil in tests of the edge alone
+	userOps  *accounts.Service // signing in and out
+	clients  httpx.Clients
 
 	engine     *gin.Engine
 	routes     []route     // registered API routes, for the OpenAPI document
 	pageRoutes []pageRoute // registered HTML pages, for the authorisation test
-	pages      pages
+	renderer   *ui.Renderer
+	rest       *rest.Handlers
+	ui         *ui.Pages
 }
 
 // New builds the server and registers every route.
 func New(o Options) *Server {
+	d := deps(o)
+	a := d.App
 	s := &Server{
-		log:     o.Logger,
-		metrics: o.Metrics,
-		store:   o.Store,
-		maxBody: o.MaxBodyBytes,
-		admin:   o.AdminToken,
-		version: o.Version,
+		log: a.Logger, metrics: o.Metrics, store: o.Store, maxBody: o.MaxBodyBytes,
+		admin: o.AdminToken, version: o.Version, accounts: a.Accounts, userOps: a.UserOps, clients: d.Clients(),
 	}
-	s.app = o.App
-	if a := o.App; a != nil {
-		if s.log == nil {
-			s.log = a.Logger
-		}
-		if s.store == nil {
-			s.store = a.Store
-		}
-		s.now, s.keys = a.Now, a.Keys
-		s.orgs, s.accounts, s.workOrders = a.Orgs, a.Accounts, a.WorkOrders
-		s.submitter, s.ballots = a.Submitter, a.Ballots
-		s.tallies, s.finalGrades = a.Tallies, a.FinalGrades
-		s.exports = a.Exports
-		s.members, s.surveys, s.codes = a.Members, a.Surveys, a.Codes
-		s.auditor = a.Auditor
-		s.orgOps, s.svOps, s.gradeOps, s.userOps, s.orderOps = a.OrgOps, a.SurveyOps, a.GradeOps, a.UserOps, a.OrderOps
-	}
-	if s.auditor == nil {
-		s.auditor = minyi.NoAudit{}
-	}
-	if s.log == nil {
-		s.log = slog.New(slog.DiscardHandler)
+	if s.store == nil && a.Store != nil {
+		s.store = a.Store
 	}
 	if s.metrics == nil {
 		s.metrics = NewMetrics()
 	}
-	if s.now == nil {
-		s.now = time.Now
-	}
-	if s.keys == nil {
-		s.keys = secret.New("")
-	}
-	s.scope = httpx.Scope{Orgs: s.orgs}
-	s.clients = httpx.Clients{Keys: s.keys, Now: s.now}
-	s.sv = httpx.Surveys{Store: s.surveys, Scope: s.scope}
-	s.filter = httpx.Results{Orgs: s.orgs, Scope: s.scope}
-	rate := o.PublicRatePerMinute
-	if rate <= 0 {
-		rate = 120
-	}
-	s.publicLimit = httpx.Throttle{Clients: s.clients, Limiter: httpx.NewLimiter(rate, time.Minute, rate, s.now)}
-	s.feedbackLimit = httpx.Throttle{Clients: s.clients, Limiter: httpx.NewLimiter(rest.FeedbackPerHour, time.Hour, rest.FeedbackPerHour, s.now)}
-	s.baseURL = strings.TrimRight(o.BaseURL, "/")
-	if s.baseURL == "" {
-		s.baseURL = DefaultBaseURL
-	}
 	if s.maxBody <= 0 {
 		s.maxBody = DefaultMaxBody
 	}
-	p, err := loadPages()
+	r, err := ui.NewRenderer(a.Accounts, a.Logger)
 	if err != nil {
 		panic(err) // the templates are embedded: a parse error is a build defect, caught by every test
 	}
-	s.pages = p
+	s.renderer, s.rest, s.ui = r, rest.New(d), ui.New(d, r)
 	gin.SetMode(gin.ReleaseMode)
 	e := gin.New()
 	e.HandleMethodNotAllowed = true
@@ -188,10 +117,45 @@ func New(o Options) *Server {
 	e.NoRoute(s.noRoute)
 	e.NoMethod(s.noMethod)
 	s.engine = e
-	d := s.deps()
-	s.rest, s.source = rest.New(d), d.Source
 	s.registerRoutes()
 	return s
+}
+
+// deps is what the feature handlers are built from: a copy of the App with
+// the edge's defaults filled in (an empty one in tests of the edge alone)
+// and the edge's settings.
+func deps(o Options) httpx.Deps {
+	a := app.App{}
+	if o.App != nil {
+		a = *o.App
+	}
+	if o.Logger != nil {
+		a.Logger = o.Logger
+	}
+	if a.Logger == nil {
+		a.Logger = slog.New(slog.DiscardHandler)
+	}
+	if a.Now == nil {
+		a.Now = time.Now
+	}
+	if a.Keys == nil {
+		a.Keys = secret.New("")
+	}
+	if a.Auditor == nil {
+		a.Auditor = minyi.NoAudit{}
+	}
+	d := httpx.Deps{App: &a, BaseURL: strings.TrimRight(o.BaseURL, "/")}
+	if d.BaseURL == "" {
+		d.BaseURL = DefaultBaseURL
+	}
+	rate := o.PublicRatePerMinute
+	if rate <= 0 {
+		rate = 120
+	}
+	d.PublicLimit = httpx.Throttle{Clients: d.Clients(), Limiter: httpx.NewLimiter(rate, time.Minute, rate, a.Now)}
+	d.FeedbackLimit = httpx.Throttle{Clients: d.Clients(), Limiter: httpx.NewLimiter(rest.FeedbackPerHour, time.Hour, rest.FeedbackPerHour, a.Now)}
+	d.Source = &reports.Source{Surveys: a.Surveys, Ballots: a.Ballots, Tallies: a.Tallies, Finals: a.FinalGrades, Codes: a.Codes, Now: a.Now}
+	return d
 }
 
 // ServeHTTP makes the server an http.Handler.
@@ -208,18 +172,5 @@ func (s *Server) h(fn handlerFunc) gin.HandlerFunc {
 		if err := fn(c); err != nil {
 			s.respondError(c, err)
 		}
-	}
-}
-
-// deps is what the feature handlers are built from.
-func (s *Server) deps() httpx.Deps {
-	a := app.App{}
-	if s.app != nil {
-		a = *s.app
-	}
-	a.Logger, a.Now, a.Keys, a.Auditor = s.log, s.now, s.keys, s.auditor
-	return httpx.Deps{
-		App: &a, BaseURL: s.baseURL, PublicLimit: s.publicLimit, FeedbackLimit: s.feedbackLimit,
-		Source: &reports.Source{Surveys: a.Surveys, Ballots: a.Ballots, Tallies: a.Tallies, Finals: a.FinalGrades, Codes: a.Codes, Now: a.Now},
 	}
 }

@@ -56,7 +56,7 @@ func (s *Server) createSession(c *gin.Context) error {
 	var in loginInput
 	if form {
 		in.Login, in.Password = c.PostForm("login"), c.PostForm("password")
-		if !formCSRFOK(c, loginCSRFCookie) {
+		if !httpx.FormCSRFOK(c, loginCSRFCookie) {
 			return s.loginPage(c, http.StatusForbidden, loginView{Login: in.Login, Next: c.PostForm("next"), Error: errCSRF.Message})
 		}
 	} else if err := httpx.DecodeJSON(c, &in); err != nil {

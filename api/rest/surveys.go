@@ -148,7 +148,7 @@ func (s *Surveys) ListSurveys(c *gin.Context) error {
 	case "", surveys.StatusDraft, surveys.StatusPublished, surveys.StatusClosed:
 	default:
 		var fe minyi.FieldErrors
-		fe.Add("status", "invalid", "状态应为 draft、Published 或 closed")
+		fe.Add("status", "invalid", "状态应为 draft、published 或 closed")
 		return fe.Err()
 	}
 	scope, err := s.scope.OrgScope(c)

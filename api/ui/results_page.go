@@ -1,4 +1,4 @@
-package api
+package ui
 
 import (
 	"fmt"
@@ -78,7 +78,7 @@ type gradeAttempt struct {
 }
 
 // resultsPage is GET /results/{id}.
-func (s *Server) resultsPage(c *gin.Context) error {
+func (s *ResultPages) ResultsPage(c *gin.Context) error {
 	sv, err := s.sv.Load(c)
 	if err != nil {
 		return err
@@ -90,7 +90,7 @@ func (s *Server) resultsPage(c *gin.Context) error {
 // filter the caller may not use answers the error page (as GET /results
 // answers the error). The figures are those of GET /results and the
 // workbook (reports.Source.Results); this only formats them.
-func (s *Server) renderResults(c *gin.Context, status int, sv *surveys.Survey, group, orgID string, attempt *gradeAttempt) error {
+func (s *ResultPages) renderResults(c *gin.Context, status int, sv *surveys.Survey, group, orgID string, attempt *gradeAttempt) error {
 	ctx := c.Request.Context()
 	req, err := s.filter.Request(c, sv, reports.KindSurveyReport)
 	if err != nil {
@@ -139,7 +139,7 @@ func (s *Server) renderResults(c *gin.Context, status int, sv *surveys.Survey, g
 	for _, g := range scores.Grades {
 		v.Grades = append(v.Grades, gradeCount{Label: g.Grade.Label, Recommended: g.Recommended, Final: g.Final})
 	}
-	return s.render(c, status, "results", pageView{Title: sv.Title + " · 测评结果", Data: v})
+	return s.pages.Render(c, status, "results", PageView{Title: sv.Title + " · 测评结果", Data: v})
 }
 
 // newResultRow is one subject's row of the ranking, its numbers as the
@@ -173,8 +173,8 @@ func newResultRow(sv *surveys.Survey, r analytics.SubjectResult) resultRow {
 // resultsFilterForm fills the filter form's choices (the survey's rater
 // groups; the orgs the caller may filter by: its subtree for a secretary,
 // every org otherwise) and the download link carrying the filter.
-func (s *Server) resultsFilterForm(c *gin.Context, v *resultsView, sv *surveys.Survey, scope []string) error {
-	orgs, _, err := s.orgOptions(c.Request.Context())
+func (s *ResultPages) resultsFilterForm(c *gin.Context, v *resultsView, sv *surveys.Survey, scope []string) error {
+	orgs, _, err := orgOptions(c.Request.Context(), s.orgs)
 	if err != nil {
 		return err
 	}
@@ -210,12 +210,12 @@ func resultsQueryString(group, orgID string) string {
 // refused grade or reason shows the page again with the answers and the
 // messages by that subject's form; anything else (out of scope, no such
 // subject) the error page.
-func (s *Server) resultsFinalGrade(c *gin.Context) error {
+func (s *ResultPages) ResultsFinalGrade(c *gin.Context) error {
 	subjectID := c.Param("subject_id")
 	in := rest.FinalGradeInput{Grade: c.PostForm("grade"), Reason: c.PostForm("reason")}
 	group, orgID := c.PostForm("group"), c.PostForm("org_id")
 	if _, gerr := s.gradeOps.RecordFinalGrade(c.Request.Context(), c.Param("id"), subjectID, analytics.FinalGradeInput(in)); gerr != nil {
-		status, fields, body, err := s.formFailure(c, gerr)
+		status, fields, body, err := formFailure(c, gerr)
 		if err != nil {
 			return err
 		}

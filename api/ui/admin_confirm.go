@@ -1,4 +1,4 @@
-package api
+package ui
 
 import (
 	"fmt"
@@ -48,7 +48,7 @@ var (
 )
 
 // confirmPage is GET /admin/surveys/{id}/{action}.
-func (s *Server) confirmPage(action string) handlerFunc {
+func (s *SurveyPages) ConfirmPage(action string) httpx.HandlerFunc {
 	return func(c *gin.Context) error {
 		ctx := c.Request.Context()
 		sv, err := s.surveys.Get(ctx, c.Param("id"))
@@ -84,7 +84,7 @@ func (s *Server) confirmPage(action string) handlerFunc {
 			}
 			v.Issued = total.Issued
 		}
-		return s.render(c, http.StatusOK, "admin_confirm", pageView{Title: confirmTitles[action] + " · " + sv.Title, Data: v})
+		return s.pages.Render(c, http.StatusOK, "admin_confirm", PageView{Title: confirmTitles[action] + " · " + sv.Title, Data: v})
 	}
 }
 
@@ -92,7 +92,7 @@ func (s *Server) confirmPage(action string) handlerFunc {
 // that would make it fail now, from the store's own plan of the publish
 // (the same checks and expansion the POST runs again), so the page can say
 // it before the button.
-func (s *Server) describePublish(c *gin.Context, sv *surveys.Survey, v *confirmView) error {
+func (s *SurveyPages) describePublish(c *gin.Context, sv *surveys.Survey, v *confirmView) error {
 	def := *sv
 	plan, err := s.surveys.PlanPublish(c.Request.Context(), &def)
 	if err != nil {
@@ -154,7 +154,7 @@ func ballotsLabel(valid, invalid int64) string {
 
 // adminDeleteSurvey is the delete confirmation's POST: the draft and its
 // codes go as with DELETE /api/v1/surveys/{id}; back to the list naming it.
-func (s *Server) adminDeleteSurvey(c *gin.Context) error {
+func (s *SurveyPages) AdminDeleteSurvey(c *gin.Context) error {
 	sv, err := s.svOps.DeleteDraft(c.Request.Context(), c.Param("id"))
 	if err != nil {
 		return err

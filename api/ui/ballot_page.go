@@ -1,4 +1,4 @@
-package api
+package ui
 
 import (
 	"crypto/rand"
@@ -64,7 +64,7 @@ type optView struct {
 }
 
 // ballotForm shows the survey's form, or the page that explains why not.
-func (s *Server) ballotForm(c *gin.Context) error {
+func (s *BallotPages) BallotForm(c *gin.Context) error {
 	sv, err := s.openSurvey(c)
 	if err != nil {
 		return err
@@ -74,15 +74,15 @@ func (s *Server) ballotForm(c *gin.Context) error {
 		return err
 	}
 	if sv.Access.Mode == surveys.AccessCode && code == "" {
-		return s.render(c, http.StatusOK, "ballot_code", pageView{Title: sv.Title, Data: gin.H{"Title": sv.Title, "Slug": sv.Slug}})
+		return s.pages.Render(c, http.StatusOK, "ballot_code", PageView{Title: sv.Title, Data: gin.H{"Title": sv.Title, "Slug": sv.Slug}})
 	}
 	p := newBallotPage(sv, code, newSubmissionID(), url.Values{}, nil)
 	p.RepeatDevice = slices.Contains(httpx.VotedOn(c), sv.ID)
-	return s.render(c, http.StatusOK, "ballot", pageView{Title: sv.Title, Data: p})
+	return s.pages.Render(c, http.StatusOK, "ballot", PageView{Title: sv.Title, Data: p})
 }
 
 // ballotPost takes the plain form POST.
-func (s *Server) ballotPost(c *gin.Context) error {
+func (s *BallotPages) BallotPost(c *gin.Context) error {
 	if !sameOrigin(c) {
 		return minyi.E(minyi.ErrForbidden, "cross_site", "请从测评页面提交答卷")
 	}
@@ -106,20 +106,20 @@ func (s *Server) ballotPost(c *gin.Context) error {
 	var ce *surveys.CheckError
 	if errors.As(err, &ce) {
 		p := newBallotPage(sv, sub.Code, sub.SubmissionID, form, ce)
-		return s.render(c, http.StatusUnprocessableEntity, "ballot", pageView{Title: sv.Title, Data: p})
+		return s.pages.Render(c, http.StatusUnprocessableEntity, "ballot", PageView{Title: sv.Title, Data: p})
 	}
 	if err != nil {
 		return err
 	}
 	repeat := httpx.MarkDevice(c, r)
-	return s.render(c, http.StatusOK, "ballot_done", pageView{Title: "提交成功", Data: gin.H{
+	return s.pages.Render(c, http.StatusOK, "ballot_done", PageView{Title: "提交成功", Data: gin.H{
 		"Title": sv.Title, "Valid": r.Valid, "Reason": r.Reason, "Repeat": repeat, "Next": ""}})
 }
 
 var errBadForm = minyi.E(minyi.ErrBadRequest, "bad_form", "提交的内容无法识别，请返回重试")
 
 // openSurvey finds survey :slug, refusing it when it takes no ballots.
-func (s *Server) openSurvey(c *gin.Context) (*surveys.Survey, error) {
+func (s *BallotPages) openSurvey(c *gin.Context) (*surveys.Survey, error) {
 	sv, err := s.submitter.Surveys.GetBySlug(c.Request.Context(), c.Param("slug"))
 	if err != nil {
 		return nil, err
@@ -132,7 +132,7 @@ func (s *Server) openSurvey(c *gin.Context) (*surveys.Survey, error) {
 
 // checkCode tells a resident opening the page at once whether the code is
 // good; it returns the normalised code.
-func (s *Server) checkCode(c *gin.Context, sv *surveys.Survey, code string) (string, error) {
+func (s *BallotPages) checkCode(c *gin.Context, sv *surveys.Survey, code string) (string, error) {
 	code = surveys.NormalizeCode(code)
 	if code == "" {
 		return "", nil

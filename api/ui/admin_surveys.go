@@ -1,4 +1,4 @@
-package api
+package ui
 
 import (
 	"context"
@@ -16,7 +16,6 @@ import (
 
 	"minyi"
 	"minyi/analytics"
-	"minyi/decimal"
 	"minyi/surveys"
 )
 
@@ -58,12 +57,12 @@ type adminSurveysView struct {
 	Deleted   string // title of the draft just deleted
 }
 
-func (s *Server) adminSurveysPage(c *gin.Context) error {
+func (s *SurveyPages) AdminSurveysPage(c *gin.Context) error {
 	return s.renderAdminSurveys(c, http.StatusOK, adminSurveysView{
 		Form: templateForm{Template: surveys.TemplateAppraisal, Kind: string(surveys.KindSatisfaction)}, Deleted: c.Query("deleted")})
 }
 
-func (s *Server) renderAdminSurveys(c *gin.Context, status int, v adminSurveysView) error {
+func (s *SurveyPages) renderAdminSurveys(c *gin.Context, status int, v adminSurveysView) error {
 	ctx := c.Request.Context()
 	items, next, err := s.surveys.ListFiltered(ctx, surveys.SurveyFilter{}, c.Query("after"), surveyPageSize)
 	if err != nil {
@@ -105,7 +104,7 @@ func (s *Server) renderAdminSurveys(c *gin.Context, status int, v adminSurveysVi
 	if v.Errors == nil {
 		v.Errors = map[string]string{}
 	}
-	return s.render(c, status, "admin_surveys", pageView{Title: "测评管理", Data: v})
+	return s.pages.Render(c, status, "admin_surveys", PageView{Title: "测评管理", Data: v})
 }
 
 // surveyPeriod is when a survey is open, as the list shows it: from its
@@ -141,7 +140,7 @@ func surveyPeriod(sv *surveys.Survey) string {
 // 303 to its page; or, for the blank choice, an empty draft of the chosen
 // kind (as POST /api/v1/surveys makes it), then 303 to the builder. Errors
 // by field with the answers kept.
-func (s *Server) adminCreateSurvey(c *gin.Context) error {
+func (s *SurveyPages) AdminCreateSurvey(c *gin.Context) error {
 	f := templateForm{Template: c.PostForm("template"), Title: c.PostForm("title"), OrgID: c.PostForm("org_id"), Kind: c.PostForm("kind")}
 	var sv *surveys.Survey
 	var err error
@@ -152,7 +151,7 @@ func (s *Server) adminCreateSurvey(c *gin.Context) error {
 		sv, err = s.svOps.CreateFromTemplate(c.Request.Context(), f.Template, surveys.TemplateOptions{Title: strings.TrimSpace(f.Title), OrgID: f.OrgID})
 	}
 	if err != nil {
-		status, fields, body, err := s.formFailure(c, err)
+		status, fields, body, err := formFailure(c, err)
 		if err != nil {
 			return err
 		}
@@ -221,7 +220,7 @@ var doneNotices = map[string]string{
 	"created": "已用模板创建测评草稿。", "published": "测评已发布，参与链接和二维码见下方。", "closed": "测评已结束，不再接受答卷。",
 }
 
-func (s *Server) adminSurveyPage(c *gin.Context) error {
+func (s *SurveyPages) AdminSurveyPage(c *gin.Context) error {
 	v := adminSurveyView{Done: doneNotices[c.Query("done")], Form: codesForm{Count: "50"}}
 	if n := c.Query("issued"); n != "" {
 		v.Done = fmt.Sprintf("已生成 %s 个投票码，可在下方下载打印。", n)
@@ -231,7 +230,7 @@ func (s *Server) adminSurveyPage(c *gin.Context) error {
 
 // renderAdminSurvey shows survey :id: the definition, what may be done
 // with it now, and its codes.
-func (s *Server) renderAdminSurvey(c *gin.Context, status int, v adminSurveyView) error {
+func (s *SurveyPages) renderAdminSurvey(c *gin.Context, status int, v adminSurveyView) error {
 	ctx := c.Request.Context()
 	sv, err := s.surveys.Get(ctx, c.Param("id"))
 	if err != nil {
@@ -319,7 +318,7 @@ func (s *Server) renderAdminSurvey(c *gin.Context, status int, v adminSurveyView
 	if v.Errors == nil {
 		v.Errors = map[string]string{}
 	}
-	return s.render(c, status, "admin_survey", pageView{Title: sv.Title + " · 测评管理", Data: v})
+	return s.pages.Render(c, status, "admin_survey", PageView{Title: sv.Title + " · 测评管理", Data: v})
 }
 
 // groupRows lists the rater groups with their codes issued and used and,
@@ -327,7 +326,7 @@ func (s *Server) renderAdminSurvey(c *gin.Context, status int, v adminSurveyView
 // (the head tally's counts, the numbers results.ballots.by_group has).
 // Ballots of a group the definition does not name (an operator's entry
 // without one) get a row of their own, so that the rows add up to the total.
-func (s *Server) groupRows(ctx context.Context, sv *surveys.Survey, codes map[string]surveys.CodeCount, v *adminSurveyView) error {
+func (s *SurveyPages) groupRows(ctx context.Context, sv *surveys.Survey, codes map[string]surveys.CodeCount, v *adminSurveyView) error {
 	var bc analytics.BallotCounts
 	if sv.Status != surveys.StatusDraft {
 		counts, err := s.tallies.Counts(ctx, []string{sv.ID})
@@ -353,16 +352,6 @@ func (s *Server) groupRows(ctx context.Context, sv *surveys.Survey, codes map[st
 		}
 	}
 	return nil
-}
-
-// num formats x rounded to places decimals without trailing zeros (0.4,
-// 95, 33.34): definitions are read by people, not lined up in columns.
-func num(x float64, places int) string {
-	v := decimal.Format(x, places)
-	if strings.Contains(v, ".") {
-		v = strings.TrimRight(strings.TrimRight(v, "0"), ".")
-	}
-	return v
 }
 
 // ruleLines describes the ballot rules in Chinese.
@@ -411,10 +400,10 @@ func scoringLines(sc surveys.Scoring) []string {
 // surveyAction runs a button's action (publish or close) on survey :id:
 // 303 back with a notice, or the page again with the reasons, each field
 // error by its path (an unknown survey fails there again, as the 404 page).
-func (s *Server) surveyAction(done string, act func(ctx context.Context, id string) (*surveys.Survey, error)) handlerFunc {
+func (s *SurveyPages) surveyAction(done string, act func(ctx context.Context, id string) (*surveys.Survey, error)) httpx.HandlerFunc {
 	return func(c *gin.Context) error {
 		if _, err := act(c.Request.Context(), c.Param("id")); err != nil {
-			status, _, body, err := s.formFailure(c, err)
+			status, _, body, err := formFailure(c, err)
 			if err != nil {
 				return err
 			}
@@ -427,7 +416,7 @@ func (s *Server) surveyAction(done string, act func(ctx context.Context, id stri
 
 // adminIssueCodes is the codes form: N codes for a rater group, as POST
 // /api/v1/surveys/{id}/codes does.
-func (s *Server) adminIssueCodes(c *gin.Context) error {
+func (s *SurveyPages) AdminIssueCodes(c *gin.Context) error {
 	f := codesForm{Count: strings.TrimSpace(c.PostForm("count")), RaterGroup: c.PostForm("rater_group")}
 	n, convErr := strconv.Atoi(f.Count)
 	if convErr != nil {
@@ -435,7 +424,7 @@ func (s *Server) adminIssueCodes(c *gin.Context) error {
 	}
 	codes, err := s.svOps.IssueCodes(c.Request.Context(), c.Param("id"), f.RaterGroup, n)
 	if err != nil {
-		status, fields, body, err := s.formFailure(c, err)
+		status, fields, body, err := formFailure(c, err)
 		if err != nil {
 			return err
 		}
@@ -443,4 +432,14 @@ func (s *Server) adminIssueCodes(c *gin.Context) error {
 	}
 	c.Redirect(http.StatusSeeOther, "/admin/surveys/"+c.Param("id")+"?"+url.Values{"issued": {strconv.Itoa(len(codes))}}.Encode())
 	return nil
+}
+
+// PublishSurvey is the publish button (after its confirmation page).
+func (s *SurveyPages) PublishSurvey(c *gin.Context) error {
+	return s.surveyAction("published", s.svOps.PublishSurvey)(c)
+}
+
+// CloseSurvey is the close button (after its confirmation page).
+func (s *SurveyPages) CloseSurvey(c *gin.Context) error {
+	return s.surveyAction("closed", s.svOps.CloseSurvey)(c)
 }

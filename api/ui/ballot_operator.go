@@ -1,4 +1,4 @@
-package api
+package ui
 
 import (
 	"errors"
@@ -18,7 +18,7 @@ import (
 
 func operatorBallotPath(id string) string { return "/operator/surveys/" + id + "/ballot" }
 
-func (s *Server) operatorBallotForm(c *gin.Context) error {
+func (s *BallotPages) OperatorBallotForm(c *gin.Context) error {
 	sv, err := s.submitter.Surveys.Get(c.Request.Context(), c.Param("id"))
 	if err != nil {
 		return err
@@ -28,10 +28,10 @@ func (s *Server) operatorBallotForm(c *gin.Context) error {
 	}
 	p := newBallotPage(sv, "", newSubmissionID(), nil, nil)
 	p.Action, p.Operator = operatorBallotPath(sv.ID), true
-	return s.render(c, http.StatusOK, "ballot", pageView{Title: "代录答卷：" + sv.Title, Data: p})
+	return s.pages.Render(c, http.StatusOK, "ballot", PageView{Title: "代录答卷：" + sv.Title, Data: p})
 }
 
-func (s *Server) operatorBallotPost(c *gin.Context) error {
+func (s *BallotPages) OperatorBallotPost(c *gin.Context) error {
 	if err := c.Request.ParseForm(); err != nil {
 		return errBadForm
 	}
@@ -52,11 +52,11 @@ func (s *Server) operatorBallotPost(c *gin.Context) error {
 	if errors.As(err, &ce) {
 		p := newBallotPage(sv, "", sub.SubmissionID, form, ce)
 		p.Action, p.Operator, p.Channel = operatorBallotPath(sv.ID), true, channel
-		return s.render(c, http.StatusUnprocessableEntity, "ballot", pageView{Title: "代录答卷：" + sv.Title, Data: p})
+		return s.pages.Render(c, http.StatusUnprocessableEntity, "ballot", PageView{Title: "代录答卷：" + sv.Title, Data: p})
 	}
 	if err != nil {
 		return err
 	}
-	return s.render(c, http.StatusOK, "ballot_done", pageView{Title: "已录入", Data: gin.H{
+	return s.pages.Render(c, http.StatusOK, "ballot_done", PageView{Title: "已录入", Data: gin.H{
 		"Title": sv.Title, "Valid": r.Valid, "Reason": r.Reason, "Repeat": false, "Next": operatorBallotPath(sv.ID)}})
 }

@@ -1,4 +1,4 @@
-package api
+package ui
 
 import (
 	"bytes"
@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"html/template"
 	"io/fs"
+	"log/slog"
 	"minyi/api/httpx"
 	"net/http"
 	"path"
@@ -27,6 +28,22 @@ var webFS embed.FS
 // layout.html, so every page may define its own "content" block.
 type pages map[string]*template.Template
 
+// Renderer renders the page templates and the error page.
+type Renderer struct {
+	pages    pages
+	accounts *accounts.Store // the sessions' CSRF tokens; nil without accounts
+	log      *slog.Logger
+}
+
+// NewRenderer parses the embedded templates.
+func NewRenderer(acc *accounts.Store, log *slog.Logger) (*Renderer, error) {
+	p, err := loadPages()
+	if err != nil {
+		return nil, err
+	}
+	return &Renderer{pages: p, accounts: acc, log: log}, nil
+}
+
 func loadPages() (pages, error) {
 	names, err := fs.Glob(webFS, "web/templates/*.html")
 	if err != nil {
@@ -47,9 +64,9 @@ func loadPages() (pages, error) {
 	return p, nil
 }
 
-// pageView is what every page template receives: the layout reads Title,
+// PageView is what every page template receives: the layout reads Title,
 // CSRF, User and Bare; the page reads Data.
-type pageView struct {
+type PageView struct {
 	Title string
 	CSRF  string
 	User  *accounts.Principal
@@ -57,9 +74,9 @@ type pageView struct {
 	Bare  bool // no top bar: a page shown inside another (the builder's preview)
 }
 
-// render writes page name with data. It renders into a buffer first so that
+// Render writes page name with data. It renders into a buffer first so that
 // a template error becomes a clean 500, not half a page.
-func (s *Server) render(c *gin.Context, status int, name string, v pageView) error {
+func (s *Renderer) Render(c *gin.Context, status int, name string, v PageView) error {
 	t, ok := s.pages[name]
 	if !ok {
 		return fmt.Errorf("no page %q", name)
@@ -82,8 +99,8 @@ func (s *Server) render(c *gin.Context, status int, name string, v pageView) err
 // pageTime is a time as pages show it: Beijing time, to the minute.
 func pageTime(t time.Time) string { return t.In(surveys.ChinaTime).Format("2006-01-02 15:04") }
 
-// static serves the embedded assets under /static/.
-func (s *Server) static() gin.HandlerFunc {
+// Static serves the embedded assets under /static/.
+func Static() gin.HandlerFunc {
 	sub, err := fs.Sub(webFS, "web/static")
 	if err != nil {
 		panic(err) // the directory is embedded at build time

@@ -1,4 +1,4 @@
-package api
+package ui
 
 import (
 	"minyi/api/httpx"
@@ -37,7 +37,7 @@ type adminUserEditView struct {
 }
 
 // adminUserEditPage shows the edit form filled with the user's values.
-func (s *Server) adminUserEditPage(c *gin.Context) error {
+func (s *UserPages) AdminUserEditPage(c *gin.Context) error {
 	u, err := s.accounts.GetUser(c.Request.Context(), c.Param("id"))
 	if err != nil {
 		return err
@@ -48,8 +48,8 @@ func (s *Server) adminUserEditPage(c *gin.Context) error {
 
 // renderUserEdit renders the form for user u with answers f and the errors
 // (by field, plus a general one).
-func (s *Server) renderUserEdit(c *gin.Context, status int, u *accounts.User, f userEditForm, fields map[string]string, msg string) error {
-	orgs, byID, err := s.orgOptions(c.Request.Context())
+func (s *UserPages) renderUserEdit(c *gin.Context, status int, u *accounts.User, f userEditForm, fields map[string]string, msg string) error {
+	orgs, byID, err := orgOptions(c.Request.Context(), s.orgs)
 	if err != nil {
 		return err
 	}
@@ -77,14 +77,14 @@ func (s *Server) renderUserEdit(c *gin.Context, status int, u *accounts.User, f 
 	for _, r := range roleOrder {
 		v.Roles = append(v.Roles, option{string(r), r.Label()})
 	}
-	return s.render(c, status, "admin_user_edit", pageView{Title: "修改用户 " + u.Login, Data: v})
+	return s.pages.Render(c, status, "admin_user_edit", PageView{Title: "修改用户 " + u.Login, Data: v})
 }
 
 // adminEditUser is the edit form's POST. Only what differs from the stored
 // user goes into the patch, so the audit entry names the real changes; an
 // empty password field keeps the password. On success back to the form
 // (303) with a notice; on error the form again with the answers kept.
-func (s *Server) adminEditUser(c *gin.Context) error {
+func (s *UserPages) AdminEditUser(c *gin.Context) error {
 	u, err := s.accounts.GetUser(c.Request.Context(), c.Param("id"))
 	if err != nil {
 		return err
@@ -107,7 +107,7 @@ func (s *Server) adminEditUser(c *gin.Context) error {
 		in.Password = &pw
 	}
 	if _, err := s.userOps.UpdateUser(c.Request.Context(), u.ID, in); err != nil {
-		status, fields, body, err := s.formFailure(c, err)
+		status, fields, body, err := formFailure(c, err)
 		if err != nil {
 			return err
 		}
@@ -120,7 +120,7 @@ func (s *Server) adminEditUser(c *gin.Context) error {
 // adminRevokeUserToken is a revoke button of /admin/users/{id}: the token
 // goes as with DELETE /api/v1/tokens/{id} (accounts.Service.RevokeToken, audited); back
 // to the user's page naming it. A token of another user is not found.
-func (s *Server) adminRevokeUserToken(c *gin.Context) error {
+func (s *UserPages) AdminRevokeUserToken(c *gin.Context) error {
 	t, err := s.userOps.RevokeToken(c.Request.Context(), c.Param("token_id"), c.Param("id"))
 	if err != nil {
 		return err

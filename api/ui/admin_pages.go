@@ -1,4 +1,4 @@
-package api
+package ui
 
 import (
 	"net/http"
@@ -44,19 +44,19 @@ type adminUsersView struct {
 }
 
 // adminUsersPage lists the users and offers the create form.
-func (s *Server) adminUsersPage(c *gin.Context) error {
+func (s *UserPages) AdminUsersPage(c *gin.Context) error {
 	return s.renderAdminUsers(c, http.StatusOK, userForm{Role: string(accounts.RoleLeader)}, nil, "")
 }
 
 // renderAdminUsers renders /admin/users with the form's answers and its
 // errors (by field, plus a general one).
-func (s *Server) renderAdminUsers(c *gin.Context, status int, f userForm, fields map[string]string, msg string) error {
+func (s *UserPages) renderAdminUsers(c *gin.Context, status int, f userForm, fields map[string]string, msg string) error {
 	ctx := c.Request.Context()
 	users, next, err := s.accounts.ListUsers(ctx, adminPageSize, c.Query("after"))
 	if err != nil {
 		return err
 	}
-	orgs, byID, err := s.orgOptions(ctx)
+	orgs, byID, err := orgOptions(ctx, s.orgs)
 	if err != nil {
 		return err
 	}
@@ -78,7 +78,7 @@ func (s *Server) renderAdminUsers(c *gin.Context, status int, f userForm, fields
 	if next != "" {
 		v.More = "/admin/users?" + url.Values{"after": {next}}.Encode()
 	}
-	return s.render(c, status, "admin_users", pageView{Title: "用户管理", Data: v})
+	return s.pages.Render(c, status, "admin_users", PageView{Title: "用户管理", Data: v})
 }
 
 // orgName is an org's name, or its id when it is gone.
@@ -92,11 +92,11 @@ func orgName(byID map[string]surveys.Org, id string) string {
 // adminCreateUser is the create form's POST: on success back to the list
 // (303, so a reload does not post again) naming the new user; on error the
 // form again with each problem by its field and the answers kept.
-func (s *Server) adminCreateUser(c *gin.Context) error {
+func (s *UserPages) AdminCreateUser(c *gin.Context) error {
 	f := userForm{Login: c.PostForm("login"), Name: c.PostForm("name"), Role: c.PostForm("role"), OrgID: c.PostForm("org_id")}
 	u, err := s.userOps.CreateUser(c.Request.Context(), accounts.UserInput{Login: f.Login, Name: f.Name, Role: accounts.Role(f.Role), OrgID: f.OrgID, Password: c.PostForm("password")})
 	if err != nil {
-		status, fields, body, err := s.formFailure(c, err)
+		status, fields, body, err := formFailure(c, err)
 		if err != nil {
 			return err
 		}
@@ -119,7 +119,7 @@ type adminAuditView struct {
 
 // adminAuditPage shows the audit log newest first, filtered as GET
 // /api/v1/audit is, a page at a time with a link to older entries.
-func (s *Server) adminAuditPage(c *gin.Context) error {
+func (s *UserPages) AdminAuditPage(c *gin.Context) error {
 	after := c.Query("after")
 	v := adminAuditView{Actor: c.Query("actor"), Action: c.Query("action"), ObjectID: c.Query("object_id")}
 	entries, next, err := s.accounts.ListAudit(c.Request.Context(), accounts.AuditFilter{
@@ -157,5 +157,5 @@ func (s *Server) adminAuditPage(c *gin.Context) error {
 		q.Set("after", next)
 		v.Earlier = "/admin/audit?" + q.Encode()
 	}
-	return s.render(c, http.StatusOK, "admin_audit", pageView{Title: "审计日志", Data: v})
+	return s.pages.Render(c, http.StatusOK, "admin_audit", PageView{Title: "审计日志", Data: v})
 }

@@ -1,4 +1,4 @@
-package api
+package ui
 
 import (
 	"minyi/api/httpx"
@@ -32,11 +32,11 @@ type homeSurvey struct {
 	Open                          bool // taking ballots: the ballot page works
 }
 
-func (s *Server) homePage(c *gin.Context) error {
+func (s *HomePage) HomePage(c *gin.Context) error {
 	p := httpx.Principal(c)
 	v := homeView{
-		SeeResults: allowed(p, readers),
-		Operator:   allowed(p, operators),
+		SeeResults: p.Is(accounts.RoleLeader, accounts.RoleSecretary),
+		Operator:   p.Is(accounts.RoleOperator),
 		Secretary:  p.Role == accounts.RoleSecretary,
 		Admin:      p.Role == accounts.RoleAdmin,
 	}
@@ -64,12 +64,12 @@ func (s *Server) homePage(c *gin.Context) error {
 			v.Entry = append(v.Entry, homeSurvey{ID: sv.ID, Title: sv.Title, Kind: sv.Kind.Label()})
 		}
 	}
-	return s.render(c, http.StatusOK, "home", pageView{Title: "首页", Data: v})
+	return s.pages.Render(c, http.StatusOK, "home", PageView{Title: "首页", Data: v})
 }
 
 // visibleSurveys pages through the surveys the caller may see, newest
 // first: a secretary only those of its org subtree.
-func (s *Server) visibleSurveys(c *gin.Context, after string, limit int) ([]surveys.Survey, string, error) {
+func (s *HomePage) visibleSurveys(c *gin.Context, after string, limit int) ([]surveys.Survey, string, error) {
 	scope, err := s.scope.OrgScope(c)
 	if err != nil {
 		return nil, "", err

@@ -1,4 +1,4 @@
-package api
+package ui
 
 import (
 	"context"
@@ -22,11 +22,6 @@ import (
 // The signed-in pages sit behind requirePage (session cookie, CSRF checked
 // there); the public form carries a double-submit CSRF cookie (formCSRF,
 // as the login page does) since a resident has no session.
-
-// option is one choice of a picker.
-type option struct {
-	Value, Label string
-}
 
 // woForm is what the entry form holds, re-shown after an error.
 type woForm struct {
@@ -74,22 +69,6 @@ func channelOptions() []option {
 	return out
 }
 
-// orgLabel is how an org appears in the type-ahead: name then code, so that
-// typing either finds it.
-func orgLabel(o surveys.Org) string { return o.Name + " [" + o.Code + "]" }
-
-func (s *Server) orgOptions(ctx context.Context) ([]option, map[string]surveys.Org, error) {
-	all, err := s.orgs.All(ctx)
-	if err != nil {
-		return nil, nil, err
-	}
-	out := make([]option, 0, len(all))
-	for _, o := range all {
-		out = append(out, option{o.ID, orgLabel(o)})
-	}
-	return out, rest.OrgIndex(all), nil
-}
-
 // resolveKind accepts a kind's code or its Chinese label.
 func resolveKind(v string) feedback.Kind {
 	v = strings.TrimSpace(v)
@@ -122,7 +101,7 @@ func resolveOrg(v string, byID map[string]surveys.Org) string {
 	return "?" // named but unknown: reported as unknown_org
 }
 
-func (s *Server) operatorNewPage(c *gin.Context) error {
+func (s *WorkOrderPages) OperatorNewPage(c *gin.Context) error {
 	v, _, err := s.newFormView(c.Request.Context(), "/operator/work-orders/new")
 	if err != nil {
 		return err
@@ -133,8 +112,8 @@ func (s *Server) operatorNewPage(c *gin.Context) error {
 
 // newFormView is the empty entry form posting to action, with the orgs by
 // id for reading a posted form.
-func (s *Server) newFormView(ctx context.Context, action string) (*woNewView, map[string]surveys.Org, error) {
-	orgs, byID, err := s.orgOptions(ctx)
+func (s *WorkOrderPages) newFormView(ctx context.Context, action string) (*woNewView, map[string]surveys.Org, error) {
+	orgs, byID, err := orgOptions(ctx, s.orgs)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -161,11 +140,11 @@ func readWOForm(c *gin.Context) woForm {
 // submitOperatorNew takes a call: on success it shows the number, the
 // deadline and any possible duplicates above an empty form for the next
 // call; on error it shows the form again with each problem by its field.
-func (s *Server) submitOperatorNew(c *gin.Context) error {
+func (s *WorkOrderPages) SubmitOperatorNew(c *gin.Context) error {
 	return s.submitWOForm(c, "/operator/work-orders/new", false, "受理来电")
 }
 
-func (s *Server) submitWOForm(c *gin.Context, action string, public bool, title string) error {
+func (s *WorkOrderPages) submitWOForm(c *gin.Context, action string, public bool, title string) error {
 	ctx := c.Request.Context()
 	v, byID, err := s.newFormView(ctx, action)
 	if err != nil {
@@ -182,7 +161,7 @@ func (s *Server) submitWOForm(c *gin.Context, action string, public bool, title 
 	}
 	out, err := s.createOrder(ctx, public, in)
 	if err != nil {
-		status, fields, body, err := s.formFailure(c, err)
+		status, fields, body, err := formFailure(c, err)
 		if err != nil {
 			return err
 		}
@@ -206,7 +185,7 @@ func (s *Server) submitWOForm(c *gin.Context, action string, public bool, title 
 
 // createOrder is the one domain operation behind each form: a resident's
 // opinion, or a call an operator takes.
-func (s *Server) createOrder(ctx context.Context, public bool, in rest.WorkOrderInput) (rest.CreatedWorkOrder, error) {
+func (s *WorkOrderPages) createOrder(ctx context.Context, public bool, in rest.WorkOrderInput) (rest.CreatedWorkOrder, error) {
 	if public {
 		o, err := s.orderOps.SubmitPublic(ctx, in.Input())
 		if err != nil {
@@ -243,12 +222,12 @@ func formField(f string) string {
 
 // renderWO renders a work-order page with its CSRF token: the session's on
 // signed-in pages, the double-submit cookie's on the public form.
-func (s *Server) renderWO(c *gin.Context, status int, page, title string, data any) error {
+func (s *WorkOrderPages) renderWO(c *gin.Context, status int, page, title string, data any) error {
 	tok := httpx.CSRFToken(c, s.accounts)
 	if page == "wo_public" {
-		tok = formCSRF(c, feedbackCSRFCookie, "/feedback")
+		tok = httpx.FormCSRF(c, feedbackCSRFCookie, "/feedback")
 	}
-	return s.render(c, status, page, pageView{Title: title, CSRF: tok, Data: data})
+	return s.pages.Render(c, status, page, PageView{Title: title, CSRF: tok, Data: data})
 }
 
 // Queues.
@@ -284,7 +263,7 @@ type woQueueView struct {
 	Sats     []option
 }
 
-func (s *Server) actionForm(a feedback.Action) woAction {
+func (s *WorkOrderPages) actionForm(a feedback.Action) woAction {
 	w := woAction{Action: string(a), Label: a.Label(), Note: true, NoteLabel: "说明"}
 	switch a {
 	case feedback.ActionAssign:
@@ -307,7 +286,7 @@ func (s *Server) actionForm(a feedback.Action) woAction {
 	return w
 }
 
-func (s *Server) row(o feedback.Order, p *accounts.Principal, orgs map[string]surveys.Org) woRow {
+func (s *WorkOrderPages) row(o feedback.Order, p *accounts.Principal, orgs map[string]surveys.Org) woRow {
 	loc := s.workOrders.Policy().Location()
 	content := []rune(o.Content)
 	if len(content) > 80 {
@@ -332,7 +311,7 @@ func (s *Server) row(o feedback.Order, p *accounts.Principal, orgs map[string]su
 }
 
 // queueSection lists up to 50 orders of f as rows.
-func (s *Server) queueSection(c *gin.Context, title, empty string, f feedback.Filter, keep func(*feedback.Order) bool, orgs map[string]surveys.Org) (woSection, error) {
+func (s *WorkOrderPages) queueSection(c *gin.Context, title, empty string, f feedback.Filter, keep func(*feedback.Order) bool, orgs map[string]surveys.Org) (woSection, error) {
 	list, _, err := s.workOrders.List(c.Request.Context(), f, 50, "")
 	if err != nil {
 		return woSection{}, err
@@ -346,12 +325,12 @@ func (s *Server) queueSection(c *gin.Context, title, empty string, f feedback.Fi
 	return sec, nil
 }
 
-func (s *Server) operatorQueuePage(c *gin.Context) error {
-	return s.renderOperatorQueue(c, http.StatusOK, "")
+func (s *WorkOrderPages) OperatorQueuePage(c *gin.Context) error {
+	return s.RenderOperatorQueue(c, http.StatusOK, "")
 }
 
-func (s *Server) renderOperatorQueue(c *gin.Context, status int, errMsg string) error {
-	opts, orgs, err := s.orgOptions(c.Request.Context())
+func (s *WorkOrderPages) RenderOperatorQueue(c *gin.Context, status int, errMsg string) error {
+	opts, orgs, err := orgOptions(c.Request.Context(), s.orgs)
 	if err != nil {
 		return err
 	}
@@ -398,16 +377,16 @@ func satisfactionOptions() []option {
 	}
 }
 
-func (s *Server) branchQueuePage(c *gin.Context) error {
-	return s.renderBranchQueue(c, http.StatusOK, "")
+func (s *WorkOrderPages) BranchQueuePage(c *gin.Context) error {
+	return s.RenderBranchQueue(c, http.StatusOK, "")
 }
 
-func (s *Server) renderBranchQueue(c *gin.Context, status int, errMsg string) error {
+func (s *WorkOrderPages) RenderBranchQueue(c *gin.Context, status int, errMsg string) error {
 	scope, err := s.scope.OrgScope(c)
 	if err != nil {
 		return err
 	}
-	opts, orgs, err := s.orgOptions(c.Request.Context())
+	opts, orgs, err := orgOptions(c.Request.Context(), s.orgs)
 	if err != nil {
 		return err
 	}
@@ -430,7 +409,7 @@ func (s *Server) renderBranchQueue(c *gin.Context, status int, errMsg string) er
 
 // submitQueueEvent takes one row form of either queue and goes back to it
 // (303, so a reload does not repeat the step) or shows it with the error.
-func (s *Server) submitQueueEvent(back string, again func(*gin.Context, int, string) error) handlerFunc {
+func (s *WorkOrderPages) SubmitQueueEvent(back string, again func(*gin.Context, int, string) error) httpx.HandlerFunc {
 	return func(c *gin.Context) error {
 		days := 0
 		if d := strings.TrimSpace(c.PostForm("days")); d != "" {
@@ -440,7 +419,7 @@ func (s *Server) submitQueueEvent(back string, again func(*gin.Context, int, str
 			}
 			days = n
 		}
-		_, byID, err := s.orgOptions(c.Request.Context())
+		_, byID, err := orgOptions(c.Request.Context(), s.orgs)
 		if err != nil {
 			return err
 		}
@@ -471,7 +450,7 @@ const feedbackCSRFCookie = "minyi_feedback_csrf"
 
 var errFeedbackCSRF = minyi.E(minyi.ErrForbidden, "csrf_failed", "页面已过期，请刷新页面后重新提交")
 
-func (s *Server) publicFeedbackPage(c *gin.Context) error {
+func (s *WorkOrderPages) PublicFeedbackPage(c *gin.Context) error {
 	v, _, err := s.newFormView(c.Request.Context(), "/feedback")
 	if err != nil {
 		return err
@@ -479,8 +458,8 @@ func (s *Server) publicFeedbackPage(c *gin.Context) error {
 	return s.renderWO(c, http.StatusOK, "wo_public", "网上征询", v)
 }
 
-func (s *Server) submitPublicFeedback(c *gin.Context) error {
-	if !formCSRFOK(c, feedbackCSRFCookie) {
+func (s *WorkOrderPages) SubmitPublicFeedback(c *gin.Context) error {
+	if !httpx.FormCSRFOK(c, feedbackCSRFCookie) {
 		return s.publicFeedbackError(c, errFeedbackCSRF)
 	}
 	if err := s.feedbackLimit.Take(c); err != nil {
@@ -490,7 +469,7 @@ func (s *Server) submitPublicFeedback(c *gin.Context) error {
 }
 
 // publicFeedbackError shows the public form with a message (403, 429).
-func (s *Server) publicFeedbackError(c *gin.Context, err error) error {
+func (s *WorkOrderPages) publicFeedbackError(c *gin.Context, err error) error {
 	status, body := httpx.Classify(c.Request.Context(), err)
 	if status >= 500 {
 		return err

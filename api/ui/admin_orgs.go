@@ -1,4 +1,4 @@
-package api
+package ui
 
 import (
 	"errors"
@@ -43,23 +43,6 @@ type adminOrgsView struct {
 	Deleted string       // name of the org just deleted
 }
 
-// formFailure splits a domain error into what a form shows: the status,
-// the first message of each field and the general message. Server errors
-// come back as err, for the 500 path.
-func (s *Server) formFailure(c *gin.Context, err error) (int, map[string]string, httpx.ErrorDetail, error) {
-	status, body := httpx.Classify(c.Request.Context(), err)
-	if status >= 500 {
-		return 0, nil, httpx.ErrorDetail{}, err
-	}
-	fields := map[string]string{}
-	for _, fe := range body.Error.Fields {
-		if _, dup := fields[fe.Field]; !dup {
-			fields[fe.Field] = fe.Message
-		}
-	}
-	return status, fields, body.Error, nil
-}
-
 // orgTree builds the tree (roots first, children in store order) and the
 // options of a parent picker in the same order, indented by depth.
 func orgTree(all []surveys.Org) ([]*httpx.OrgNode, []option) {
@@ -71,13 +54,13 @@ func orgTree(all []surveys.Org) ([]*httpx.OrgNode, []option) {
 	return roots, opts
 }
 
-func (s *Server) adminOrgsPage(c *gin.Context) error {
+func (s *OrgPages) AdminOrgsPage(c *gin.Context) error {
 	return s.renderAdminOrgs(c, http.StatusOK, adminOrgsView{Form: orgForm{Kind: string(surveys.OrgBranch)}, Deleted: c.Query("deleted")})
 }
 
 // renderAdminOrgs shows the tree and the form; ?created= names the org
 // just created (found in the tree, not read again).
-func (s *Server) renderAdminOrgs(c *gin.Context, status int, v adminOrgsView) error {
+func (s *OrgPages) renderAdminOrgs(c *gin.Context, status int, v adminOrgsView) error {
 	all, err := s.orgs.All(c.Request.Context())
 	if err != nil {
 		return err
@@ -93,16 +76,16 @@ func (s *Server) renderAdminOrgs(c *gin.Context, status int, v adminOrgsView) er
 	if v.Errors == nil {
 		v.Errors = map[string]string{}
 	}
-	return s.render(c, status, "admin_orgs", pageView{Title: "组织管理", Data: v})
+	return s.pages.Render(c, status, "admin_orgs", PageView{Title: "组织管理", Data: v})
 }
 
 // adminCreateOrg is the add-org form's POST: 303 back to the tree naming
 // the new org, or the form again with the errors by field.
-func (s *Server) adminCreateOrg(c *gin.Context) error {
+func (s *OrgPages) AdminCreateOrg(c *gin.Context) error {
 	f := orgForm{Name: c.PostForm("name"), Code: c.PostForm("code"), Kind: c.PostForm("kind"), ParentID: c.PostForm("parent_id")}
 	o, err := s.orgOps.CreateOrg(c.Request.Context(), surveys.OrgInput{Name: f.Name, Code: f.Code, Kind: surveys.OrgKind(f.Kind), ParentID: f.ParentID})
 	if err != nil {
-		status, fields, body, err := s.formFailure(c, err)
+		status, fields, body, err := formFailure(c, err)
 		if err != nil {
 			return err
 		}
@@ -159,7 +142,7 @@ type adminOrgView struct {
 // orgNotices are the notices ?done= names after a redirect to an org page.
 var orgNotices = map[string]string{"updated": "已保存组织信息。", "member_deleted": "已删除党员。"}
 
-func (s *Server) adminOrgPage(c *gin.Context) error {
+func (s *OrgPages) AdminOrgPage(c *gin.Context) error {
 	v := adminOrgView{Added: c.Query("added"), Notice: orgNotices[c.Query("done")]}
 	if name := c.Query("deleted_member"); name != "" {
 		v.Notice = "已删除党员" + name + "。"
@@ -169,7 +152,7 @@ func (s *Server) adminOrgPage(c *gin.Context) error {
 
 // renderAdminOrg shows org :id with the members of its subtree (a page at
 // a time) and both forms.
-func (s *Server) renderAdminOrg(c *gin.Context, status int, v adminOrgView) error {
+func (s *OrgPages) renderAdminOrg(c *gin.Context, status int, v adminOrgView) error {
 	ctx := c.Request.Context()
 	id := c.Param("id")
 	all, err := s.orgs.All(ctx)
@@ -222,15 +205,15 @@ func (s *Server) renderAdminOrg(c *gin.Context, status int, v adminOrgView) erro
 	if v.Errors == nil {
 		v.Errors = map[string]string{}
 	}
-	return s.render(c, status, "admin_org", pageView{Title: o.Name + " · 组织管理", Data: v})
+	return s.pages.Render(c, status, "admin_org", PageView{Title: o.Name + " · 组织管理", Data: v})
 }
 
 // adminCreateMember adds a member to org :id as POST /api/v1/members does.
-func (s *Server) adminCreateMember(c *gin.Context) error {
+func (s *OrgPages) AdminCreateMember(c *gin.Context) error {
 	f := memberForm{Name: c.PostForm("name"), Title: c.PostForm("title"), Probationary: c.PostForm("probationary") != ""}
 	m, err := s.orgOps.CreateMember(c.Request.Context(), surveys.MemberInput{Name: f.Name, OrgID: c.Param("id"), Title: f.Title, Probationary: f.Probationary})
 	if err != nil {
-		status, fields, body, err := s.formFailure(c, err)
+		status, fields, body, err := formFailure(c, err)
 		if err != nil {
 			return err
 		}
@@ -250,7 +233,7 @@ func (s *Server) adminCreateMember(c *gin.Context) error {
 //
 // The form has two buttons: "检查名册（不导入）" (dry_run=1) checks the file
 // and shows what an import would do, storing nothing.
-func (s *Server) adminImportRoster(c *gin.Context) error {
+func (s *OrgPages) AdminImportRoster(c *gin.Context) error {
 	v := adminOrgView{Partial: c.PostForm("partial") != "", DryRun: c.PostForm("dry_run") != ""}
 	fh, err := c.FormFile("file")
 	if err != nil {
@@ -264,7 +247,7 @@ func (s *Server) adminImportRoster(c *gin.Context) error {
 	}
 	res, err := httpx.ImportRoster(c.Request.Context(), s.orgOps, fh, surveys.ImportOptions{Partial: v.Partial, DryRun: v.DryRun})
 	if err != nil {
-		status, fields, body, err := s.formFailure(c, err)
+		status, fields, body, err := formFailure(c, err)
 		if err != nil {
 			return err
 		}
@@ -282,14 +265,14 @@ func (s *Server) adminImportRoster(c *gin.Context) error {
 // adminEditOrg is the edit form's POST (name, code, parent): PATCH
 // /api/v1/orgs/{id} through the same domain operation, then 303 back with a notice,
 // or the page again with each error by its field.
-func (s *Server) adminEditOrg(c *gin.Context) error {
+func (s *OrgPages) AdminEditOrg(c *gin.Context) error {
 	f := orgEditForm{Name: c.PostForm("name"), Code: c.PostForm("code"), ParentID: c.PostForm("parent_id")}
 	_, err := s.orgOps.UpdateOrg(c.Request.Context(), c.Param("id"), surveys.OrgPatch{Name: &f.Name, Code: &f.Code, ParentID: &f.ParentID})
 	if errors.Is(err, minyi.ErrNotFound) {
 		return err // the org itself: the message page
 	}
 	if err != nil {
-		status, fields, body, err := s.formFailure(c, err)
+		status, fields, body, err := formFailure(c, err)
 		if err != nil {
 			return err
 		}
@@ -312,7 +295,7 @@ type deleteView struct {
 // adminDeleteOrgPage is GET /admin/orgs/{id}/delete: "确定删除…？". An org
 // with children or members cannot be deleted; the page says so before the
 // button, and the POST refuses it anyway.
-func (s *Server) adminDeleteOrgPage(c *gin.Context) error {
+func (s *OrgPages) AdminDeleteOrgPage(c *gin.Context) error {
 	ctx := c.Request.Context()
 	o, err := s.orgs.Get(ctx, c.Param("id"))
 	if err != nil {
@@ -323,19 +306,19 @@ func (s *Server) adminDeleteOrgPage(c *gin.Context) error {
 		Lines:    []string{"删除后不能恢复。已发布测评中记录的组织名称不受影响。", "组织下还有下级组织或党员时不能删除：请先移走或删除它们。"},
 		Action:   "/admin/orgs/" + o.ID + "/delete", Cancel: "/admin/orgs/" + o.ID, Button: "确认删除",
 	}
-	return s.render(c, http.StatusOK, "admin_delete", pageView{Title: "删除组织 · " + o.Name, Data: v})
+	return s.pages.Render(c, http.StatusOK, "admin_delete", PageView{Title: "删除组织 · " + o.Name, Data: v})
 }
 
 // adminDeleteOrg is the confirmation's POST: DELETE /api/v1/orgs/{id}
 // through the same domain operation; 303 to the tree naming the org, or the org's
 // page with the refusal (children, members) in Chinese.
-func (s *Server) adminDeleteOrg(c *gin.Context) error {
+func (s *OrgPages) AdminDeleteOrg(c *gin.Context) error {
 	o, err := s.orgOps.DeleteOrg(c.Request.Context(), c.Param("id"))
 	if errors.Is(err, minyi.ErrNotFound) {
 		return err
 	}
 	if err != nil {
-		status, _, body, err := s.formFailure(c, err)
+		status, _, body, err := formFailure(c, err)
 		if err != nil {
 			return err
 		}

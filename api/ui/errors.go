@@ -1,4 +1,4 @@
-package api
+package ui
 
 import (
 	"log/slog"
@@ -9,11 +9,11 @@ import (
 	"github.com/gin-gonic/gin"
 )
 
-// page adapts a page handler: an error it returns becomes the error page.
-func (s *Server) page(fn handlerFunc) gin.HandlerFunc {
+// Page adapts a page handler: an error it returns becomes the error page.
+func (s *Renderer) Page(fn httpx.HandlerFunc) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		if err := fn(c); err != nil {
-			s.pageError(c, err)
+			s.Error(c, err)
 		}
 	}
 }
@@ -36,10 +36,10 @@ var errorTitles = map[string]string{
 	"route_not_found": "页面不存在", "method_not_allowed": "不支持此请求方法",
 }
 
-// pageError is the one answer of a page to an error, whatever its status:
+// Error is the one answer of a page to an error, whatever its status:
 // an HTML page in Chinese with the message and a way back. Server errors
 // are logged with the request id; their text is never shown.
-func (s *Server) pageError(c *gin.Context, err error) {
+func (s *Renderer) Error(c *gin.Context, err error) {
 	ctx := c.Request.Context()
 	status, body := httpx.Classify(ctx, err)
 	reqID := httpx.RequestID(c)
@@ -59,7 +59,7 @@ func (s *Server) pageError(c *gin.Context, err error) {
 	}
 	back, text := backLink(c.Request.URL.Path)
 	v := messageView{Title: title, Message: body.Error.Message, Code: body.Error.Code, RequestID: reqID, Back: back, BackText: text}
-	if rerr := s.render(c, status, "message", pageView{Title: title, Data: v}); rerr != nil {
+	if rerr := s.Render(c, status, "message", PageView{Title: title, Data: v}); rerr != nil {
 		s.log.ErrorContext(ctx, "error page failed", slog.String("request_id", reqID), slog.Any("err", rerr))
 		c.Data(http.StatusInternalServerError, "text/html; charset=utf-8", []byte(brokenPage))
 	}

@@ -1,4 +1,4 @@
-package api
+package ui
 
 import (
 	"errors"
@@ -33,13 +33,13 @@ type adminMemberView struct {
 	Saved  bool
 }
 
-func (s *Server) adminMemberPage(c *gin.Context) error {
+func (s *OrgPages) AdminMemberPage(c *gin.Context) error {
 	return s.renderAdminMember(c, http.StatusOK, adminMemberView{Saved: c.Query("done") == "saved"})
 }
 
 // renderAdminMember shows member :id with the form: the stored values, or
 // what was posted when v.Errors is set.
-func (s *Server) renderAdminMember(c *gin.Context, status int, v adminMemberView) error {
+func (s *OrgPages) renderAdminMember(c *gin.Context, status int, v adminMemberView) error {
 	ctx := c.Request.Context()
 	m, err := s.members.Get(ctx, c.Param("id"))
 	if err != nil {
@@ -60,19 +60,19 @@ func (s *Server) renderAdminMember(c *gin.Context, status int, v adminMemberView
 		v.Form = memberEditForm{Name: m.Name, Title: m.Title, OrgID: m.OrgID, Probationary: m.Probationary}
 		v.Errors = map[string]string{}
 	}
-	return s.render(c, status, "admin_member", pageView{Title: m.Name + " · 党员", Data: v})
+	return s.pages.Render(c, status, "admin_member", PageView{Title: m.Name + " · 党员", Data: v})
 }
 
 // adminEditMember is the form's POST: 303 back with a notice, or the form
 // again with each error by its field and the answers kept.
-func (s *Server) adminEditMember(c *gin.Context) error {
+func (s *OrgPages) AdminEditMember(c *gin.Context) error {
 	f := memberEditForm{Name: c.PostForm("name"), Title: c.PostForm("title"), OrgID: c.PostForm("org_id"), Probationary: c.PostForm("probationary") != ""}
 	_, err := s.orgOps.UpdateMember(c.Request.Context(), c.Param("id"), surveys.MemberPatch{Name: &f.Name, Title: &f.Title, OrgID: &f.OrgID, Probationary: &f.Probationary})
 	if errors.Is(err, minyi.ErrNotFound) {
 		return err // the member itself: the message page
 	}
 	if err != nil {
-		status, fields, body, err := s.formFailure(c, err)
+		status, fields, body, err := formFailure(c, err)
 		if err != nil {
 			return err
 		}
@@ -83,7 +83,7 @@ func (s *Server) adminEditMember(c *gin.Context) error {
 }
 
 // adminDeleteMemberPage is GET /admin/members/{id}/delete: "确定删除…？".
-func (s *Server) adminDeleteMemberPage(c *gin.Context) error {
+func (s *OrgPages) AdminDeleteMemberPage(c *gin.Context) error {
 	ctx := c.Request.Context()
 	m, err := s.members.Get(ctx, c.Param("id"))
 	if err != nil {
@@ -98,12 +98,12 @@ func (s *Server) adminDeleteMemberPage(c *gin.Context) error {
 		Lines:    []string{"删除后不能恢复；需要时可重新添加或导入。", "已发布的测评中保留该党员的姓名和测评结果。"},
 		Action:   "/admin/members/" + m.ID + "/delete", Cancel: "/admin/members/" + m.ID, Button: "确认删除",
 	}
-	return s.render(c, http.StatusOK, "admin_delete", pageView{Title: "删除党员 · " + m.Name, Data: v})
+	return s.pages.Render(c, http.StatusOK, "admin_delete", PageView{Title: "删除党员 · " + m.Name, Data: v})
 }
 
 // adminDeleteMember is the confirmation's POST: 303 to the member's org
 // page naming who was deleted.
-func (s *Server) adminDeleteMember(c *gin.Context) error {
+func (s *OrgPages) AdminDeleteMember(c *gin.Context) error {
 	m, err := s.orgOps.DeleteMember(c.Request.Context(), c.Param("id"))
 	if err != nil {
 		return err

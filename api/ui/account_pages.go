@@ -1,4 +1,4 @@
-package api
+package ui
 
 import (
 	"minyi/api/httpx"
@@ -37,7 +37,7 @@ type accountView struct {
 }
 
 // renderAccount renders /account with the caller's tokens.
-func (s *Server) renderAccount(c *gin.Context, status int, v accountView) error {
+func (s *AccountPages) RenderAccount(c *gin.Context, status int, v accountView) error {
 	p := httpx.Principal(c)
 	if p.UserID == "" {
 		v.NoTokens = true
@@ -51,36 +51,40 @@ func (s *Server) renderAccount(c *gin.Context, status int, v accountView) error 
 		}
 		v.More = next != ""
 	}
-	return s.render(c, status, "account", pageView{Title: "我的账户", Data: v})
+	return s.pages.Render(c, status, "account", PageView{Title: "我的账户", Data: v})
 }
 
 // accountCreateToken is the create form's POST. It answers the page itself
 // (not a redirect) because the secret exists only in this answer; render
 // marks it no-store.
-func (s *Server) accountCreateToken(c *gin.Context) error {
+func (s *AccountPages) AccountCreateToken(c *gin.Context) error {
 	name := c.PostForm("name")
 	p := httpx.Principal(c)
 	if p.UserID == "" {
-		return s.renderAccount(c, http.StatusUnprocessableEntity, accountView{Name: name, Error: "管理员令牌不属于某个用户，不能在此创建接口令牌"})
+		return s.RenderAccount(c, http.StatusUnprocessableEntity, accountView{Name: name, Error: "管理员令牌不属于某个用户，不能在此创建接口令牌"})
 	}
 	t, sec, err := s.userOps.CreateToken(c.Request.Context(), accounts.TokenInput{Name: name})
 	if err != nil {
-		status, fields, body, err := s.formFailure(c, err)
+		status, fields, body, err := formFailure(c, err)
 		if err != nil {
 			return err
 		}
-		return s.renderAccount(c, status, accountView{Name: name, Error: body.Message, NameError: fields["name"]})
+		return s.RenderAccount(c, status, accountView{Name: name, Error: body.Message, NameError: fields["name"]})
 	}
-	return s.renderAccount(c, http.StatusCreated, accountView{New: rest.ShownToken(t, sec)})
+	return s.RenderAccount(c, http.StatusCreated, accountView{New: rest.ShownToken(t, sec)})
 }
 
 // accountRevokeToken is a revoke button's POST: back to /account (303)
 // naming the revoked token.
-func (s *Server) accountRevokeToken(c *gin.Context) error {
+func (s *AccountPages) AccountRevokeToken(c *gin.Context) error {
 	t, err := s.userOps.RevokeToken(c.Request.Context(), c.Param("id"), "")
 	if err != nil {
 		return err
 	}
 	c.Redirect(http.StatusSeeOther, "/account?"+url.Values{"revoked": {t.Name}}.Encode()+"#tokens")
 	return nil
+}
+
+func (s *AccountPages) AccountPage(c *gin.Context) error {
+	return s.RenderAccount(c, http.StatusOK, accountView{Revoked: c.Query("revoked")})
 }

@@ -1,4 +1,4 @@
-package api
+package ui
 
 import (
 	"minyi/api/httpx"
@@ -68,7 +68,7 @@ func builderOrgs(all []surveys.Org) []builderOrg {
 	return out
 }
 
-func (s *Server) adminSurveyEditPage(c *gin.Context) error {
+func (s *BuilderPages) AdminSurveyEditPage(c *gin.Context) error {
 	sv, err := s.surveys.Get(c.Request.Context(), c.Param("id"))
 	if err != nil {
 		return err
@@ -86,7 +86,7 @@ func (s *Server) adminSurveyEditPage(c *gin.Context) error {
 	return s.renderBuilder(c, http.StatusOK, sv, v)
 }
 
-func (s *Server) renderBuilder(c *gin.Context, status int, sv *surveys.Survey, v builderView) error {
+func (s *BuilderPages) renderBuilder(c *gin.Context, status int, sv *surveys.Survey, v builderView) error {
 	v.Survey, v.Kind, v.Status = sv, sv.Kind.Label(), sv.Status.Label()
 	if sv.Status == surveys.StatusDraft {
 		// Only the builder picks subjects and orgs; the plain form of a
@@ -100,7 +100,7 @@ func (s *Server) renderBuilder(c *gin.Context, status int, sv *surveys.Survey, v
 	if v.Errors == nil {
 		v.Errors = map[string]string{}
 	}
-	return s.render(c, status, "admin_survey_edit", pageView{Title: "编辑 · " + sv.Title, Data: v})
+	return s.pages.Render(c, status, "admin_survey_edit", PageView{Title: "编辑 · " + sv.Title, Data: v})
 }
 
 // localMinute is the layout of <input type="datetime-local">, read and
@@ -109,7 +109,7 @@ const localMinute = "2006-01-02T15:04"
 
 // adminSurveyEditLimited saves a published survey's title, description and
 // closing time from the plain form.
-func (s *Server) adminSurveyEditLimited(c *gin.Context) error {
+func (s *BuilderPages) AdminSurveyEditLimited(c *gin.Context) error {
 	ctx := c.Request.Context()
 	sv, err := s.surveys.Get(ctx, c.Param("id"))
 	if err != nil {
@@ -132,7 +132,7 @@ func (s *Server) adminSurveyEditLimited(c *gin.Context) error {
 	}
 	saved, err := s.svOps.UpdateSurvey(ctx, sv.ID, p)
 	if err != nil {
-		status, fields, body, err := s.formFailure(c, err)
+		status, fields, body, err := formFailure(c, err)
 		if err != nil {
 			return err
 		}
@@ -145,7 +145,7 @@ func (s *Server) adminSurveyEditLimited(c *gin.Context) error {
 // adminSurveyPreview renders the posted, unsaved definition (form field
 // "definition": the JSON of POST /api/v1/surveys) as the ballot page a
 // resident would see, for the builder's preview frame. Nothing is stored.
-func (s *Server) adminSurveyPreview(c *gin.Context) error {
+func (s *BuilderPages) AdminSurveyPreview(c *gin.Context) error {
 	ctx := c.Request.Context()
 	// The builder frames this answer; everything else stays unframeable.
 	c.Header("X-Frame-Options", "SAMEORIGIN")
@@ -174,11 +174,11 @@ func (s *Server) adminSurveyPreview(c *gin.Context) error {
 		title = "（未填写标题）"
 	}
 	p.Survey.Title = title
-	return s.render(c, http.StatusOK, "ballot", pageView{Title: "预览 · " + title, Data: p, Bare: true})
+	return s.pages.Render(c, http.StatusOK, "ballot", PageView{Title: "预览 · " + title, Data: p, Bare: true})
 }
 
 // previewMessage says in the frame why the definition cannot be shown.
-func (s *Server) previewMessage(c *gin.Context, err error) error {
+func (s *BuilderPages) previewMessage(c *gin.Context, err error) error {
 	status, body := httpx.Classify(c.Request.Context(), err)
 	if status >= 500 {
 		return err
@@ -187,6 +187,6 @@ func (s *Server) previewMessage(c *gin.Context, err error) error {
 	for _, f := range body.Error.Fields {
 		msg += "（" + f.Field + "：" + f.Message + "）"
 	}
-	return s.render(c, status, "ballot_message", pageView{Title: "无法预览", Bare: true,
+	return s.pages.Render(c, status, "ballot_message", PageView{Title: "无法预览", Bare: true,
 		Data: gin.H{"Title": "无法预览", "Message": msg, "Code": body.Error.Code}})
 }
