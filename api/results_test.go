@@ -236,7 +236,7 @@ func TestTextAnswers(t *testing.T) {
 	if !texts["路灯坏了"] || !texts["服务很好"] {
 		t.Fatalf("texts %v", texts)
 	}
-	if p.Items[0]["question"] != "q4" || p.Items[0]["channel"] != surveys.ChannelWeb {
+	if p.Items[0]["question"] != "q4" || p.Items[0]["channel"] != string(surveys.ChannelWeb) {
 		t.Fatalf("item %v", p.Items[0])
 	}
 	wantError(t, fx.do(http.MethodGet, path+"?question=q1", nil), http.StatusUnprocessableEntity, "validation_failed", "question")
