@@ -157,7 +157,8 @@ func (s *Store) CountUsers(ctx context.Context) (int64, error) {
 }
 
 // UpdateUser applies p to user id. A new password or disabling the user
-// ends every session of the user: whoever knew the old password is out.
+// ends every session and deletes every API token of the user: whoever knew
+// the old password is out, and re-enabling brings nothing back.
 func (s *Store) UpdateUser(ctx context.Context, id string, p UserPatch) (*User, error) {
 	u, err := s.GetUser(ctx, id)
 	if err != nil {
@@ -194,7 +195,7 @@ func (s *Store) UpdateUser(ctx context.Context, id string, p UserPatch) (*User, 
 		return nil, fmt.Errorf("update user: %w", err)
 	}
 	if p.Password != nil || u.Disabled {
-		if err := s.deleteSessionsOf(ctx, id); err != nil {
+		if err := s.revokeCredentials(ctx, id); err != nil {
 			return nil, err
 		}
 	}

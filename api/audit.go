@@ -25,6 +25,7 @@ func (s *Server) auditAs(c *gin.Context, p *accounts.Principal, action, objectTy
 	if s.accounts == nil {
 		return
 	}
+	c.Set(ctxAudited, true)
 	e := &accounts.AuditEntry{
 		Action: action, ObjectType: objectType, ObjectID: objectID, Summary: summary, RequestID: requestIDOf(c),
 	}

@@ -72,6 +72,7 @@ func (s *Server) authenticate(roles []accounts.Role) gin.HandlerFunc {
 		}
 		c.Set(ctxPrincipal, p)
 		c.Next()
+		s.auditBootstrapUse(c, p)
 		return nil
 	})
 }
@@ -203,6 +204,7 @@ func (s *Server) requirePage(roles ...accounts.Role) gin.HandlerFunc {
 			return
 		}
 		c.Next()
+		s.auditBootstrapUse(c, p)
 	}
 }
 

@@ -22,7 +22,7 @@ import (
 // stop the HTTP server, the client and the embedded store completely.
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
-const token = "e2e-admin-token"
+const token = "e2e-admin-token-0123456789abcdefghij"
 
 // started is a running `run` with its address.
 type started struct {

@@ -59,6 +59,9 @@ func open(ctx context.Context, cfg config, log *slog.Logger) (*service, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := resolveSecretKey(&cfg, log); err != nil {
+		return nil, err
+	}
 	metrics := api.NewMetrics()
 	st, err := store.Open(ctx, store.Config{
 		URI: cfg.MongoURI, DataDir: cfg.DataDir, Database: cfg.Database,
@@ -132,9 +135,6 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	if err := cfg.check(); err != nil {
 		return err
-	}
-	if cfg.SecretKey == "" {
-		log.Warn("MINYI_SECRET_KEY is not set: using a fixed development key; set it and MINYI_ENV=production before real use")
 	}
 	a, err := open(ctx, cfg, log)
 	if err != nil {
