@@ -20,6 +20,7 @@ type Embedded struct {
 	cancel context.CancelFunc
 	done   chan struct{}
 	lock   *os.File
+	dir    string
 }
 
 // StartEmbedded starts the embedded server over dir, creating it if needed.
@@ -37,11 +38,15 @@ func StartEmbedded(ctx context.Context, dir string, logger *slog.Logger) (*Embed
 	if strings.ContainsAny(abs, "#?") {
 		return nil, fmt.Errorf("data directory %q: the path may not contain '#' or '?'", abs)
 	}
-	if err := os.MkdirAll(abs, 0o750); err != nil {
+	if err := os.MkdirAll(abs, 0o700); err != nil {
 		return nil, fmt.Errorf("create data directory: %w", err)
 	}
 	lock, err := lockDir(abs)
 	if err != nil {
+		return nil, err
+	}
+	if err := restrict(abs); err != nil {
+		_ = lock.Close()
 		return nil, err
 	}
 	f, err := ferretdb.New(&ferretdb.Config{
@@ -55,7 +60,7 @@ func StartEmbedded(ctx context.Context, dir string, logger *slog.Logger) (*Embed
 		return nil, fmt.Errorf("start embedded store: %w", err)
 	}
 	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
-	e := &Embedded{db: f, cancel: cancel, done: make(chan struct{}), lock: lock}
+	e := &Embedded{db: f, cancel: cancel, done: make(chan struct{}), lock: lock, dir: abs}
 	go func() {
 		defer close(e.done)
 		_ = f.Run(runCtx)
@@ -71,7 +76,8 @@ func (e *Embedded) URI() string { return e.db.MongoDBURI() }
 func (e *Embedded) Stop() {
 	e.cancel()
 	<-e.done
-	_ = e.lock.Close() // closing the descriptor drops the flock
+	_ = restrict(e.dir) // files SQLite created while running
+	_ = e.lock.Close()  // closing the descriptor drops the flock
 }
 
 func lockDir(dir string) (*os.File, error) {
