@@ -205,7 +205,7 @@ func (s *Server) importRoster(c *gin.Context, fh *multipart.FileHeader, opt surv
 		return nil, err
 	}
 	defer f.Close()
-	rows, err := exports.ReadRoster(f)
+	rows, err := exports.ReadRoster(c.Request.Context(), f)
 	if err != nil {
 		return nil, err
 	}
