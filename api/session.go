@@ -83,7 +83,7 @@ func (s *Server) createSession(c *gin.Context) error {
 	return nil
 }
 
-// signIn checks the throttle and the password, starts a session and
+// signIn checks the password under the login throttle, starts a session and
 // records the attempt in the audit log (never the password).
 func (s *Server) signIn(c *gin.Context, in loginInput) (*accounts.Principal, string, error) {
 	ctx := c.Request.Context()
@@ -97,25 +97,16 @@ func (s *Server) signIn(c *gin.Context, in loginInput) (*accounts.Principal, str
 	if err := fe.Err(); err != nil {
 		return nil, "", err
 	}
-	acct, client := s.accounts.AccountKey(in.Login), s.accounts.ClientKey(s.clientHash(c))
-	wait, err := s.accounts.LoginBlocked(ctx, acct, client)
-	if err != nil {
-		return nil, "", err
-	}
-	if wait > 0 {
+	u, err := s.accounts.Login(ctx, in.Login, in.Password, s.clientHash(c))
+	if wait, ok := accounts.RetryAfter(err); ok {
 		c.Header("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
 		// Logged, not audited: a guessing run would flood the audit log.
 		s.log.InfoContext(ctx, "login throttled", "request_id", requestIDOf(c), "retry_after", wait)
-		return nil, "", minyi.E(minyi.ErrRateLimited, "login_throttled",
-			"登录失败次数过多，请"+strconv.Itoa(int(math.Ceil(wait.Minutes())))+"分钟后再试")
+		return nil, "", err
 	}
-	u, err := s.accounts.CheckPassword(ctx, in.Login, in.Password)
 	if err != nil {
 		if !errors.Is(err, minyi.ErrUnauthorized) {
 			return nil, "", err
-		}
-		if ferr := s.accounts.LoginFailed(ctx, acct, client); ferr != nil {
-			return nil, "", ferr
 		}
 		// The typed login is recorded only when it names a user: people
 		// sometimes type their password into the login field.
@@ -127,9 +118,6 @@ func (s *Server) signIn(c *gin.Context, in loginInput) (*accounts.Principal, str
 			}
 		}
 		s.auditAs(c, nil, "session.login_failed", "user", objectID, summary)
-		return nil, "", err
-	}
-	if err := s.accounts.LoginSucceeded(ctx, acct); err != nil {
 		return nil, "", err
 	}
 	sid, _, err := s.accounts.CreateSession(ctx, u.ID)
