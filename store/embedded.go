@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -28,6 +29,20 @@ type Embedded struct {
 // flock, which the kernel drops when the holder dies, so a restart after a
 // crash starts cleanly.
 func StartEmbedded(ctx context.Context, dir string, logger *slog.Logger) (*Embedded, error) {
+	return StartEmbeddedOn(ctx, dir, "127.0.0.1:0", logger)
+}
+
+// StartEmbeddedOn is StartEmbedded listening on addr, which must be a
+// loopback address: the server has no authentication (`minyi store` serves
+// one data directory to several instances on one machine this way).
+func StartEmbeddedOn(ctx context.Context, dir, addr string, logger *slog.Logger) (*Embedded, error) {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return nil, fmt.Errorf("store address %q: %w", addr, err)
+	}
+	if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
+		return nil, fmt.Errorf("store address %q: only a loopback address (127.0.0.1) is allowed, the embedded store has no authentication", addr)
+	}
 	if dir == "" {
 		dir = "data"
 	}
@@ -50,7 +65,7 @@ func StartEmbedded(ctx context.Context, dir string, logger *slog.Logger) (*Embed
 		return nil, err
 	}
 	f, err := ferretdb.New(&ferretdb.Config{
-		Listener:  ferretdb.ListenerConfig{TCP: "127.0.0.1:0"},
+		Listener:  ferretdb.ListenerConfig{TCP: addr},
 		Handler:   "sqlite",
 		SQLiteURL: "file:" + abs + "/",
 		Logger:    quiet(logger),

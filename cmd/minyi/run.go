@@ -34,11 +34,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return exportMain(ctx, args, getenv, stdout, stderr)
 	case "bench":
 		return benchMain(ctx, args, getenv, stdout, stderr)
+	case "store":
+		return storeMain(ctx, args, getenv, stdout, stderr)
 	case "help":
-		fmt.Fprintln(stdout, "usage: minyi [serve] [flags]; minyi serve -h lists the flags; minyi user add -h creates a user; minyi export -h writes a workbook; minyi bench -h measures submission")
+		fmt.Fprintln(stdout, "usage: minyi [serve] [flags]; minyi serve -h lists the flags; minyi user add -h creates a user; minyi export -h writes a workbook; minyi bench -h measures submission; minyi store -h serves the embedded store to several instances")
 		return nil
 	}
-	fmt.Fprintf(stderr, "minyi: unknown command %q (want serve, user, export or bench)\n", cmd)
+	fmt.Fprintf(stderr, "minyi: unknown command %q (want serve, user, export, bench or store)\n", cmd)
 	return errUsage
 }
 
