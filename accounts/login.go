@@ -155,6 +155,9 @@ func (s *Store) Login(ctx context.Context, login, password, client string) (*Use
 		if err := s.clearKey(context.WithoutCancel(ctx), pair.id); err != nil {
 			return nil, err
 		}
+		if err := s.sweepThrottle(context.WithoutCancel(ctx)); err != nil {
+			return nil, err
+		}
 		return u, nil
 	case errors.Is(cerr, minyi.ErrUnauthorized):
 		for _, r := range []reservation{rp, rc} {

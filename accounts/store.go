@@ -103,6 +103,7 @@ func Indexes() []store.Index {
 		{Collection: collSessions, Name: "user", Keys: bson.D{{Key: "user_id", Value: 1}}},
 		{Collection: collSessions, Name: "expires", Keys: bson.D{{Key: "expires_at", Value: 1}}},
 		{Collection: collThrottle, Name: "key", Keys: bson.D{{Key: "key", Value: 1}}},
+		{Collection: collThrottle, Name: "at", Keys: bson.D{{Key: "at", Value: 1}}},
 		{Collection: collTokens, Name: "id_unique", Keys: bson.D{{Key: "id", Value: 1}}, Unique: true},
 		{Collection: collTokens, Name: "user", Keys: bson.D{{Key: "user_id", Value: 1}}},
 		{Collection: collAudit, Name: "actor", Keys: bson.D{{Key: "actor", Value: 1}}},

@@ -174,6 +174,17 @@ func (s *Store) clearKey(ctx context.Context, id string) error {
 	return nil
 }
 
+// sweepThrottle removes failures already forgotten (heads and slots alike
+// carry "at"). Successful logins run it: they are rare, and the embedded
+// store has no TTL indexes.
+func (s *Store) sweepThrottle(ctx context.Context) error {
+	cutoff := s.now().UTC().Add(-s.policy.ThrottleReset)
+	if _, err := s.db.Collection(collThrottle).DeleteMany(ctx, bson.D{{Key: "at", Value: bson.D{{Key: "$lt", Value: cutoff}}}}); err != nil {
+		return fmt.Errorf("login throttle: %w", err)
+	}
+	return nil
+}
+
 // Throttle is a key whose logins are being slowed down, for admins.
 type Throttle struct {
 	ID          string    `json:"id"`
