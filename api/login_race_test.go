@@ -34,3 +34,29 @@ func TestConcurrentWrongPasswords(t *testing.T) {
 		t.Fatalf("answers %v: want at most 5 checked (401), the rest 429", codes)
 	}
 }
+
+// TestLoginThrottlesAdmin: an admin lists the current throttles and clears
+// one; the owner can then sign in from that client at once.
+func TestLoginThrottlesAdmin(t *testing.T) {
+	a := newAuthEnv(t)
+	id := a.user("wang", accounts.RoleLeader)
+	for range 5 {
+		wantError(t, a.do(http.MethodPost, "/api/v1/session", map[string]any{"login": "wang", "password": "guess-xxxxx"}, "Authorization", ""), http.StatusUnauthorized, "invalid_login")
+	}
+	wantError(t, a.do(http.MethodPost, "/api/v1/session", map[string]any{"login": "wang", "password": secretPassword}, "Authorization", ""), http.StatusTooManyRequests, "login_throttled")
+	got := decode[list[accounts.Throttle]](t, a.do(http.MethodGet, "/api/v1/login-throttles", nil), http.StatusOK)
+	if len(got.Items) != 1 || got.Items[0].UserID != id || got.Items[0].Login != "wang" || got.Items[0].Failures != 5 {
+		t.Fatalf("throttles %+v", got.Items)
+	}
+	if w := a.do(http.MethodDelete, "/api/v1/login-throttles/"+got.Items[0].ID, nil); w.Code != http.StatusNoContent {
+		t.Fatalf("clear: %d %s", w.Code, w.Body)
+	}
+	wantError(t, a.do(http.MethodDelete, "/api/v1/login-throttles/"+got.Items[0].ID, nil), http.StatusNotFound, "throttle_not_found")
+	if w := a.do(http.MethodPost, "/api/v1/session", map[string]any{"login": "wang", "password": secretPassword}, "Authorization", ""); w.Code != http.StatusCreated {
+		t.Fatalf("after clearing: %d %s", w.Code, w.Body)
+	}
+	audit := decode[auditList](t, a.do(http.MethodGet, "/api/v1/audit?action=login_throttle.clear", nil), http.StatusOK)
+	if len(audit.Items) != 1 {
+		t.Fatalf("audit %+v", audit.Items)
+	}
+}
