@@ -7,24 +7,23 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"strings"
-	"time"
-
-	"github.com/xuri/excelize/v2"
 )
 
 // Reading an uploaded workbook is reading an attacker's zip: a few KB can
 // declare gigabytes (excelize allocates what a part declares), deflate can
 // expand a thousandfold, and a sheet can hold a billion blank rows. So every
 // workbook read goes through OpenWorkbook, which checks the zip's central
-// directory (number of parts, declared sizes, compression ratio), then
-// inflates every part once to count what it really holds, and only then
-// hands the bytes to excelize with its own limits lowered to ours. Rows are
-// read with the streaming iterator, blank ones counted, the context checked
-// as it goes, and the temporary files excelize spills large parts into live
-// in a directory of their own that Close removes.
+// directory (number of parts, declared sizes, compression ratio) and then
+// inflates every part once to count what it really holds. The rows are then
+// streamed straight from the sheet's XML (xlsxread.go), not through excelize:
+// its row iterator pads every row with blanks up to the last cell's column
+// (one cell in column XFD costs 16,384 strings) and copies a shared string
+// for every cell that refers to it (one long string referred to by every
+// cell costs gigabytes), and it spills large parts into temporary files.
+// Here each shared string is decoded once, only the first MaxColumns
+// columns are kept, blank and skipped rows count, every cell counts, the
+// context is checked as it goes, and nothing touches the disk.
 
 // WorkbookLimits bound what reading one uploaded workbook may cost.
 type WorkbookLimits struct {
@@ -36,6 +35,8 @@ type WorkbookLimits struct {
 	MaxTotal     int64 // uncompressed bytes of all parts together
 	MaxRatio     int64 // uncompressed/compressed of a part larger than 1 MiB
 	MaxRows      int   // rows of a sheet read, blank rows and skipped row numbers included
+	MaxCells     int   // cells of a sheet read
+	MaxColumns   int   // columns kept of each row; cells further right are ignored
 }
 
 // RosterLimits are the limits of a roster upload: a roster of 20,000
@@ -45,27 +46,24 @@ func RosterLimits() WorkbookLimits {
 	return WorkbookLimits{
 		MaxFileSize:  10 << 20,
 		MaxParts:     200,
-		MaxSheetPart: 48 << 20,
-		MaxStrings:   16 << 20,
+		MaxSheetPart: 32 << 20,
+		MaxStrings:   8 << 20,
 		MaxOtherPart: 4 << 20,
 		MaxTotal:     64 << 20,
 		MaxRatio:     100,
 		MaxRows:      2 * 20000,
+		MaxCells:     2 * 20000 * 50,
+		MaxColumns:   64,
 	}
 }
 
-// spillSize is the part size from which excelize keeps a worksheet or the
-// shared strings in a temporary file instead of memory.
-const spillSize = 4 << 20
-
-// tempPrefix names the directories of open workbooks in the temp dir.
-const tempPrefix = "minyi-xlsx-"
-
-// Workbook is an uploaded workbook opened within limits. Close it.
+// Workbook is an uploaded workbook opened within limits.
 type Workbook struct {
-	f   *excelize.File
-	tmp string
-	lim WorkbookLimits
+	lim    WorkbookLimits
+	parts  map[string]*zip.File // by lower-case name
+	sheets []sheetRef
+	sst    []string // shared strings, read on first use
+	sstOK  bool
 }
 
 // OpenWorkbook reads r (at most lim.MaxFileSize bytes) and opens it as a
@@ -91,18 +89,14 @@ func OpenWorkbook(ctx context.Context, r io.Reader, lim WorkbookLimits) (*Workbo
 	if err := checkZip(ctx, zr, lim); err != nil {
 		return nil, err
 	}
-	tmp, err := os.MkdirTemp("", tempPrefix)
-	if err != nil {
-		return nil, fmt.Errorf("workbook temp dir: %w", err)
+	w := &Workbook{lim: lim, parts: make(map[string]*zip.File, len(zr.File))}
+	for _, zf := range zr.File {
+		w.parts[strings.ToLower(strings.TrimPrefix(strings.ReplaceAll(zf.Name, "\\", "/"), "/"))] = zf
 	}
-	f, err := excelize.OpenReader(bytes.NewReader(b), excelize.Options{
-		UnzipSizeLimit: lim.MaxTotal, UnzipXMLSizeLimit: spillSize, TmpDir: tmp,
-	})
-	if err != nil {
-		_ = os.RemoveAll(tmp)
-		return nil, errNotWorkbook
+	if err := w.readSheetList(); err != nil {
+		return nil, err
 	}
-	return &Workbook{f: f, tmp: tmp, lim: lim}, nil
+	return w, nil
 }
 
 var errNotWorkbook = fileError("invalid_file", "无法读取文件，请上传 Excel（.xlsx）格式的文件")
@@ -190,73 +184,4 @@ func shortName(name string) string {
 		return name[:60] + "…"
 	}
 	return name
-}
-
-// Close releases the workbook and removes its temporary files.
-func (w *Workbook) Close() error {
-	err := w.f.Close()
-	if rerr := os.RemoveAll(w.tmp); err == nil {
-		err = rerr
-	}
-	return err
-}
-
-// Sheets lists the workbook's sheets in order.
-func (w *Workbook) Sheets() []string { return w.f.GetSheetList() }
-
-// EachRow calls fn with every row of sheet (n from 1, blank rows included,
-// cells as displayed) until fn returns an error, the sheet ends, the sheet
-// has more than MaxRows rows or ctx is done. Row numbers skipped by the file
-// count as rows: a sheet that jumps to row 1,000,000 is as long as one that
-// spells out the blank rows.
-func (w *Workbook) EachRow(ctx context.Context, sheet string, fn func(n int, cells []string) error) error {
-	rows, err := w.f.Rows(sheet)
-	if err != nil {
-		return fileError("invalid_file", "无法读取工作表")
-	}
-	defer rows.Close()
-	for n := 1; rows.Next(); n++ {
-		if n%256 == 0 {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-		}
-		if n > w.lim.MaxRows {
-			return fileError("too_many_rows", fmt.Sprintf("工作表行数过多：连同空行不能超过%d行，请删除多余的空行或分批导入", w.lim.MaxRows))
-		}
-		cells, err := rows.Columns()
-		if err != nil {
-			return fileError("invalid_file", fmt.Sprintf("无法读取第%d行", n))
-		}
-		if err := fn(n, cells); err != nil {
-			return err
-		}
-	}
-	if err := rows.Error(); err != nil {
-		if errors.Is(err, excelize.ErrMaxRows) {
-			return fileError("too_many_rows", fmt.Sprintf("工作表行数过多：连同空行不能超过%d行，请删除多余的空行或分批导入", w.lim.MaxRows))
-		}
-		return fileError("invalid_file", "无法读取工作表")
-	}
-	return nil
-}
-
-// SweepTemp removes the temporary directories of workbooks older than age,
-// which only a process killed while reading one leaves behind (serve runs
-// it at start).
-func SweepTemp(age time.Duration, now time.Time) error {
-	dir := os.TempDir()
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		return fmt.Errorf("sweep workbook temp: %w", err)
-	}
-	for _, e := range entries {
-		if !e.IsDir() || !strings.HasPrefix(e.Name(), tempPrefix) {
-			continue
-		}
-		if info, err := e.Info(); err == nil && now.Sub(info.ModTime()) > age {
-			_ = os.RemoveAll(filepath.Join(dir, e.Name()))
-		}
-	}
-	return nil
 }

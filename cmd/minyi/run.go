@@ -11,7 +11,6 @@ import (
 
 	"minyi/api"
 	"minyi/app"
-	"minyi/exports"
 	"minyi/feedback"
 	"minyi/store"
 )
@@ -154,11 +153,6 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	// janitor removes exports older than a day until a.close stops it.
 	if err := a.app.Start(ctx); err != nil {
 		return err
-	}
-	// Uploaded workbooks being read keep their temporary files in
-	// directories of their own; only a killed process leaves one behind.
-	if err := exports.SweepTemp(time.Hour, time.Now()); err != nil {
-		log.Warn("sweep workbook temp files", "err", err)
 	}
 	// The tally reconciler compares each open survey's tallies with its
 	// stored ballots (analytics/rebuild.go) at start, which is what heals a
