@@ -8,13 +8,17 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestAdminTokenLength: a short MINYI_ADMIN_TOKEN stops the start.
 func TestAdminTokenLength(t *testing.T) {
 	var out bytes.Buffer
 	env := map[string]string{"MINYI_ADMIN_TOKEN": "short-token", "MINYI_DATA_DIR": t.TempDir()}
-	err := run(context.Background(), []string{"serve", "-addr", "127.0.0.1:0"}, func(k string) string { return env[k] }, &out, &out)
+	// Were the token accepted, the server would run until the timeout.
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	err := run(ctx, []string{"serve", "-addr", "127.0.0.1:0"}, func(k string) string { return env[k] }, &out, &out)
 	if err == nil || !strings.Contains(err.Error(), "MINYI_ADMIN_TOKEN must be at least 32 characters") {
 		t.Fatalf("short admin token: %v", err)
 	}
