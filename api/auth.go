@@ -70,6 +70,7 @@ func (s *Server) authenticate(roles []accounts.Role) gin.HandlerFunc {
 		}
 		setPrincipal(c, p)
 		c.Next()
+		s.auditBootstrapUse(c, p)
 		return nil
 	})
 }
@@ -112,7 +113,7 @@ func (s *Server) principalFrom(c *gin.Context) (*accounts.Principal, error) {
 // setPrincipal puts the authenticated caller into the request's context,
 // where the domain operations find it (minyi.PrincipalFrom).
 func setPrincipal(c *gin.Context, p *accounts.Principal) {
-	c.Request = c.Request.WithContext(minyi.WithPrincipal(c.Request.Context(), p))
+	c.Request = c.Request.WithContext(minyi.WithAuditMark(minyi.WithPrincipal(c.Request.Context(), p)))
 }
 
 // principal is the authenticated caller of a protected route.
@@ -205,6 +206,7 @@ func (s *Server) requirePage(roles ...accounts.Role) gin.HandlerFunc {
 			return
 		}
 		c.Next()
+		s.auditBootstrapUse(c, p)
 	}
 }
 

@@ -173,7 +173,7 @@ func (s *Server) importRoster(ctx context.Context, fh *multipart.FileHeader, opt
 		return nil, err
 	}
 	defer f.Close()
-	rows, err := exports.ReadRoster(f)
+	rows, err := exports.ReadRoster(ctx, f)
 	if err != nil {
 		return nil, err
 	}

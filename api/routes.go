@@ -152,6 +152,8 @@ func (s *Server) registerRoutes() {
 	s.add(route{method: http.MethodPost, path: "/tokens", summary: "创建接口令牌（仅显示一次）", tag: "accounts", roles: everyone, body: tokenInput{}, status: created, resp: newToken{}, handler: s.createToken})
 	s.add(route{method: http.MethodGet, path: "/tokens", summary: "接口令牌列表（本人；管理员可看全部）", tag: "accounts", roles: everyone, query: tokenListParams{}, resp: list[accounts.Token]{}, handler: s.listTokens})
 	s.add(route{method: http.MethodDelete, path: "/tokens/:id", summary: "吊销接口令牌", tag: "accounts", roles: everyone, status: noContent, handler: s.deleteToken})
+	s.add(route{method: http.MethodGet, path: "/login-throttles", summary: "当前的登录限制（登录名与客户端、客户端）", tag: "accounts", roles: adminOnly, resp: list[accounts.Throttle]{}, handler: s.listLoginThrottles})
+	s.add(route{method: http.MethodDelete, path: "/login-throttles/:id", summary: "解除一项登录限制", tag: "accounts", roles: adminOnly, status: noContent, handler: s.clearLoginThrottle})
 	s.add(route{method: http.MethodGet, path: "/audit", summary: "审计日志（新到旧，可按 actor、action、object_id 筛选）", tag: "accounts", roles: adminOnly, query: auditParams{}, resp: list[accounts.AuditEntry]{}, handler: s.listAudit})
 	s.addPage(http.MethodGet, "/login", true, nil, s.loginForm)
 	s.addPage(http.MethodGet, "/", false, everyone, s.homePage)
