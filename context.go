@@ -1,6 +1,9 @@
 package minyi
 
-import "context"
+import (
+	"context"
+	"sync/atomic"
+)
 
 // The acting principal travels in the request's context, as
 // benbjohnson/wtf's UserIDFromContext does: the HTTP edge authenticates and
@@ -86,7 +89,29 @@ type ctxKey int
 const (
 	principalKey ctxKey = iota
 	requestIDKey
+	auditMarkKey
 )
+
+// WithAuditMark returns ctx able to remember that an audit entry was
+// written under it (MarkAudited, Audited): the edge uses it to add an entry
+// of its own only for requests nothing else audited.
+func WithAuditMark(ctx context.Context) context.Context {
+	return context.WithValue(ctx, auditMarkKey, new(atomic.Bool))
+}
+
+// MarkAudited records that an audit entry was written under ctx; a no-op
+// without WithAuditMark.
+func MarkAudited(ctx context.Context) {
+	if b, ok := ctx.Value(auditMarkKey).(*atomic.Bool); ok {
+		b.Store(true)
+	}
+}
+
+// Audited reports whether an audit entry was written under ctx.
+func Audited(ctx context.Context) bool {
+	b, ok := ctx.Value(auditMarkKey).(*atomic.Bool)
+	return ok && b.Load()
+}
 
 // WithPrincipal returns ctx carrying p as the acting principal.
 func WithPrincipal(ctx context.Context, p *Principal) context.Context {

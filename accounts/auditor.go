@@ -33,6 +33,7 @@ func (a *Auditor) Audit(ctx context.Context, r minyi.AuditRecord) {
 	if p := minyi.PrincipalFrom(ctx); p != nil {
 		e.ActorID, e.Actor, e.Role, e.Via = p.UserID, p.Login, p.Role, p.Via
 	}
+	minyi.MarkAudited(ctx)
 	if err := a.Store.Audit(ctx, e); err != nil {
 		a.Log.ErrorContext(ctx, "audit entry lost",
 			slog.String("request_id", e.RequestID), slog.String("action", r.Action), slog.String("object_id", r.ObjectID), slog.Any("err", err))

@@ -120,8 +120,7 @@ func TestSignInAudits(t *testing.T) {
 		_, _, _ = svc.SignIn(ctx, accounts.SignInInput{Login: "li", Password: "wrong", ClientHash: "c2"})
 	}
 	_, _, err = svc.SignIn(ctx, accounts.SignInInput{Login: "li", Password: "password-123", ClientHash: "c2"})
-	var th *accounts.Throttled
-	if !errors.As(err, &th) || th.Wait <= 0 || !errors.Is(err, minyi.ErrRateLimited) {
+	if wait, ok := accounts.RetryAfter(err); !ok || wait <= 0 || !errors.Is(err, minyi.ErrRateLimited) {
 		t.Fatalf("after 5 failures: %v", err)
 	}
 	log, _, err := st.ListAudit(ctx, accounts.AuditFilter{Limit: 20})

@@ -3,10 +3,7 @@ package accounts
 import (
 	"context"
 	"errors"
-	"math"
-	"strconv"
 	"strings"
-	"time"
 
 	"minyi"
 )
@@ -18,18 +15,6 @@ type SignInInput struct {
 	Password   string
 	ClientHash string
 }
-
-// Throttled is the refusal of a sign-in while too many attempts failed:
-// a 429 *minyi.Error with how long to wait (the Retry-After header).
-type Throttled struct {
-	Err  *minyi.Error
-	Wait time.Duration
-}
-
-func (t *Throttled) Error() string { return t.Err.Error() }
-
-// Unwrap lets the edge map it as the *minyi.Error it carries.
-func (t *Throttled) Unwrap() error { return t.Err }
 
 // SignIn checks the throttle and the password and starts a session; it
 // returns the principal and the raw session id. Each attempt is audited
@@ -47,22 +32,13 @@ func (s *Service) SignIn(ctx context.Context, in SignInInput) (*Principal, strin
 	if err := fe.Err(); err != nil {
 		return nil, "", err
 	}
-	acct, client := s.store.AccountKey(in.Login), s.store.ClientKey(in.ClientHash)
-	wait, err := s.store.LoginBlocked(ctx, acct, client)
-	if err != nil {
+	u, err := s.store.Login(ctx, in.Login, in.Password, in.ClientHash)
+	if _, ok := RetryAfter(err); ok {
 		return nil, "", err
 	}
-	if wait > 0 {
-		return nil, "", &Throttled{Wait: wait, Err: minyi.E(minyi.ErrRateLimited, "login_throttled",
-			"登录失败次数过多，请"+strconv.Itoa(int(math.Ceil(wait.Minutes())))+"分钟后再试")}
-	}
-	u, err := s.store.CheckPassword(ctx, in.Login, in.Password)
 	if err != nil {
 		if !errors.Is(err, minyi.ErrUnauthorized) {
 			return nil, "", err
-		}
-		if ferr := s.store.LoginFailed(ctx, acct, client); ferr != nil {
-			return nil, "", ferr
 		}
 		// The typed login is recorded only when it names a user: people
 		// sometimes type their password into the login field.
@@ -74,9 +50,6 @@ func (s *Service) SignIn(ctx context.Context, in SignInInput) (*Principal, strin
 			}
 		}
 		s.audit.Audit(minyi.WithPrincipal(ctx, nil), r)
-		return nil, "", err
-	}
-	if err := s.store.LoginSucceeded(ctx, acct); err != nil {
 		return nil, "", err
 	}
 	sid, _, err := s.store.CreateSession(ctx, u.ID)

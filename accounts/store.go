@@ -29,6 +29,8 @@ var (
 	errBadLogin      = minyi.E(minyi.ErrUnauthorized, "invalid_login", "登录名或密码错误")
 	errUserDisabled  = minyi.E(minyi.ErrUnauthorized, "user_disabled", "该账户已停用，请联系管理员")
 	errTokenNotFound = minyi.NotFound("token_not_found", "令牌")
+
+	errThrottleNotFound = minyi.NotFound("throttle_not_found", "登录限制")
 )
 
 // Store keeps users, sessions, API tokens, login throttling and the audit
@@ -41,36 +43,57 @@ type Store struct {
 	now    func() time.Time
 	argon  Argon2Params
 	policy Policy
+	logins *loginGate // this process's logins in flight and password checks
 }
 
 // NewStore returns a store over db; keys hashes secrets, now is the clock.
 func NewStore(db *mongo.Database, keys *secret.Keyring, now func() time.Time) *Store {
-	return &Store{db: db, keys: keys, now: now, argon: DefaultArgon2, policy: DefaultPolicy}
+	return &Store{db: db, keys: keys, now: now, argon: DefaultArgon2, policy: DefaultPolicy, logins: newLoginGate(DefaultPolicy)}
 }
 
 // WithArgon2 sets the cost of new password hashes (tests use a cheap one).
 func (s *Store) WithArgon2(p Argon2Params) *Store { s.argon = p; return s }
 
-// WithPolicy sets session lifetimes and login throttling limits.
-func (s *Store) WithPolicy(p Policy) *Store { s.policy = p; return s }
+// WithPolicy sets session lifetimes and login throttling limits. Call it
+// before the store is used.
+func (s *Store) WithPolicy(p Policy) *Store { s.policy = p; s.logins = newLoginGate(p); return s }
 
-// Policy is how long sessions live and how many failed logins are allowed.
+// Policy is how long sessions live and how failed logins are slowed down.
 type Policy struct {
-	SessionIdle     time.Duration // a session unused this long expires (sliding)
-	SessionMax      time.Duration // and none lives longer than this
-	ThrottleWindow  time.Duration // failures are counted in windows this long
-	AccountFailures int           // failed logins per account per window
-	ClientFailures  int           // failed logins per client per window
+	SessionIdle time.Duration // a session unused this long expires (sliding)
+	SessionMax  time.Duration // and none lives longer than this
+
+	// Failed logins are counted per account and client pair and per client;
+	// past its free failures a key waits ThrottleDelay after its last
+	// failure, doubling with every further failure up to ThrottleMaxDelay.
+	// Failures are forgotten ThrottleReset after the last one.
+	AccountFailures  int // free failures of one login from one client
+	ClientFailures   int // free failures from one client, whatever the login
+	ThrottleDelay    time.Duration
+	ThrottleMaxDelay time.Duration
+	ThrottleReset    time.Duration
+
+	// Password checks (argon2id, 19 MiB each) run at most PasswordChecks at
+	// a time in a process; a login that waits longer than PasswordWait for
+	// one is answered 429.
+	PasswordChecks int
+	PasswordWait   time.Duration
 }
 
-// DefaultPolicy: 12 h sliding sessions capped at 7 days; 5 wrong passwords
-// per account and 20 per client in 15 minutes, then wait out the window.
+// DefaultPolicy: 12 h sliding sessions capped at 7 days; 5 free wrong
+// passwords per account and client (then 2 s, 4 s, … up to 15 minutes
+// between attempts), 50 per client; failures forgotten an hour after the
+// last; two password checks at a time.
 var DefaultPolicy = Policy{
-	SessionIdle:     12 * time.Hour,
-	SessionMax:      7 * 24 * time.Hour,
-	ThrottleWindow:  15 * time.Minute,
-	AccountFailures: 5,
-	ClientFailures:  20,
+	SessionIdle:      12 * time.Hour,
+	SessionMax:       7 * 24 * time.Hour,
+	AccountFailures:  5,
+	ClientFailures:   50,
+	ThrottleDelay:    2 * time.Second,
+	ThrottleMaxDelay: 15 * time.Minute,
+	ThrottleReset:    time.Hour,
+	PasswordChecks:   2,
+	PasswordWait:     2 * time.Second,
 }
 
 // Indexes are the indexes the accounts collections need.
@@ -79,6 +102,8 @@ func Indexes() []store.Index {
 		{Collection: collUsers, Name: "login_unique", Keys: bson.D{{Key: "login", Value: 1}}, Unique: true},
 		{Collection: collSessions, Name: "user", Keys: bson.D{{Key: "user_id", Value: 1}}},
 		{Collection: collSessions, Name: "expires", Keys: bson.D{{Key: "expires_at", Value: 1}}},
+		{Collection: collThrottle, Name: "key", Keys: bson.D{{Key: "key", Value: 1}}},
+		{Collection: collThrottle, Name: "at", Keys: bson.D{{Key: "at", Value: 1}}},
 		{Collection: collTokens, Name: "id_unique", Keys: bson.D{{Key: "id", Value: 1}}, Unique: true},
 		{Collection: collTokens, Name: "user", Keys: bson.D{{Key: "user_id", Value: 1}}},
 		{Collection: collAudit, Name: "actor", Keys: bson.D{{Key: "actor", Value: 1}}},
@@ -157,7 +182,8 @@ func (s *Store) CountUsers(ctx context.Context) (int64, error) {
 }
 
 // UpdateUser applies p to user id. A new password or disabling the user
-// ends every session of the user: whoever knew the old password is out.
+// ends every session and deletes every API token of the user: whoever knew
+// the old password is out, and re-enabling brings nothing back.
 func (s *Store) UpdateUser(ctx context.Context, id string, p UserPatch) (*User, error) {
 	u, err := s.GetUser(ctx, id)
 	if err != nil {
@@ -194,7 +220,7 @@ func (s *Store) UpdateUser(ctx context.Context, id string, p UserPatch) (*User, 
 		return nil, fmt.Errorf("update user: %w", err)
 	}
 	if p.Password != nil || u.Disabled {
-		if err := s.deleteSessionsOf(ctx, id); err != nil {
+		if err := s.revokeCredentials(ctx, id); err != nil {
 			return nil, err
 		}
 	}

@@ -223,44 +223,6 @@ func TestTokens(t *testing.T) {
 	}
 }
 
-// TestThrottle: 5 failures per account in a 15-minute window block the
-// account until the window (which started at the first failure) ends.
-func TestThrottle(t *testing.T) {
-	s, clk := newStore(t)
-	ctx := t.Context()
-	acct, client := s.AccountKey("Zhou"), s.ClientKey("client-hash")
-	start := clk.t
-	for i := range 5 {
-		clk.t = start.Add(time.Duration(i) * time.Minute)
-		if wait, err := s.LoginBlocked(ctx, acct, client); err != nil || wait != 0 {
-			t.Fatalf("blocked before failure %d: %v %v", i+1, wait, err)
-		}
-		if err := s.LoginFailed(ctx, acct, client); err != nil {
-			t.Fatal(err)
-		}
-	}
-	// Fifth failure at +4 min; window ends at +15 min: 11 min to wait.
-	wait, err := s.LoginBlocked(ctx, s.AccountKey("zhou"), client)
-	if err != nil || wait != 11*time.Minute {
-		t.Fatalf("wait %v %v, want 11m", wait, err)
-	}
-	// Another account from the same client is not blocked (5 < 20).
-	if wait, _ := s.LoginBlocked(ctx, s.AccountKey("wu"), client); wait != 0 {
-		t.Fatalf("other account blocked: %v", wait)
-	}
-	clk.t = start.Add(15 * time.Minute)
-	if wait, _ := s.LoginBlocked(ctx, acct, client); wait != 0 {
-		t.Fatalf("still blocked after the window: %v", wait)
-	}
-	// A new window starts with the next failure.
-	if err := s.LoginFailed(ctx, acct); err != nil {
-		t.Fatal(err)
-	}
-	if wait, _ := s.LoginBlocked(ctx, acct); wait != 0 {
-		t.Fatalf("one failure in the new window blocks: %v", wait)
-	}
-}
-
 func TestAuditPaging(t *testing.T) {
 	s, clk := newStore(t)
 	ctx := t.Context()

@@ -66,6 +66,7 @@ func (s *Server) authenticate(roles []accounts.Role) gin.HandlerFunc {
 		}
 		httpx.SetPrincipal(c, p)
 		c.Next()
+		s.auditBootstrapUse(c, p)
 		return nil
 	})
 }
@@ -155,6 +156,7 @@ func (s *Server) requirePage(roles ...accounts.Role) gin.HandlerFunc {
 			return
 		}
 		c.Next()
+		s.auditBootstrapUse(c, p)
 	}
 }
 

@@ -155,6 +155,8 @@ func (s *Server) registerRoutes() {
 	s.add(route{method: http.MethodPost, path: "/tokens", summary: "创建接口令牌（仅显示一次）", tag: "accounts", roles: everyone, body: rest.TokenInput{}, status: created, resp: rest.NewToken{}, handler: j.Tokens.CreateToken})
 	s.add(route{method: http.MethodGet, path: "/tokens", summary: "接口令牌列表（本人；管理员可看全部）", tag: "accounts", roles: everyone, query: rest.TokenListParams{}, resp: httpx.List[accounts.Token]{}, handler: j.Tokens.ListTokens})
 	s.add(route{method: http.MethodDelete, path: "/tokens/:id", summary: "吊销接口令牌", tag: "accounts", roles: everyone, status: noContent, handler: j.Tokens.DeleteToken})
+	s.add(route{method: http.MethodGet, path: "/login-throttles", summary: "当前的登录限制（登录名与客户端、客户端）", tag: "accounts", roles: adminOnly, resp: httpx.List[accounts.Throttle]{}, handler: j.LoginThrottles.ListLoginThrottles})
+	s.add(route{method: http.MethodDelete, path: "/login-throttles/:id", summary: "解除一项登录限制", tag: "accounts", roles: adminOnly, status: noContent, handler: j.LoginThrottles.ClearLoginThrottle})
 	s.add(route{method: http.MethodGet, path: "/audit", summary: "审计日志（新到旧，可按 actor、action、object_id 筛选）", tag: "accounts", roles: adminOnly, query: rest.AuditParams{}, resp: httpx.List[accounts.AuditEntry]{}, handler: j.Audit.ListAudit})
 	s.addPage(http.MethodGet, "/login", true, nil, s.loginForm)
 	s.addPage(http.MethodGet, "/", false, everyone, u.HomePage.HomePage)

@@ -74,6 +74,7 @@ type Server struct {
 	version  string
 	accounts *accounts.Store   // credentials; nil in tests of the edge alone
 	userOps  *accounts.Service // signing in and out
+	auditor  minyi.Auditor     // what the edge itself audits (the bootstrap token's uses)
 	clients  httpx.Clients
 
 	engine     *gin.Engine
@@ -90,7 +91,7 @@ func New(o Options) *Server {
 	a := d.App
 	s := &Server{
 		log: a.Logger, metrics: o.Metrics, store: o.Store, maxBody: o.MaxBodyBytes,
-		admin: o.AdminToken, version: o.Version, accounts: a.Accounts, userOps: a.UserOps, clients: d.Clients(),
+		admin: o.AdminToken, version: o.Version, accounts: a.Accounts, userOps: a.UserOps, auditor: a.Auditor, clients: d.Clients(),
 	}
 	if s.store == nil && a.Store != nil {
 		s.store = a.Store

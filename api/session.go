@@ -17,7 +17,6 @@ package api
 // daily-rotated hash of the address; no address is stored or logged).
 
 import (
-	"errors"
 	"math"
 	"minyi/api/httpx"
 	"net/http"
@@ -88,11 +87,10 @@ func (s *Server) createSession(c *gin.Context) error {
 func (s *Server) signIn(c *gin.Context, in loginInput) (*accounts.Principal, string, error) {
 	ctx := c.Request.Context()
 	p, sid, err := s.userOps.SignIn(ctx, accounts.SignInInput{Login: in.Login, Password: in.Password, ClientHash: s.clients.Hash(c)})
-	var th *accounts.Throttled
-	if errors.As(err, &th) {
-		c.Header("Retry-After", strconv.Itoa(int(math.Ceil(th.Wait.Seconds()))))
+	if wait, ok := accounts.RetryAfter(err); ok {
+		c.Header("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
 		// Logged, not audited: a guessing run would flood the audit log.
-		s.log.InfoContext(ctx, "login throttled", "request_id", httpx.RequestID(c), "retry_after", th.Wait)
+		s.log.InfoContext(ctx, "login throttled", "request_id", httpx.RequestID(c), "retry_after", wait)
 	}
 	return p, sid, err
 }

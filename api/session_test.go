@@ -207,49 +207,59 @@ func TestJSONSession(t *testing.T) {
 	}
 }
 
-// TestLoginThrottle drives the clock by hand: 5 wrong passwords for one
-// account within 15 minutes lock that account until the window started by
-// the first failure ends; 20 failures from one client lock the client.
+// TestLoginThrottle drives the clock by hand: past 5 wrong passwords for
+// one account from one client, that pair waits 2 s, 4 s, … (429 with
+// Retry-After) while the account's owner elsewhere signs in as usual; 50
+// failures from one client delay that client, they do not lock it out.
 func TestLoginThrottle(t *testing.T) {
 	a := newAuthEnv(t)
 	a.user("wang", accounts.RoleLeader)
 	a.user("zhao", accounts.RoleLeader)
-	login := func(who, pw string) *httptest.ResponseRecorder {
-		return a.do(http.MethodPost, "/api/v1/session", map[string]any{"login": who, "password": pw}, "Authorization", "")
+	login := func(who, pw string, hdr ...string) *httptest.ResponseRecorder {
+		return a.do(http.MethodPost, "/api/v1/session", map[string]any{"login": who, "password": pw}, append([]string{"Authorization", ""}, hdr...)...)
 	}
+	elsewhere := []string{"X-Forwarded-For", "198.51.100.7"} // another client behind the trusted proxy
 	start := fixedNow
 	for i := range 5 {
-		a.clock = start.Add(time.Duration(i) * time.Minute)
 		wantError(t, login("wang", "guess-"+string(rune('a'+i))+"xxxx"), http.StatusUnauthorized, "invalid_login")
 	}
-	// At +5 min even the right password is refused: 10 minutes remain
-	// (window 09:30–09:45, now 09:35).
-	a.clock = start.Add(5 * time.Minute)
+	// The sixth attempt from this client, even with the right password,
+	// waits 2 s after the fifth failure.
 	w := login("wang", secretPassword)
 	wantError(t, w, http.StatusTooManyRequests, "login_throttled")
-	if w.Header().Get("Retry-After") != "600" {
-		t.Fatalf("Retry-After %q, want 600", w.Header().Get("Retry-After"))
+	if w.Header().Get("Retry-After") != "2" {
+		t.Fatalf("Retry-After %q, want 2", w.Header().Get("Retry-After"))
 	}
-	// Another account from the same client still works (5 < 20 failures).
+	// The owner signing in from elsewhere is not locked out.
+	if w := login("wang", secretPassword, elsewhere...); w.Code != http.StatusCreated {
+		t.Fatalf("owner from another client: %d %s", w.Code, w.Body)
+	}
+	// Another account from the same client still works.
 	if w := login("zhao", secretPassword); w.Code != http.StatusCreated {
 		t.Fatalf("other account: %d %s", w.Code, w.Body)
 	}
-	a.clock = start.Add(15 * time.Minute)
+	a.clock = start.Add(2 * time.Second)
 	if w := login("wang", secretPassword); w.Code != http.StatusCreated {
-		t.Fatalf("after the window: %d %s", w.Code, w.Body)
+		t.Fatalf("after the delay: %d %s", w.Code, w.Body)
 	}
 
 	// Per client: failures spread over many logins (none reaching 5) still
-	// add up; the 21st attempt from this client is refused for any account.
-	a.clock = start.Add(time.Hour)
-	for i := range 20 {
-		wantError(t, login("nobody"+string(rune('a'+i%4)), "xxxxxxxx"), http.StatusUnauthorized, "invalid_login")
+	// add up; past 50 this client's attempts wait, for any account.
+	a.clock = start.Add(2 * time.Hour)
+	for i := range 50 {
+		wantError(t, login("nobody"+string(rune('a'+i%10)), "xxxxxxxx"), http.StatusUnauthorized, "invalid_login")
 	}
-	wantError(t, login("zhao", secretPassword), http.StatusTooManyRequests, "login_throttled")
-	// Another client (behind the trusted proxy) is not blocked.
-	w = a.do(http.MethodPost, "/api/v1/session", map[string]any{"login": "zhao", "password": secretPassword}, "Authorization", "", "X-Forwarded-For", "198.51.100.7")
-	if w.Code != http.StatusCreated {
+	w = login("zhao", secretPassword)
+	wantError(t, w, http.StatusTooManyRequests, "login_throttled")
+	if w.Header().Get("Retry-After") != "2" {
+		t.Fatalf("client Retry-After %q, want 2", w.Header().Get("Retry-After"))
+	}
+	if w := login("zhao", secretPassword, elsewhere...); w.Code != http.StatusCreated {
 		t.Fatalf("other client: %d %s", w.Code, w.Body)
+	}
+	a.clock = a.clock.Add(2 * time.Second)
+	if w := login("zhao", secretPassword); w.Code != http.StatusCreated {
+		t.Fatalf("client after the delay: %d %s", w.Code, w.Body)
 	}
 	// Nothing stored or logged names the address.
 	if strings.Contains(a.logs.String(), "192.0.2.1") {

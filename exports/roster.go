@@ -1,11 +1,10 @@
 package exports
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"strings"
-
-	"github.com/xuri/excelize/v2"
 
 	"minyi"
 	"minyi/surveys"
@@ -25,51 +24,45 @@ var rosterColumns = []struct {
 
 // ReadRoster reads the member rows of a roster workbook: the first sheet,
 // header row 1 (姓名, 所在支部, 职务, 预备党员, in any order), one member per
-// row below. Blank rows are skipped; each row keeps its spreadsheet row
-// number. The values are returned as written: surveys interprets them.
-func ReadRoster(r io.Reader) ([]surveys.RosterRow, error) {
-	f, err := excelize.OpenReader(r)
+// row below. Blank rows are skipped but count towards the workbook's row
+// limit (RosterLimits); each row keeps its spreadsheet row number. The
+// values are returned as written: surveys interprets them. A hostile or
+// oversized file is refused (422) before it costs memory, and ctx ends the
+// read when the client is gone.
+func ReadRoster(ctx context.Context, r io.Reader) ([]surveys.RosterRow, error) {
+	wb, err := OpenWorkbook(ctx, r, RosterLimits())
 	if err != nil {
-		return nil, fileError("invalid_file", "无法读取文件，请上传 Excel（.xlsx）格式的名册")
+		return nil, err
 	}
-	defer f.Close()
-	sheets := f.GetSheetList()
+	defer wb.Close()
+	sheets := wb.Sheets()
 	if len(sheets) == 0 {
 		return nil, fileError("empty", "名册中没有工作表")
 	}
-	rows, err := f.Rows(sheets[0])
-	if err != nil {
-		return nil, fileError("invalid_file", "无法读取名册工作表")
-	}
-	defer rows.Close()
 	var cols [4]int // column index of each rosterColumns entry, -1 if absent
 	var out []surveys.RosterRow
 	header := false
-	for n := 1; rows.Next(); n++ {
-		cells, err := rows.Columns()
-		if err != nil {
-			return nil, fileError("invalid_file", fmt.Sprintf("无法读取第%d行", n))
-		}
+	err = wb.EachRow(ctx, sheets[0], func(n int, cells []string) error {
 		if n == 1 {
-			if cols, err = rosterHeader(cells); err != nil {
-				return nil, err
-			}
+			var err error
+			cols, err = rosterHeader(cells)
 			header = true
-			continue
+			return err
 		}
 		if blank(cells) {
-			continue
+			return nil
 		}
 		if len(out) == surveys.MaxRosterRows {
-			return nil, fileError("too_many_rows", fmt.Sprintf("名册最多%d行，请分批导入", surveys.MaxRosterRows))
+			return fileError("too_many_rows", fmt.Sprintf("名册最多%d行，请分批导入", surveys.MaxRosterRows))
 		}
 		out = append(out, surveys.RosterRow{
 			Row: n, Name: cell(cells, cols[0]), Org: cell(cells, cols[1]),
 			Title: cell(cells, cols[2]), Probationary: cell(cells, cols[3]),
 		})
-	}
-	if err := rows.Error(); err != nil {
-		return nil, fileError("invalid_file", "无法读取名册工作表")
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	if !header {
 		return nil, fileError("empty", "名册是空的：第1行应为表头（姓名、所在支部、职务、预备党员）")

@@ -110,7 +110,7 @@ func TestRosterTemplate(t *testing.T) {
 	if _, err := f.WriteTo(&filled); err != nil {
 		t.Fatal(err)
 	}
-	got, err := exports.ReadRoster(&filled)
+	got, err := exports.ReadRoster(t.Context(), &filled)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -129,7 +129,7 @@ func TestRosterTemplateNoOrgs(t *testing.T) {
 	if err := exports.WriteRosterTemplate(&buf, nil); err != nil {
 		t.Fatal(err)
 	}
-	rows, err := exports.ReadRoster(&buf)
+	rows, err := exports.ReadRoster(t.Context(), &buf)
 	if err != nil || len(rows) != 0 {
 		t.Fatalf("ReadRoster of the empty template: %v, %v", rows, err)
 	}

@@ -68,7 +68,7 @@ func TestRosterFixture(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	rows, err := exports.ReadRoster(f)
+	rows, err := exports.ReadRoster(t.Context(), f)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -94,7 +94,7 @@ func TestRosterFixture(t *testing.T) {
 
 func TestReadRosterHeader(t *testing.T) {
 	// Columns in another order, an alias, extra columns, spaces: all fine.
-	rows, err := exports.ReadRoster(bytes.NewReader(writeWorkbook(t, [][]string{
+	rows, err := exports.ReadRoster(t.Context(), bytes.NewReader(writeWorkbook(t, [][]string{
 		{"序号", " 预备党员 ", "所在党支部", "姓名"},
 		{"1", "是", "ZB1", " 张三 "},
 	})))
@@ -116,7 +116,7 @@ func TestReadRosterHeader(t *testing.T) {
 		{"not a workbook", []byte("姓名,所在支部\n张三,ZB1\n"), "invalid_file", ".xlsx"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := exports.ReadRoster(bytes.NewReader(tc.file))
+			_, err := exports.ReadRoster(t.Context(), bytes.NewReader(tc.file))
 			var me *minyi.Error
 			if !errors.As(err, &me) || !errors.Is(err, minyi.ErrInvalid) {
 				t.Fatalf("err %v, want a validation error", err)

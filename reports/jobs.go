@@ -94,7 +94,11 @@ func NewRunner(db *mongo.Database, src *Source, cfg RunnerConfig) (*Runner, erro
 	if cfg.Dir == "" {
 		return nil, errors.New("exports: no directory for export files")
 	}
-	if err := os.MkdirAll(cfg.Dir, 0o750); err != nil {
+	// Export files hold personal data: only the service's user reads them.
+	if err := os.MkdirAll(cfg.Dir, 0o700); err != nil {
+		return nil, fmt.Errorf("exports directory: %w", err)
+	}
+	if err := os.Chmod(cfg.Dir, 0o700); err != nil {
 		return nil, fmt.Errorf("exports directory: %w", err)
 	}
 	if cfg.Keep <= 0 {
@@ -250,7 +254,7 @@ func (r *Runner) run(sv *surveys.Survey, j *Job, req Request) {
 
 // write builds the file at path and returns how many ballot rows it holds.
 func (r *Runner) write(ctx context.Context, sv *surveys.Survey, j *Job, req Request, path string) (rows int64, err error) {
-	f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o640)
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600)
 	if err != nil {
 		return 0, err
 	}

@@ -17,24 +17,25 @@ import (
 	"fmt"
 )
 
-// devKey is used when no secret key is configured (development only; the
-// service refuses to start in production without one).
-const devKey = "minyi-development-key-not-for-production-use"
-
 // Keyring holds the master key; purposes derive independent subkeys, so a
 // ballot-code hash can never be confused with a phone-number hash.
 type Keyring struct {
 	master []byte
 }
 
-// New returns a keyring over master; an empty master gives the fixed
-// development key.
+// New returns a keyring over master. There is no built-in key: an empty
+// master gives a random key that lives as long as the keyring (what is
+// sealed with it cannot be opened by another process), so a forgotten
+// setting never falls back to a key anyone can read in the source.
 func New(master string) *Keyring {
 	if master == "" {
-		master = devKey
+		master = Generate()
 	}
 	return &Keyring{master: []byte(master)}
 }
+
+// Generate returns a new random master key as text (256 bits and more).
+func Generate() string { return rand.Text() + rand.Text() }
 
 func (k *Keyring) derive(purpose string) []byte {
 	key, err := hkdf.Key(sha256.New, k.master, nil, "minyi:"+purpose, 32)

@@ -49,3 +49,15 @@ func TestHash(t *testing.T) {
 		t.Fatal("want 64 hex chars")
 	}
 }
+
+// TestNoBuiltInKey: without a configured key there is no shared default
+// that anyone could read in the source: two keyrings differ.
+func TestNoBuiltInKey(t *testing.T) {
+	a, b := New(""), New("")
+	if a.Hash("p", "v") == b.Hash("p", "v") {
+		t.Fatal("two keyrings without a key agree: a fixed default key is in use")
+	}
+	if g := Generate(); len(g) < 32 || g == Generate() {
+		t.Fatalf("Generate: %q", g)
+	}
+}

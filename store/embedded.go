@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -20,6 +21,7 @@ type Embedded struct {
 	cancel context.CancelFunc
 	done   chan struct{}
 	lock   *os.File
+	dir    string
 }
 
 // StartEmbedded starts the embedded server over dir, creating it if needed.
@@ -27,6 +29,20 @@ type Embedded struct {
 // flock, which the kernel drops when the holder dies, so a restart after a
 // crash starts cleanly.
 func StartEmbedded(ctx context.Context, dir string, logger *slog.Logger) (*Embedded, error) {
+	return StartEmbeddedOn(ctx, dir, "127.0.0.1:0", logger)
+}
+
+// StartEmbeddedOn is StartEmbedded listening on addr, which must be a
+// loopback address: the server has no authentication (`minyi store` serves
+// one data directory to several instances on one machine this way).
+func StartEmbeddedOn(ctx context.Context, dir, addr string, logger *slog.Logger) (*Embedded, error) {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return nil, fmt.Errorf("store address %q: %w", addr, err)
+	}
+	if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
+		return nil, fmt.Errorf("store address %q: only a loopback address (127.0.0.1) is allowed, the embedded store has no authentication", addr)
+	}
 	if dir == "" {
 		dir = "data"
 	}
@@ -37,15 +53,19 @@ func StartEmbedded(ctx context.Context, dir string, logger *slog.Logger) (*Embed
 	if strings.ContainsAny(abs, "#?") {
 		return nil, fmt.Errorf("data directory %q: the path may not contain '#' or '?'", abs)
 	}
-	if err := os.MkdirAll(abs, 0o750); err != nil {
+	if err := os.MkdirAll(abs, 0o700); err != nil {
 		return nil, fmt.Errorf("create data directory: %w", err)
 	}
 	lock, err := lockDir(abs)
 	if err != nil {
 		return nil, err
 	}
+	if err := restrict(abs); err != nil {
+		_ = lock.Close()
+		return nil, err
+	}
 	f, err := ferretdb.New(&ferretdb.Config{
-		Listener:  ferretdb.ListenerConfig{TCP: "127.0.0.1:0"},
+		Listener:  ferretdb.ListenerConfig{TCP: addr},
 		Handler:   "sqlite",
 		SQLiteURL: "file:" + abs + "/",
 		Logger:    quiet(logger),
@@ -55,7 +75,7 @@ func StartEmbedded(ctx context.Context, dir string, logger *slog.Logger) (*Embed
 		return nil, fmt.Errorf("start embedded store: %w", err)
 	}
 	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
-	e := &Embedded{db: f, cancel: cancel, done: make(chan struct{}), lock: lock}
+	e := &Embedded{db: f, cancel: cancel, done: make(chan struct{}), lock: lock, dir: abs}
 	go func() {
 		defer close(e.done)
 		_ = f.Run(runCtx)
@@ -71,7 +91,8 @@ func (e *Embedded) URI() string { return e.db.MongoDBURI() }
 func (e *Embedded) Stop() {
 	e.cancel()
 	<-e.done
-	_ = e.lock.Close() // closing the descriptor drops the flock
+	_ = restrict(e.dir) // files SQLite created while running
+	_ = e.lock.Close()  // closing the descriptor drops the flock
 }
 
 func lockDir(dir string) (*os.File, error) {

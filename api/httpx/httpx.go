@@ -44,7 +44,7 @@ func RequestID(c *gin.Context) string { return c.GetString(ctxRequestID) }
 // SetPrincipal puts the authenticated caller into the request's context,
 // where the domain operations find it (minyi.PrincipalFrom).
 func SetPrincipal(c *gin.Context, p *accounts.Principal) {
-	c.Request = c.Request.WithContext(minyi.WithPrincipal(c.Request.Context(), p))
+	c.Request = c.Request.WithContext(minyi.WithAuditMark(minyi.WithPrincipal(c.Request.Context(), p)))
 }
 
 // Principal is the authenticated caller of a protected route.

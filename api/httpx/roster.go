@@ -17,7 +17,7 @@ func ImportRoster(ctx context.Context, ops *surveys.OrgService, fh *multipart.Fi
 		return nil, err
 	}
 	defer f.Close()
-	rows, err := exports.ReadRoster(f)
+	rows, err := exports.ReadRoster(ctx, f)
 	if err != nil {
 		return nil, err
 	}

@@ -22,34 +22,36 @@ import (
 
 // Handlers are the JSON API's feature handlers, built once from the wired App.
 type Handlers struct {
-	Audit      *Audit
-	Ballots    *Ballots
-	Codes      *Codes
-	Members    *Members
-	Orgs       *Orgs
-	Reports    *Reports
-	Results    *Results
-	Surveys    *Surveys
-	Tokens     *Tokens
-	Users      *Users
-	WorkOrders *WorkOrders
+	Audit          *Audit
+	Ballots        *Ballots
+	Codes          *Codes
+	LoginThrottles *LoginThrottles
+	Members        *Members
+	Orgs           *Orgs
+	Reports        *Reports
+	Results        *Results
+	Surveys        *Surveys
+	Tokens         *Tokens
+	Users          *Users
+	WorkOrders     *WorkOrders
 }
 
 // New builds every feature handler from d.
 func New(d httpx.Deps) *Handlers {
 	a := d.App
 	return &Handlers{
-		Audit:      &Audit{accounts: a.Accounts, auditor: a.Auditor},
-		Ballots:    &Ballots{ballots: a.Ballots, now: a.Now, publicLimit: d.PublicLimit, submitter: a.Submitter},
-		Codes:      &Codes{auditor: a.Auditor, baseURL: d.BaseURL, codes: a.Codes, surveys: a.Surveys, sv: d.Surveys(), svOps: a.SurveyOps},
-		Members:    &Members{members: a.Members, orgOps: a.OrgOps, orgs: a.Orgs, scope: d.Scope()},
-		Orgs:       &Orgs{orgOps: a.OrgOps, orgs: a.Orgs, scope: d.Scope()},
-		Reports:    &Reports{auditor: a.Auditor, source: d.Source, ballots: a.Ballots, codes: a.Codes, exports: a.Exports, filter: d.Results(), finalGrades: a.FinalGrades, log: a.Logger, now: a.Now, surveys: a.Surveys, sv: d.Surveys(), tallies: a.Tallies},
-		Results:    &Results{auditor: a.Auditor, source: d.Source, ballots: a.Ballots, filter: d.Results(), finalGrades: a.FinalGrades, gradeOps: a.GradeOps, scope: d.Scope(), sv: d.Surveys(), tallies: a.Tallies},
-		Surveys:    &Surveys{baseURL: d.BaseURL, scope: d.Scope(), surveys: a.Surveys, sv: d.Surveys(), svOps: a.SurveyOps},
-		Tokens:     &Tokens{accounts: a.Accounts, userOps: a.UserOps},
-		Users:      &Users{accounts: a.Accounts, userOps: a.UserOps},
-		WorkOrders: &WorkOrders{auditor: a.Auditor, feedbackLimit: d.FeedbackLimit, keys: a.Keys, log: a.Logger, now: a.Now, orderOps: a.OrderOps, orgs: a.Orgs, scope: d.Scope(), workOrders: a.WorkOrders},
+		Audit:          &Audit{accounts: a.Accounts, auditor: a.Auditor},
+		Ballots:        &Ballots{ballots: a.Ballots, now: a.Now, publicLimit: d.PublicLimit, submitter: a.Submitter},
+		Codes:          &Codes{auditor: a.Auditor, baseURL: d.BaseURL, codes: a.Codes, surveys: a.Surveys, sv: d.Surveys(), svOps: a.SurveyOps},
+		LoginThrottles: &LoginThrottles{accounts: a.Accounts, auditor: a.Auditor},
+		Members:        &Members{members: a.Members, orgOps: a.OrgOps, orgs: a.Orgs, scope: d.Scope()},
+		Orgs:           &Orgs{orgOps: a.OrgOps, orgs: a.Orgs, scope: d.Scope()},
+		Reports:        &Reports{auditor: a.Auditor, source: d.Source, ballots: a.Ballots, codes: a.Codes, exports: a.Exports, filter: d.Results(), finalGrades: a.FinalGrades, log: a.Logger, now: a.Now, surveys: a.Surveys, sv: d.Surveys(), tallies: a.Tallies},
+		Results:        &Results{auditor: a.Auditor, source: d.Source, ballots: a.Ballots, filter: d.Results(), finalGrades: a.FinalGrades, gradeOps: a.GradeOps, scope: d.Scope(), sv: d.Surveys(), tallies: a.Tallies},
+		Surveys:        &Surveys{baseURL: d.BaseURL, scope: d.Scope(), surveys: a.Surveys, sv: d.Surveys(), svOps: a.SurveyOps},
+		Tokens:         &Tokens{accounts: a.Accounts, userOps: a.UserOps},
+		Users:          &Users{accounts: a.Accounts, userOps: a.UserOps},
+		WorkOrders:     &WorkOrders{auditor: a.Auditor, feedbackLimit: d.FeedbackLimit, keys: a.Keys, log: a.Logger, now: a.Now, orderOps: a.OrderOps, orgs: a.Orgs, scope: d.Scope(), workOrders: a.WorkOrders},
 	}
 }
 
@@ -75,6 +77,12 @@ type Codes struct {
 	surveys *surveys.SurveyStore
 	sv      httpx.Surveys
 	svOps   *surveys.SurveyService
+}
+
+// LoginThrottles lists and clears login throttles for admins.
+type LoginThrottles struct {
+	accounts *accounts.Store
+	auditor  minyi.Auditor
 }
 
 // Members answers the roster under /members, its import and template.

@@ -96,6 +96,9 @@ func (c *config) check() error {
 	default:
 		return fmt.Errorf("MINYI_ENV %q: want development or production", c.Env)
 	}
+	if c.AdminToken != "" && len(c.AdminToken) < minAdminToken {
+		return fmt.Errorf("MINYI_ADMIN_TOKEN must be at least %d characters (it is an administrator's password): generate one with e.g. `openssl rand -base64 32`", minAdminToken)
+	}
 	for _, p := range c.trustedProxies() {
 		if _, err := netip.ParsePrefix(p); err != nil {
 			if _, err := netip.ParseAddr(p); err != nil {

@@ -19,10 +19,17 @@ import (
 )
 
 // TestMain fails the binary if any test leaves a goroutine behind: run must
-// stop the HTTP server, the client and the embedded store completely.
-func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+// stop the HTTP server, the client and the embedded store completely. Run
+// with MINYI_TEST_CHILD=1, the test binary is the minyi command itself
+// (childMain), so tests can start real processes without building one.
+func TestMain(m *testing.M) {
+	if os.Getenv(childEnv) == "1" {
+		os.Exit(childMain())
+	}
+	goleak.VerifyTestMain(m)
+}
 
-const token = "e2e-admin-token"
+const token = "e2e-admin-token-0123456789abcdefghij"
 
 // started is a running `run` with its address.
 type started struct {

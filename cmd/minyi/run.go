@@ -33,11 +33,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return exportMain(ctx, args, getenv, stdout, stderr)
 	case "bench":
 		return benchMain(ctx, args, getenv, stdout, stderr)
+	case "store":
+		return storeMain(ctx, args, getenv, stdout, stderr)
 	case "help":
-		fmt.Fprintln(stdout, "usage: minyi [serve] [flags]; minyi serve -h lists the flags; minyi user add -h creates a user; minyi export -h writes a workbook; minyi bench -h measures submission")
+		fmt.Fprintln(stdout, "usage: minyi [serve] [flags]; minyi serve -h lists the flags; minyi user add -h creates a user; minyi export -h writes a workbook; minyi bench -h measures submission; minyi store -h serves the embedded store to several instances")
 		return nil
 	}
-	fmt.Fprintf(stderr, "minyi: unknown command %q (want serve, user, export or bench)\n", cmd)
+	fmt.Fprintf(stderr, "minyi: unknown command %q (want serve, user, export, bench or store)\n", cmd)
 	return errUsage
 }
 
@@ -57,6 +59,9 @@ func open(ctx context.Context, cfg config, log *slog.Logger) (*service, error) {
 	// start before anything else happens.
 	policy, err := feedback.LoadPolicy(cfg.Calendar)
 	if err != nil {
+		return nil, err
+	}
+	if err := resolveSecretKey(&cfg, log); err != nil {
 		return nil, err
 	}
 	metrics := api.NewMetrics()
@@ -132,9 +137,6 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	if err := cfg.check(); err != nil {
 		return err
-	}
-	if cfg.SecretKey == "" {
-		log.Warn("MINYI_SECRET_KEY is not set: using a fixed development key; set it and MINYI_ENV=production before real use")
 	}
 	a, err := open(ctx, cfg, log)
 	if err != nil {

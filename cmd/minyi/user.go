@@ -126,6 +126,7 @@ func (a *service) hintFirstAdmin(ctx context.Context) {
 		return
 	}
 	if n > 0 {
+		a.warnBootstrapToken(ctx)
 		return
 	}
 	how := "minyi user add -login admin -name 管理员 -role admin (reads the password from stdin)"
@@ -134,4 +135,20 @@ func (a *service) hintFirstAdmin(ctx context.Context) {
 		return
 	}
 	a.log.Warn("no users yet: stop this server, create the first administrator with: " + how + " -data-dir " + a.cfg.DataDir + ", then start it again; MINYI_ADMIN_TOKEN also works as an administrator's token")
+}
+
+// warnBootstrapToken warns while MINYI_ADMIN_TOKEN is still set although
+// administrators exist: it is meant for the first start only.
+func (a *service) warnBootstrapToken(ctx context.Context) {
+	if a.cfg.AdminToken == "" {
+		return
+	}
+	ok, err := a.app.Accounts.HasAdmin(ctx)
+	if err != nil {
+		a.log.Warn("look for administrators", "err", err)
+		return
+	}
+	if ok {
+		a.log.Warn("MINYI_ADMIN_TOKEN is set although administrators exist: it works as an administrator for anyone who has it (every use is audited as auth.bootstrap_token); unset it")
+	}
 }
