@@ -1,0 +1,237 @@
+package ui
+
+import (
+	"minyi/api/httpx"
+	"minyi/api/rest"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"minyi"
+	"minyi/accounts"
+	"minyi/feedback"
+	"minyi/surveys"
+)
+
+// The queues: the operator's and the branch's, with a form per action.
+
+// woRow is one order in a queue with the forms its viewer may use.
+type woRow struct {
+	ID, Number, Created, Kind, Urgency, Content, Phone, Caller, Org, Status, Due string
+	Overdue, Urgent                                                              bool
+	Extensions, Supervised, Reopened                                             int
+	Satisfaction                                                                 string
+	Actions                                                                      []woAction
+}
+
+// woAction is one form on a row.
+type woAction struct {
+	Action, Label                               string
+	Org, Note, NoteRequired, Days, Satisfaction bool
+	NoteLabel                                   string
+}
+
+type woSection struct {
+	Title, Empty string
+	Rows         []woRow
+}
+
+type woQueueView struct {
+	Heading  string
+	Post     string // form action prefix
+	Sections []woSection
+	Orgs     []option
+	Done     string
+	Error    string
+	Sats     []option
+}
+
+func (s *WorkOrderPages) actionForm(a feedback.Action) woAction {
+	w := woAction{Action: string(a), Label: a.Label(), Note: true, NoteLabel: "说明"}
+	switch a {
+	case feedback.ActionAssign:
+		w.Org, w.NoteLabel = true, "派单说明"
+	case feedback.ActionAccept:
+		w.Note = false
+	case feedback.ActionReturn:
+		w.NoteRequired, w.NoteLabel = true, "回退理由"
+	case feedback.ActionExtend:
+		w.Days, w.NoteRequired, w.NoteLabel = true, true, "延期理由"
+	case feedback.ActionReply:
+		w.NoteRequired, w.NoteLabel = true, "办理结果"
+	case feedback.ActionCallback:
+		w.Satisfaction, w.NoteLabel = true, "回访记录"
+	case feedback.ActionReopen:
+		w.NoteRequired, w.NoteLabel = true, "重办理由"
+	case feedback.ActionSupervise:
+		w.NoteLabel = "督办意见"
+	}
+	return w
+}
+
+func (s *WorkOrderPages) row(o feedback.Order, p *accounts.Principal, orgs map[string]surveys.Org) woRow {
+	loc := s.workOrders.Policy().Location()
+	content := []rune(o.Content)
+	if len(content) > 80 {
+		content = append(content[:80], '…')
+	}
+	r := woRow{
+		ID: o.ID, Number: o.Number, Created: o.CreatedAt.In(loc).Format("01-02 15:04"), Kind: o.Kind.Label(),
+		Urgency: o.Urgency.Label(), Urgent: o.Urgency == feedback.UrgencyUrgent, Content: string(content),
+		Phone: feedback.MaskPhone(o.Caller.Phone), Caller: o.Caller.Name, Status: o.Status.Label(),
+		Due: o.DueAt.In(loc).Format("01-02 15:04"), Overdue: o.Overdue(s.now()),
+		Extensions: o.Extensions, Supervised: o.Supervised, Reopened: o.Reopened, Satisfaction: o.Satisfaction.Label(),
+	}
+	if org, ok := orgs[o.OrgID]; ok {
+		r.Org = org.Name
+	}
+	for _, a := range o.Allowed() {
+		if feedback.MayTake(p, a) {
+			r.Actions = append(r.Actions, s.actionForm(a))
+		}
+	}
+	return r
+}
+
+// queueSection lists up to 50 orders of f as rows.
+func (s *WorkOrderPages) queueSection(c *gin.Context, title, empty string, f feedback.Filter, keep func(*feedback.Order) bool, orgs map[string]surveys.Org) (woSection, error) {
+	list, _, err := s.workOrders.List(c.Request.Context(), f, 50, "")
+	if err != nil {
+		return woSection{}, err
+	}
+	sec := woSection{Title: title, Empty: empty}
+	for i := range list {
+		if keep == nil || keep(&list[i]) {
+			sec.Rows = append(sec.Rows, s.row(list[i], httpx.Principal(c), orgs))
+		}
+	}
+	return sec, nil
+}
+
+func (s *WorkOrderPages) OperatorQueuePage(c *gin.Context) error {
+	return s.RenderOperatorQueue(c, http.StatusOK, "")
+}
+
+func (s *WorkOrderPages) RenderOperatorQueue(c *gin.Context, status int, errMsg string) error {
+	opts, orgs, err := orgOptions(c.Request.Context(), s.orgs)
+	if err != nil {
+		return err
+	}
+	now := s.now()
+	type spec struct {
+		title, empty string
+		f            feedback.Filter
+		keep         func(*feedback.Order) bool
+	}
+	specs := []spec{
+		{"超期未回复（可督办）", "没有超期工单", feedback.Filter{Overdue: true, Now: now}, nil},
+		{"待派单（新受理、被回退）", "没有待派单的工单", feedback.Filter{Statuses: []feedback.Status{feedback.StatusReceived, feedback.StatusReturned}}, nil},
+		{"已回复待办结", "没有待办结的工单", feedback.Filter{Statuses: []feedback.Status{feedback.StatusReplied}}, nil},
+		{"待回访", "没有待回访的工单", feedback.Filter{Statuses: []feedback.Status{feedback.StatusClosed}}, nil},
+		{"回访不满意（可重办）", "没有回访不满意的工单", feedback.Filter{Statuses: []feedback.Status{feedback.StatusCalledBack}},
+			func(o *feedback.Order) bool { return o.Satisfaction == feedback.Unsatisfied }},
+	}
+	v := woQueueView{Heading: "工单调度与回访", Post: "/operator/work-orders/", Orgs: opts, Done: doneMessage(c), Error: errMsg, Sats: satisfactionOptions()}
+	for _, sp := range specs {
+		sec, err := s.queueSection(c, sp.title, sp.empty, sp.f, sp.keep, orgs)
+		if err != nil {
+			return err
+		}
+		v.Sections = append(v.Sections, sec)
+	}
+	return s.renderWO(c, status, "wo_queue", "工单调度与回访", v)
+}
+
+// doneMessage confirms the step the queue redirected from. It is built from
+// checked parts only, so a crafted link cannot put words on the page.
+func doneMessage(c *gin.Context) string {
+	num, did := c.Query("done"), feedback.Action(c.Query("did"))
+	if !rest.OrderNumber.MatchString(num) || did.Label() == string(did) {
+		return ""
+	}
+	return "工单 " + num + " 已" + did.Label()
+}
+
+func satisfactionOptions() []option {
+	return []option{
+		{string(feedback.Satisfied), feedback.Satisfied.Label()},
+		{string(feedback.Basic), feedback.Basic.Label()},
+		{string(feedback.Unsatisfied), feedback.Unsatisfied.Label()},
+	}
+}
+
+func (s *WorkOrderPages) BranchQueuePage(c *gin.Context) error {
+	return s.RenderBranchQueue(c, http.StatusOK, "")
+}
+
+func (s *WorkOrderPages) RenderBranchQueue(c *gin.Context, status int, errMsg string) error {
+	scope, err := s.scope.OrgScope(c)
+	if err != nil {
+		return err
+	}
+	opts, orgs, err := orgOptions(c.Request.Context(), s.orgs)
+	if err != nil {
+		return err
+	}
+	v := woQueueView{Heading: "本支部工单", Post: "/branch/work-orders/", Orgs: opts, Done: doneMessage(c), Error: errMsg}
+	for _, sp := range []struct {
+		title, empty string
+		st           feedback.Status
+	}{
+		{"待签收", "没有待签收的工单", feedback.StatusAssigned},
+		{"办理中（回复或申请延期）", "没有办理中的工单", feedback.StatusAccepted},
+	} {
+		sec, err := s.queueSection(c, sp.title, sp.empty, feedback.Filter{OrgIDs: scope, Statuses: []feedback.Status{sp.st}}, nil, orgs)
+		if err != nil {
+			return err
+		}
+		v.Sections = append(v.Sections, sec)
+	}
+	return s.renderWO(c, status, "wo_queue", "本支部工单", v)
+}
+
+// submitQueueEvent takes one row form of either queue and goes back to it
+// (303, so a reload does not repeat the step) or shows it with the error.
+func (s *WorkOrderPages) SubmitQueueEvent(back string, again func(*gin.Context, int, string) error) httpx.HandlerFunc {
+	return func(c *gin.Context) error {
+		days := 0
+		if d := strings.TrimSpace(c.PostForm("days")); d != "" {
+			n, err := strconv.Atoi(d)
+			if err != nil {
+				return again(c, http.StatusUnprocessableEntity, "延期天数应为整数")
+			}
+			days = n
+		}
+		_, byID, err := orgOptions(c.Request.Context(), s.orgs)
+		if err != nil {
+			return err
+		}
+		in := rest.EventInput{
+			Action: feedback.Action(c.PostForm("action")), OrgID: resolveOrg(c.PostForm("org"), byID),
+			Note: c.PostForm("note"), Days: days, Satisfaction: feedback.Satisfaction(c.PostForm("satisfaction")),
+		}
+		o, ev, err := s.orderOps.Act(c.Request.Context(), c.Param("id"), feedback.EventInput(in))
+		if err != nil {
+			status, body := httpx.Classify(c.Request.Context(), err)
+			if status >= 500 {
+				return err
+			}
+			msg := body.Error.Message
+			for _, f := range body.Error.Fields {
+				msg += "；" + f.Message
+			}
+			return again(c, status, msg)
+		}
+		c.Redirect(http.StatusSeeOther, back+"?"+url.Values{"done": {o.Number}, "did": {string(ev.Action)}}.Encode())
+		return nil
+	}
+}
+
+// Public form.
+
+const feedbackCSRFCookie = "minyi_feedback_csrf"
+
+var errFeedbackCSRF = minyi.E(minyi.ErrForbidden, "csrf_failed", "页面已过期，请刷新页面后重新提交")
