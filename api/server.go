@@ -1,10 +1,13 @@
-// Package api is Minyi's HTTP edge and the only package that imports gin:
-// the JSON API under /api/v1, the HTML pages, health, metrics and the
-// OpenAPI document. Handlers decode, call one domain operation (the
-// services of surveys, analytics, accounts and feedback, which check the
-// principal that authentication put into the request's context and write
-// the audit entry) and respond; errors are mapped to status codes in one
-// place (errors.go).
+// Package api is Minyi's HTTP edge, and api/... the only code that imports
+// gin. This package holds the top of it: the engine and its middleware
+// (request id, panics, access log, security headers, body limits), the
+// authentication of API calls and pages (auth.go, session.go,
+// pages_auth.go), the route table (routes.go: every JSON route and page on
+// one screen, with the OpenAPI metadata of each), the answers outside any
+// route (fallback.go: unknown URLs, wrong methods with Allow, as JSON under
+// /api and as a page elsewhere), health, metrics and the OpenAPI document.
+// The handlers are the feature structs of api/rest (JSON) and api/ui
+// (pages); what both need lives in api/httpx.
 package api
 
 import (
