@@ -40,13 +40,13 @@ type Handlers struct {
 func New(d httpx.Deps) *Handlers {
 	a := d.App
 	return &Handlers{
-		Audit:          &Audit{accounts: a.Accounts, auditor: a.Auditor},
+		Audit:          &Audit{accounts: a.Accounts},
 		Ballots:        &Ballots{ballots: a.Ballots, now: a.Now, publicLimit: d.PublicLimit, submitter: a.Submitter},
 		Codes:          &Codes{auditor: a.Auditor, baseURL: d.BaseURL, codes: a.Codes, surveys: a.Surveys, sv: d.Surveys(), svOps: a.SurveyOps},
 		LoginThrottles: &LoginThrottles{accounts: a.Accounts, auditor: a.Auditor},
 		Members:        &Members{members: a.Members, orgOps: a.OrgOps, orgs: a.Orgs, scope: d.Scope()},
 		Orgs:           &Orgs{orgOps: a.OrgOps, orgs: a.Orgs, scope: d.Scope()},
-		Reports:        &Reports{auditor: a.Auditor, source: d.Source, ballots: a.Ballots, codes: a.Codes, exports: a.Exports, filter: d.Results(), finalGrades: a.FinalGrades, log: a.Logger, now: a.Now, surveys: a.Surveys, sv: d.Surveys(), tallies: a.Tallies},
+		Reports:        &Reports{auditor: a.Auditor, source: d.Source, exports: a.Exports, filter: d.Results(), log: a.Logger, now: a.Now, sv: d.Surveys()},
 		Results:        &Results{auditor: a.Auditor, source: d.Source, ballots: a.Ballots, filter: d.Results(), finalGrades: a.FinalGrades, gradeOps: a.GradeOps, scope: d.Scope(), sv: d.Surveys(), tallies: a.Tallies},
 		Surveys:        &Surveys{baseURL: d.BaseURL, scope: d.Scope(), surveys: a.Surveys, sv: d.Surveys(), svOps: a.SurveyOps},
 		Tokens:         &Tokens{accounts: a.Accounts, userOps: a.UserOps},
@@ -58,7 +58,6 @@ func New(d httpx.Deps) *Handlers {
 // Audit answers the audit log.
 type Audit struct {
 	accounts *accounts.Store
-	auditor  minyi.Auditor
 }
 
 // Ballots takes ballots (public and operator) and lists raw ballots.
@@ -102,18 +101,13 @@ type Orgs struct {
 
 // Reports writes scorecard workbooks and runs background exports.
 type Reports struct {
-	source      *reports.Source
-	auditor     minyi.Auditor
-	ballots     *surveys.BallotStore
-	codes       *surveys.CodeStore
-	exports     *reports.Runner
-	filter      httpx.Results
-	finalGrades *analytics.FinalGradeStore
-	log         *slog.Logger
-	now         func() time.Time
-	surveys     *surveys.SurveyStore
-	sv          httpx.Surveys
-	tallies     *analytics.TallyStore
+	source  *reports.Source
+	auditor minyi.Auditor
+	exports *reports.Runner
+	filter  httpx.Results
+	log     *slog.Logger
+	now     func() time.Time
+	sv      httpx.Surveys
 }
 
 // Results answers results, final grades and free-text answers.
