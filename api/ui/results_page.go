@@ -33,7 +33,7 @@ type resultsView struct {
 	Invalid   int64
 	Rows      []resultRow
 	Grades    []gradeCount
-	Chart     rest.BarChart
+	Chart     barChart
 	Report    string // the direct download, with the filter
 	CanExport bool
 	CanRaw    bool
@@ -111,7 +111,7 @@ func (s *ResultPages) renderResults(c *gin.Context, status int, sv *surveys.Surv
 	p := httpx.Principal(c)
 	scores := res.Scores
 	v := resultsView{Survey: sv, Kind: sv.Kind.Label(), Valid: scores.Ballots.Valid, Invalid: scores.Ballots.Invalid,
-		CanExport: s.exports != nil, CanRaw: req.Raw, Scoped: scope != nil, Chart: rest.NewBarChart(scores.Subjects),
+		CanExport: s.exports != nil, CanRaw: req.Raw, Scoped: scope != nil, Chart: newBarChart(scores.Subjects),
 		Group: group, OrgID: orgID, Filter: res.Filter.Words(),
 		CanGrade: len(sv.Scoring.Grades) > 0 && (p.Role == accounts.RoleAdmin || p.Role == accounts.RoleSecretary)}
 	if err := s.resultsFilterForm(c, &v, sv, scope); err != nil {
@@ -161,7 +161,7 @@ func newResultRow(sv *surveys.Survey, r analytics.SubjectResult) resultRow {
 	if r.Grade != nil {
 		row.Grade = r.Grade.Label
 		row.FormGrade = r.Grade.Key
-		row.GradeClass = rest.GradeClass(sv.Scoring.Grades, r.Grade.Key)
+		row.GradeClass = gradeClass(sv.Scoring.Grades, r.Grade.Key)
 	}
 	if r.FinalGrade != nil {
 		row.Final, row.FinalReason = r.FinalGrade.Label, r.FinalGrade.Reason
