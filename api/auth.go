@@ -26,7 +26,6 @@ package api
 import (
 	"crypto/subtle"
 	"errors"
-	"minyi/api/httpx"
 	"net/http"
 	"net/url"
 	"strings"
@@ -35,6 +34,7 @@ import (
 
 	"minyi"
 	"minyi/accounts"
+	"minyi/api/httpx"
 )
 
 const (

@@ -5,7 +5,6 @@ import (
 	"encoding/hex"
 	"fmt"
 	"log/slog"
-	"minyi/api/httpx"
 	"net/http"
 	"runtime/debug"
 	"time"
@@ -13,6 +12,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"minyi"
+	"minyi/api/httpx"
 )
 
 var (

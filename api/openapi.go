@@ -1,8 +1,6 @@
 package api
 
 import (
-	"minyi/api/httpx"
-	"minyi/api/rest"
 	"net/http"
 	"reflect"
 	"slices"
@@ -11,7 +9,9 @@ import (
 
 	"minyi/accounts"
 	"minyi/analytics"
+	"minyi/api/httpx"
 	"minyi/api/openapi"
+	"minyi/api/rest"
 	"minyi/feedback"
 	"minyi/surveys"
 )

@@ -1,11 +1,12 @@
 package api
 
 import (
-	"minyi/api/httpx"
-	"minyi/api/ui"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
+
+	"minyi/api/httpx"
+	"minyi/api/ui"
 )
 
 // loginForm shows the login page; a signed-in visitor goes straight on.

@@ -1,15 +1,15 @@
 package api
 
 import (
-	"minyi/api/httpx"
-	"minyi/api/rest"
-	"minyi/api/ui"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
 
 	"minyi/accounts"
 	"minyi/analytics"
+	"minyi/api/httpx"
+	"minyi/api/rest"
+	"minyi/api/ui"
 	"minyi/reports"
 	"minyi/surveys"
 )

@@ -18,7 +18,6 @@ package api
 
 import (
 	"math"
-	"minyi/api/httpx"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -27,6 +26,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"minyi/accounts"
+	"minyi/api/httpx"
 )
 
 const loginCSRFCookie = "minyi_login_csrf"

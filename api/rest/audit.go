@@ -1,13 +1,13 @@
 package rest
 
 import (
-	"minyi/api/httpx"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
 
 	"minyi"
 	"minyi/accounts"
+	"minyi/api/httpx"
 )
 
 // audit appends one entry to the audit log for the request's caller, for

@@ -1,12 +1,12 @@
 package rest
 
 import (
-	"minyi/api/httpx"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
 
 	"minyi"
+	"minyi/api/httpx"
 	"minyi/surveys"
 )
 

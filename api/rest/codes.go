@@ -3,7 +3,6 @@ package rest
 import (
 	"bytes"
 	"fmt"
-	"minyi/api/httpx"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -11,6 +10,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"minyi"
+	"minyi/api/httpx"
 	"minyi/exports"
 	"minyi/surveys"
 )

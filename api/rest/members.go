@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"mime"
-	"minyi/api/httpx"
 	"net/http"
 	"slices"
 	"strconv"
@@ -12,6 +11,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"minyi"
+	"minyi/api/httpx"
 	"minyi/exports"
 	"minyi/surveys"
 )

@@ -1,12 +1,12 @@
 package rest
 
 import (
-	"minyi/api/httpx"
 	"net/http"
 	"slices"
 
 	"github.com/gin-gonic/gin"
 
+	"minyi/api/httpx"
 	"minyi/surveys"
 )
 

@@ -3,13 +3,13 @@ package rest
 import (
 	"fmt"
 	"io"
-	"minyi/api/httpx"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
 
 	"minyi"
 	"minyi/accounts"
+	"minyi/api/httpx"
 	"minyi/reports"
 	"minyi/surveys"
 )

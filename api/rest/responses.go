@@ -1,9 +1,9 @@
 package rest
 
 import (
-	"minyi/api/httpx"
 	"time"
 
+	"minyi/api/httpx"
 	"minyi/feedback"
 	"minyi/surveys"
 )

@@ -9,6 +9,8 @@ package rest
 
 import (
 	"log/slog"
+	"time"
+
 	"minyi"
 	"minyi/accounts"
 	"minyi/analytics"
@@ -17,7 +19,6 @@ import (
 	"minyi/reports"
 	"minyi/secret"
 	"minyi/surveys"
-	"time"
 )
 
 // Handlers are the JSON API's feature handlers, built once from the wired App.

@@ -1,7 +1,6 @@
 package rest
 
 import (
-	"minyi/api/httpx"
 	"net/http"
 	"time"
 
@@ -9,6 +8,7 @@ import (
 
 	"minyi"
 	"minyi/analytics"
+	"minyi/api/httpx"
 	"minyi/surveys"
 )
 

@@ -3,13 +3,13 @@ package rest
 import (
 	"bytes"
 	"encoding/json"
-	"minyi/api/httpx"
 	"net/http"
 	"time"
 
 	"github.com/gin-gonic/gin"
 
 	"minyi"
+	"minyi/api/httpx"
 	"minyi/surveys"
 )
 

@@ -1,13 +1,13 @@
 package rest
 
 import (
-	"minyi/api/httpx"
 	"net/http"
 	"time"
 
 	"github.com/gin-gonic/gin"
 
 	"minyi/accounts"
+	"minyi/api/httpx"
 )
 
 type TokenInput struct {

@@ -1,12 +1,12 @@
 package rest
 
 import (
-	"minyi/api/httpx"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
 
 	"minyi/accounts"
+	"minyi/api/httpx"
 )
 
 // UserInput is what an admin sets on a new user.

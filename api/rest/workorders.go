@@ -1,7 +1,6 @@
 package rest
 
 import (
-	"minyi/api/httpx"
 	"net/http"
 	"regexp"
 	"strings"
@@ -11,6 +10,7 @@ import (
 
 	"minyi"
 	"minyi/accounts"
+	"minyi/api/httpx"
 	"minyi/feedback"
 )
 

@@ -1,11 +1,11 @@
 package rest
 
 import (
-	"minyi/api/httpx"
 	"time"
 
 	"github.com/gin-gonic/gin"
 
+	"minyi/api/httpx"
 	"minyi/exports"
 	"minyi/feedback"
 )

@@ -1,14 +1,14 @@
 package ui
 
 import (
-	"minyi/api/httpx"
-	"minyi/api/rest"
 	"net/http"
 	"net/url"
 
 	"github.com/gin-gonic/gin"
 
 	"minyi/accounts"
+	"minyi/api/httpx"
+	"minyi/api/rest"
 )
 
 // The API tokens section of /account: the caller's own tokens, a form to

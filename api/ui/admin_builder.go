@@ -1,8 +1,6 @@
 package ui
 
 import (
-	"minyi/api/httpx"
-	"minyi/api/rest"
 	"net/http"
 	"net/url"
 	"strings"
@@ -10,6 +8,8 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"minyi/api/httpx"
+	"minyi/api/rest"
 	"minyi/surveys"
 )
 

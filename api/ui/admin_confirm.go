@@ -2,7 +2,6 @@ package ui
 
 import (
 	"fmt"
-	"minyi/api/httpx"
 	"net/http"
 	"net/url"
 	"strings"
@@ -10,6 +9,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"minyi"
+	"minyi/api/httpx"
 	"minyi/surveys"
 )
 

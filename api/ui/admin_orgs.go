@@ -3,8 +3,6 @@ package ui
 import (
 	"errors"
 	"fmt"
-	"minyi/api/httpx"
-	"minyi/api/rest"
 	"net/http"
 	"net/url"
 	"slices"
@@ -13,6 +11,8 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"minyi"
+	"minyi/api/httpx"
+	"minyi/api/rest"
 	"minyi/surveys"
 )
 

@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"maps"
-	"minyi/api/httpx"
-	"minyi/api/rest"
 	"net/http"
 	"slices"
 	"strconv"
@@ -14,6 +12,8 @@ import (
 
 	"minyi"
 	"minyi/analytics"
+	"minyi/api/httpx"
+	"minyi/api/rest"
 	"minyi/surveys"
 )
 

@@ -2,7 +2,6 @@ package ui
 
 import (
 	"context"
-	"minyi/api/httpx"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -10,6 +9,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"minyi/api/httpx"
 	"minyi/surveys"
 )
 

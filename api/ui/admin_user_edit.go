@@ -1,13 +1,13 @@
 package ui
 
 import (
-	"minyi/api/httpx"
 	"net/http"
 	"net/url"
 
 	"github.com/gin-gonic/gin"
 
 	"minyi/accounts"
+	"minyi/api/httpx"
 )
 
 // /admin/users/{id}: an admin edits one user (name, role, org, a new

@@ -2,12 +2,12 @@ package ui
 
 import (
 	"errors"
-	"minyi/api/httpx"
-	"minyi/api/rest"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
 
+	"minyi/api/httpx"
+	"minyi/api/rest"
 	"minyi/surveys"
 )
 

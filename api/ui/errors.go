@@ -2,11 +2,12 @@ package ui
 
 import (
 	"log/slog"
-	"minyi/api/httpx"
 	"net/http"
 	"strings"
 
 	"github.com/gin-gonic/gin"
+
+	"minyi/api/httpx"
 )
 
 // Page adapts a page handler: an error it returns becomes the error page.

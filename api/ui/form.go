@@ -4,13 +4,14 @@ package ui
 
 import (
 	"context"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
 	"minyi/api/httpx"
 	"minyi/api/rest"
 	"minyi/decimal"
 	"minyi/surveys"
-	"strings"
-
-	"github.com/gin-gonic/gin"
 )
 
 // option is one choice of a picker.

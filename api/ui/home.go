@@ -1,12 +1,12 @@
 package ui
 
 import (
-	"minyi/api/httpx"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
 
 	"minyi/accounts"
+	"minyi/api/httpx"
 	"minyi/surveys"
 )
 

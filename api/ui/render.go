@@ -7,7 +7,6 @@ import (
 	"html/template"
 	"io/fs"
 	"log/slog"
-	"minyi/api/httpx"
 	"net/http"
 	"path"
 	"strings"
@@ -16,6 +15,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"minyi/accounts"
+	"minyi/api/httpx"
 	"minyi/surveys"
 )
 

@@ -2,8 +2,6 @@ package ui
 
 import (
 	"fmt"
-	"minyi/api/httpx"
-	"minyi/api/rest"
 	"net/http"
 	"net/url"
 
@@ -11,6 +9,8 @@ import (
 
 	"minyi/accounts"
 	"minyi/analytics"
+	"minyi/api/httpx"
+	"minyi/api/rest"
 	"minyi/decimal"
 	"minyi/reports"
 	"minyi/surveys"

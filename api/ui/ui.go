@@ -8,13 +8,14 @@
 package ui
 
 import (
+	"time"
+
 	"minyi/accounts"
 	"minyi/analytics"
 	"minyi/api/httpx"
 	"minyi/feedback"
 	"minyi/reports"
 	"minyi/surveys"
-	"time"
 )
 
 // Pages are the feature page handlers, built once from the wired App.

@@ -2,14 +2,14 @@ package ui
 
 import (
 	"context"
-	"minyi/api/httpx"
-	"minyi/api/rest"
 	"net/http"
 	"strconv"
 	"strings"
 
 	"github.com/gin-gonic/gin"
 
+	"minyi/api/httpx"
+	"minyi/api/rest"
 	"minyi/feedback"
 	"minyi/surveys"
 )

@@ -1,10 +1,11 @@
 package ui
 
 import (
-	"minyi/api/httpx"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
+
+	"minyi/api/httpx"
 )
 
 // The public online feedback form (网上征询).

@@ -1,8 +1,6 @@
 package ui
 
 import (
-	"minyi/api/httpx"
-	"minyi/api/rest"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -12,6 +10,8 @@ import (
 
 	"minyi"
 	"minyi/accounts"
+	"minyi/api/httpx"
+	"minyi/api/rest"
 	"minyi/feedback"
 	"minyi/surveys"
 )
