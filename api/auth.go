@@ -19,7 +19,7 @@ package api
 //     s.addPage so the authorisation test covers it): it redirects to /login
 //     when nobody is signed in, answers 403 for a wrong role and checks the
 //     CSRF token on POST;
-//   - s.render fills ui.PageView.CSRF, so a form only needs
+//   - ui.Renderer.Render fills PageView.CSRF, so a form only needs
 //     <input type="hidden" name="csrf_token" value="{{.CSRF}}">, and the
 //     layout may expose it to scripts as <meta name="csrf-token" content="{{.CSRF}}">.
 

@@ -26,7 +26,7 @@ type route struct {
 	maxBody int64           // overrides the default body limit
 	form    bool            // body also accepted as a URL-encoded form
 	upload  string          // multipart/form-data file field, instead of a JSON body
-	query   any             // query parameters: a struct of form tags (params.go)
+	query   any             // query parameters: a struct of form tags (rest/params.go)
 	status  []int           // success statuses; 200 when empty
 	resp    any             // the JSON type the handler writes on success
 	file    string          // content type of a file written instead of JSON
@@ -72,7 +72,7 @@ func (s *Server) registerRoutes() {
 	e.GET("/api/v1/openapi.json", s.h(s.openapi))
 	e.GET("/static/*filepath", ui.Static())
 
-	// Organisations and members.
+	// Organisations and members (rest.Orgs, rest.Members).
 	s.add(route{method: http.MethodPost, path: "/orgs", summary: "创建组织", tag: "orgs", roles: adminOnly, body: rest.OrgInput{}, status: created, resp: surveys.Org{}, errs: conflict, handler: j.Orgs.CreateOrg})
 	s.add(route{method: http.MethodGet, path: "/orgs", summary: "组织树", tag: "orgs", roles: everyone, resp: httpx.Items[*httpx.OrgNode]{}, handler: j.Orgs.ListOrgs})
 	s.add(route{method: http.MethodGet, path: "/orgs/:id", summary: "查看组织", tag: "orgs", roles: everyone, resp: surveys.Org{}, handler: j.Orgs.GetOrg})
@@ -86,7 +86,7 @@ func (s *Server) registerRoutes() {
 	s.add(route{method: http.MethodPatch, path: "/members/:id", summary: "修改党员", tag: "members", roles: adminOnly, body: rest.MemberPatch{}, resp: surveys.Member{}, errs: conflict, handler: j.Members.PatchMember})
 	s.add(route{method: http.MethodDelete, path: "/members/:id", summary: "删除党员", tag: "members", roles: adminOnly, status: noContent, handler: j.Members.DeleteMember})
 
-	// Survey definitions, templates, ballot codes and QR codes (surveys.go, codes.go).
+	// Survey definitions, templates, ballot codes and QR codes (rest.Surveys, rest.Codes).
 	s.add(route{method: http.MethodPost, path: "/surveys", summary: "创建测评（草稿）", tag: "surveys", roles: adminOnly, body: rest.SurveyInput{}, status: created, resp: surveys.Survey{}, handler: j.Surveys.CreateSurvey})
 	s.add(route{method: http.MethodGet, path: "/surveys", summary: "测评列表（新到旧，?status= 筛选）", tag: "surveys", roles: everyone, query: rest.SurveyListParams{}, resp: httpx.List[surveys.Survey]{}, handler: j.Surveys.ListSurveys})
 	s.add(route{method: http.MethodGet, path: "/surveys/templates", summary: "测评模板列表", tag: "surveys", roles: everyone, resp: httpx.Items[surveys.TemplateInfo]{}, handler: j.Surveys.ListTemplates})
@@ -103,7 +103,7 @@ func (s *Server) registerRoutes() {
 	s.add(route{method: http.MethodGet, path: "/surveys/:id/codes.pdf", summary: "打印投票码（A4 PDF，每页 20 个，含全部页）", tag: "surveys", roles: adminOnly, query: rest.PrintParams{}, file: pdfType, handler: j.Codes.CodesPDF})
 	s.add(route{method: http.MethodGet, path: "/surveys/:id/qr.png", summary: "测评链接二维码", tag: "surveys", roles: everyone, query: rest.QrParams{}, file: pngType, handler: j.Codes.SurveyQR})
 
-	// Ballots: public submission, operator entry, raw ballots (ballots.go), the ballot page (ballot_page.go).
+	// Ballots: public submission, operator entry, raw ballots (rest.Ballots), the ballot pages (ui.BallotPages).
 	s.add(route{method: http.MethodGet, path: "/public/surveys/:slug", summary: "评议人看到的测评（不含计分细节）", tag: "ballots", public: true, resp: httpx.PublicSurvey{}, errs: gone, handler: j.Ballots.GetPublicSurvey})
 	s.add(route{method: http.MethodPost, path: "/public/surveys/:slug/ballots", summary: "提交答卷（群众、党员，经链接或二维码）", tag: "ballots", public: true, body: rest.BallotRequest{}, status: createdOrReplayed, resp: rest.ReceiptBody{}, errs: submitErrs, handler: j.Ballots.SubmitPublic})
 	s.add(route{method: http.MethodPost, path: "/surveys/:id/ballots", summary: "代录答卷（热线、纸质、走访）", tag: "ballots", roles: operators, body: rest.BallotRequest{}, status: createdOrReplayed, resp: rest.ReceiptBody{}, errs: usedOrClosed, handler: j.Ballots.SubmitOperator})
@@ -113,13 +113,13 @@ func (s *Server) registerRoutes() {
 	s.addPage(http.MethodGet, "/operator/surveys/:id/ballot", false, operators, u.BallotPages.OperatorBallotForm)
 	s.addPage(http.MethodPost, "/operator/surveys/:id/ballot", false, operators, u.BallotPages.OperatorBallotPost)
 
-	// Results: scorecards from the tallies, final grades, free-text answers (results.go).
+	// Results: scorecards from the tallies, final grades, free-text answers (rest.Results), the results page (ui.ResultPages).
 	s.add(route{method: http.MethodGet, path: "/surveys/:id/results", summary: "测评结果（得分、排名、推荐等次、最终等次；?group= 按评价群体，?org_id= 按组织）", tag: "results", roles: readers, query: rest.ResultsParams{}, resp: analytics.Results{}, handler: j.Results.GetResults})
 	s.add(route{method: http.MethodPost, path: "/surveys/:id/results/rebuild", summary: "按全部答卷重新统计结果", tag: "results", roles: adminOnly, resp: rest.RebuiltResults{}, handler: j.Results.RebuildResults})
 	s.add(route{method: http.MethodPut, path: "/surveys/:id/subjects/:subject_id/final-grade", summary: "确定测评对象的最终等次（须填理由，保留历史）", tag: "results", roles: secretaries, body: rest.FinalGradeInput{}, resp: analytics.FinalGradeRecord{}, handler: j.Results.SetFinalGrade})
 	s.add(route{method: http.MethodGet, path: "/surveys/:id/final-grades", summary: "最终等次记录（全部历史，最新的有效）", tag: "results", roles: readers, resp: httpx.Items[analytics.FinalGradeRecord]{}, handler: j.Results.ListFinalGrades})
 	s.add(route{method: http.MethodGet, path: "/surveys/:id/texts", summary: "文字题答案（?question= 必填，分页）", tag: "results", roles: httpx.TextReaders, query: rest.TextParams{}, resp: httpx.List[rest.TextItem]{}, handler: j.Results.ListTexts})
-	// Scorecard workbooks and background exports (reports.go).
+	// Scorecard workbooks and background exports (rest.Reports).
 	s.add(route{method: http.MethodGet, path: "/surveys/:id/report.xlsx", summary: "下载测评结果 Excel（汇总、排名、题目分布、意见建议、原始答卷；按角色和组织范围取舍；?group= 按评价群体，?org_id= 按组织，同测评结果）", tag: "results", roles: readers, query: rest.ResultsParams{}, file: httpx.XLSXType, handler: j.Reports.GetReport})
 	s.add(route{method: http.MethodPost, path: "/exports", summary: "后台导出（survey_report 测评结果，可按 group、org_id 筛选；ballots 原始答卷），返回 202 和任务编号", tag: "results", roles: readers, body: rest.ExportInput{}, status: accepted, resp: reports.Job{}, handler: j.Reports.CreateExport})
 	s.add(route{method: http.MethodGet, path: "/exports/:id", summary: "后台导出进度（状态、百分比、已写答卷数）", tag: "results", roles: readers, resp: reports.Job{}, handler: j.Reports.GetExport})
@@ -127,7 +127,7 @@ func (s *Server) registerRoutes() {
 	s.addPage(http.MethodGet, "/results/:id", false, readers, u.ResultPages.ResultsPage)
 	s.addPage(http.MethodPost, "/results/:id/subjects/:subject_id/final-grade", false, secretaries, u.ResultPages.ResultsFinalGrade)
 
-	// Work orders: hotline feedback from the call to the callback (workorders*.go).
+	// Work orders: hotline feedback from the call to the callback (rest.WorkOrders, ui.WorkOrderPages).
 	s.add(route{method: http.MethodPost, path: "/work-orders", summary: "受理工单（热线、来访、来信），返回编号、时限和可能重复的工单", tag: "work-orders", roles: operators, body: rest.WorkOrderInput{}, status: created, resp: rest.CreatedWorkOrder{}, handler: j.WorkOrders.CreateWorkOrder})
 	s.add(route{method: http.MethodPost, path: "/public/work-orders", summary: "网上征询：群众提交意见（无需账号，按来源限频）", tag: "work-orders", public: true, body: rest.PublicWorkOrderInput{}, maxBody: 64 << 10, status: created, resp: rest.PublicWorkOrderReceipt{}, errs: limited, handler: j.WorkOrders.CreatePublicWorkOrder})
 	s.add(route{method: http.MethodGet, path: "/work-orders", summary: "工单列表（按状态、组织、超期、时间、关键词或来电号码筛选；电话脱敏）", tag: "work-orders", roles: everyone, query: rest.WorkOrderListParams{}, resp: httpx.List[rest.WorkOrderView]{}, handler: j.WorkOrders.ListWorkOrders})
@@ -144,7 +144,7 @@ func (s *Server) registerRoutes() {
 	s.addPage(http.MethodGet, "/feedback", true, nil, u.WorkOrderPages.PublicFeedbackPage)
 	s.addPage(http.MethodPost, "/feedback", true, nil, u.WorkOrderPages.SubmitPublicFeedback)
 
-	// Accounts: users, sign-in, API tokens, audit log (auth.go, session.go).
+	// Accounts: users, sign-in, API tokens, audit log (auth.go, session.go, rest.Users, rest.Tokens, rest.Audit, ui.AccountPages, ui.UserPages).
 	s.add(route{method: http.MethodPost, path: "/users", summary: "创建用户", tag: "accounts", roles: adminOnly, body: rest.UserInput{}, status: created, resp: accounts.User{}, errs: conflict, handler: j.Users.CreateUser})
 	s.add(route{method: http.MethodGet, path: "/users", summary: "用户列表", tag: "accounts", roles: adminOnly, query: rest.PageParams{}, resp: httpx.List[accounts.User]{}, handler: j.Users.ListUsers})
 	s.add(route{method: http.MethodGet, path: "/users/:id", summary: "查看用户", tag: "accounts", roles: adminOnly, resp: accounts.User{}, handler: j.Users.GetUser})
@@ -170,7 +170,7 @@ func (s *Server) registerRoutes() {
 	s.addPage(http.MethodPost, "/admin/users/:id", false, adminOnly, u.UserPages.AdminEditUser)
 	s.addPage(http.MethodPost, "/admin/users/:id/tokens/:token_id/revoke", false, adminOnly, u.UserPages.AdminRevokeUserToken)
 	s.addPage(http.MethodGet, "/admin/audit", false, adminOnly, u.UserPages.AdminAuditPage)
-	// Org tree, roster and surveys in the browser (admin_orgs.go, admin_surveys.go).
+	// Org tree, roster and surveys in the browser (ui.OrgPages, ui.SurveyPages).
 	s.addPage(http.MethodGet, "/admin/orgs", false, adminOnly, u.OrgPages.AdminOrgsPage)
 	s.addPage(http.MethodPost, "/admin/orgs", false, adminOnly, u.OrgPages.AdminCreateOrg)
 	s.addPage(http.MethodGet, "/admin/orgs/:id", false, adminOnly, u.OrgPages.AdminOrgPage)
@@ -189,12 +189,12 @@ func (s *Server) registerRoutes() {
 	s.addPage(http.MethodPost, "/admin/surveys/:id/publish", false, adminOnly, u.SurveyPages.PublishSurvey)
 	s.addPage(http.MethodPost, "/admin/surveys/:id/close", false, adminOnly, u.SurveyPages.CloseSurvey)
 	s.addPage(http.MethodPost, "/admin/surveys/:id/codes", false, adminOnly, u.SurveyPages.AdminIssueCodes)
-	// Confirmation pages before publishing, closing, deleting (admin_confirm.go).
+	// Confirmation pages before publishing, closing, deleting (ui.SurveyPages).
 	s.addPage(http.MethodGet, "/admin/surveys/:id/publish", false, adminOnly, u.SurveyPages.ConfirmPage("publish"))
 	s.addPage(http.MethodGet, "/admin/surveys/:id/close", false, adminOnly, u.SurveyPages.ConfirmPage("close"))
 	s.addPage(http.MethodGet, "/admin/surveys/:id/delete", false, adminOnly, u.SurveyPages.ConfirmPage("delete"))
 	s.addPage(http.MethodPost, "/admin/surveys/:id/delete", false, adminOnly, u.SurveyPages.AdminDeleteSurvey)
-	// The survey builder and its live preview (admin_builder.go, builder.js).
+	// The survey builder and its live preview (ui.BuilderPages, builder.js).
 	s.addPage(http.MethodGet, "/admin/surveys/:id/edit", false, adminOnly, u.BuilderPages.AdminSurveyEditPage)
 	s.addPage(http.MethodPost, "/admin/surveys/:id/edit", false, adminOnly, u.BuilderPages.AdminSurveyEditLimited)
 	s.addPage(http.MethodPost, "/admin/surveys/:id/preview", false, adminOnly, u.BuilderPages.AdminSurveyPreview)
