@@ -62,7 +62,7 @@ func TestJanitorAndLifecycle(t *testing.T) {
 		return n
 	}
 	insert("stale", reports.StatusRunning, clk.t.Add(-time.Hour), clk.t.Add(-10*time.Minute), 2) // its instance died mid-write
-	insert("legacy", reports.StatusQueued, clk.t.Add(-time.Hour), time.Time{}, 0)                 // from before heartbeats
+	insert("legacy", reports.StatusQueued, clk.t.Add(-time.Hour), time.Time{}, 0)                // from before heartbeats
 	insert("live", reports.StatusRunning, clk.t.Add(-time.Hour), clk.t.Add(-30*time.Second), 1)  // another instance's, running
 	insert("old", reports.StatusDone, clk.t.Add(-25*time.Hour), clk.t.Add(-25*time.Hour), 3)
 	insert("young", reports.StatusDone, clk.t.Add(-23*time.Hour), clk.t.Add(-23*time.Hour), 2)
