@@ -180,14 +180,23 @@ func (r *Runner) Submit(ctx context.Context, sv *surveys.Survey, req Request, ow
 		Owner: owner, Orgs: req.Orgs, Group: req.Group, OrgID: req.OrgID, Texts: req.Texts, Raw: req.Raw,
 		CreatedAt: now.UTC().Truncate(time.Millisecond), Instance: r.cfg.Instance,
 		UpdatedAt: now.UTC().Truncate(time.Millisecond), ChunkSize: r.cfg.ChunkSize}
-	slot, err := r.reserve(ctx, owner, j.ID)
-	if err != nil {
-		return nil, err
-	}
-	j.Slot = slot
+	// The job is stored before it reserves a slot: a slot whose job is
+	// missing is taken over by the next request (a crash left it).
 	if _, err := r.coll().InsertOne(ctx, j); err != nil {
-		_ = r.release(context.WithoutCancel(ctx), slot, j.ID)
 		return nil, fmt.Errorf("insert export job: %w", err)
+	}
+	slot, err := r.reserve(ctx, owner, j.ID)
+	if err == nil {
+		j.Slot = slot
+		err = r.set(ctx, j.ID, bson.D{{Key: "slot", Value: slot}})
+	}
+	if err != nil {
+		bg := context.WithoutCancel(ctx)
+		_ = r.release(bg, slot, j.ID)
+		if _, derr := r.coll().DeleteOne(bg, bson.D{{Key: "_id", Value: j.ID}}); derr != nil {
+			r.log.Warn("export job: remove refused job", "job", j.ID, "err", derr)
+		}
+		return nil, err
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
