@@ -173,7 +173,7 @@ func (a *App) OpenSurveys(ctx context.Context) ([]string, error) {
 	}
 }
 
-// Close stops running exports (their partial files removed) and flushes
+// Close stops running exports (their partial chunks removed) and flushes
 // queued ballots. Call it after the HTTP server stopped, so no request
 // still waits on the batcher, and before the store closes.
 func (a *App) Close() {
