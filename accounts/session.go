@@ -163,6 +163,7 @@ func (s *Store) CSRFToken(sessionID string) string {
 func (s *Store) CreateToken(ctx context.Context, userID, name string) (*Token, string, error) {
 	name = strings.TrimSpace(name)
 	var fe minyi.FieldErrors
+	fe.Text("name", &name, false)
 	switch n := utf8.RuneCountInString(name); {
 	case n == 0:
 		fe.Add("name", "required", "请填写令牌名称（用途）")

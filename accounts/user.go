@@ -46,7 +46,10 @@ func (u *User) Validate() error {
 	u.Login = NormalizeLogin(u.Login)
 	u.Name = strings.TrimSpace(u.Name)
 	u.OrgID = strings.TrimSpace(u.OrgID)
-	switch {
+	fe.Text("name", &u.Name, false)
+	switch _, clean := minyi.CleanText(u.Login, false); {
+	case !clean:
+		fe.Add("login", minyi.CodeBadCharacters, minyi.MessageBadCharacters)
 	case u.Login == "":
 		fe.Add("login", "required", "请填写登录名")
 	case len(u.Login) < 2 || len(u.Login) > 64 || !isLogin(u.Login):

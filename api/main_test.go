@@ -49,7 +49,7 @@ func newEnv(t *testing.T, opts ...func(*envConfig)) *env {
 	c := envConfig{
 		app: app.Config{
 			Now: func() time.Time { return fixedNow }, SecretKey: "test-secret-key",
-			Policy: testPolicy(t), ExportDir: t.TempDir(), Argon2: &testArgon2,
+			Policy: testPolicy(t), Argon2: &testArgon2,
 		},
 		api: api.Options{AdminToken: adminToken, BaseURL: testBaseURL},
 	}

@@ -34,8 +34,6 @@ type Config struct {
 	// Policy is the work-order calendar and deadlines (feedback.LoadPolicy);
 	// nil means feedback.DefaultPolicy.
 	Policy *feedback.Policy
-	// ExportDir is where background exports write their files.
-	ExportDir string
 	// Argon2 overrides the password hashing cost (tests use a cheap one);
 	// nil keeps accounts.DefaultArgon2.
 	Argon2 *accounts.Argon2Params
@@ -110,7 +108,7 @@ func New(ctx context.Context, st *store.Store, cfg Config) (*App, error) {
 	a.WorkOrders = feedback.NewStore(st.DB, now, cfg.Policy)
 	exports, err := reports.NewRunner(st.DB, &reports.Source{
 		Surveys: a.Surveys, Ballots: a.Ballots, Tallies: a.Tallies, Finals: a.FinalGrades, Codes: a.Codes, Now: now,
-	}, reports.RunnerConfig{Dir: cfg.ExportDir, Logger: log, Now: now})
+	}, reports.RunnerConfig{Logger: log, Now: now})
 	if err != nil {
 		return nil, fmt.Errorf("exports: %w", err)
 	}
@@ -175,7 +173,7 @@ func (a *App) OpenSurveys(ctx context.Context) ([]string, error) {
 	}
 }
 
-// Close stops running exports (their partial files removed) and flushes
+// Close stops running exports (their partial chunks removed) and flushes
 // queued ballots. Call it after the HTTP server stopped, so no request
 // still waits on the batcher, and before the store closes.
 func (a *App) Close() {

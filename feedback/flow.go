@@ -199,6 +199,7 @@ func (o *Order) check(e *Event, ext ExtensionLimit) error {
 		return transitionError(o, e.Action)
 	}
 	var fe minyi.FieldErrors
+	fe.Text("note", &e.Note, true)
 	e.Note = strings.TrimSpace(e.Note)
 	if utf8.RuneCountInString(e.Note) > maxNote {
 		fe.Addf("note", "too_long", "说明不能超过%d个字", maxNote)

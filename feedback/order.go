@@ -175,6 +175,9 @@ const (
 // orders need one for the reply and the callback, visits and letters not.
 func (o *Order) Validate() error {
 	var fe minyi.FieldErrors
+	fe.Text("content", &o.Content, true)
+	fe.Text("caller.name", &o.Caller.Name, false)
+	fe.Text("location", &o.Location, false)
 	o.Content = strings.TrimSpace(o.Content)
 	o.Caller.Name = strings.TrimSpace(o.Caller.Name)
 	o.Location = strings.TrimSpace(o.Location)

@@ -6,10 +6,8 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
-	"os"
-	"path/filepath"
-	"strings"
 	"sync"
 	"time"
 
@@ -31,8 +29,9 @@ const (
 	StatusFailed  = "failed"
 )
 
-// Job is one background export. Its file lives in the runner's directory
-// as <id>.xlsx while the job is kept (a day).
+// Job is one background export. Its file is kept in the store as Chunks
+// chunks (collChunks) while the job is kept (a day), so any instance
+// serves it.
 type Job struct {
 	ID         string     `bson:"_id" json:"id"`
 	Kind       string     `bson:"kind" json:"kind"`
@@ -52,6 +51,12 @@ type Job struct {
 	Raw        bool       `bson:"raw" json:"-"`
 	CreatedAt  time.Time  `bson:"created_at" json:"created_at"`
 	FinishedAt *time.Time `bson:"finished_at,omitempty" json:"finished_at,omitempty"`
+
+	Instance  string    `bson:"instance" json:"-"`   // the runner that runs it
+	UpdatedAt time.Time `bson:"updated_at" json:"-"` // its heartbeat while queued or running
+	Chunks    int       `bson:"chunks" json:"-"`     // chunks stored so far (all of them once done)
+	ChunkSize int       `bson:"chunk_size" json:"-"`
+	Slot      string    `bson:"slot,omitempty" json:"-"` // the owner's slot it holds while unfinished
 }
 
 // Indexes are the exports collection's indexes: the janitor finds old
@@ -62,17 +67,22 @@ func Indexes() []store.Index {
 
 // RunnerConfig configures a Runner.
 type RunnerConfig struct {
-	Dir      string        // where files are written (created if missing)
-	Keep     time.Duration // how long jobs and files are kept (default a day)
-	Sweep    time.Duration // how often the janitor runs (default an hour)
-	Parallel int           // jobs run at once (default 1: the machine also serves ballots)
-	Now      func() time.Time
-	Logger   *slog.Logger
+	Keep      time.Duration // how long jobs and files are kept (default a day)
+	Sweep     time.Duration // how often the janitor runs (default an hour)
+	Parallel  int           // jobs run at once by this runner (default 1: the machine also serves ballots)
+	PerUser   int           // unfinished (queued or running) jobs one person may have, all instances together (default 2)
+	ChunkSize int           // bytes a stored chunk holds (default DefaultChunkSize)
+	Heartbeat time.Duration // how often an unfinished job records that its runner lives (default 30 s)
+	Stale     time.Duration // an unfinished job without a heartbeat this long lost its runner (default 3 min)
+	Instance  string        // this runner's id, recorded on its jobs (default random)
+	Now       func() time.Time
+	Logger    *slog.Logger
 }
 
 // Runner runs export jobs in the background, independent of the request
 // that asked for them: a client that disconnects does not stop its job;
-// Close (at shutdown) does.
+// Close (at shutdown) does. Several runners (instances) share one
+// database: each runs the jobs it took, any serves any finished file.
 type Runner struct {
 	db   *mongo.Database
 	src  *Source
@@ -89,18 +99,8 @@ type Runner struct {
 	closed bool
 }
 
-// NewRunner returns a runner writing files to cfg.Dir.
+// NewRunner returns a runner keeping its files in db.
 func NewRunner(db *mongo.Database, src *Source, cfg RunnerConfig) (*Runner, error) {
-	if cfg.Dir == "" {
-		return nil, errors.New("exports: no directory for export files")
-	}
-	// Export files hold personal data: only the service's user reads them.
-	if err := os.MkdirAll(cfg.Dir, 0o700); err != nil {
-		return nil, fmt.Errorf("exports directory: %w", err)
-	}
-	if err := os.Chmod(cfg.Dir, 0o700); err != nil {
-		return nil, fmt.Errorf("exports directory: %w", err)
-	}
 	if cfg.Keep <= 0 {
 		cfg.Keep = 24 * time.Hour
 	}
@@ -109,6 +109,24 @@ func NewRunner(db *mongo.Database, src *Source, cfg RunnerConfig) (*Runner, erro
 	}
 	if cfg.Parallel <= 0 {
 		cfg.Parallel = 1
+	}
+	if cfg.PerUser <= 0 {
+		cfg.PerUser = 2
+	}
+	if cfg.ChunkSize <= 0 {
+		cfg.ChunkSize = DefaultChunkSize
+	}
+	if cfg.Heartbeat <= 0 {
+		cfg.Heartbeat = 30 * time.Second
+	}
+	if cfg.Stale <= 0 {
+		cfg.Stale = 3 * time.Minute
+	}
+	if cfg.Stale < 2*cfg.Heartbeat {
+		return nil, errors.New("exports: Stale must be at least two heartbeats")
+	}
+	if cfg.Instance == "" {
+		cfg.Instance = newID()
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
@@ -121,43 +139,13 @@ func NewRunner(db *mongo.Database, src *Source, cfg RunnerConfig) (*Runner, erro
 		sem: make(chan struct{}, cfg.Parallel), ctx: ctx, stop: stop}, nil
 }
 
-func (r *Runner) coll() *mongo.Collection { return r.db.Collection(collExports) }
+func (r *Runner) coll() *mongo.Collection   { return r.db.Collection(collExports) }
+func (r *Runner) chunks() *mongo.Collection { return r.db.Collection(collChunks) }
 
 // Source is the runner's source, for direct downloads.
 func (r *Runner) Source() *Source { return r.src }
 
-// Start marks the jobs a previous process left unfinished as failed and
-// starts the janitor, which removes jobs and files older than Keep. Both
-// stop at Close.
-func (r *Runner) Start(ctx context.Context) error {
-	_, err := r.coll().UpdateMany(ctx,
-		bson.D{{Key: "status", Value: bson.D{{Key: "$in", Value: bson.A{StatusQueued, StatusRunning}}}}},
-		bson.D{{Key: "$set", Value: bson.D{{Key: "status", Value: StatusFailed}, {Key: "error", Value: "服务重启，导出中断，请重新导出"}}}})
-	if err != nil {
-		return fmt.Errorf("exports: fail stale jobs: %w", err)
-	}
-	r.wg.Add(1)
-	go func() {
-		defer r.wg.Done()
-		t := time.NewTicker(r.cfg.Sweep)
-		defer t.Stop()
-		// The first sweep waits one interval: files live a day, so an hour
-		// more after a restart costs nothing, and Start stays quick.
-		for {
-			select {
-			case <-r.ctx.Done():
-				return
-			case <-t.C:
-			}
-			if _, err := r.Sweep(r.ctx); err != nil && r.ctx.Err() == nil {
-				r.log.Warn("exports janitor", "err", err)
-			}
-		}
-	}()
-	return nil
-}
-
-// Close stops running jobs (their partial files are removed) and the
+// Close stops running jobs (their partial chunks are removed) and the
 // janitor, and waits for them.
 func (r *Runner) Close() {
 	r.mu.Lock()
@@ -176,7 +164,8 @@ func newID() string {
 	return hex.EncodeToString(b)
 }
 
-// Submit queues a job for req on survey sv and starts it in the background.
+// Submit queues a job for req on survey sv and starts it in the background;
+// 429 export_limit while owner already has PerUser unfinished jobs.
 func (r *Runner) Submit(ctx context.Context, sv *surveys.Survey, req Request, owner string) (*Job, error) {
 	if err := CheckKind(req.Kind); err != nil {
 		return nil, err
@@ -188,14 +177,31 @@ func (r *Runner) Submit(ctx context.Context, sv *surveys.Survey, req Request, ow
 	now := r.now()
 	name, ascii := FileName(sv, req.Kind, now.In(r.src.loc()))
 	j := &Job{ID: newID(), Kind: req.Kind, SurveyID: sv.ID, Status: StatusQueued, FileName: name, ASCIIName: ascii,
-		Owner: owner, Orgs: req.Orgs, Group: req.Group, OrgID: req.OrgID, Texts: req.Texts, Raw: req.Raw, CreatedAt: now.UTC().Truncate(time.Millisecond)}
+		Owner: owner, Orgs: req.Orgs, Group: req.Group, OrgID: req.OrgID, Texts: req.Texts, Raw: req.Raw,
+		CreatedAt: now.UTC().Truncate(time.Millisecond), Instance: r.cfg.Instance,
+		UpdatedAt: now.UTC().Truncate(time.Millisecond), ChunkSize: r.cfg.ChunkSize}
+	// The job is stored before it reserves a slot: a slot whose job is
+	// missing is taken over by the next request (a crash left it).
 	if _, err := r.coll().InsertOne(ctx, j); err != nil {
 		return nil, fmt.Errorf("insert export job: %w", err)
+	}
+	slot, err := r.reserve(ctx, owner, j.ID)
+	if err == nil {
+		j.Slot = slot
+		err = r.set(ctx, j.ID, bson.D{{Key: "slot", Value: slot}})
+	}
+	if err != nil {
+		bg := context.WithoutCancel(ctx)
+		_ = r.release(bg, slot, j.ID)
+		if _, derr := r.coll().DeleteOne(bg, bson.D{{Key: "_id", Value: j.ID}}); derr != nil {
+			r.log.Warn("export job: remove refused job", "job", j.ID, "err", derr)
+		}
+		return nil, err
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.closed {
-		r.fail(j, context.Canceled)
+		r.fail(j, 0, context.Canceled)
 		return nil, errClosing
 	}
 	r.wg.Add(1)
@@ -208,61 +214,81 @@ func (r *Runner) Submit(ctx context.Context, sv *surveys.Survey, req Request, ow
 	return j, nil
 }
 
-// path is where a job's finished file is.
-func (r *Runner) path(id string) string { return filepath.Join(r.cfg.Dir, id+".xlsx") }
-
 func (r *Runner) set(ctx context.Context, id string, fields bson.D) error {
 	_, err := r.coll().UpdateOne(ctx, bson.D{{Key: "_id", Value: id}}, bson.D{{Key: "$set", Value: fields}})
 	return err
 }
 
-// run builds the job's file: into <id>.xlsx.part, renamed when complete,
-// so a half-written file is never served; removed on failure.
+// heartbeat records every Heartbeat that this runner still owns job id,
+// until the returned stop is called: another instance starting (or its
+// janitor) fails only jobs whose heartbeat stopped.
+func (r *Runner) heartbeat(id string) (stop func()) {
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		t := time.NewTicker(r.cfg.Heartbeat)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-r.ctx.Done():
+				return
+			case <-t.C:
+			}
+			if err := r.set(r.ctx, id, bson.D{{Key: "updated_at", Value: r.now().UTC()}}); err != nil && r.ctx.Err() == nil {
+				r.log.Warn("export job: heartbeat", "job", id, "err", err)
+			}
+		}
+	}()
+	return func() { close(done); wg.Wait() }
+}
+
+// run builds the job's file into chunks; the job is marked done (and its
+// file served) only once every chunk is stored. On failure its chunks are
+// removed.
 func (r *Runner) run(sv *surveys.Survey, j *Job, req Request) {
 	ctx := r.ctx
+	stop := r.heartbeat(j.ID)
+	defer stop()
 	select {
 	case r.sem <- struct{}{}:
 		defer func() { <-r.sem }()
 	case <-ctx.Done():
-		r.fail(j, ctx.Err())
+		r.fail(j, 0, ctx.Err())
 		return
 	}
-	if err := r.set(ctx, j.ID, bson.D{{Key: "status", Value: StatusRunning}}); err != nil {
-		r.fail(j, err)
+	if err := r.set(ctx, j.ID, bson.D{{Key: "status", Value: StatusRunning}, {Key: "updated_at", Value: r.now().UTC()}}); err != nil {
+		r.fail(j, 0, err)
 		return
 	}
-	part := r.path(j.ID) + ".part"
-	rows, err := r.write(ctx, sv, j, req, part)
+	w := newChunkWriter(ctx, r.chunks(), j.ID, r.cfg.ChunkSize, func(n int) error {
+		return r.set(ctx, j.ID, bson.D{{Key: "chunks", Value: n}})
+	})
+	rows, err := r.write(ctx, sv, j, req, w)
 	if err == nil {
-		err = os.Rename(part, r.path(j.ID))
+		err = w.Close()
 	}
 	if err != nil {
-		_ = os.Remove(part)
-		r.fail(j, err)
+		r.fail(j, w.n, err)
 		return
-	}
-	var size int64
-	if fi, err := os.Stat(r.path(j.ID)); err == nil {
-		size = fi.Size()
 	}
 	done := r.now().UTC()
 	if err := r.set(context.WithoutCancel(ctx), j.ID, bson.D{{Key: "status", Value: StatusDone}, {Key: "percent", Value: 100},
-		{Key: "rows", Value: rows}, {Key: "size", Value: size}, {Key: "finished_at", Value: done}}); err != nil {
+		{Key: "rows", Value: rows}, {Key: "size", Value: w.size}, {Key: "chunks", Value: w.n},
+		{Key: "updated_at", Value: done}, {Key: "finished_at", Value: done}}); err != nil {
 		r.log.Error("export job: record done", "job", j.ID, "err", err)
+		return
+	}
+	if err := r.release(context.WithoutCancel(ctx), j.Slot, j.ID); err != nil {
+		r.log.Warn("export job: release slot", "job", j.ID, "err", err)
 	}
 }
 
-// write builds the file at path and returns how many ballot rows it holds.
-func (r *Runner) write(ctx context.Context, sv *surveys.Survey, j *Job, req Request, path string) (rows int64, err error) {
-	f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600)
-	if err != nil {
-		return 0, err
-	}
-	defer func() {
-		if cerr := f.Close(); err == nil {
-			err = cerr
-		}
-	}()
+// write streams the workbook into w and returns how many ballot rows it holds.
+func (r *Runner) write(ctx context.Context, sv *surveys.Survey, j *Job, req Request, w io.Writer) (rows int64, err error) {
 	// Progress is recorded when the percentage moves: at most a hundred
 	// writes however many ballots there are.
 	last := -1
@@ -275,20 +301,22 @@ func (r *Runner) write(ctx context.Context, sv *surveys.Survey, j *Job, req Requ
 			return
 		}
 		last = pct
-		if err := r.set(ctx, j.ID, bson.D{{Key: "percent", Value: pct}, {Key: "rows", Value: done}}); err != nil && ctx.Err() == nil {
+		if err := r.set(ctx, j.ID, bson.D{{Key: "percent", Value: pct}, {Key: "rows", Value: done},
+			{Key: "updated_at", Value: r.now().UTC()}}); err != nil && ctx.Err() == nil {
 			r.log.Warn("export job: progress", "job", j.ID, "err", err)
 		}
 	}
-	err = r.src.Write(ctx, f, sv, req, func(done, total int64) {
+	err = r.src.Write(ctx, w, sv, req, func(done, total int64) {
 		rows = done
 		progress(done, total)
 	})
 	return rows, err
 }
 
-// fail records a failed job. The reader sees a Chinese reason: a domain
-// error's own message, otherwise a generic one (the cause goes to the log).
-func (r *Runner) fail(j *Job, err error) {
+// fail records a failed job, removes the chunks it stored (up to chunks)
+// and frees its slot. The reader sees a Chinese reason: a domain error's
+// own message, otherwise a generic one (the cause goes to the log).
+func (r *Runner) fail(j *Job, chunks int, err error) {
 	msg := "导出失败，请稍后重试或联系管理员"
 	var me *minyi.Error
 	switch {
@@ -298,10 +326,23 @@ func (r *Runner) fail(j *Job, err error) {
 		msg = "服务正在停止，导出中断，请重新导出"
 	}
 	r.log.Error("export job failed", "job", j.ID, "survey", j.SurveyID, "kind", j.Kind, "err", err)
+	r.markFailed(context.WithoutCancel(r.ctx), j, chunks, msg)
+}
+
+// markFailed records job j failed with msg, then deletes its chunks and
+// frees its slot; what cannot be removed now the janitor removes later.
+func (r *Runner) markFailed(ctx context.Context, j *Job, chunks int, msg string) {
 	done := r.now().UTC()
-	if serr := r.set(context.WithoutCancel(r.ctx), j.ID, bson.D{{Key: "status", Value: StatusFailed}, {Key: "error", Value: msg},
-		{Key: "finished_at", Value: done}}); serr != nil {
-		r.log.Error("export job: record failure", "job", j.ID, "err", serr)
+	if err := r.set(ctx, j.ID, bson.D{{Key: "status", Value: StatusFailed}, {Key: "error", Value: msg},
+		{Key: "updated_at", Value: done}, {Key: "finished_at", Value: done}}); err != nil {
+		r.log.Error("export job: record failure", "job", j.ID, "err", err)
+		return
+	}
+	if err := deleteChunks(ctx, r.chunks(), j.ID, chunks); err != nil {
+		r.log.Warn("export job: remove chunks", "job", j.ID, "err", err)
+	}
+	if err := r.release(ctx, j.Slot, j.ID); err != nil {
+		r.log.Warn("export job: release slot", "job", j.ID, "err", err)
 	}
 }
 
@@ -320,8 +361,15 @@ func (r *Runner) Get(ctx context.Context, id string) (*Job, error) {
 	return &j, nil
 }
 
-// Open opens a finished job's file; 409 export_not_ready until then.
-func (r *Runner) Open(j *Job) (*os.File, error) {
+// Open opens a finished job's file, read with the runner's context (a
+// download stops at Close); see Reader.
+func (r *Runner) Open(j *Job) (io.ReadCloser, error) { return r.Reader(r.ctx, j) }
+
+// Reader streams a finished job's file from the store, chunk by chunk by
+// _id, whichever instance wrote it; 409 export_not_ready until it is done,
+// 410 export_expired once the janitor removed it. The first chunk is read
+// here, so that an expired file is refused before a response starts.
+func (r *Runner) Reader(ctx context.Context, j *Job) (io.ReadCloser, error) {
 	switch j.Status {
 	case StatusDone:
 	case StatusFailed:
@@ -329,49 +377,11 @@ func (r *Runner) Open(j *Job) (*os.File, error) {
 	default:
 		return nil, minyi.E(minyi.ErrConflict, "export_not_ready", "文件还在生成中，请稍候")
 	}
-	f, err := os.Open(r.path(j.ID))
-	if errors.Is(err, os.ErrNotExist) {
-		return nil, minyi.E(minyi.ErrGone, "export_expired", "导出文件已清理，请重新导出")
-	}
-	return f, err
-}
-
-// Sweep removes the jobs created more than Keep ago with their files, and
-// any file in the directory older than that whose job is gone. It returns
-// how many jobs it removed.
-func (r *Runner) Sweep(ctx context.Context) (int, error) {
-	cutoff := r.now().Add(-r.cfg.Keep)
-	old, err := store.FindAll[Job](ctx, r.coll(), bson.D{{Key: "created_at", Value: bson.D{{Key: "$lt", Value: cutoff}}}}, "sweep exports")
-	if err != nil {
-		return 0, err
-	}
-	ids := bson.A{}
-	for _, j := range old {
-		if j.Status == StatusRunning || j.Status == StatusQueued {
-			continue // still being written by this process: next sweep
-		}
-		if err := os.Remove(r.path(j.ID)); err != nil && !errors.Is(err, os.ErrNotExist) {
-			return 0, err
-		}
-		ids = append(ids, j.ID)
-	}
-	if len(ids) > 0 {
-		if _, err := r.coll().DeleteMany(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}}); err != nil {
-			return 0, fmt.Errorf("sweep exports: %w", err)
+	cr := &chunkReader{ctx: ctx, coll: r.chunks(), job: j.ID, n: j.Chunks}
+	if j.Chunks > 0 {
+		if err := cr.fetch(); err != nil {
+			return nil, err
 		}
 	}
-	// Files whose job vanished (a crash between the two steps above).
-	ents, err := os.ReadDir(r.cfg.Dir)
-	if err != nil {
-		return len(ids), err
-	}
-	for _, e := range ents {
-		if fi, err := e.Info(); err == nil && fi.Mode().IsRegular() && fi.ModTime().Before(cutoff) && strings.Contains(e.Name(), ".xlsx") {
-			id := strings.TrimSuffix(strings.TrimSuffix(e.Name(), ".part"), ".xlsx")
-			if _, err := r.Get(ctx, id); errors.Is(err, errJobNotFound) {
-				_ = os.Remove(filepath.Join(r.cfg.Dir, e.Name()))
-			}
-		}
-	}
-	return len(ids), nil
+	return cr, nil
 }

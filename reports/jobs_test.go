@@ -2,8 +2,9 @@ package reports_test
 
 import (
 	"errors"
+	"fmt"
+	"io"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -24,56 +25,68 @@ type clock struct{ t time.Time }
 
 func (c *clock) now() time.Time { return c.t }
 
-// TestJanitorAndLifecycle: jobs left running by a previous process fail at
-// Start; a job that is not done answers 409; the janitor removes jobs and
-// files older than a day (and orphan files), nothing younger.
+// TestJanitorAndLifecycle: a restart fails only the unfinished jobs whose
+// heartbeat stopped (another live instance's jobs run on); a job that is
+// not done answers 409; the janitor removes jobs older than a day with
+// their chunks, nothing younger.
 func TestJanitorAndLifecycle(t *testing.T) {
 	db := storetest.DB(t)
 	if err := store.EnsureIndexes(t.Context(), db, reports.Indexes()); err != nil {
 		t.Fatal(err)
 	}
 	clk := &clock{t: time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)}
-	dir := t.TempDir()
-	r, err := reports.NewRunner(db, &reports.Source{}, reports.RunnerConfig{Dir: dir, Now: clk.now, Sweep: time.Hour})
+	r, err := reports.NewRunner(db, &reports.Source{}, reports.RunnerConfig{Now: clk.now, Sweep: time.Hour})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(r.Close)
-	coll := db.Collection("exports")
-	insert := func(id, status string, created time.Time) {
+	coll, chunks := db.Collection("exports"), db.Collection("export_chunks")
+	insert := func(id, status string, created, beat time.Time, nchunks int) {
 		t.Helper()
-		if _, err := coll.InsertOne(t.Context(), reports.Job{ID: id, Kind: reports.KindSurveyReport, Status: status, CreatedAt: created}); err != nil {
+		j := reports.Job{ID: id, Kind: reports.KindSurveyReport, Status: status, CreatedAt: created, UpdatedAt: beat, Chunks: nchunks}
+		if _, err := coll.InsertOne(t.Context(), j); err != nil {
 			t.Fatal(err)
 		}
-		if status == reports.StatusDone {
-			if err := os.WriteFile(filepath.Join(dir, id+".xlsx"), []byte("x"), 0o600); err != nil {
+		for n := range nchunks {
+			if _, err := chunks.InsertOne(t.Context(), bson.D{{Key: "_id", Value: fmt.Sprintf("%s:%d", id, n)}, {Key: "job", Value: id}, {Key: "data", Value: []byte("xy")}}); err != nil {
 				t.Fatal(err)
 			}
 		}
 	}
-	insert("stale", reports.StatusRunning, clk.t.Add(-time.Hour))
-	insert("old", reports.StatusDone, clk.t.Add(-25*time.Hour))
-	insert("young", reports.StatusDone, clk.t.Add(-23*time.Hour))
-	orphan := filepath.Join(dir, "gone.xlsx")
-	if err := os.WriteFile(orphan, []byte("x"), 0o600); err != nil {
-		t.Fatal(err)
+	chunksOf := func(id string) int64 {
+		t.Helper()
+		n, err := chunks.CountDocuments(t.Context(), bson.D{{Key: "job", Value: id}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
 	}
-	past := clk.t.Add(-48 * time.Hour)
-	if err := os.Chtimes(orphan, past, past); err != nil {
-		t.Fatal(err)
-	}
+	insert("stale", reports.StatusRunning, clk.t.Add(-time.Hour), clk.t.Add(-10*time.Minute), 2) // its instance died mid-write
+	insert("legacy", reports.StatusQueued, clk.t.Add(-time.Hour), time.Time{}, 0)                // from before heartbeats
+	insert("live", reports.StatusRunning, clk.t.Add(-time.Hour), clk.t.Add(-30*time.Second), 1)  // another instance's, running
+	insert("old", reports.StatusDone, clk.t.Add(-25*time.Hour), clk.t.Add(-25*time.Hour), 3)
+	insert("young", reports.StatusDone, clk.t.Add(-23*time.Hour), clk.t.Add(-23*time.Hour), 2)
 
 	if err := r.Start(t.Context()); err != nil {
 		t.Fatal(err)
 	}
-	stale, err := r.Get(t.Context(), "stale")
-	if err != nil || stale.Status != reports.StatusFailed || !strings.Contains(stale.Error, "服务重启") {
-		t.Fatalf("stale job %+v (%v), want failed by the restart", stale, err)
+	for _, id := range []string{"stale", "legacy"} {
+		j, err := r.Get(t.Context(), id)
+		if err != nil || j.Status != reports.StatusFailed || !strings.Contains(j.Error, "服务重启") {
+			t.Fatalf("%s job %+v (%v), want failed by the restart", id, j, err)
+		}
+		if _, err := r.Open(j); !errors.Is(err, minyi.ErrConflict) {
+			t.Errorf("open a failed job: %v, want a conflict", err)
+		}
 	}
-	if _, err := r.Open(stale); !errors.Is(err, minyi.ErrConflict) {
-		t.Errorf("open a failed job: %v, want a conflict", err)
+	if n := chunksOf("stale"); n != 0 {
+		t.Errorf("stale job kept %d chunks", n)
 	}
-	if _, err := r.Open(&reports.Job{ID: "x", Status: reports.StatusRunning}); !errors.Is(err, minyi.ErrConflict) {
+	live, err := r.Get(t.Context(), "live")
+	if err != nil || live.Status != reports.StatusRunning || chunksOf("live") != 1 {
+		t.Fatalf("live instance's job %+v (%v): want it left running with its chunk", live, err)
+	}
+	if _, err := r.Open(live); !errors.Is(err, minyi.ErrConflict) {
 		t.Errorf("open a running job: %v, want 409 export_not_ready", err)
 	}
 
@@ -87,10 +100,8 @@ func TestJanitorAndLifecycle(t *testing.T) {
 	if _, err := r.Get(t.Context(), "old"); !errors.Is(err, minyi.ErrNotFound) {
 		t.Errorf("old job still there: %v", err)
 	}
-	for _, f := range []string{"old.xlsx", "gone.xlsx"} {
-		if _, err := os.Stat(filepath.Join(dir, f)); !os.IsNotExist(err) {
-			t.Errorf("%s not removed: %v", f, err)
-		}
+	if n := chunksOf("old"); n != 0 {
+		t.Errorf("old job's %d chunks left", n)
 	}
 	young, err := r.Get(t.Context(), "young")
 	if err != nil {
@@ -98,20 +109,28 @@ func TestJanitorAndLifecycle(t *testing.T) {
 	}
 	if f, err := r.Open(young); err != nil {
 		t.Errorf("young job's file: %v", err)
-	} else {
-		f.Close()
+	} else if b, err := io.ReadAll(f); err != nil || string(b) != "xyxy" {
+		t.Errorf("young job's file %q %v, want its two chunks", b, err)
 	}
-	// A day later the young job goes too; its file with it.
+	// A chunk gone under a job that claims it: 410, not a short file.
+	if _, err := r.Open(&reports.Job{ID: "old", Status: reports.StatusDone, Chunks: 3}); !errors.Is(err, minyi.ErrGone) {
+		t.Errorf("open a swept job: %v, want 410 export_expired", err)
+	}
+	// A day later the young job goes too, with its chunks; the live job,
+	// whose instance stopped beating meanwhile, is failed.
 	clk.t = clk.t.Add(2 * time.Hour)
 	if n, err := r.Sweep(t.Context()); err != nil || n != 1 {
 		t.Errorf("second sweep: %d %v, want 1 (young)", n, err)
 	}
-	left, err := coll.CountDocuments(t.Context(), bson.D{})
-	if err != nil || left != 1 { // the stale job, failed an hour before the first sweep
-		t.Errorf("%d jobs left (%v), want 1", left, err)
+	if n := chunksOf("young") + chunksOf("live"); n != 0 {
+		t.Errorf("%d chunks left", n)
 	}
-	if ents, _ := os.ReadDir(dir); len(ents) != 0 {
-		t.Errorf("files left: %v", ents)
+	if j, err := r.Get(t.Context(), "live"); err != nil || j.Status != reports.StatusFailed {
+		t.Errorf("live job after its instance stopped: %+v %v, want failed", j, err)
+	}
+	left, err := coll.CountDocuments(t.Context(), bson.D{})
+	if err != nil || left != 3 { // stale, legacy and live, failed within the day
+		t.Errorf("%d jobs left (%v), want 3", left, err)
 	}
 }
 

@@ -2,8 +2,8 @@
 // large ones as background export jobs. package exports writes workbooks
 // from plain values; this package gathers those values (the survey, its
 // results from the tallies, final grades, code counts, a ballot cursor),
-// keeps the jobs in the "exports" collection and their files on disk, and
-// removes both after a day.
+// keeps the jobs in the "exports" collection and their files as chunks in
+// the store (so any instance serves any job), and removes both after a day.
 package reports
 
 import (

@@ -16,7 +16,7 @@ import (
 // answer, so nothing is lost. The fields are separated by the unit separator
 // U+001F and the options of a multiple choice by U+001E; neither can occur in
 // a field: keys and ids are validated identifiers and text answers have
-// their control characters removed (cleanText).
+// their control characters refused (minyi.CleanText).
 const (
 	answerSep = "\x1f"
 	optionSep = "\x1e"

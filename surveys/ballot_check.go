@@ -5,7 +5,6 @@ import (
 	"math"
 	"slices"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 
 	"minyi"
@@ -45,7 +44,7 @@ func (ps Problems) Err() error {
 // CheckAnswers validates answers against the survey: known questions,
 // subjects and options, values in range, no duplicates, every required
 // question answered (per subject for matrix questions). It returns the
-// answers cleaned (text trimmed of control characters) in survey order.
+// answers cleaned (text trimmed, zero-width characters removed; control and bidi characters refused) in survey order.
 func (s *Survey) CheckAnswers(answers []Answer) ([]Answer, Problems) {
 	var ps Problems
 	seen := map[string]int{}
@@ -206,7 +205,11 @@ func (q *Question) checkAnswer(f string, a Answer) (Answer, *Problem) {
 		if a.Option != "" || len(a.Options) > 0 || a.Value != nil {
 			return out, extra("option")
 		}
-		t := cleanText(a.Text)
+		t, ok := minyi.CleanText(a.Text, true)
+		if !ok {
+			return out, &Problem{Field: f + ".text", Code: minyi.CodeBadCharacters, Message: minyi.MessageBadCharacters}
+		}
+		t = strings.TrimSpace(t)
 		limit := q.MaxLength
 		if limit <= 0 {
 			limit = DefaultTextLimit
@@ -242,19 +245,6 @@ func (q *Question) sortedOptions(keys []string) []string {
 			slices.IndexFunc(q.Options, func(o Option) bool { return o.Key == b })
 	})
 	return out
-}
-
-// cleanText trims the text and drops control characters other than line
-// breaks and tabs, and invalid UTF-8.
-func cleanText(s string) string {
-	s = strings.ToValidUTF8(s, "")
-	s = strings.Map(func(r rune) rune {
-		if r == '\n' || r == '\t' || !unicode.IsControl(r) {
-			return r
-		}
-		return -1
-	}, s)
-	return strings.TrimSpace(strings.ReplaceAll(s, "\r\n", "\n"))
 }
 
 // Subject returns the survey's subject with id, if any.

@@ -34,6 +34,8 @@ func (m *Member) validate(fe *minyi.FieldErrors) {
 	m.Name = strings.TrimSpace(m.Name)
 	m.Title = strings.TrimSpace(m.Title)
 	m.OrgID = strings.TrimSpace(m.OrgID)
+	fe.Text("name", &m.Name, false)
+	fe.Text("title", &m.Title, false)
 	switch n := utf8.RuneCountInString(m.Name); {
 	case n == 0:
 		fe.Add("name", "required", "请填写姓名")

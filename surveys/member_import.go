@@ -137,6 +137,12 @@ func (s *MemberStore) interpret(ctx context.Context, rows []RosterRow, res *Impo
 	for _, r := range rows {
 		var problems []string
 		m := Member{Name: strings.TrimSpace(r.Name), Title: strings.TrimSpace(r.Title)}
+		if _, ok := minyi.CleanText(m.Name, false); !ok {
+			problems = append(problems, "姓名含有不可见或控制字符，请删除后重试")
+		}
+		if _, ok := minyi.CleanText(m.Title, false); !ok {
+			problems = append(problems, "职务含有不可见或控制字符，请删除后重试")
+		}
 		switch n := utf8.RuneCountInString(m.Name); {
 		case n == 0:
 			problems = append(problems, "姓名为空")

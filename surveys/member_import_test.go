@@ -57,6 +57,8 @@ func TestImportDryRun(t *testing.T) {
 		surveys.RosterRow{Row: 5, Name: "", Org: "ZB1"},
 		surveys.RosterRow{Row: 6, Name: "钱进", Org: "ZB9"},
 		surveys.RosterRow{Row: 7, Name: "孙伟", Org: "ZB1", Probationary: "不是"},
+		surveys.RosterRow{Row: 8, Name: "赵\u202e六", Org: "ZB1"},
+		surveys.RosterRow{Row: 9, Name: "周七", Org: "ZB1", Title: "委员\x00"},
 	)
 	changed := []surveys.RosterRow{{Row: 2, Name: "张建国", Org: "ZB1", Title: "组织委员"}}
 	for _, tc := range []struct {
@@ -69,10 +71,12 @@ func TestImportDryRun(t *testing.T) {
 		{"a change", changed, false, surveys.ImportResult{Updated: 1, DryRun: true}},
 		{"bad rows, all or nothing", bad, false, surveys.ImportResult{Created: 2, Unchanged: 1, DryRun: true, Rejected: true,
 			Errors: []surveys.RowError{{Row: 5, Message: "姓名为空"}, {Row: 6, Message: "所在支部“ZB9”不存在（请填写组织编码或全称）"},
-				{Row: 7, Message: "预备党员一栏应填“是”或“否”，而不是“不是”"}}}},
+				{Row: 7, Message: "预备党员一栏应填“是”或“否”，而不是“不是”"},
+				{Row: 8, Message: "姓名含有不可见或控制字符，请删除后重试"}, {Row: 9, Message: "职务含有不可见或控制字符，请删除后重试"}}}},
 		{"bad rows, partial", bad, true, surveys.ImportResult{Created: 2, Unchanged: 1, DryRun: true,
 			Errors: []surveys.RowError{{Row: 5, Message: "姓名为空"}, {Row: 6, Message: "所在支部“ZB9”不存在（请填写组织编码或全称）"},
-				{Row: 7, Message: "预备党员一栏应填“是”或“否”，而不是“不是”"}}}},
+				{Row: 7, Message: "预备党员一栏应填“是”或“否”，而不是“不是”"},
+				{Row: 8, Message: "姓名含有不可见或控制字符，请删除后重试"}, {Row: 9, Message: "职务含有不可见或控制字符，请删除后重试"}}}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, members, _ := newRosterStores(t)

@@ -62,6 +62,7 @@ func (o *Org) Validate() error {
 	var fe minyi.FieldErrors
 	o.Name = strings.TrimSpace(o.Name)
 	o.Code = strings.TrimSpace(o.Code)
+	fe.Text("name", &o.Name, false)
 	switch n := utf8.RuneCountInString(o.Name); {
 	case n == 0:
 		fe.Add("name", "required", "请填写组织名称")

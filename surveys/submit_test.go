@@ -114,7 +114,7 @@ func good(id string) surveys.Submission {
 	return surveys.Submission{Slug: "abc", Channel: surveys.ChannelWeb, SubmissionID: id, RaterGroup: "members", Answers: []surveys.Answer{
 		{Question: "grade", Subject: "m1", Option: "excellent"}, {Question: "grade", Subject: "m2", Option: "qualified"},
 		{Question: "grade", Subject: "m3", Option: "basic"}, {Question: "topics", Options: []string{"c", "a"}},
-		{Question: "nps", Value: n(9)}, {Question: "note", Text: " 很好\x00 "},
+		{Question: "nps", Value: n(9)}, {Question: "note", Text: " 很好\u200b "},
 	}}
 }
 

@@ -86,12 +86,14 @@ func (s *Survey) Validate(stage Stage) error {
 
 func (s *Survey) problems(stage Stage) minyi.FieldErrors {
 	var fe minyi.FieldErrors
+	fe.Text("title", &s.Title, false)
 	textField(&fe, "title", s.Title, true, 200, "标题")
 	switch s.Kind {
 	case KindSatisfaction, KindAppraisal, KindQuestionnaire:
 	default:
 		fe.Add("kind", "invalid", "测评类型应为 satisfaction、appraisal 或 questionnaire")
 	}
+	fe.Text("description", &s.Description, true)
 	textField(&fe, "description", s.Description, false, 2000, "说明")
 	s.checkSubjects(&fe, stage)
 	s.checkGroups(&fe, stage)
@@ -147,6 +149,7 @@ func (s *Survey) checkGroups(fe *minyi.FieldErrors, stage Stage) {
 	for i, g := range s.RaterGroups {
 		p := fmt.Sprintf("rater_groups[%d]", i)
 		keyField(fe, p+".key", g.Key, seen, i)
+		fe.Text(p+".name", &s.RaterGroups[i].Name, false)
 		textField(fe, p+".name", g.Name, true, 50, "群体名称")
 		if g.Weight < 0 {
 			fe.Add(p+".weight", "negative", "权重不能为负数")
@@ -181,7 +184,9 @@ func (s *Survey) checkQuestions(fe *minyi.FieldErrors, stage Stage) {
 		q := &s.Questions[i]
 		p := fmt.Sprintf("questions[%d]", i)
 		keyField(fe, p+".key", q.Key, seen, i)
+		fe.Text(p+".title", &q.Title, false)
 		textField(fe, p+".title", q.Title, true, 500, "题目")
+		fe.Text(p+".description", &q.Description, true)
 		textField(fe, p+".description", q.Description, false, 1000, "题目说明")
 		switch q.Type {
 		case QSingle, QMultiple:
@@ -248,6 +253,7 @@ func checkOptions(fe *minyi.FieldErrors, p string, q *Question) {
 	for j, o := range q.Options {
 		op := fmt.Sprintf("%s.options[%d]", p, j)
 		keyField(fe, op+".key", o.Key, seen, j)
+		fe.Text(op+".label", &q.Options[j].Label, false)
 		textField(fe, op+".label", o.Label, true, 100, "选项文字")
 		if q.Type == QMultiple {
 			// Scores, satisfaction and abstention feed the per-subject
@@ -396,6 +402,7 @@ func (s *Survey) checkScoring(fe *minyi.FieldErrors) {
 	for i, g := range sc.Grades {
 		p := fmt.Sprintf("scoring.grades[%d]", i)
 		keyField(fe, p+".key", g.Key, seen, i)
+		fe.Text(p+".label", &sc.Grades[i].Label, false)
 		textField(fe, p+".label", g.Label, true, 20, "等次名称")
 		switch {
 		case g.MinScore < 0 || g.MinScore > 100:
@@ -427,7 +434,9 @@ func keyField(fe *minyi.FieldErrors, path, key string, seen map[string]int, i in
 	seen[key] = i
 }
 
-// textField checks a text field's presence and length in characters.
+// textField checks a text field's presence and length in characters; the
+// fe.Text call before each refuses control and bidi characters (and cleans
+// zero-width ones out of descriptions) first.
 func textField(fe *minyi.FieldErrors, path, v string, required bool, max int, what string) {
 	switch n := utf8.RuneCountInString(v); {
 	case n == 0 && required:

@@ -114,7 +114,7 @@ type benchResult struct {
 func benchRun(ctx context.Context, st *store.Store, mode string, c, n, subjects int, wait time.Duration, flushers int) (benchResult, error) {
 	db := st.Client.Database(fmt.Sprintf("bench_%s_%d_%d", mode, c, time.Now().UnixNano()%1e6))
 	defer db.Drop(context.WithoutCancel(ctx))
-	a, err := app.New(ctx, &store.Store{Client: st.Client, DB: db}, app.Config{BatchWait: wait, BatchFlushers: flushers, ExportDir: filepath.Join(os.TempDir(), db.Name())})
+	a, err := app.New(ctx, &store.Store{Client: st.Client, DB: db}, app.Config{BatchWait: wait, BatchFlushers: flushers})
 	if err != nil {
 		return benchResult{}, err
 	}

@@ -19,7 +19,6 @@ var errUsage = errors.New("usage")
 type config struct {
 	Addr         string
 	DataDir      string
-	ExportDir    string // background export files; default <DataDir>/exports
 	MongoURI     string
 	Database     string
 	WriteConcern string
@@ -67,7 +66,6 @@ func newFlagSet(name string, getenv func(string) string, stderr io.Writer, cfg *
 	}
 	str(&cfg.Addr, setting{"addr", "MINYI_ADDR", "listen address"}, ":8080")
 	str(&cfg.DataDir, setting{"data-dir", "MINYI_DATA_DIR", "embedded store's data directory"}, "./data")
-	str(&cfg.ExportDir, setting{"export-dir", "MINYI_EXPORT_DIR", "directory of background export files, kept a day (default <data-dir>/exports)"}, "")
 	str(&cfg.MongoURI, setting{"mongodb-uri", "MONGODB_URI", "use this MongoDB instead of the embedded store"}, "")
 	str(&cfg.Database, setting{"database", "MINYI_DATABASE", "database name"}, "minyi")
 	str(&cfg.WriteConcern, setting{"write-concern", "MINYI_WRITE_CONCERN", `write concern: "majority" or a node count; empty keeps the server default`}, "")

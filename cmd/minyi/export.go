@@ -5,20 +5,10 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"strings"
 
 	"minyi/reports"
 )
-
-// exportDir is where background exports are written: -export-dir, or
-// "exports" under the data directory.
-func (c *config) exportDir() string {
-	if c.ExportDir != "" {
-		return c.ExportDir
-	}
-	return filepath.Join(c.DataDir, "exports")
-}
 
 // exportMain runs `minyi export --survey ID -o file.xlsx`: the scorecard
 // (or, with -kind ballots, the raw ballots) written straight from the

@@ -17,7 +17,8 @@ import (
 )
 
 // TestExportCommand: a survey answered through a running server is
-// exported in the background into <data-dir>/exports, and, with the
+// exported in the background into the store (nothing under the data
+// directory's exports), and, with the
 // server stopped, by `minyi export` into a file LibreOffice-grade readers
 // can open; no progress bar is drawn on a pipe.
 func TestExportCommand(t *testing.T) {
@@ -75,8 +76,25 @@ func TestExportCommand(t *testing.T) {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	if _, err := os.Stat(filepath.Join(dir, "exports", job+".xlsx")); err != nil {
-		t.Errorf("export file not under <data-dir>/exports: %v", err)
+	// The file is kept in the store, not on the instance's disk.
+	req, _ := http.NewRequest("GET", s.base+"/api/v1/exports/"+job+"/file", nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	file, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("export file: %d %v", resp.StatusCode, err)
+	}
+	if bf, err := excelize.OpenReader(bytes.NewReader(file)); err != nil {
+		t.Errorf("export file is no workbook: %v", err)
+	} else {
+		bf.Close()
+	}
+	if _, err := os.Stat(filepath.Join(dir, "exports")); !os.IsNotExist(err) {
+		t.Errorf("<data-dir>/exports exists (%v): export files belong in the store", err)
 	}
 	s.stop(t)
 

@@ -73,7 +73,7 @@ func open(ctx context.Context, cfg config, log *slog.Logger) (*service, error) {
 		return nil, err
 	}
 	a, err := app.New(ctx, st, app.Config{
-		Logger: log, SecretKey: cfg.SecretKey, Policy: policy, ExportDir: cfg.exportDir(),
+		Logger: log, SecretKey: cfg.SecretKey, Policy: policy,
 	})
 	if err != nil {
 		_ = st.Close(context.WithoutCancel(ctx))
