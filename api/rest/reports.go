@@ -154,7 +154,7 @@ func (s *Reports) GetExportFile(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	f, err := s.exports.Open(j)
+	f, err := s.exports.Reader(c.Request.Context(), j)
 	if err != nil {
 		return err
 	}
