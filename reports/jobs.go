@@ -361,10 +361,6 @@ func (r *Runner) Get(ctx context.Context, id string) (*Job, error) {
 	return &j, nil
 }
 
-// Open opens a finished job's file, read with the runner's context (a
-// download stops at Close); see Reader.
-func (r *Runner) Open(j *Job) (io.ReadCloser, error) { return r.Reader(r.ctx, j) }
-
 // Reader streams a finished job's file from the store, chunk by chunk by
 // _id, whichever instance wrote it; 409 export_not_ready until it is done,
 // 410 export_expired once the janitor removed it. The first chunk is read

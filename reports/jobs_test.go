@@ -75,7 +75,7 @@ func TestJanitorAndLifecycle(t *testing.T) {
 		if err != nil || j.Status != reports.StatusFailed || !strings.Contains(j.Error, "服务重启") {
 			t.Fatalf("%s job %+v (%v), want failed by the restart", id, j, err)
 		}
-		if _, err := r.Open(j); !errors.Is(err, minyi.ErrConflict) {
+		if _, err := r.Reader(t.Context(), j); !errors.Is(err, minyi.ErrConflict) {
 			t.Errorf("open a failed job: %v, want a conflict", err)
 		}
 	}
@@ -86,7 +86,7 @@ func TestJanitorAndLifecycle(t *testing.T) {
 	if err != nil || live.Status != reports.StatusRunning || chunksOf("live") != 1 {
 		t.Fatalf("live instance's job %+v (%v): want it left running with its chunk", live, err)
 	}
-	if _, err := r.Open(live); !errors.Is(err, minyi.ErrConflict) {
+	if _, err := r.Reader(t.Context(), live); !errors.Is(err, minyi.ErrConflict) {
 		t.Errorf("open a running job: %v, want 409 export_not_ready", err)
 	}
 
@@ -107,13 +107,13 @@ func TestJanitorAndLifecycle(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if f, err := r.Open(young); err != nil {
+	if f, err := r.Reader(t.Context(), young); err != nil {
 		t.Errorf("young job's file: %v", err)
 	} else if b, err := io.ReadAll(f); err != nil || string(b) != "xyxy" {
 		t.Errorf("young job's file %q %v, want its two chunks", b, err)
 	}
 	// A chunk gone under a job that claims it: 410, not a short file.
-	if _, err := r.Open(&reports.Job{ID: "old", Status: reports.StatusDone, Chunks: 3}); !errors.Is(err, minyi.ErrGone) {
+	if _, err := r.Reader(t.Context(), &reports.Job{ID: "old", Status: reports.StatusDone, Chunks: 3}); !errors.Is(err, minyi.ErrGone) {
 		t.Errorf("open a swept job: %v, want 410 export_expired", err)
 	}
 	// A day later the young job goes too, with its chunks; the live job,
