@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/mongo"
@@ -58,6 +59,9 @@ type Batcher struct {
 	stop chan struct{}
 	done chan struct{}
 	once sync.Once
+	// waiting counts the Write calls whose ballot is queued and not yet
+	// answered (Pending).
+	waiting atomic.Int64
 	// hookMu serialises the after-commit hook: the embedded store applies
 	// concurrent $inc updates of one document non-atomically, so two
 	// flushers must not fold into the same tallies at once.
@@ -121,6 +125,8 @@ func (b *Batcher) Write(ctx context.Context, survey *Survey, ballot *Ballot) (Ou
 	case <-ctx.Done():
 		return 0, ctx.Err()
 	}
+	b.waiting.Add(1)
+	defer b.waiting.Add(-1)
 	select {
 	case r := <-p.res:
 		return r.outcome, r.err
@@ -137,6 +143,10 @@ func (b *Batcher) Write(ctx context.Context, survey *Survey, ballot *Ballot) (Ou
 		return 0, ctx.Err()
 	}
 }
+
+// Pending is the number of ballots queued and not yet answered: the group
+// commit's queue depth.
+func (b *Batcher) Pending() int { return int(b.waiting.Load()) }
 
 // Close stops accepting ballots, writes what is queued and returns when the
 // last batch is answered. Stop the HTTP server first so no request waits.
