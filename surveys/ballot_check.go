@@ -130,101 +130,121 @@ func (s *Survey) missing(seen map[string]int) Problems {
 // checkAnswer validates one answer against its question's type.
 func (q *Question) checkAnswer(f string, a Answer) (Answer, *Problem) {
 	out := Answer{Question: a.Question, Subject: a.Subject}
-	extra := func(name string) *Problem {
-		return &Problem{Field: f + "." + name, Code: "not_allowed", Message: "此类题目不接受该字段"}
-	}
+	var p *Problem
 	switch q.Type {
 	case QSingle:
-		if len(a.Options) > 0 {
-			return out, extra("options")
-		}
-		if a.Value != nil {
-			return out, extra("value")
-		}
-		if a.Text != "" {
-			return out, extra("text")
-		}
-		if a.Option == "" {
-			return out, &Problem{Field: f + ".option", Code: "required", Message: "请选择一项"}
-		}
-		if _, ok := q.Option(a.Option); !ok {
-			return out, &Problem{Field: f + ".option", Code: "unknown_option", Message: "没有这个选项"}
-		}
-		out.Option = a.Option
+		p = q.checkSingle(f, a, &out)
 	case QMultiple:
-		if a.Option != "" {
-			return out, extra("option")
-		}
-		if a.Value != nil {
-			return out, extra("value")
-		}
-		if a.Text != "" {
-			return out, extra("text")
-		}
-		set := map[string]bool{}
-		for j, o := range a.Options {
-			if _, ok := q.Option(o); !ok {
-				return out, &Problem{Field: fmt.Sprintf("%s.options[%d]", f, j), Code: "unknown_option", Message: "没有这个选项"}
-			}
-			if set[o] {
-				return out, &Problem{Field: fmt.Sprintf("%s.options[%d]", f, j), Code: "duplicate_option", Message: "选项重复"}
-			}
-			set[o] = true
-		}
-		lo, hi := 1, len(q.Options)
-		if q.Min != nil {
-			lo = *q.Min
-		}
-		if q.Max != nil {
-			hi = *q.Max
-		}
-		if n := len(a.Options); n < lo || n > hi {
-			return out, &Problem{Field: f + ".options", Code: "choice_count", Message: choiceCountMessage(lo, hi)}
-		}
-		out.Options = q.sortedOptions(a.Options)
+		p = q.checkMultiple(f, a, &out)
 	case QScale:
-		if a.Option != "" || len(a.Options) > 0 || a.Text != "" {
-			return out, extra("option")
-		}
-		if a.Value == nil {
-			return out, &Problem{Field: f + ".value", Code: "required", Message: "请打分"}
-		}
-		lo, hi := 0, 10
-		if q.Min != nil {
-			lo = *q.Min
-		}
-		if q.Max != nil {
-			hi = *q.Max
-		}
-		if *a.Value < lo || *a.Value > hi {
-			return out, &Problem{Field: f + ".value", Code: "out_of_range", Message: fmt.Sprintf("分值应在 %d 到 %d 之间", lo, hi)}
-		}
-		v := *a.Value
-		out.Value = &v
+		p = q.checkScale(f, a, &out)
 	case QText:
-		if a.Option != "" || len(a.Options) > 0 || a.Value != nil {
-			return out, extra("option")
-		}
-		t, ok := minyi.CleanText(a.Text, true)
-		if !ok {
-			return out, &Problem{Field: f + ".text", Code: minyi.CodeBadCharacters, Message: minyi.MessageBadCharacters}
-		}
-		t = strings.TrimSpace(t)
-		limit := q.MaxLength
-		if limit <= 0 {
-			limit = DefaultTextLimit
-		}
-		if n := utf8.RuneCountInString(t); n > limit {
-			return out, &Problem{Field: f + ".text", Code: "too_long", Message: fmt.Sprintf("不能超过%d个字（现有%d个字）", limit, n)}
-		}
-		if t == "" && q.Required {
-			return out, &Problem{Field: f + ".text", Code: "required", Message: "请填写"}
-		}
-		out.Text = t
+		p = q.checkText(f, a, &out)
 	default:
-		return out, &Problem{Field: f + ".question", Code: "unknown_question", Message: "没有这道题目"}
+		p = &Problem{Field: f + ".question", Code: "unknown_question", Message: "没有这道题目"}
 	}
-	return out, nil
+	return out, p
+}
+
+// notAllowed is the problem of a field the question's type does not take.
+func notAllowed(f, name string) *Problem {
+	return &Problem{Field: f + "." + name, Code: "not_allowed", Message: "此类题目不接受该字段"}
+}
+
+func (q *Question) checkSingle(f string, a Answer, out *Answer) *Problem {
+	switch {
+	case len(a.Options) > 0:
+		return notAllowed(f, "options")
+	case a.Value != nil:
+		return notAllowed(f, "value")
+	case a.Text != "":
+		return notAllowed(f, "text")
+	case a.Option == "":
+		return &Problem{Field: f + ".option", Code: "required", Message: "请选择一项"}
+	}
+	if _, ok := q.Option(a.Option); !ok {
+		return &Problem{Field: f + ".option", Code: "unknown_option", Message: "没有这个选项"}
+	}
+	out.Option = a.Option
+	return nil
+}
+
+func (q *Question) checkMultiple(f string, a Answer, out *Answer) *Problem {
+	switch {
+	case a.Option != "":
+		return notAllowed(f, "option")
+	case a.Value != nil:
+		return notAllowed(f, "value")
+	case a.Text != "":
+		return notAllowed(f, "text")
+	}
+	set := map[string]bool{}
+	for j, o := range a.Options {
+		if _, ok := q.Option(o); !ok {
+			return &Problem{Field: fmt.Sprintf("%s.options[%d]", f, j), Code: "unknown_option", Message: "没有这个选项"}
+		}
+		if set[o] {
+			return &Problem{Field: fmt.Sprintf("%s.options[%d]", f, j), Code: "duplicate_option", Message: "选项重复"}
+		}
+		set[o] = true
+	}
+	lo, hi := 1, len(q.Options)
+	if q.Min != nil {
+		lo = *q.Min
+	}
+	if q.Max != nil {
+		hi = *q.Max
+	}
+	if n := len(a.Options); n < lo || n > hi {
+		return &Problem{Field: f + ".options", Code: "choice_count", Message: choiceCountMessage(lo, hi)}
+	}
+	out.Options = q.sortedOptions(a.Options)
+	return nil
+}
+
+func (q *Question) checkScale(f string, a Answer, out *Answer) *Problem {
+	if a.Option != "" || len(a.Options) > 0 || a.Text != "" {
+		return notAllowed(f, "option")
+	}
+	if a.Value == nil {
+		return &Problem{Field: f + ".value", Code: "required", Message: "请打分"}
+	}
+	lo, hi := 0, 10
+	if q.Min != nil {
+		lo = *q.Min
+	}
+	if q.Max != nil {
+		hi = *q.Max
+	}
+	if *a.Value < lo || *a.Value > hi {
+		return &Problem{Field: f + ".value", Code: "out_of_range", Message: fmt.Sprintf("分值应在 %d 到 %d 之间", lo, hi)}
+	}
+	v := *a.Value
+	out.Value = &v
+	return nil
+}
+
+func (q *Question) checkText(f string, a Answer, out *Answer) *Problem {
+	if a.Option != "" || len(a.Options) > 0 || a.Value != nil {
+		return notAllowed(f, "option")
+	}
+	t, ok := minyi.CleanText(a.Text, true)
+	if !ok {
+		return &Problem{Field: f + ".text", Code: minyi.CodeBadCharacters, Message: minyi.MessageBadCharacters}
+	}
+	t = strings.TrimSpace(t)
+	limit := q.MaxLength
+	if limit <= 0 {
+		limit = DefaultTextLimit
+	}
+	if n := utf8.RuneCountInString(t); n > limit {
+		return &Problem{Field: f + ".text", Code: "too_long", Message: fmt.Sprintf("不能超过%d个字（现有%d个字）", limit, n)}
+	}
+	if t == "" && q.Required {
+		return &Problem{Field: f + ".text", Code: "required", Message: "请填写"}
+	}
+	out.Text = t
+	return nil
 }
 
 func choiceCountMessage(lo, hi int) string {
