@@ -149,34 +149,16 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 			log.Error("close store", "err", err)
 		}
 	}()
-	// Export jobs a previous process left unfinished are marked failed; the
-	// janitor removes exports older than a day until a.close stops it.
+	// Export jobs whose instance stopped are marked failed; the janitor
+	// removes exports older than a day until a.close stops it.
 	if err := a.app.Start(ctx); err != nil {
 		return err
 	}
-	// The tally reconciler compares each open survey's tallies with its
-	// stored ballots (analytics/rebuild.go) at start, which is what heals a
-	// crash between a batch's insert and its tally update, then every
-	// MINYI_RECONCILE_INTERVAL (0: never again). It stops (and is waited
-	// for) before the store closes.
-	every, err := cfg.reconcileInterval()
+	stopReconciler, err := a.startReconciler(ctx)
 	if err != nil {
 		return err
 	}
-	if every == 0 {
-		log.Info("tally reconciler runs once at start only (MINYI_RECONCILE_INTERVAL=0)")
-	}
-	recCtx, stopReconciler := context.WithCancel(ctx)
-	reconcilerDone := make(chan struct{})
-	go func() {
-		defer close(reconcilerDone)
-		if every == 0 {
-			a.app.Tallies.ReconcileAll(recCtx, a.app.OpenSurveys)
-			return
-		}
-		a.app.Tallies.RunReconciler(recCtx, every, a.app.OpenSurveys)
-	}()
-	defer func() { stopReconciler(); <-reconcilerDone }()
+	defer stopReconciler()
 
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
@@ -213,4 +195,30 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	<-errc
 	return nil
+}
+
+// startReconciler runs the tally reconciler in the background: it compares
+// each open survey's tallies with its stored ballots (analytics/rebuild.go)
+// at start, which is what heals a crash between a batch's insert and its
+// fold, then every MINYI_RECONCILE_INTERVAL (0: never again). The function
+// it returns stops it and waits for it, before the store closes.
+func (s *service) startReconciler(ctx context.Context) (func(), error) {
+	every, err := s.cfg.reconcileInterval()
+	if err != nil {
+		return nil, err
+	}
+	if every == 0 {
+		s.log.Info("tally reconciler runs once at start only (MINYI_RECONCILE_INTERVAL=0)")
+	}
+	recCtx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if every == 0 {
+			s.app.Tallies.ReconcileAll(recCtx, s.app.OpenSurveys)
+			return
+		}
+		s.app.Tallies.RunReconciler(recCtx, every, s.app.OpenSurveys)
+	}()
+	return func() { cancel(); <-done }, nil
 }
