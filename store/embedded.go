@@ -20,6 +20,9 @@ type Embedded struct {
 	cancel context.CancelFunc
 	done   chan struct{}
 	lock   *os.File
+	dir    string
+	ids    *idIndexer    // the _id expression index (idindex.go)
+	idDone chan struct{} // closed when the indexer stopped
 }
 
 // StartEmbedded starts the embedded server over dir, creating it if needed.
@@ -55,10 +58,20 @@ func StartEmbedded(ctx context.Context, dir string, logger *slog.Logger) (*Embed
 		return nil, fmt.Errorf("start embedded store: %w", err)
 	}
 	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
-	e := &Embedded{db: f, cancel: cancel, done: make(chan struct{}), lock: lock}
+	e := &Embedded{db: f, cancel: cancel, done: make(chan struct{}), lock: lock,
+		dir: abs, ids: newIDIndexer(abs, logger), idDone: make(chan struct{})}
 	go func() {
 		defer close(e.done)
 		_ = f.Run(runCtx)
+	}()
+	// Tables that exist already (a restart, an upgrade) get their index
+	// now; later ones within a poll.
+	if err := e.ids.sync(ctx, true); err != nil {
+		logger.Warn("embedded store: _id index", "err", err)
+	}
+	go func() {
+		defer close(e.idDone)
+		e.ids.run(runCtx)
 	}()
 	return e, nil
 }
@@ -70,6 +83,7 @@ func (e *Embedded) URI() string { return e.db.MongoDBURI() }
 // Disconnect every client first.
 func (e *Embedded) Stop() {
 	e.cancel()
+	<-e.idDone
 	<-e.done
 	_ = e.lock.Close() // closing the descriptor drops the flock
 }
