@@ -108,6 +108,7 @@ func open(ctx context.Context, cfg config, log *slog.Logger) (*app, error) {
 	codes := surveys.NewCodeStore(st.DB, keys, now)
 	ballots := surveys.NewBallotStore(st.DB)
 	tallies := analytics.NewTallyStore(st.DB, ballots, log)
+	tallies.StartFolding() // ballots are answered after their insert, folded in the background
 	finals := analytics.NewFinalGradeStore(st.DB, now)
 	exportJobs, err := reports.NewRunner(st.DB, &reports.Source{
 		Surveys: surveyStore, Ballots: ballots, Tallies: tallies, Finals: finals, Codes: codes, Now: now,
@@ -118,7 +119,7 @@ func open(ctx context.Context, cfg config, log *slog.Logger) (*app, error) {
 	}
 	batcher := surveys.NewBatcher(st.DB, surveys.BatcherConfig{
 		Codes: codes, Logger: log,
-		AfterCommit: tallies, // every committed batch is folded into the tallies
+		AfterCommit: tallies, // every committed batch is queued for the background fold
 	})
 	submitter := &surveys.Submitter{
 		Surveys: surveys.NewSurveyCache(surveyStore, 2*time.Second, now),
@@ -177,6 +178,7 @@ func indexes() []store.Index {
 func (a *app) close(ctx context.Context) error {
 	a.exports.Close() // running exports stop (their partial files removed) before the store goes
 	a.batcher.Close()
+	a.tallies.Close() // folds what the last batches queued
 	return a.store.Close(ctx)
 }
 
