@@ -100,6 +100,11 @@ func open(ctx context.Context, cfg config, log *slog.Logger) (*app, error) {
 		return nil, err
 	}
 	now := time.Now
+	workOrders := feedback.NewStore(st.DB, now, policy)
+	if err := workOrders.EnsureIndexed(ctx); err != nil { // orders stored before the work-order index existed
+		_ = st.Close(context.WithoutCancel(ctx))
+		return nil, err
+	}
 	keys := secret.New(cfg.SecretKey)
 	acc := accounts.NewStore(st.DB, keys, now)
 	orgs := surveys.NewOrgStore(st.DB, now)
@@ -134,7 +139,7 @@ func open(ctx context.Context, cfg config, log *slog.Logger) (*app, error) {
 
 		Submitter: submitter, Ballots: ballots, TrustedProxies: cfg.trustedProxies(),
 		Tallies: tallies, FinalGrades: finals, Exports: exportJobs,
-		WorkOrders: feedback.NewStore(st.DB, now, policy),
+		WorkOrders: workOrders,
 	})
 	return &app{cfg: cfg, log: log, store: st, srv: srv, accounts: acc, orgs: orgs, batcher: batcher, tallies: tallies, surveys: surveyStore,
 		exports: exportJobs}, nil

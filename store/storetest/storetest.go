@@ -37,7 +37,7 @@ func Run(m *testing.M) int {
 	}
 	defer os.RemoveAll(dir)
 	ctx := context.Background()
-	s, err := store.Open(ctx, store.Config{URI: os.Getenv("MONGODB_URI"), DataDir: dir})
+	s, err := store.Open(ctx, store.Config{URI: os.Getenv("MONGODB_URI"), DataDir: dir, Started: started})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "storetest:", err)
 		return 1
