@@ -398,6 +398,9 @@ func (s *TallyStore) Counts(ctx context.Context, ids []string) (map[string]Ballo
 	if len(ids) == 0 {
 		return out, nil
 	}
+	if f := s.folder(); f != nil {
+		f.wait(ctx, "") // this process's acknowledged ballots are counted
+	}
 	// One find by _id per survey (a page of them): the embedded store
 	// looks up {_id} by index but scans for an $in.
 	for _, id := range ids {

@@ -10,7 +10,6 @@ import (
 	"testing"
 
 	"minyi/accounts"
-	"minyi/api"
 )
 
 // ballotFixture is a published appraisal: three members of one branch,
@@ -22,7 +21,7 @@ type ballotFixture struct {
 	members        []string
 }
 
-func newBallotFixture(t *testing.T, mode string, opts ...func(*api.Options)) *ballotFixture {
+func newBallotFixture(t *testing.T, mode string, opts ...func(*envConfig)) *ballotFixture {
 	t.Helper()
 	e := newEnv(t, opts...)
 	org := decode[map[string]any](t, e.do(http.MethodPost, "/api/v1/orgs", map[string]any{"name": "第一党支部", "code": "ZB1", "kind": "branch"}), http.StatusCreated)
@@ -175,7 +174,7 @@ func TestBallotCodes(t *testing.T) {
 }
 
 func TestPublicRateLimit(t *testing.T) {
-	fx := newBallotFixture(t, "public", func(o *api.Options) { o.PublicRatePerMinute = 2 })
+	fx := newBallotFixture(t, "public", func(c *envConfig) { c.api.PublicRatePerMinute = 2 })
 	for i := range 2 {
 		decode[map[string]any](t, fx.submit(fx.ballot(fmt.Sprintf("rate-sub-%04d", i), "excellent", "qualified", "basic")), http.StatusCreated)
 	}

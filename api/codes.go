@@ -86,7 +86,7 @@ func (s *Server) codeCounts(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	c.JSON(http.StatusOK, gin.H{"items": items, "total": total})
+	c.JSON(http.StatusOK, codeCountList{Items: items, Total: total})
 	return nil
 }
 

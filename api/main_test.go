@@ -13,14 +13,9 @@ import (
 	"time"
 
 	"minyi/accounts"
-	"minyi/analytics"
 	"minyi/api"
-	"minyi/feedback"
-	"minyi/reports"
-	"minyi/secret"
-	"minyi/store"
+	"minyi/app"
 	"minyi/store/storetest"
-	"minyi/surveys"
 )
 
 func TestMain(m *testing.M) { os.Exit(storetest.Run(m)) }
@@ -34,63 +29,40 @@ var fixedNow = time.Date(2026, 11, 25, 9, 30, 0, 0, time.UTC)
 type env struct {
 	t     *testing.T
 	srv   *api.Server
+	app   *app.App        // the wired services, as serve builds them
 	acc   *accounts.Store // users and tokens, for e.tokenFor
 	users atomic.Int64    // numbers the logins tokenFor makes
 }
 
-// newEnv builds the server over a fresh database; opts adjust its options.
-func newEnv(t *testing.T, opts ...func(*api.Options)) *env {
+// envConfig is what a test may change before the system is wired: the
+// app's configuration (clock, logger, calendar) and the HTTP options.
+type envConfig struct {
+	app app.Config
+	api api.Options
+}
+
+// newEnv wires the system (app.New, api.New, as serve does) over a fresh
+// database; opts adjust its configuration.
+func newEnv(t *testing.T, opts ...func(*envConfig)) *env {
 	t.Helper()
 	st := storetest.Store(t)
-	now := func() time.Time { return fixedNow }
-	var idx []store.Index
-	idx = append(idx, surveys.OrgIndexes()...)
-	idx = append(idx, surveys.MemberIndexes()...)
-	idx = append(idx, surveys.SurveyIndexes()...)
-	idx = append(idx, surveys.CodeIndexes()...)
-	idx = append(idx, accounts.Indexes()...)
-	idx = append(idx, feedback.Indexes()...)
-	idx = append(idx, surveys.BallotIndexes()...)
-	idx = append(idx, analytics.TallyIndexes()...)
-	idx = append(idx, analytics.FinalGradeIndexes()...)
-	idx = append(idx, reports.Indexes()...)
-	if err := store.EnsureIndexes(t.Context(), st.DB, idx); err != nil {
-		t.Fatal(err)
+	c := envConfig{
+		app: app.Config{
+			Now: func() time.Time { return fixedNow }, SecretKey: "test-secret-key",
+			Policy: testPolicy(t), ExportDir: t.TempDir(), Argon2: &testArgon2,
+		},
+		api: api.Options{AdminToken: adminToken, BaseURL: testBaseURL},
 	}
-	keys := secret.New("test-secret-key")
-	acc := accounts.NewStore(st.DB, keys, now).WithArgon2(testArgon2)
-	orgs := surveys.NewOrgStore(st.DB, now)
-	members := surveys.NewMemberStore(st.DB, orgs, now)
-	surveyStore := surveys.NewSurveyStore(st.DB, orgs, members, now)
-	codes := surveys.NewCodeStore(st.DB, keys, now)
-	ballots := surveys.NewBallotStore(st.DB)
-	tallies := analytics.NewTallyStore(st.DB, ballots, nil)
-	batcher := surveys.NewBatcher(st.DB, surveys.BatcherConfig{Codes: codes, AfterCommit: tallies})
-	t.Cleanup(batcher.Close)
-	finals := analytics.NewFinalGradeStore(st.DB, now)
-	exportJobs, err := reports.NewRunner(st.DB, &reports.Source{Surveys: surveyStore, Ballots: ballots, Tallies: tallies,
-		Finals: finals, Codes: codes, Now: now}, reports.RunnerConfig{Dir: t.TempDir(), Now: now})
+	for _, opt := range opts {
+		opt(&c)
+	}
+	a, err := app.New(t.Context(), st, c.app)
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(exportJobs.Close)
-	o := api.Options{
-		Store: st, AdminToken: adminToken, Now: now, Keys: keys, Accounts: acc,
-		Orgs: orgs, Members: members, Surveys: surveyStore,
-		Codes: codes, BaseURL: testBaseURL,
-		Ballots: ballots,
-		Tallies: tallies, FinalGrades: finals, Exports: exportJobs,
-		WorkOrders: feedback.NewStore(st.DB, now, testPolicy(t)),
-		Submitter: &surveys.Submitter{
-			Surveys: surveys.NewSurveyCache(surveyStore, time.Minute, now),
-			Codes:   codes, Ballots: ballots, Writer: batcher, Now: now,
-		},
-	}
-	for _, opt := range opts {
-		opt(&o)
-	}
-	srv := api.New(o)
-	return &env{t: t, srv: srv, acc: acc}
+	t.Cleanup(a.Close)
+	c.api.App = a
+	return &env{t: t, srv: api.New(c.api), app: a, acc: a.Accounts}
 }
 
 // do sends a request as the admin; body may be a string (sent as is) or a

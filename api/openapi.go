@@ -3,145 +3,129 @@ package api
 import (
 	"net/http"
 	"reflect"
-	"strings"
+	"slices"
 
 	"github.com/gin-gonic/gin"
+
+	"minyi/accounts"
+	"minyi/analytics"
+	"minyi/api/openapi"
+	"minyi/feedback"
+	"minyi/surveys"
 )
 
 // openapi serves an OpenAPI 3 document generated from the route table, so
-// every endpoint documents itself when it is registered.
+// every endpoint documents itself when it is registered: its parameters,
+// bodies and answers are read by reflection from the Go types the handler
+// decodes and writes.
 func (s *Server) openapi(c *gin.Context) error {
 	c.JSON(http.StatusOK, s.openapiDoc())
 	return nil
 }
 
 func (s *Server) openapiDoc() map[string]any {
-	paths := map[string]map[string]any{}
+	ops := make([]openapi.Operation, 0, len(s.routes))
 	for _, r := range s.routes {
-		p := "/api/v1" + openapiPath(r.path)
-		if paths[p] == nil {
-			paths[p] = map[string]any{}
-		}
-		op := map[string]any{
-			"summary":     r.summary,
-			"operationId": strings.ToLower(r.method) + strings.NewReplacer("/", "_", ":", "", "-", "_", ".", "_").Replace(r.path),
-			"responses": map[string]any{
-				"default": map[string]any{"description": "错误", "content": jsonContent(map[string]any{"$ref": "#/components/schemas/Error"})},
-				"2XX":     map[string]any{"description": "成功"},
-			},
-		}
-		if r.tag != "" {
-			op["tags"] = []string{r.tag}
-		}
-		if params := pathParams(r.path); len(params) > 0 {
-			op["parameters"] = params
-		}
-		if r.public {
-			op["security"] = []any{}
-		} else {
-			roles := []string{"admin"}
-			for _, role := range r.roles {
-				roles = append(roles, string(role))
-			}
-			op["x-roles"] = roles
-		}
-		if r.body != nil {
-			op["requestBody"] = map[string]any{"required": true, "content": jsonContent(schemaOf(reflect.TypeOf(r.body)))}
-		}
-		paths[p][strings.ToLower(r.method)] = op
+		ops = append(ops, r.operation())
 	}
-	return map[string]any{
-		"openapi": "3.0.3",
-		"info": map[string]any{
-			"title":       "Minyi API",
-			"version":     s.version,
-			"description": "民意：党员与党支部满意度测评、民主评议、热线工单与测评结果汇总。",
-		},
-		"servers":  []any{map[string]any{"url": "/"}},
-		"paths":    paths,
-		"security": []any{map[string]any{"bearer": []string{}}},
-		"components": map[string]any{
-			"securitySchemes": map[string]any{"bearer": map[string]any{"type": "http", "scheme": "bearer"}},
-			"schemas": map[string]any{"Error": map[string]any{
-				"type": "object",
-				"properties": map[string]any{"error": map[string]any{
-					"type": "object",
-					"properties": map[string]any{
-						"code": map[string]any{"type": "string"}, "message": map[string]any{"type": "string"},
-						"request_id": map[string]any{"type": "string"},
-						"fields": map[string]any{"type": "array", "items": map[string]any{"type": "object", "properties": map[string]any{
-							"field": map[string]any{"type": "string"}, "code": map[string]any{"type": "string"}, "message": map[string]any{"type": "string"},
-						}}},
-					},
-				}},
-			}},
-		},
-	}
+	return openapi.Document(openapi.Info{
+		Title:       "Minyi API",
+		Version:     s.version,
+		Description: "民意：党员与党支部满意度测评、民主评议、热线工单与测评结果汇总。",
+		Server:      "/",
+	}, ops, openapiOptions)
 }
 
-func jsonContent(schema any) map[string]any {
-	return map[string]any{"application/json": map[string]any{"schema": schema}}
-}
-
-func openapiPath(p string) string {
-	parts := strings.Split(p, "/")
-	for i, s := range parts {
-		if strings.HasPrefix(s, ":") || strings.HasPrefix(s, "*") {
-			parts[i] = "{" + s[1:] + "}"
-		}
+// operation is r as the document shows it.
+func (r route) operation() openapi.Operation {
+	op := openapi.Operation{
+		Method: r.method, Path: "/api/v1" + r.path, ID: openapi.OperationID(r.method, r.path),
+		Summary: r.summary, Tag: r.tag,
+		Body: r.body, BodyForm: r.form, Upload: r.upload, Query: r.query,
+		Status: r.status, Response: r.resp, Binary: r.file,
+		Errors: r.errors(),
 	}
-	return strings.Join(parts, "/")
+	if !r.public {
+		op.Roles = []string{string(accounts.RoleAdmin)}
+		for _, role := range r.roles {
+			op.Roles = append(op.Roles, string(role))
+		}
+		// A session cookie needs the CSRF header on every unsafe method
+		// (auth.go); a bearer token never does.
+		session := []string{"session"}
+		if r.method != http.MethodGet && r.method != http.MethodHead {
+			session = append(session, "csrf")
+		}
+		op.Security = [][]string{{"bearer"}, session}
+	}
+	if _, ok := r.query.(printPageParams); ok {
+		op.Headers = map[string]string{"X-Page-Count": "投票码的总页数"}
+	}
+	return op
 }
 
-func pathParams(p string) []any {
-	var out []any
-	for _, s := range strings.Split(p, "/") {
-		if strings.HasPrefix(s, ":") {
-			out = append(out, map[string]any{"name": s[1:], "in": "path", "required": true, "schema": map[string]any{"type": "string"}})
-		}
+// errors are the error statuses r can answer: those implied by how it is
+// registered and what it reads, then its own.
+func (r route) errors() []int {
+	var out []int
+	if !r.public {
+		out = append(out, http.StatusUnauthorized, http.StatusForbidden)
+	}
+	if r.body != nil || r.upload != "" {
+		out = append(out, http.StatusBadRequest, http.StatusRequestEntityTooLarge, http.StatusUnsupportedMediaType, http.StatusUnprocessableEntity)
+	}
+	if r.query != nil {
+		out = append(out, http.StatusUnprocessableEntity)
+	}
+	if len(openapi.PathParams(r.path)) > 0 {
+		out = append(out, http.StatusNotFound)
+	}
+	out = append(out, http.StatusServiceUnavailable)
+	out = append(out, r.errs...)
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// openapiOptions are what reflection cannot see: types that encode
+// themselves, the values of enumerated strings, the error shape and how
+// callers authenticate.
+var openapiOptions = openapi.Options{
+	Types: map[reflect.Type]openapi.Schema{
+		reflect.TypeFor[analytics.Number](): {"type": "number", "nullable": true, "description": "保留 4 位小数；无法计算时为 null"},
+		reflect.TypeFor[optTime]():          {"type": "string", "format": "date-time", "nullable": true, "description": "null 清除"},
+	},
+	Enums: map[reflect.Type][]string{
+		reflect.TypeFor[surveys.Kind]():     enumOf(surveys.KindSatisfaction, surveys.KindAppraisal, surveys.KindQuestionnaire),
+		reflect.TypeFor[surveys.Status]():   enumOf(surveys.StatusDraft, surveys.StatusPublished, surveys.StatusClosed),
+		reflect.TypeFor[surveys.OrgKind]():  enumOf(surveys.OrgCommittee, surveys.OrgGeneralBranch, surveys.OrgBranch),
+		reflect.TypeFor[accounts.Role]():    enumOf(accounts.RoleAdmin, accounts.RoleLeader, accounts.RoleOperator, accounts.RoleSecretary),
+		reflect.TypeFor[feedback.Status]():  enumOf(feedback.StatusReceived, feedback.StatusAssigned, feedback.StatusAccepted, feedback.StatusReturned, feedback.StatusReplied, feedback.StatusClosed, feedback.StatusCalledBack),
+		reflect.TypeFor[feedback.Kind]():    enumOf(feedback.KindOpinion, feedback.KindSuggestion, feedback.KindComplaint, feedback.KindPraise, feedback.KindEnquiry, feedback.KindHelp),
+		reflect.TypeFor[feedback.Action]():  enumOf(feedback.ActionReceive, feedback.ActionAssign, feedback.ActionAccept, feedback.ActionReturn, feedback.ActionExtend, feedback.ActionReply, feedback.ActionClose, feedback.ActionCallback, feedback.ActionReopen, feedback.ActionSupervise),
+		reflect.TypeFor[feedback.Channel](): enumOf(feedback.ChannelHotline, feedback.ChannelWeb, feedback.ChannelVisit, feedback.ChannelMail),
+	},
+	Error: errorBody{},
+	Names: map[reflect.Type]string{reflect.TypeFor[errorBody](): "Error", reflect.TypeFor[errorDetail](): "ErrorDetail"},
+	Tags: map[string]string{
+		"orgs":        "组织树",
+		"members":     "党员名册",
+		"surveys":     "测评定义、模板、投票码和二维码",
+		"ballots":     "答卷：评议人提交、代录、原始答卷",
+		"results":     "测评结果、最终等次、文字题答案、结果导出",
+		"work-orders": "热线工单：受理、流转、统计、台账",
+		"accounts":    "用户、登录、接口令牌、审计日志",
+	},
+	SecuritySchemes: map[string]any{
+		"bearer":  map[string]any{"type": "http", "scheme": "bearer", "description": "接口令牌（POST /api/v1/tokens）或 MINYI_ADMIN_TOKEN"},
+		"session": map[string]any{"type": "apiKey", "in": "cookie", "name": sessionCookie, "description": "登录（POST /api/v1/session）后的会话 Cookie"},
+		"csrf":    map[string]any{"type": "apiKey", "in": "header", "name": csrfHeader, "description": "用会话 Cookie 时，非 GET 请求须带 GET /api/v1/session 返回的 csrf_token"},
+	},
+}
+
+func enumOf[T ~string](vals ...T) []string {
+	out := make([]string, len(vals))
+	for i, v := range vals {
+		out[i] = string(v)
 	}
 	return out
-}
-
-// schemaOf describes a Go request type as a JSON schema, from its json tags.
-func schemaOf(t reflect.Type) map[string]any {
-	for t.Kind() == reflect.Pointer {
-		t = t.Elem()
-	}
-	switch t.Kind() {
-	case reflect.String:
-		return map[string]any{"type": "string"}
-	case reflect.Bool:
-		return map[string]any{"type": "boolean"}
-	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
-		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
-		return map[string]any{"type": "integer"}
-	case reflect.Float32, reflect.Float64:
-		return map[string]any{"type": "number"}
-	case reflect.Slice, reflect.Array:
-		return map[string]any{"type": "array", "items": schemaOf(t.Elem())}
-	case reflect.Map:
-		return map[string]any{"type": "object", "additionalProperties": schemaOf(t.Elem())}
-	case reflect.Struct:
-		if t.PkgPath() == "time" && t.Name() == "Time" {
-			return map[string]any{"type": "string", "format": "date-time"}
-		}
-		props := map[string]any{}
-		for i := range t.NumField() {
-			f := t.Field(i)
-			if !f.IsExported() {
-				continue
-			}
-			name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
-			if name == "-" {
-				continue
-			}
-			if name == "" {
-				name = f.Name
-			}
-			props[name] = schemaOf(f.Type)
-		}
-		return map[string]any{"type": "object", "properties": props, "additionalProperties": false}
-	}
-	return map[string]any{}
 }

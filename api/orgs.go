@@ -84,7 +84,7 @@ func (s *Server) listOrgs(c *gin.Context) error {
 	if scope != nil {
 		all = slices.DeleteFunc(all, func(o surveys.Org) bool { return !inScope(scope, o.ID) })
 	}
-	c.JSON(http.StatusOK, gin.H{"items": newOrgTree(all)})
+	c.JSON(http.StatusOK, itemsOf(newOrgTree(all)))
 	return nil
 }
 

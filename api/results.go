@@ -80,7 +80,7 @@ func (s *Server) rebuildResults(c *gin.Context) error {
 		return err
 	}
 	s.audit(c, "survey.results_rebuild", "survey", sv.ID, "重新统计测评「"+sv.Title+"」的结果")
-	c.JSON(http.StatusOK, gin.H{"survey_id": sv.ID, "ballots": n})
+	c.JSON(http.StatusOK, rebuiltResults{SurveyID: sv.ID, Ballots: n})
 	return nil
 }
 
@@ -155,7 +155,7 @@ func (s *Server) listFinalGrades(c *gin.Context) error {
 			items = append(items, r)
 		}
 	}
-	c.JSON(http.StatusOK, gin.H{"items": items})
+	c.JSON(http.StatusOK, itemsOf(items))
 	return nil
 }
 

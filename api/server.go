@@ -16,6 +16,7 @@ import (
 
 	"minyi/accounts"
 	"minyi/analytics"
+	"minyi/app"
 	"minyi/feedback"
 	"minyi/reports"
 	"minyi/secret"
@@ -30,38 +31,21 @@ type Pinger interface {
 	Ping(ctx context.Context) error
 }
 
-// Options are the server's dependencies, set by cmd.
+// Options are the server's HTTP settings, set by cmd; the services come
+// from the wired App.
 type Options struct {
-	Logger       *slog.Logger
+	// App is the wired system (app.New). Nil only in tests of the edge
+	// itself (panics, readiness), where every store is missing.
+	App          *app.App
+	Logger       *slog.Logger // default: App's
 	Metrics      *Metrics
-	Store        Pinger
+	Store        Pinger // what /readyz asks; default App.Store
 	AdminToken   string
 	MaxBodyBytes int64
-	Now          func() time.Time
 	Version      string
-	Keys         *secret.Keyring
-
-	Orgs    *surveys.OrgStore
-	Members *surveys.MemberStore
-	Surveys *surveys.SurveyStore
-	Codes   *surveys.CodeStore
 	// BaseURL is the public address (scheme and host, no trailing slash)
 	// that QR codes and shared links point to; default DefaultBaseURL.
-	BaseURL  string
-	Accounts *accounts.Store // users, sessions, tokens, audit; nil only in tests of other features
-	// WorkOrders keeps hotline work orders (feedback package).
-	WorkOrders *feedback.Store
-
-	// Submitter is the ballot submission path; Ballots reads stored ballots.
-	Submitter *surveys.Submitter
-	Ballots   *surveys.BallotStore
-	// Tallies serves results (analytics); FinalGrades keeps the grades
-	// branches record over the recommendations.
-	Tallies     *analytics.TallyStore
-	FinalGrades *analytics.FinalGradeStore
-	// Exports runs background export jobs (files under MINYI_EXPORT_DIR);
-	// nil answers 503 on /exports.
-	Exports *reports.Runner
+	BaseURL string
 	// PublicRatePerMinute limits public submissions per client (default 120:
 	// a meeting room behind one address submits together).
 	PublicRatePerMinute int
@@ -107,17 +91,26 @@ type Server struct {
 // New builds the server and registers every route.
 func New(o Options) *Server {
 	s := &Server{
-		log:        o.Logger,
-		metrics:    o.Metrics,
-		store:      o.Store,
-		now:        o.Now,
-		maxBody:    o.MaxBodyBytes,
-		admin:      o.AdminToken,
-		version:    o.Version,
-		keys:       o.Keys,
-		orgs:       o.Orgs,
-		accounts:   o.Accounts,
-		workOrders: o.WorkOrders,
+		log:     o.Logger,
+		metrics: o.Metrics,
+		store:   o.Store,
+		maxBody: o.MaxBodyBytes,
+		admin:   o.AdminToken,
+		version: o.Version,
+	}
+	if a := o.App; a != nil {
+		if s.log == nil {
+			s.log = a.Logger
+		}
+		if s.store == nil {
+			s.store = a.Store
+		}
+		s.now, s.keys = a.Now, a.Keys
+		s.orgs, s.accounts, s.workOrders = a.Orgs, a.Accounts, a.WorkOrders
+		s.submitter, s.ballots = a.Submitter, a.Ballots
+		s.tallies, s.finalGrades = a.Tallies, a.FinalGrades
+		s.exports = a.Exports
+		s.members, s.surveys, s.codes = a.Members, a.Surveys, a.Codes
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
@@ -137,10 +130,6 @@ func New(o Options) *Server {
 	}
 	s.publicLimit = newLimiter(rate, time.Minute, rate, s.now)
 	s.feedbackLimit = newLimiter(feedbackPerHour, time.Hour, feedbackPerHour, s.now)
-	s.submitter, s.ballots = o.Submitter, o.Ballots
-	s.tallies, s.finalGrades = o.Tallies, o.FinalGrades
-	s.exports = o.Exports
-	s.members, s.surveys, s.codes = o.Members, o.Surveys, o.Codes
 	s.baseURL = strings.TrimRight(o.BaseURL, "/")
 	if s.baseURL == "" {
 		s.baseURL = DefaultBaseURL

@@ -13,11 +13,6 @@ import (
 	"time"
 
 	"minyi/accounts"
-	"minyi/api"
-	"minyi/secret"
-	"minyi/store"
-	"minyi/store/storetest"
-	"minyi/surveys"
 )
 
 // authEnv is a server with a movable clock and a captured log, for the
@@ -30,24 +25,14 @@ type authEnv struct {
 
 func newAuthEnv(t *testing.T) *authEnv {
 	t.Helper()
-	st := storetest.Store(t)
 	a := &authEnv{clock: fixedNow, logs: &bytes.Buffer{}}
-	now := func() time.Time { return a.clock }
-	idx := append(surveys.OrgIndexes(), accounts.Indexes()...)
-	if err := store.EnsureIndexes(t.Context(), st.DB, idx); err != nil {
-		t.Fatal(err)
-	}
-	keys := secret.New("test-secret-key")
-	acc := accounts.NewStore(st.DB, keys, now).WithArgon2(testArgon2)
-	srv := api.New(api.Options{
-		Store: st, AdminToken: adminToken, Now: now, Keys: keys, Accounts: acc,
-		Logger: slog.New(slog.NewJSONHandler(a.logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
-		Orgs:   surveys.NewOrgStore(st.DB, now),
+	a.env = newEnv(t, func(c *envConfig) {
+		c.app.Now = func() time.Time { return a.clock }
+		c.app.Logger = slog.New(slog.NewJSONHandler(a.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 		// httptest's client address, so tests can play several clients
 		// behind one proxy with X-Forwarded-For.
-		TrustedProxies: []string{"192.0.2.1"},
+		c.api.TrustedProxies = []string{"192.0.2.1"}
 	})
-	a.env = &env{t: t, srv: srv, acc: acc}
 	return a
 }
 

@@ -319,7 +319,7 @@ func (s *Server) forgetSurvey(sv *surveys.Survey) {
 }
 
 func (s *Server) listTemplates(c *gin.Context) error {
-	c.JSON(http.StatusOK, gin.H{"items": surveys.Templates()})
+	c.JSON(http.StatusOK, itemsOf(surveys.Templates()))
 	return nil
 }
 

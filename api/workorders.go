@@ -219,7 +219,7 @@ func (s *Server) createPublicWorkOrder(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	c.JSON(http.StatusCreated, gin.H{"number": out.Number, "status": out.Status, "due_at": out.DueAt})
+	c.JSON(http.StatusCreated, publicWorkOrderReceipt{Number: out.Number, Status: out.Status, DueAt: out.DueAt})
 	return nil
 }
 

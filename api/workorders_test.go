@@ -16,9 +16,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo"
 
 	"minyi/accounts"
-	"minyi/api"
 	"minyi/feedback"
-	"minyi/store"
 	"minyi/surveys"
 )
 
@@ -79,13 +77,11 @@ func newWOFixture(t *testing.T) *woFixture {
 	t.Helper()
 	clk := &woClock{t: bj(10, 0)}
 	logs := &syncBuffer{}
-	var db *mongo.Database
-	e := newEnv(t, func(o *api.Options) {
-		db = o.Store.(*store.Store).DB
-		o.Now = clk.now
-		o.Logger = slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-		o.WorkOrders = feedback.NewStore(o.Store.(*store.Store).DB, clk.now, testPolicy(t))
+	e := newEnv(t, func(c *envConfig) {
+		c.app.Now = clk.now
+		c.app.Logger = slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	})
+	db := e.app.Store.DB
 	f := &woFixture{env: e, clock: clk, logs: logs, db: db}
 	f.a = decode[surveys.Org](t, e.do(http.MethodPost, "/api/v1/orgs", map[string]any{"name": "第一党支部", "code": "ZB1", "kind": "branch"}), http.StatusCreated)
 	f.b = decode[surveys.Org](t, e.do(http.MethodPost, "/api/v1/orgs", map[string]any{"name": "第二党支部", "code": "ZB2", "kind": "branch"}), http.StatusCreated)

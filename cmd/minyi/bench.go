@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"path/filepath"
 	"runtime/pprof"
 	"slices"
 	"strconv"
@@ -19,7 +20,7 @@ import (
 	"time"
 
 	"minyi/api"
-	"minyi/secret"
+	"minyi/app"
 	"minyi/store"
 	"minyi/surveys"
 )
@@ -77,7 +78,7 @@ func benchMain(ctx context.Context, args []string, getenv func(string) string, s
 	rates := map[string]float64{}
 	for _, c := range clients {
 		for _, mode := range []string{"group", "naive"} {
-			r, err := benchRun(ctx, st, mode, c, *n, *subjects, surveys.BatcherConfig{MaxWait: *wait, Flushers: *flushers})
+			r, err := benchRun(ctx, st, mode, c, *n, *subjects, *wait, *flushers)
 			if err != nil {
 				return fmt.Errorf("bench %s/%d: %w", mode, c, err)
 			}
@@ -107,36 +108,27 @@ type benchResult struct {
 }
 
 // benchRun serves a fresh database over loopback HTTP and submits n ballots
-// from c concurrent clients.
-func benchRun(ctx context.Context, st *store.Store, mode string, c, n, subjects int, bc surveys.BatcherConfig) (benchResult, error) {
+// from c concurrent clients. The system is the production wiring (app.New,
+// api.New, as serve builds it); the "naive" baseline swaps only the
+// submission writer for one insertOne per request.
+func benchRun(ctx context.Context, st *store.Store, mode string, c, n, subjects int, wait time.Duration, flushers int) (benchResult, error) {
 	db := st.Client.Database(fmt.Sprintf("bench_%s_%d_%d", mode, c, time.Now().UnixNano()%1e6))
 	defer db.Drop(context.WithoutCancel(ctx))
-	if err := store.EnsureIndexes(ctx, db, indexes()); err != nil {
-		return benchResult{}, err
-	}
-	now := time.Now
-	keys := secret.New("")
-	orgs := surveys.NewOrgStore(db, now)
-	members := surveys.NewMemberStore(db, orgs, now)
-	svStore := surveys.NewSurveyStore(db, orgs, members, now)
-	sv, err := benchSurvey(ctx, orgs, members, svStore, subjects)
+	a, err := app.New(ctx, &store.Store{Client: st.Client, DB: db}, app.Config{BatchWait: wait, BatchFlushers: flushers, ExportDir: filepath.Join(os.TempDir(), db.Name())})
 	if err != nil {
 		return benchResult{}, err
 	}
-	codes := surveys.NewCodeStore(db, keys, now)
-	ballots := surveys.NewBallotStore(db)
-	var writer surveys.BallotWriter = surveys.NewDirectWriter(db, nil)
-	if mode == "group" {
-		bc.Codes = codes
-		b := surveys.NewBatcher(db, bc)
-		defer b.Close()
-		writer = b
+	defer os.RemoveAll(filepath.Join(os.TempDir(), db.Name()))
+	defer a.Close()
+	if mode == "naive" {
+		a.Submitter.Writer = surveys.NewDirectWriter(db, a.Tallies)
 	}
-	srv := api.New(api.Options{
-		Store: st, Now: now, Keys: keys, Orgs: orgs, Members: members, Surveys: svStore, Codes: codes, Ballots: ballots,
-		Submitter:           &surveys.Submitter{Surveys: surveys.NewSurveyCache(svStore, time.Minute, now), Codes: codes, Ballots: ballots, Writer: writer, Now: now},
-		PublicRatePerMinute: 1 << 30,
-	})
+	sv, err := benchSurvey(ctx, a.Orgs, a.Members, a.Surveys, subjects)
+	if err != nil {
+		return benchResult{}, err
+	}
+	ballots := a.Ballots
+	srv := api.New(api.Options{App: a, PublicRatePerMinute: 1 << 30})
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return benchResult{}, err

@@ -51,7 +51,7 @@ func exportMain(ctx context.Context, args []string, getenv func(string) string, 
 		return err
 	}
 	defer closeApp()
-	src := a.exports.Source()
+	src := a.app.Exports.Source()
 	sv, err := src.Surveys.Get(ctx, *surveyID)
 	if err != nil {
 		return describe(err)

@@ -9,14 +9,10 @@ import (
 	"net/http"
 	"time"
 
-	"minyi/accounts"
-	"minyi/analytics"
 	"minyi/api"
+	"minyi/app"
 	"minyi/feedback"
-	"minyi/reports"
-	"minyi/secret"
 	"minyi/store"
-	"minyi/surveys"
 )
 
 // version is set at build time with -ldflags "-X main.version=...".
@@ -45,42 +41,18 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	return errUsage
 }
 
-// app is the wired service: the store and the HTTP server over it.
-type app struct {
+// service is a running process's system: the store, the wired app over
+// it and the HTTP handler.
+type service struct {
 	cfg   config
 	log   *slog.Logger
 	store *store.Store
+	app   *app.App
 	srv   *api.Server
-
-	accounts *accounts.Store
-	orgs     *surveys.OrgStore
-	batcher  *surveys.Batcher
-	tallies  *analytics.TallyStore
-	surveys  *surveys.SurveyStore
-	exports  *reports.Runner
 }
 
-// openSurveys lists the published surveys' ids, for the reconciler.
-func (a *app) openSurveys(ctx context.Context) ([]string, error) {
-	var ids []string
-	after := ""
-	for {
-		page, next, err := a.surveys.List(ctx, surveys.StatusPublished, after, 500)
-		if err != nil {
-			return ids, err
-		}
-		for _, sv := range page {
-			ids = append(ids, sv.ID)
-		}
-		if next == "" {
-			return ids, nil
-		}
-		after = next
-	}
-}
-
-// open connects the store, creates indexes and wires the server.
-func open(ctx context.Context, cfg config, log *slog.Logger) (*app, error) {
+// open connects the store and wires the app and the HTTP server over it.
+func open(ctx context.Context, cfg config, log *slog.Logger) (*service, error) {
 	// The calendar is read before the store opens: a bad file stops the
 	// start before anything else happens.
 	policy, err := feedback.LoadPolicy(cfg.Calendar)
@@ -95,60 +67,24 @@ func open(ctx context.Context, cfg config, log *slog.Logger) (*app, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := store.EnsureIndexes(ctx, st.DB, indexes()); err != nil {
-		_ = st.Close(context.WithoutCancel(ctx))
-		return nil, err
-	}
-	now := time.Now
-	workOrders := feedback.NewStore(st.DB, now, policy)
-	if err := workOrders.EnsureIndexed(ctx); err != nil { // orders stored before the work-order index existed
-		_ = st.Close(context.WithoutCancel(ctx))
-		return nil, err
-	}
-	keys := secret.New(cfg.SecretKey)
-	acc := accounts.NewStore(st.DB, keys, now)
-	orgs := surveys.NewOrgStore(st.DB, now)
-	members := surveys.NewMemberStore(st.DB, orgs, now)
-	surveyStore := surveys.NewSurveyStore(st.DB, orgs, members, now)
-	codes := surveys.NewCodeStore(st.DB, keys, now)
-	ballots := surveys.NewBallotStore(st.DB)
-	tallies := analytics.NewTallyStore(st.DB, ballots, log)
-	tallies.StartFolding() // ballots are answered after their insert, folded in the background
-	finals := analytics.NewFinalGradeStore(st.DB, now)
-	exportJobs, err := reports.NewRunner(st.DB, &reports.Source{
-		Surveys: surveyStore, Ballots: ballots, Tallies: tallies, Finals: finals, Codes: codes, Now: now,
-	}, reports.RunnerConfig{Dir: cfg.exportDir(), Logger: log})
+	a, err := app.New(ctx, st, app.Config{
+		Logger: log, SecretKey: cfg.SecretKey, Policy: policy, ExportDir: cfg.exportDir(),
+	})
 	if err != nil {
 		_ = st.Close(context.WithoutCancel(ctx))
 		return nil, err
 	}
-	batcher := surveys.NewBatcher(st.DB, surveys.BatcherConfig{
-		Codes: codes, Logger: log,
-		AfterCommit: tallies, // every committed batch is queued for the background fold
-	})
-	submitter := &surveys.Submitter{
-		Surveys: surveys.NewSurveyCache(surveyStore, 2*time.Second, now),
-		Codes:   codes, Ballots: ballots, Writer: batcher, Now: now,
-	}
 	srv := api.New(api.Options{
-		Logger: log, Metrics: metrics, Store: st, AdminToken: cfg.AdminToken,
-		MaxBodyBytes: cfg.MaxBody, Now: now, Version: version, Keys: keys,
-		Orgs:     orgs,
-		Accounts: acc,
-		Members:  members, Surveys: surveyStore, Codes: codes, BaseURL: cfg.BaseURL,
-
-		Submitter: submitter, Ballots: ballots, TrustedProxies: cfg.trustedProxies(),
-		Tallies: tallies, FinalGrades: finals, Exports: exportJobs,
-		WorkOrders: workOrders,
+		App: a, Metrics: metrics, AdminToken: cfg.AdminToken, MaxBodyBytes: cfg.MaxBody,
+		Version: version, BaseURL: cfg.BaseURL, TrustedProxies: cfg.trustedProxies(),
 	})
-	return &app{cfg: cfg, log: log, store: st, srv: srv, accounts: acc, orgs: orgs, batcher: batcher, tallies: tallies, surveys: surveyStore,
-		exports: exportJobs}, nil
+	return &service{cfg: cfg, log: log, store: st, app: a, srv: srv}, nil
 }
 
 // openCommand opens the app for a one-shot command (user, export) and
 // returns it with the function that closes it. The embedded store admits one
 // process: busy completes the advice given when a server holds it.
-func openCommand(ctx context.Context, cfg config, log *slog.Logger, busy string) (*app, func(), error) {
+func openCommand(ctx context.Context, cfg config, log *slog.Logger, busy string) (*service, func(), error) {
 	a, err := open(ctx, cfg, log)
 	if err != nil {
 		if cfg.MongoURI == "" {
@@ -163,28 +99,11 @@ func openCommand(ctx context.Context, cfg config, log *slog.Logger, busy string)
 	}, nil
 }
 
-func indexes() []store.Index {
-	var idx []store.Index
-	idx = append(idx, surveys.OrgIndexes()...)
-	idx = append(idx, feedback.Indexes()...)
-	idx = append(idx, accounts.Indexes()...)
-	idx = append(idx, surveys.BallotIndexes()...)
-	idx = append(idx, analytics.TallyIndexes()...)
-	idx = append(idx, reports.Indexes()...)
-	idx = append(idx, analytics.FinalGradeIndexes()...)
-	idx = append(idx, surveys.MemberIndexes()...)
-	idx = append(idx, surveys.SurveyIndexes()...)
-	idx = append(idx, surveys.CodeIndexes()...)
-	return idx
-}
-
 // close flushes queued ballots, then closes the store. Call it only after
 // the HTTP server stopped, so no request still waits on the batcher.
-func (a *app) close(ctx context.Context) error {
-	a.exports.Close() // running exports stop (their partial files removed) before the store goes
-	a.batcher.Close()
-	a.tallies.Close() // folds what the last batches queued
-	return a.store.Close(ctx)
+func (s *service) close(ctx context.Context) error {
+	s.app.Close()
+	return s.store.Close(ctx)
 }
 
 func parseServe(args []string, getenv func(string) string, stderr io.Writer) (config, error) {
@@ -230,7 +149,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}()
 	// Export jobs a previous process left unfinished are marked failed; the
 	// janitor removes exports older than a day until a.close stops it.
-	if err := a.exports.Start(ctx); err != nil {
+	if err := a.app.Start(ctx); err != nil {
 		return err
 	}
 	// The tally reconciler compares each open survey's tallies with its
@@ -250,10 +169,10 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	go func() {
 		defer close(reconcilerDone)
 		if every == 0 {
-			a.tallies.ReconcileAll(recCtx, a.openSurveys)
+			a.app.Tallies.ReconcileAll(recCtx, a.app.OpenSurveys)
 			return
 		}
-		a.tallies.RunReconciler(recCtx, every, a.openSurveys)
+		a.app.Tallies.RunReconciler(recCtx, every, a.app.OpenSurveys)
 	}()
 	defer func() { stopReconciler(); <-reconcilerDone }()
 

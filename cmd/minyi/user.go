@@ -54,14 +54,14 @@ func userCmd(ctx context.Context, args []string, getenv func(string) string, std
 	defer closeApp()
 	u := accounts.User{Login: *login, Name: *name, Role: accounts.Role(*role), OrgID: strings.TrimSpace(*org)}
 	if u.OrgID != "" {
-		if _, err := a.orgs.Get(ctx, u.OrgID); err != nil {
+		if _, err := a.app.Orgs.Get(ctx, u.OrgID); err != nil {
 			return fmt.Errorf("org %q: %w", u.OrgID, err)
 		}
 	}
-	if err := a.accounts.CreateUser(ctx, &u, password); err != nil {
+	if err := a.app.Accounts.CreateUser(ctx, &u, password); err != nil {
 		return describe(err)
 	}
-	if err := a.accounts.Audit(ctx, &accounts.AuditEntry{Actor: "cli", Action: "user.create", ObjectType: "user", ObjectID: u.ID,
+	if err := a.app.Accounts.Audit(ctx, &accounts.AuditEntry{Actor: "cli", Action: "user.create", ObjectType: "user", ObjectID: u.ID,
 		Summary: "命令行创建用户 " + u.Login + "（" + u.Name + "，" + u.Role.Label() + "）"}); err != nil {
 		return err
 	}
@@ -119,8 +119,8 @@ func userMain(ctx context.Context, args []string, getenv func(string) string, st
 
 // hintFirstAdmin logs how to create the first administrator while no user
 // exists (the login page says the same).
-func (a *app) hintFirstAdmin(ctx context.Context) {
-	n, err := a.accounts.CountUsers(ctx)
+func (a *service) hintFirstAdmin(ctx context.Context) {
+	n, err := a.app.Accounts.CountUsers(ctx)
 	if err != nil {
 		a.log.Warn("count users", "err", err)
 		return

@@ -1,0 +1,175 @@
+// Package app wires Minyi's services over a store, once. `minyi serve`,
+// `minyi export`, `minyi bench` and every test that needs the whole system
+// build it with New, so what a benchmark or a test measures is what
+// production runs. It knows nothing of HTTP: the api package builds the
+// handler over an App.
+package app
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"minyi/accounts"
+	"minyi/analytics"
+	"minyi/feedback"
+	"minyi/reports"
+	"minyi/secret"
+	"minyi/store"
+	"minyi/surveys"
+)
+
+// SurveyCacheTTL is how long the submission path trusts a cached survey
+// definition before it checks the stored version again.
+const SurveyCacheTTL = 2 * time.Second
+
+// Config is what varies between deployments (and tests); everything else
+// is fixed by New.
+type Config struct {
+	Logger    *slog.Logger     // default: discard
+	Now       func() time.Time // default: time.Now
+	SecretKey string           // sealing and keyed-hash key material (see secret)
+	// Policy is the work-order calendar and deadlines (feedback.LoadPolicy);
+	// nil means feedback.DefaultPolicy.
+	Policy *feedback.Policy
+	// ExportDir is where background exports write their files.
+	ExportDir string
+	// Argon2 overrides the password hashing cost (tests use a cheap one);
+	// nil keeps accounts.DefaultArgon2.
+	Argon2 *accounts.Argon2Params
+	// Batch tunes the group commit (zero values: the defaults).
+	BatchWait     time.Duration
+	BatchFlushers int
+}
+
+// App is the wired system: every store and service, each built once.
+type App struct {
+	Store  *store.Store
+	Logger *slog.Logger
+	Now    func() time.Time
+	Keys   *secret.Keyring
+
+	Accounts    *accounts.Store
+	Orgs        *surveys.OrgStore
+	Members     *surveys.MemberStore
+	Surveys     *surveys.SurveyStore
+	Codes       *surveys.CodeStore
+	Ballots     *surveys.BallotStore
+	Tallies     *analytics.TallyStore
+	FinalGrades *analytics.FinalGradeStore
+	WorkOrders  *feedback.Store
+	Exports     *reports.Runner
+	Batcher     *surveys.Batcher
+	Submitter   *surveys.Submitter
+}
+
+// New creates the missing indexes on st and builds every service over it.
+// Close releases what New started; the store itself stays open (its owner
+// closes it).
+func New(ctx context.Context, st *store.Store, cfg Config) (*App, error) {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Policy == nil {
+		p, err := feedback.DefaultPolicy()
+		if err != nil {
+			return nil, err
+		}
+		cfg.Policy = p
+	}
+	if err := store.EnsureIndexes(ctx, st.DB, Indexes()); err != nil {
+		return nil, err
+	}
+	now, log := cfg.Now, cfg.Logger
+	a := &App{Store: st, Logger: log, Now: now, Keys: secret.New(cfg.SecretKey)}
+	a.Accounts = accounts.NewStore(st.DB, a.Keys, now)
+	if cfg.Argon2 != nil {
+		a.Accounts.WithArgon2(*cfg.Argon2)
+	}
+	a.Orgs = surveys.NewOrgStore(st.DB, now)
+	a.Members = surveys.NewMemberStore(st.DB, a.Orgs, now)
+	a.Surveys = surveys.NewSurveyStore(st.DB, a.Orgs, a.Members, now)
+	a.Codes = surveys.NewCodeStore(st.DB, a.Keys, now)
+	a.Ballots = surveys.NewBallotStore(st.DB)
+	a.Tallies = analytics.NewTallyStore(st.DB, a.Ballots, log)
+	a.Tallies.StartFolding() // ballots are answered after their insert, folded in the background
+	a.FinalGrades = analytics.NewFinalGradeStore(st.DB, now)
+	a.WorkOrders = feedback.NewStore(st.DB, now, cfg.Policy)
+	if err := a.WorkOrders.EnsureIndexed(ctx); err != nil { // orders stored before the work-order index existed
+		a.Tallies.Close()
+		return nil, err
+	}
+	exports, err := reports.NewRunner(st.DB, &reports.Source{
+		Surveys: a.Surveys, Ballots: a.Ballots, Tallies: a.Tallies, Finals: a.FinalGrades, Codes: a.Codes, Now: now,
+	}, reports.RunnerConfig{Dir: cfg.ExportDir, Logger: log, Now: now})
+	if err != nil {
+		a.Tallies.Close()
+		return nil, fmt.Errorf("exports: %w", err)
+	}
+	a.Exports = exports
+	a.Batcher = surveys.NewBatcher(st.DB, surveys.BatcherConfig{
+		MaxWait: cfg.BatchWait, Flushers: cfg.BatchFlushers, Codes: a.Codes, Logger: log,
+		AfterCommit: a.Tallies, // every committed batch is queued for the background fold
+	})
+	a.Submitter = &surveys.Submitter{
+		Surveys: surveys.NewSurveyCache(a.Surveys, SurveyCacheTTL, now),
+		Codes:   a.Codes, Ballots: a.Ballots, Writer: a.Batcher, Now: now,
+	}
+	return a, nil
+}
+
+// Indexes lists every collection's indexes, for New and for tools that
+// prepare a database.
+func Indexes() []store.Index {
+	var idx []store.Index
+	idx = append(idx, surveys.OrgIndexes()...)
+	idx = append(idx, feedback.Indexes()...)
+	idx = append(idx, accounts.Indexes()...)
+	idx = append(idx, surveys.BallotIndexes()...)
+	idx = append(idx, analytics.TallyIndexes()...)
+	idx = append(idx, reports.Indexes()...)
+	idx = append(idx, analytics.FinalGradeIndexes()...)
+	idx = append(idx, surveys.MemberIndexes()...)
+	idx = append(idx, surveys.SurveyIndexes()...)
+	idx = append(idx, surveys.CodeIndexes()...)
+	return idx
+}
+
+// Start runs what a serving process runs besides the handler: export jobs
+// a previous process left unfinished are marked failed and the export
+// janitor starts.
+func (a *App) Start(ctx context.Context) error {
+	return a.Exports.Start(ctx)
+}
+
+// OpenSurveys lists the published surveys' ids, for the tally reconciler.
+func (a *App) OpenSurveys(ctx context.Context) ([]string, error) {
+	var ids []string
+	after := ""
+	for {
+		page, next, err := a.Surveys.List(ctx, surveys.StatusPublished, after, 500)
+		if err != nil {
+			return ids, err
+		}
+		for _, sv := range page {
+			ids = append(ids, sv.ID)
+		}
+		if next == "" {
+			return ids, nil
+		}
+		after = next
+	}
+}
+
+// Close stops running exports (their partial files removed), flushes
+// queued ballots and folds what they left for the tallies. Call it after the HTTP server stopped, so no request
+// still waits on the batcher, and before the store closes.
+func (a *App) Close() {
+	a.Exports.Close()
+	a.Batcher.Close()
+	a.Tallies.Close()
+}
