@@ -87,6 +87,9 @@ func New(ctx context.Context, st *store.Store, cfg Config) (*App, error) {
 	now, log := cfg.Now, cfg.Logger
 	a := &App{Store: st, Logger: log, Now: now, Keys: secret.New(cfg.SecretKey)}
 	a.Accounts = accounts.NewStore(st.DB, a.Keys, now)
+	if err := a.Accounts.EnsureAuditIndexed(ctx); err != nil { // entries stored before the audit timeline existed
+		return nil, err
+	}
 	if cfg.Argon2 != nil {
 		a.Accounts.WithArgon2(*cfg.Argon2)
 	}
