@@ -160,9 +160,8 @@ type timing struct{ p50, p95 time.Duration }
 // simClock is the year's clock: the seeder moves it on day by day.
 type simClock struct{ ns atomic.Int64 }
 
-func (c *simClock) now() time.Time      { return time.Unix(0, c.ns.Load()) }
-func (c *simClock) set(t time.Time)     { c.ns.Store(t.UnixNano()) }
-func (c *simClock) add(d time.Duration) { c.ns.Add(int64(d)) }
+func (c *simClock) now() time.Time  { return time.Unix(0, c.ns.Load()) }
+func (c *simClock) set(t time.Time) { c.ns.Store(t.UnixNano()) }
 
 var shanghai = time.FixedZone("CST", 8*3600)
 
