@@ -315,7 +315,7 @@ func (b *scaleBench) seedOrders(ctx context.Context) error {
 			return err
 		}
 		n += k
-		if n%1000 < k || n == b.cfg.orders {
+		{
 			el := time.Since(start)
 			b.logf("work orders: %d/%d (%s), %.0f/s, %.0f s left", n, b.cfg.orders, day.Format("01-02"),
 				float64(n)/el.Seconds(), el.Seconds()*float64(b.cfg.orders-n)/float64(n))
