@@ -2,13 +2,20 @@ package accounts
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
-
-	"minyi/store"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
 )
+
+// collAuditIndex holds the audit log's timeline: the embedded store would
+// answer "newest first, filtered" by scanning and sorting every entry, so
+// the list walks day buckets of small summaries by _id (store.Timeline)
+// and reads the page's entries by _id. On MongoDB the same.
+const collAuditIndex = "audit_index"
 
 // AuditEntry is one line of the append-only audit log: who did what to
 // which object, and when. Nothing updates or deletes these documents.
@@ -26,6 +33,15 @@ type AuditEntry struct {
 	RequestID  string    `bson:"request_id,omitempty" json:"request_id,omitempty"`
 }
 
+// auditSummary is an entry's line in the timeline: what the filters need.
+type auditSummary struct {
+	Actor    string    `bson:"a,omitempty"`
+	ActorID  string    `bson:"ai,omitempty"`
+	Action   string    `bson:"x"`
+	ObjectID string    `bson:"o,omitempty"`
+	At       time.Time `bson:"t"`
+}
+
 // AuditFilter narrows GET /audit; empty fields match everything.
 type AuditFilter struct {
 	Actor    string // login or user id
@@ -35,11 +51,22 @@ type AuditFilter struct {
 	Limit    int
 }
 
-// Audit appends e, stamping its id and time.
+func (f AuditFilter) matches(m auditSummary) bool {
+	return (f.Actor == "" || m.Actor == f.Actor || m.ActorID == f.Actor) &&
+		(f.Action == "" || m.Action == f.Action) && (f.ObjectID == "" || m.ObjectID == f.ObjectID)
+}
+
+// Audit appends e, stamping its id and time, then its timeline summary. A
+// crash between the two leaves an entry the list does not show (it is
+// still in the collection, for an export), never a wrong one.
 func (s *Store) Audit(ctx context.Context, e *AuditEntry) error {
 	e.ID = bson.NewObjectID().Hex() // time-ordered, so _id order is log order
 	e.At = s.now().UTC()
 	if _, err := s.db.Collection(collAudit).InsertOne(ctx, e); err != nil {
+		return fmt.Errorf("append audit: %w", err)
+	}
+	sum := auditSummary{Actor: e.Actor, ActorID: e.ActorID, Action: e.Action, ObjectID: e.ObjectID, At: e.At}
+	if err := s.auditLog.Put(ctx, e.At, e.ID, sum); err != nil {
 		return fmt.Errorf("append audit: %w", err)
 	}
 	return nil
@@ -47,17 +74,83 @@ func (s *Store) Audit(ctx context.Context, e *AuditEntry) error {
 
 // ListAudit returns entries matching f, newest first, and the next cursor.
 func (s *Store) ListAudit(ctx context.Context, f AuditFilter) ([]AuditEntry, string, error) {
-	filter := bson.D{}
-	if f.Actor != "" {
-		filter = append(filter, bson.E{Key: "$or", Value: bson.A{
-			bson.D{{Key: "actor", Value: f.Actor}}, bson.D{{Key: "actor_id", Value: f.Actor}},
-		}})
+	day := ""
+	if f.After != "" {
+		var after AuditEntry
+		err := s.db.Collection(collAudit).FindOne(ctx, bson.D{{Key: "_id", Value: f.After}}).Decode(&after)
+		if errors.Is(err, mongo.ErrNoDocuments) {
+			return []AuditEntry{}, "", nil
+		}
+		if err != nil {
+			return nil, "", fmt.Errorf("list audit: %w", err)
+		}
+		day = s.auditLog.Day(after.At)
 	}
-	if f.Action != "" {
-		filter = append(filter, bson.E{Key: "action", Value: f.Action})
+	var ids []string
+	err := s.auditLog.Walk(ctx, day, f.After, time.Time{}, time.Time{}, func(id string, raw bson.Raw) (bool, error) {
+		var m auditSummary
+		if err := bson.Unmarshal(raw, &m); err != nil {
+			return false, fmt.Errorf("list audit: %w", err)
+		}
+		if f.matches(m) {
+			ids = append(ids, id)
+		}
+		return len(ids) <= f.Limit, nil
+	})
+	if err != nil {
+		return nil, "", err
 	}
-	if f.ObjectID != "" {
-		filter = append(filter, bson.E{Key: "object_id", Value: f.ObjectID})
+	out := make([]AuditEntry, 0, len(ids))
+	for _, id := range ids {
+		var e AuditEntry
+		err := s.db.Collection(collAudit).FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&e)
+		if errors.Is(err, mongo.ErrNoDocuments) {
+			continue
+		}
+		if err != nil {
+			return nil, "", fmt.Errorf("list audit: %w", err)
+		}
+		out = append(out, e)
 	}
-	return store.FindPage(ctx, s.db.Collection(collAudit), filter, f.After, f.Limit, true, func(e *AuditEntry) string { return e.ID }, "audit")
+	if len(out) > f.Limit {
+		return out[:f.Limit], out[f.Limit-1].ID, nil
+	}
+	return out, "", nil
+}
+
+// EnsureAuditIndexed adds the entries stored before the timeline existed
+// to it (one stream of the log, once per database). Run it at start.
+func (s *Store) EnsureAuditIndexed(ctx context.Context) error {
+	idx := s.db.Collection(collAuditIndex)
+	err := idx.FindOne(ctx, bson.D{{Key: "_id", Value: "meta/indexed"}}).Err()
+	if err == nil {
+		return nil
+	}
+	if !errors.Is(err, mongo.ErrNoDocuments) {
+		return fmt.Errorf("audit index: %w", err)
+	}
+	cur, err := s.db.Collection(collAudit).Find(ctx, bson.D{})
+	if err != nil {
+		return fmt.Errorf("audit index: %w", err)
+	}
+	defer cur.Close(ctx)
+	for cur.Next(ctx) {
+		var e AuditEntry
+		if err := cur.Decode(&e); err != nil {
+			return fmt.Errorf("audit index: %w", err)
+		}
+		sum := auditSummary{Actor: e.Actor, ActorID: e.ActorID, Action: e.Action, ObjectID: e.ObjectID, At: e.At}
+		if err := s.auditLog.Put(ctx, e.At, e.ID, sum); err != nil {
+			return err
+		}
+	}
+	if err := cur.Err(); err != nil {
+		return fmt.Errorf("audit index: %w", err)
+	}
+	_, err = idx.UpdateOne(ctx, bson.D{{Key: "_id", Value: "meta/indexed"}},
+		bson.D{{Key: "$set", Value: bson.D{{Key: "at", Value: s.now().UTC()}}}}, options.UpdateOne().SetUpsert(true))
+	if err != nil {
+		return fmt.Errorf("audit index: %w", err)
+	}
+	return nil
 }

@@ -38,17 +38,19 @@ var (
 // and that hash is the document's _id, so authenticating a request is one
 // find by _id.
 type Store struct {
-	db     *mongo.Database
-	keys   *secret.Keyring
-	now    func() time.Time
-	argon  Argon2Params
-	policy Policy
-	logins *loginGate // this process's logins in flight and password checks
+	auditLog *store.Timeline // the audit log newest first (audit.go)
+	db       *mongo.Database
+	keys     *secret.Keyring
+	now      func() time.Time
+	argon    Argon2Params
+	policy   Policy
+	logins   *loginGate // this process's logins in flight and password checks
 }
 
 // NewStore returns a store over db; keys hashes secrets, now is the clock.
 func NewStore(db *mongo.Database, keys *secret.Keyring, now func() time.Time) *Store {
-	return &Store{db: db, keys: keys, now: now, argon: DefaultArgon2, policy: DefaultPolicy, logins: newLoginGate(DefaultPolicy)}
+	return &Store{db: db, keys: keys, now: now, argon: DefaultArgon2, policy: DefaultPolicy, logins: newLoginGate(DefaultPolicy),
+		auditLog: store.NewTimeline(db.Collection(collAuditIndex), "audit", time.UTC)}
 }
 
 // WithArgon2 sets the cost of new password hashes (tests use a cheap one).

@@ -177,6 +177,9 @@ func setPath(d bson.D, path []string, v any) bson.D {
 // can still make the counts differ for a moment; the price is one needless
 // rebuild, never a wrong tally.
 func (s *TallyStore) Reconcile(ctx context.Context, surveyID string) (bool, error) {
+	if f := s.folder(); f != nil {
+		f.wait(ctx, surveyID) // batches acknowledged but not folded yet would look missing
+	}
 	stored, tallied, quiet, err := s.compare(ctx, surveyID)
 	if err != nil {
 		return false, err

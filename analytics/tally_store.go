@@ -75,6 +75,7 @@ type TallyStore struct {
 
 	mu    sync.Mutex
 	dirty map[string]bool // surveys whose tallies a failed fold left unsure
+	bg    *folder         // the background folder, once started (tally_fold.go)
 }
 
 // NewTallyStore returns the tally store over db; ballots is read by
@@ -168,12 +169,17 @@ func boolCompare(a, b bool) int {
 
 // AfterCommit folds a committed batch into the tallies: one unordered
 // bulkWrite with one $inc upsert per touched document, all surveys of the
-// batch together. The head documents (ballot counts) come last in the
+// batch together. With the background folder started it only queues the
+// batch (tally_fold.go). The head documents (ballot counts) come last in the
 // bulk, so a write cut short more likely leaves the counts behind the
 // histograms, which the reconciliation notices (see Reconcile). Any error
 // marks the batch's surveys for a rebuild and is returned for the batcher
 // to log; the ballots themselves are stored either way.
 func (s *TallyStore) AfterCommit(ctx context.Context, batch []surveys.CommittedBallot) error {
+	if f := s.folder(); f != nil {
+		f.enqueue(batch)
+		return nil
+	}
 	bySurvey := map[string]*Tally{}
 	var ids []string
 	for _, cb := range batch {
@@ -215,18 +221,23 @@ func (s *TallyStore) foldAt(ctx context.Context, ids []string, deltas map[string
 			return cmp.Or(cmp.Compare(a[0], b[0]), cmp.Compare(a[1], b[1]))
 		})
 		for _, k := range keys {
-			filter := bson.D{{Key: "_id", Value: docID(id, epoch, k[0], k[1])}, {Key: "survey_id", Value: id},
-				{Key: "kind", Value: k[0]}, {Key: "epoch", Value: epoch}}
+			// The filter is exactly {_id} (the epoch is part of it), the
+			// one filter the embedded store looks up by index instead of
+			// scanning the collection; the other fields are $set.
+			fields := bson.D{{Key: "survey_id", Value: id}, {Key: "kind", Value: k[0]}, {Key: "epoch", Value: epoch}}
 			if k[0] == kindSubject {
-				filter = append(filter, bson.E{Key: "subject", Value: k[1]})
+				fields = append(fields, bson.E{Key: "subject", Value: k[1]})
 			}
-			models = append(models, mongo.NewUpdateOneModel().SetFilter(filter).
-				SetUpdate(bson.D{{Key: "$inc", Value: incs[k]}}).SetUpsert(true))
+			models = append(models, mongo.NewUpdateOneModel().SetFilter(bson.D{{Key: "_id", Value: docID(id, epoch, k[0], k[1])}}).
+				SetUpdate(bson.D{{Key: "$set", Value: fields}, {Key: "$inc", Value: incs[k]}}).SetUpsert(true))
 		}
 		// The head's filter names the epoch the histograms went to: if a
 		// rebuild swapped epochs meanwhile, it matches nothing and the
 		// upsert collides with the head's _id, so this fold fails and
-		// marks the survey instead of counting into the wrong epoch.
+		// marks the survey instead of counting into the wrong epoch. (On
+		// the embedded store this filter scans the tally collection, one
+		// per survey a fold touches; the collection holds O(subjects +
+		// questions) documents per survey, never ballots.)
 		heads = append(heads, mongo.NewUpdateOneModel().
 			SetFilter(bson.D{{Key: "_id", Value: id}, {Key: "survey_id", Value: id}, {Key: "kind", Value: kindHead}, {Key: "epoch", Value: epoch}}).
 			SetUpdate(bson.D{{Key: "$inc", Value: headIncs(t)}}).SetUpsert(true))
@@ -239,23 +250,19 @@ func (s *TallyStore) foldAt(ctx context.Context, ids []string, deltas map[string
 }
 
 // epochs reads the current epoch of each survey (0 for a survey without
-// tallies yet).
+// tallies yet), one find by _id each: an $in is not looked up by index on
+// the embedded store.
 func (s *TallyStore) epochs(ctx context.Context, ids []string) (map[string]int64, error) {
-	cur, err := s.coll().Find(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}},
-		options.Find().SetProjection(bson.D{{Key: "epoch", Value: 1}}))
-	if err != nil {
-		return nil, fmt.Errorf("read tally epochs: %w", err)
-	}
-	var heads []struct {
-		ID    string `bson:"_id"`
-		Epoch int64  `bson:"epoch"`
-	}
-	if err := cur.All(ctx, &heads); err != nil {
-		return nil, fmt.Errorf("read tally epochs: %w", err)
-	}
 	out := make(map[string]int64, len(ids))
-	for _, h := range heads {
-		out[h.ID] = h.Epoch
+	for _, id := range ids {
+		var h struct {
+			Epoch int64 `bson:"epoch"`
+		}
+		err := s.coll().FindOne(ctx, bson.D{{Key: "_id", Value: id}}, options.FindOne().SetProjection(bson.D{{Key: "epoch", Value: 1}})).Decode(&h)
+		if err != nil && !errors.Is(err, mongo.ErrNoDocuments) {
+			return nil, fmt.Errorf("read tally epochs: %w", err)
+		}
+		out[id] = h.Epoch
 	}
 	return out, nil
 }
@@ -263,6 +270,9 @@ func (s *TallyStore) epochs(ctx context.Context, ids []string) (map[string]int64
 // Load reads a survey's tally from its tally documents (never the ballots).
 // A survey nobody answered yet has an empty tally.
 func (s *TallyStore) Load(ctx context.Context, surveyID string) (*Tally, error) {
+	if f := s.folder(); f != nil {
+		f.wait(ctx, surveyID) // this process's acknowledged ballots are in
+	}
 	t, _, err := s.load(ctx, surveyID)
 	return t, err
 }
@@ -378,7 +388,7 @@ type BallotCounts struct {
 func (b BallotCounts) Total() int64 { return b.Valid + b.Invalid }
 
 // Counts reads the ballot counts of the surveys ids from their head
-// documents with one find (_id $in): a list page shows a page of surveys
+// documents: a list page shows a page of surveys
 // with their counts without loading every survey's histograms. The head's
 // counts are always of its own epoch (a fold's filter names the epoch, a
 // rebuild replaces the head whole), so no epoch check is needed. A survey
@@ -388,16 +398,23 @@ func (s *TallyStore) Counts(ctx context.Context, ids []string) (map[string]Ballo
 	if len(ids) == 0 {
 		return out, nil
 	}
-	cur, err := s.coll().Find(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}, {Key: "kind", Value: kindHead}},
-		options.Find().SetProjection(bson.D{{Key: "b", Value: 1}}))
-	if err != nil {
-		return nil, fmt.Errorf("read ballot counts: %w", err)
+	if f := s.folder(); f != nil {
+		f.wait(ctx, "") // this process's acknowledged ballots are counted
 	}
-	var heads []tallyDoc
-	if err := cur.All(ctx, &heads); err != nil {
-		return nil, fmt.Errorf("read ballot counts: %w", err)
-	}
-	for _, d := range heads {
+	// One find by _id per survey (a page of them): the embedded store
+	// looks up {_id} by index but scans for an $in.
+	for _, id := range ids {
+		var d tallyDoc
+		err := s.coll().FindOne(ctx, bson.D{{Key: "_id", Value: id}}, options.FindOne().SetProjection(bson.D{{Key: "b", Value: 1}, {Key: "kind", Value: 1}})).Decode(&d)
+		if errors.Is(err, mongo.ErrNoDocuments) {
+			continue
+		}
+		if err != nil {
+			return nil, fmt.Errorf("read ballot counts: %w", err)
+		}
+		if d.Kind != kindHead {
+			continue
+		}
 		bc := BallotCounts{ByGroup: map[string]int64{}}
 		for g, byChannel := range d.B {
 			for _, vi := range byChannel {

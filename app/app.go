@@ -95,6 +95,9 @@ func New(ctx context.Context, st *store.Store, cfg Config) (*App, error) {
 	now, log := cfg.Now, cfg.Logger
 	a := &App{Store: st, Logger: log, Now: now, Keys: secret.New(cfg.SecretKey)}
 	a.Accounts = accounts.NewStore(st.DB, a.Keys, now)
+	if err := a.Accounts.EnsureAuditIndexed(ctx); err != nil { // entries stored before the audit timeline existed
+		return nil, err
+	}
 	if cfg.Argon2 != nil {
 		a.Accounts.WithArgon2(*cfg.Argon2)
 	}
@@ -104,18 +107,24 @@ func New(ctx context.Context, st *store.Store, cfg Config) (*App, error) {
 	a.Codes = surveys.NewCodeStore(st.DB, a.Keys, now)
 	a.Ballots = surveys.NewBallotStore(st.DB)
 	a.Tallies = analytics.NewTallyStore(st.DB, a.Ballots, log)
+	a.Tallies.StartFolding() // ballots are answered after their insert, folded in the background
 	a.FinalGrades = analytics.NewFinalGradeStore(st.DB, now)
 	a.WorkOrders = feedback.NewStore(st.DB, now, cfg.Policy)
+	if err := a.WorkOrders.EnsureIndexed(ctx); err != nil { // orders stored before the work-order index existed
+		a.Tallies.Close()
+		return nil, err
+	}
 	exports, err := reports.NewRunner(st.DB, &reports.Source{
 		Surveys: a.Surveys, Ballots: a.Ballots, Tallies: a.Tallies, Finals: a.FinalGrades, Codes: a.Codes, Now: now,
 	}, reports.RunnerConfig{Logger: log, Now: now})
 	if err != nil {
+		a.Tallies.Close()
 		return nil, fmt.Errorf("exports: %w", err)
 	}
 	a.Exports = exports
 	a.Batcher = surveys.NewBatcher(st.DB, surveys.BatcherConfig{
 		MaxWait: cfg.BatchWait, Flushers: cfg.BatchFlushers, Codes: a.Codes, Logger: log,
-		AfterCommit: a.Tallies, // every committed batch is folded into the tallies
+		AfterCommit: a.Tallies, // every committed batch is queued for the background fold
 	})
 	a.Submitter = &surveys.Submitter{
 		Surveys: a.Surveys.Cache(SurveyCacheTTL), // the store forgets what it changes
@@ -173,10 +182,11 @@ func (a *App) OpenSurveys(ctx context.Context) ([]string, error) {
 	}
 }
 
-// Close stops running exports (their partial chunks removed) and flushes
-// queued ballots. Call it after the HTTP server stopped, so no request
+// Close stops running exports (their partial chunks removed), flushes
+// queued ballots and folds what they left for the tallies. Call it after the HTTP server stopped, so no request
 // still waits on the batcher, and before the store closes.
 func (a *App) Close() {
 	a.Exports.Close()
 	a.Batcher.Close()
+	a.Tallies.Close()
 }

@@ -45,12 +45,17 @@ type Store struct {
 	// saving serialises state writes for the same reason: the embedded
 	// store evaluates an update's filter and applies it non-atomically.
 	saving sync.Mutex
+	// indexing serialises writes of the index documents (index.go), which
+	// many orders share.
+	indexing sync.Mutex
+	timeline *store.Timeline // every order, newest first (index.go)
 }
 
 // NewStore returns a store over db; now is the clock and policy the
 // calendar and deadlines.
 func NewStore(db *mongo.Database, now func() time.Time, policy *Policy) *Store {
-	return &Store{db: db, now: now, policy: policy}
+	return &Store{db: db, now: now, policy: policy,
+		timeline: store.NewTimeline(db.Collection(collIndex), "orders", policy.Location())}
 }
 
 // Policy is the calendar and deadlines the store applies.
@@ -97,7 +102,10 @@ func (s *Store) Create(ctx context.Context, o *Order, actor Actor) error {
 	if _, err := s.events().InsertOne(ctx, storedEvent(o.ID, o.Events[0])); err != nil {
 		return fmt.Errorf("insert work order event: %w", err)
 	}
-	return nil
+	if err := s.indexOrder(ctx, o, ""); err != nil {
+		return err
+	}
+	return s.rememberCaller(ctx, o)
 }
 
 // maxNumberAttempts bounds the retries for a free number; each costs two
@@ -143,8 +151,10 @@ type eventDoc struct {
 }
 
 func storedEvent(orderID string, e Event) eventDoc {
-	return eventDoc{ID: fmt.Sprintf("%s/%06d", orderID, e.Seq), OrderID: orderID, Event: e}
+	return eventDoc{ID: eventID(orderID, e.Seq), OrderID: orderID, Event: e}
 }
+
+func eventID(orderID string, seq int) string { return fmt.Sprintf("%s/%06d", orderID, seq) }
 
 func (s *Store) events() *mongo.Collection { return s.db.Collection(collEvents) }
 
@@ -152,32 +162,38 @@ func (s *Store) events() *mongo.Collection { return s.db.Collection(collEvents) 
 // them. A stored state that lags behind the events (a crash between the
 // event insert and the state update) is repaired on the way.
 func (s *Store) Get(ctx context.Context, id string) (*Order, error) {
-	var o Order
-	err := s.coll().FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&o)
-	if errors.Is(err, mongo.ErrNoDocuments) {
-		return nil, errOrderNotFound
-	}
+	o, err := s.order(ctx, id)
 	if err != nil {
-		return nil, fmt.Errorf("get work order: %w", err)
+		return nil, err
 	}
-	cur, err := s.events().Find(ctx, bson.D{{Key: "order_id", Value: id}}, options.Find().SetSort(bson.D{{Key: "seq", Value: 1}}))
-	if err != nil {
-		return nil, fmt.Errorf("get work order events: %w", err)
+	if o.Events, err = s.eventsOf(ctx, id, 1); err != nil {
+		return nil, err
 	}
-	var docs []eventDoc
-	if err := cur.All(ctx, &docs); err != nil {
-		return nil, fmt.Errorf("get work order events: %w", err)
-	}
-	for _, d := range docs {
-		o.Events = append(o.Events, d.Event)
-	}
-	r := Replay(o)
+	r := Replay(*o)
 	if r.Version != o.Version {
-		if err := s.saveState(ctx, &r); err != nil {
+		if err := s.saveState(ctx, &r, o.Status); err != nil {
 			return nil, err
 		}
 	}
 	return &r, nil
+}
+
+// eventsOf reads the order's events from seq on, one find by _id
+// (order/seq) each until the first missing one: ids, not a query on
+// order_id, which the embedded store would answer by scanning every event.
+func (s *Store) eventsOf(ctx context.Context, id string, from int) ([]Event, error) {
+	var out []Event
+	for seq := from; ; seq++ {
+		var d eventDoc
+		err := s.events().FindOne(ctx, bson.D{{Key: "_id", Value: eventID(id, seq)}}).Decode(&d)
+		if errors.Is(err, mongo.ErrNoDocuments) {
+			return out, nil
+		}
+		if err != nil {
+			return nil, fmt.Errorf("get work order events: %w", err)
+		}
+		out = append(out, d.Event)
+	}
 }
 
 // Act appends e to order id after checking it against the current state.
@@ -196,6 +212,7 @@ func (s *Store) Act(ctx context.Context, id string, e Event, allow func(*Order) 
 				return nil, nil, err
 			}
 		}
+		prev := o.Status
 		ev := e
 		ev.ID = bson.NewObjectID().Hex()
 		ev.At = s.now().UTC()
@@ -209,7 +226,7 @@ func (s *Store) Act(ctx context.Context, id string, e Event, allow func(*Order) 
 		if err != nil {
 			return nil, nil, fmt.Errorf("append work order event: %w", err)
 		}
-		if err := s.saveState(ctx, o); err != nil {
+		if err := s.saveState(ctx, o, prev); err != nil {
 			return nil, nil, err
 		}
 		return o, &ev, nil
@@ -217,18 +234,32 @@ func (s *Store) Act(ctx context.Context, id string, e Event, allow func(*Order) 
 	return nil, nil, errBusy
 }
 
-// saveState stores what o's events imply. A later state is never replaced
-// by an earlier one: the write only applies to a stored version below o's.
-func (s *Store) saveState(ctx context.Context, o *Order) error {
-	s.saving.Lock()
-	defer s.saving.Unlock()
-	_, err := s.coll().UpdateOne(ctx,
-		bson.D{{Key: "_id", Value: o.ID}, {Key: "version", Value: bson.D{{Key: "$lt", Value: o.Version}}}},
-		bson.D{{Key: "$set", Value: derived(o)}})
-	if err != nil {
-		return fmt.Errorf("save work order state: %w", err)
+// saveState stores what o's events imply and indexes it (prev: the status
+// it was stored with). A later state is never left replaced by an earlier
+// one, with writes by _id only (the one filter the embedded store does not
+// answer by scanning): after writing, it looks for the event after o's
+// last; if one exists, a later step may have saved its state before this
+// write, so the state is derived again from the events and written again.
+// A step that inserts its event after that look saves after this write.
+func (s *Store) saveState(ctx context.Context, o *Order, prev Status) error {
+	for {
+		s.saving.Lock()
+		_, err := s.coll().UpdateOne(ctx, bson.D{{Key: "_id", Value: o.ID}}, bson.D{{Key: "$set", Value: derived(o)}})
+		s.saving.Unlock()
+		if err != nil {
+			return fmt.Errorf("save work order state: %w", err)
+		}
+		later, err := s.eventsOf(ctx, o.ID, o.Version+1)
+		if err != nil {
+			return err
+		}
+		if len(later) == 0 {
+			return s.indexOrder(ctx, o, prev)
+		}
+		o.Events = append(o.Events, later...)
+		r := Replay(*o)
+		*o = r
 	}
-	return nil
 }
 
 // derived is the stored copy of what the events imply.
@@ -253,6 +284,8 @@ type Filter struct {
 	From, To  time.Time // created_at in [From, To); zero means open
 	Q         string    // substring of number or content
 	PhoneHash string    // same caller
+	// Unsatisfied keeps orders called back unsatisfied (the 重办 queue).
+	Unsatisfied bool
 }
 
 func (f Filter) query() bson.D {
@@ -280,6 +313,9 @@ func (f Filter) query() bson.D {
 	if f.PhoneHash != "" {
 		and = append(and, bson.D{{Key: "caller.phone_hash", Value: f.PhoneHash}})
 	}
+	if f.Unsatisfied {
+		and = append(and, bson.D{{Key: "satisfaction", Value: Unsatisfied}})
+	}
 	if f.Q != "" {
 		re := bson.D{{Key: "$regex", Value: regexp.QuoteMeta(f.Q)}}
 		and = append(and, bson.D{{Key: "$or", Value: bson.A{
@@ -290,12 +326,6 @@ func (f Filter) query() bson.D {
 		q = append(q, bson.E{Key: "$and", Value: and})
 	}
 	return q
-}
-
-// List returns up to limit orders matching f, newest first, after the
-// cursor (an order id), and the cursor of the next page ("" at the end).
-func (s *Store) List(ctx context.Context, f Filter, limit int, after string) ([]Order, string, error) {
-	return store.FindPage(ctx, s.coll(), f.query(), after, limit, true, func(o *Order) string { return o.ID }, "work orders")
 }
 
 // Each calls fn for every order matching f in creation order, without
@@ -328,31 +358,4 @@ type Ref struct {
 	Number    string    `bson:"number" json:"number"`
 	Status    Status    `bson:"status" json:"status"`
 	CreatedAt time.Time `bson:"created_at" json:"created_at"`
-}
-
-// Duplicates lists earlier orders from the same phone to the same org about
-// the same kind within DuplicateWindow of o, newest first. It is a hint for
-// the operator, never a refusal: callers do call twice about two things.
-func (s *Store) Duplicates(ctx context.Context, o *Order) ([]Ref, error) {
-	out := []Ref{}
-	if o.Caller.Hash == "" {
-		return out, nil
-	}
-	q := bson.D{
-		{Key: "caller.phone_hash", Value: o.Caller.Hash},
-		{Key: "created_at", Value: bson.D{{Key: "$gte", Value: o.CreatedAt.Add(-DuplicateWindow)}}},
-		{Key: "org_id", Value: o.OrgID},
-		{Key: "kind", Value: o.Kind},
-		{Key: "_id", Value: bson.D{{Key: "$ne", Value: o.ID}}},
-	}
-	opts := options.Find().SetSort(bson.D{{Key: "_id", Value: -1}}).SetLimit(10).
-		SetProjection(bson.D{{Key: "number", Value: 1}, {Key: "status", Value: 1}, {Key: "created_at", Value: 1}})
-	cur, err := s.coll().Find(ctx, q, opts)
-	if err != nil {
-		return nil, fmt.Errorf("find duplicates: %w", err)
-	}
-	if err := cur.All(ctx, &out); err != nil {
-		return nil, fmt.Errorf("find duplicates: %w", err)
-	}
-	return out, nil
 }

@@ -22,6 +22,8 @@ type Embedded struct {
 	done   chan struct{}
 	lock   *os.File
 	dir    string
+	ids    *idIndexer    // the _id expression index (idindex.go)
+	idDone chan struct{} // closed when the indexer stopped
 }
 
 // StartEmbedded starts the embedded server over dir, creating it if needed.
@@ -75,10 +77,20 @@ func StartEmbeddedOn(ctx context.Context, dir, addr string, logger *slog.Logger)
 		return nil, fmt.Errorf("start embedded store: %w", err)
 	}
 	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
-	e := &Embedded{db: f, cancel: cancel, done: make(chan struct{}), lock: lock, dir: abs}
+	e := &Embedded{db: f, cancel: cancel, done: make(chan struct{}), lock: lock,
+		dir: abs, ids: newIDIndexer(abs, logger), idDone: make(chan struct{})}
 	go func() {
 		defer close(e.done)
 		_ = f.Run(runCtx)
+	}()
+	// Tables that exist already (a restart, an upgrade) get their index
+	// now; later ones within a poll.
+	if err := e.ids.sync(ctx, true); err != nil {
+		logger.Warn("embedded store: _id index", "err", err)
+	}
+	go func() {
+		defer close(e.idDone)
+		e.ids.run(runCtx)
 	}()
 	return e, nil
 }
@@ -90,6 +102,7 @@ func (e *Embedded) URI() string { return e.db.MongoDBURI() }
 // Disconnect every client first.
 func (e *Embedded) Stop() {
 	e.cancel()
+	<-e.idDone
 	<-e.done
 	_ = restrict(e.dir) // files SQLite created while running
 	_ = e.lock.Close()  // closing the descriptor drops the flock

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/event"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
@@ -30,6 +31,9 @@ type Config struct {
 	// Observe, when set, is called after every store command with its name,
 	// duration and outcome (used for the latency metric).
 	Observe func(command string, d time.Duration, failed bool)
+	// Started, when set, sees every command as sent (tests use it to
+	// catch queries the embedded store would answer by scanning).
+	Started func(database string, command bson.Raw)
 }
 
 // Store is an open connection: the client, the application database and,
@@ -64,8 +68,8 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		uri = emb.URI()
 	}
 	opts := options.Client().ApplyURI(uri).SetAppName("minyi")
-	if cfg.Observe != nil {
-		opts.SetMonitor(monitor(cfg.Observe))
+	if cfg.Observe != nil || cfg.Started != nil {
+		opts.SetMonitor(monitor(cfg.Observe, cfg.Started))
 	}
 	if cfg.WriteConcern != "" {
 		wc, err := parseWriteConcern(cfg.WriteConcern)
@@ -125,15 +129,22 @@ func parseWriteConcern(v string) (*writeconcern.WriteConcern, error) {
 	return &writeconcern.WriteConcern{W: n}, nil
 }
 
-func monitor(observe func(string, time.Duration, bool)) *event.CommandMonitor {
-	return &event.CommandMonitor{
-		Succeeded: func(_ context.Context, e *event.CommandSucceededEvent) {
+func monitor(observe func(string, time.Duration, bool), started func(string, bson.Raw)) *event.CommandMonitor {
+	m := &event.CommandMonitor{}
+	if observe != nil {
+		m.Succeeded = func(_ context.Context, e *event.CommandSucceededEvent) {
 			observe(e.CommandName, e.Duration, false)
-		},
-		Failed: func(_ context.Context, e *event.CommandFailedEvent) {
+		}
+		m.Failed = func(_ context.Context, e *event.CommandFailedEvent) {
 			observe(e.CommandName, e.Duration, true)
-		},
+		}
 	}
+	if started != nil {
+		m.Started = func(_ context.Context, e *event.CommandStartedEvent) {
+			started(e.DatabaseName, e.Command)
+		}
+	}
+	return m
 }
 
 // IsDuplicate reports whether err is a unique-index violation. MongoDB and

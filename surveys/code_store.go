@@ -210,8 +210,14 @@ func (s *CodeStore) MarkUsed(ctx context.Context, hashes []string) error {
 	if len(hashes) == 0 {
 		return nil
 	}
-	_, err := s.coll().UpdateMany(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: hashes}}}},
-		bson.D{{Key: "$set", Value: bson.D{{Key: "used", Value: true}}}})
+	// One update by _id each, in one bulkWrite: the embedded store looks
+	// up {_id} by index but would scan every code for an $in.
+	models := make([]mongo.WriteModel, len(hashes))
+	for i, h := range hashes {
+		models[i] = mongo.NewUpdateOneModel().SetFilter(bson.D{{Key: "_id", Value: h}}).
+			SetUpdate(bson.D{{Key: "$set", Value: bson.D{{Key: "used", Value: true}}}})
+	}
+	_, err := s.coll().BulkWrite(ctx, models, options.BulkWrite().SetOrdered(false))
 	if err != nil {
 		return fmt.Errorf("mark codes used: %w", err)
 	}

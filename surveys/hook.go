@@ -9,8 +9,9 @@ type CommittedBallot struct {
 }
 
 // AfterCommit is told about every batch of ballots right after the batch is
-// durably stored and before any of its submitters is answered. analytics
-// implements it to fold the batch into its tallies; cmd wires the two, so
+// durably stored and before any of its submitters is answered, so it must
+// be quick: analytics implements it by queueing the batch for its
+// background fold into the tallies (analytics/tally_fold.go); cmd wires the two, so
 // surveys never imports analytics. An error is logged, not returned to the
 // submitters: their ballots are stored, and the reconciliation heals the
 // tallies.

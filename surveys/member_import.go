@@ -242,6 +242,7 @@ func (s *MemberStore) plan(ctx context.Context, good []Member, res *ImportResult
 // write stores p: new members with one unordered insertMany, changed ones
 // with one bulkWrite.
 func (s *MemberStore) write(ctx context.Context, p importPlan, res *ImportResult) error {
+	defer s.touchRoster(ctx)
 	if len(p.inserts) > 0 {
 		if _, err := s.coll().InsertMany(ctx, p.inserts, options.InsertMany().SetOrdered(false)); err != nil {
 			if store.IsDuplicate(err) {

@@ -4,12 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"regexp"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
-	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"minyi"
 	"minyi/store"
@@ -22,9 +20,10 @@ var (
 
 // MemberStore keeps the member roster.
 type MemberStore struct {
-	db   *mongo.Database
-	orgs *OrgStore
-	now  func() time.Time
+	db    *mongo.Database
+	orgs  *OrgStore
+	now   func() time.Time
+	cache rosterCache // the roster in memory (member_store_cache.go)
 }
 
 // NewMemberStore returns a store over db; orgs resolves the org a member
@@ -51,6 +50,7 @@ func (s *MemberStore) Create(ctx context.Context, m *Member) error {
 	m.ID = bson.NewObjectID().Hex()
 	m.CreatedAt = s.now().UTC()
 	m.UpdatedAt = m.CreatedAt
+	defer s.touchRoster(ctx)
 	if _, err := s.coll().InsertOne(ctx, m); err != nil {
 		if store.IsDuplicate(err) {
 			return errMemberExists
@@ -89,44 +89,6 @@ func (s *MemberStore) Get(ctx context.Context, id string) (*Member, error) {
 	return &m, nil
 }
 
-// List returns up to limit members matching f after the given id, in id
-// (creation) order, and the cursor of the next page ("" at the end).
-func (s *MemberStore) List(ctx context.Context, f MemberFilter, after string, limit int) ([]Member, string, error) {
-	filter := bson.D{}
-	if f.OrgIDs != nil {
-		filter = append(filter, bson.E{Key: "org_id", Value: bson.D{{Key: "$in", Value: f.OrgIDs}}})
-	}
-	if f.Query != "" {
-		filter = append(filter, bson.E{Key: "name", Value: bson.D{{Key: "$regex", Value: regexp.QuoteMeta(f.Query)}}})
-	}
-	return store.FindPage(ctx, s.coll(), filter, after, limit, false, func(m *Member) string { return m.ID }, "members")
-}
-
-// InOrgs returns every member of the given orgs, in id order: the expansion
-// of an "every member of org X" subject. A subtree has at most a few
-// thousand members.
-func (s *MemberStore) InOrgs(ctx context.Context, orgIDs []string) ([]Member, error) {
-	return store.FindAll[Member](ctx, s.coll(), bson.D{{Key: "org_id", Value: bson.D{{Key: "$in", Value: orgIDs}}}},
-		"members of orgs", options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}))
-}
-
-// ByIDs returns the members with the given ids, keyed by id; unknown ids
-// are simply absent.
-func (s *MemberStore) ByIDs(ctx context.Context, ids []string) (map[string]Member, error) {
-	out := map[string]Member{}
-	if len(ids) == 0 {
-		return out, nil
-	}
-	ms, err := store.FindAll[Member](ctx, s.coll(), bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}}, "members by id")
-	if err != nil {
-		return nil, err
-	}
-	for _, m := range ms {
-		out[m.ID] = m
-	}
-	return out, nil
-}
-
 // Update applies p to member id.
 func (s *MemberStore) Update(ctx context.Context, id string, p MemberPatch) (*Member, error) {
 	m, err := s.Get(ctx, id)
@@ -149,6 +111,7 @@ func (s *MemberStore) Update(ctx context.Context, id string, p MemberPatch) (*Me
 		return nil, err
 	}
 	m.UpdatedAt = s.now().UTC()
+	defer s.touchRoster(ctx)
 	_, err = s.coll().UpdateOne(ctx, bson.D{{Key: "_id", Value: id}}, bson.D{{Key: "$set", Value: bson.D{
 		{Key: "name", Value: m.Name}, {Key: "org_id", Value: m.OrgID}, {Key: "title", Value: m.Title},
 		{Key: "probationary", Value: m.Probationary}, {Key: "updated_at", Value: m.UpdatedAt},
@@ -166,6 +129,7 @@ func (s *MemberStore) Update(ctx context.Context, id string, p MemberPatch) (*Me
 // their frozen subjects, so their results stay readable.
 func (s *MemberStore) Delete(ctx context.Context, id string) (*Member, error) {
 	var m Member
+	defer s.touchRoster(ctx)
 	err := s.coll().FindOneAndDelete(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&m)
 	if errors.Is(err, mongo.ErrNoDocuments) {
 		return nil, errMemberNotFound

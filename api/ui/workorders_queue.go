@@ -131,8 +131,7 @@ func (s *WorkOrderPages) RenderOperatorQueue(c *gin.Context, status int, errMsg 
 		{"待派单（新受理、被回退）", "没有待派单的工单", feedback.Filter{Statuses: []feedback.Status{feedback.StatusReceived, feedback.StatusReturned}}, nil},
 		{"已回复待办结", "没有待办结的工单", feedback.Filter{Statuses: []feedback.Status{feedback.StatusReplied}}, nil},
 		{"待回访", "没有待回访的工单", feedback.Filter{Statuses: []feedback.Status{feedback.StatusClosed}}, nil},
-		{"回访不满意（可重办）", "没有回访不满意的工单", feedback.Filter{Statuses: []feedback.Status{feedback.StatusCalledBack}},
-			func(o *feedback.Order) bool { return o.Satisfaction == feedback.Unsatisfied }},
+		{"回访不满意（可重办）", "没有回访不满意的工单", feedback.Filter{Statuses: []feedback.Status{feedback.StatusCalledBack}, Unsatisfied: true}, nil},
 	}
 	v := woQueueView{Heading: "工单调度与回访", Post: "/operator/work-orders/", Orgs: opts, Done: doneMessage(c), Error: errMsg, Sats: satisfactionOptions()}
 	for _, sp := range specs {

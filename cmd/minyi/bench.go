@@ -32,6 +32,9 @@ import (
 //
 //	go run ./cmd/minyi bench -ballots 4000 -clients 32,128
 func benchMain(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	if len(args) > 0 && args[0] == "scale" {
+		return scaleMain(ctx, args[1:], getenv, stdout, stderr)
+	}
 	fs := flag.NewFlagSet("minyi bench", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	n := fs.Int("ballots", 4000, "ballots per run")

@@ -37,7 +37,7 @@ func Run(m *testing.M) int {
 	}
 	defer os.RemoveAll(dir)
 	ctx := context.Background()
-	s, err := store.Open(ctx, store.Config{URI: os.Getenv("MONGODB_URI"), DataDir: dir})
+	s, err := store.Open(ctx, store.Config{URI: os.Getenv("MONGODB_URI"), DataDir: dir, Started: started})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "storetest:", err)
 		return 1
@@ -98,4 +98,23 @@ func name(t testing.TB) string {
 		base = base[:40]
 	}
 	return "t_" + base + "_" + hex.EncodeToString(b[:])
+}
+
+// ExplainID is SQLite's plan for a find by _id on collection of db, on the
+// embedded store ("" when the tests run against MongoDB, which needs no
+// help). It first indexes the tables created since the last poll.
+func ExplainID(t testing.TB, db *mongo.Database, collection string) string {
+	t.Helper()
+	if !server.Embedded() {
+		return ""
+	}
+	ctx := context.Background()
+	if err := server.SyncIDIndexes(ctx); err != nil {
+		t.Fatal(err)
+	}
+	plan, err := server.ExplainIDQuery(ctx, db.Name(), collection)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return plan
 }

@@ -1,0 +1,90 @@
+package feedback_test
+
+import (
+	"fmt"
+	"testing"
+	"time"
+
+	"minyi/feedback"
+	"minyi/store"
+	"minyi/store/storetest"
+)
+
+// TestHotPathsDoNotScan fails when a work-order request path starts
+// sending a query the embedded store answers by scanning a collection that
+// grows (anything but a find, update or delete by exactly {_id}): it seeds
+// handled and open orders, then records every command of entering an
+// order with its duplicate hint, reading one with its history, each step,
+// every queue and the lists with their filters.
+func TestHotPathsDoNotScan(t *testing.T) {
+	db := storetest.DB(t)
+	ctx := t.Context()
+	if err := store.EnsureIndexes(ctx, db, feedback.Indexes()); err != nil {
+		t.Fatal(err)
+	}
+	c := &clock{t: cst(2026, 11, 2, 10, 0)}
+	s := feedback.NewStore(db, c.now, policy(t))
+	scans := storetest.WatchScans(t, db)
+
+	step := func(id string, e feedback.Event) {
+		t.Helper()
+		e.Actor = operator
+		if _, _, err := s.Act(ctx, id, e, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	handled := []feedback.Event{{Action: feedback.ActionAssign, OrgID: "b1"}, {Action: feedback.ActionAccept},
+		{Action: feedback.ActionReply, Note: "已办"}, {Action: feedback.ActionClose}, {Action: feedback.ActionCallback, Satisfaction: feedback.Satisfied}}
+	var last *feedback.Order
+	for i := range 24 {
+		c.set(cst(2026, 11, 2+i%12, 10, i))
+		o := newOrder(fmt.Sprintf("h%d", i%5), "b1", feedback.KindOpinion)
+		if err := s.Create(ctx, o, operator); err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range handled[:i%(len(handled)+1)] {
+			step(o.ID, e)
+		}
+		last = o
+	}
+	if _, err := s.Duplicates(ctx, last); err != nil {
+		t.Fatal(err)
+	}
+	now := cst(2026, 11, 20, 10, 0)
+	filters := []feedback.Filter{
+		{},
+		{Statuses: []feedback.Status{feedback.StatusReceived, feedback.StatusReturned}},
+		{Statuses: []feedback.Status{feedback.StatusAssigned}, OrgIDs: []string{"b1"}},
+		{Statuses: []feedback.Status{feedback.StatusCalledBack}, Unsatisfied: true},
+		{Statuses: []feedback.Status{feedback.StatusCalledBack}},
+		{Overdue: true, Now: now},
+		{OrgID: "b1", From: cst(2026, 11, 5, 0, 0), To: cst(2026, 11, 9, 0, 0)},
+		{Q: "路灯"},
+		{PhoneHash: "h3"},
+	}
+	for _, f := range filters {
+		page, next, err := s.List(ctx, f, 3, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if next != "" {
+			if _, _, err := s.List(ctx, f, 3, next); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for _, o := range page {
+			if _, err := s.Get(ctx, o.ID); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	c.set(now.Add(time.Hour))
+	o := newOrder("h1", "b1", feedback.KindOpinion)
+	if err := s.Create(ctx, o, operator); err != nil {
+		t.Fatal(err)
+	}
+	step(o.ID, handled[0])
+	for _, sc := range scans.Scans() {
+		t.Errorf("scan: %s", sc)
+	}
+}
