@@ -1,0 +1,53 @@
+package api_test
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+)
+
+// cancelOnWrite is a client that hangs up as the body starts: the request's
+// context is cancelled on the first write.
+type cancelOnWrite struct {
+	*httptest.ResponseRecorder
+	cancel context.CancelFunc
+}
+
+func (w *cancelOnWrite) Write(p []byte) (int, error) {
+	w.cancel()
+	return w.ResponseRecorder.Write(p)
+}
+
+// hangUp sends a GET as token whose client goes away when the body starts.
+func (e *env) hangUp(token, path string) *httptest.ResponseRecorder {
+	e.t.Helper()
+	ctx, cancel := context.WithCancel(e.t.Context())
+	defer cancel()
+	req := httptest.NewRequestWithContext(ctx, http.MethodGet, path, nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	w := &cancelOnWrite{ResponseRecorder: httptest.NewRecorder(), cancel: cancel}
+	e.srv.ServeHTTP(w, req)
+	return w.ResponseRecorder
+}
+
+// TestDownloadAuditSurvivesHangUp: a download whose client resets the
+// connection as the body starts still leaves its audit entry.
+func TestDownloadAuditSurvivesHangUp(t *testing.T) {
+	f := newWOFixture(t)
+	if w := f.hangUp(f.leader, "/api/v1/work-orders/report.xlsx"); w.Code != http.StatusOK {
+		t.Fatalf("ledger %d %s", w.Code, w.Body)
+	}
+	got := f.auditOf("export.download")
+	if len(got) != 1 || got[0].ObjectType != "work_orders" || got[0].RequestID == "" || got[0].Actor == "" {
+		t.Fatalf("ledger audit %+v", got)
+	}
+	e := newEnv(t)
+	sv, _ := printedCodes(t, e, 2, 2)
+	if w := e.hangUp(adminToken, "/api/v1/surveys/"+sv.ID+"/codes.xlsx"); w.Code != http.StatusOK {
+		t.Fatalf("codes.xlsx %d %s", w.Code, w.Body)
+	}
+	if got := e.auditOf("export.download"); len(got) != 1 || got[0].ObjectID != sv.ID {
+		t.Fatalf("codes audit %+v", got)
+	}
+}
