@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"testing"
+
+	"minyi/accounts"
 )
 
 // cancelOnWrite is a client that hangs up as the body starts: the request's
@@ -49,5 +51,26 @@ func TestDownloadAuditSurvivesHangUp(t *testing.T) {
 	}
 	if got := e.auditOf("export.download"); len(got) != 1 || got[0].ObjectID != sv.ID {
 		t.Fatalf("codes audit %+v", got)
+	}
+}
+
+// TestNoStoreWhenAuthenticated: JSON reads, downloads and pages of a
+// signed-in caller are never cached; public static files still are.
+func TestNoStoreWhenAuthenticated(t *testing.T) {
+	a := newAuthEnv(t)
+	a.user("cache-admin", accounts.RoleAdmin)
+	cookie, _ := a.signIn("cache-admin")
+	for name, w := range map[string]*httptest.ResponseRecorder{
+		"json":     a.do(http.MethodGet, "/api/v1/orgs", nil),
+		"download": a.do(http.MethodGet, "/api/v1/members/import/template.xlsx", nil),
+		"page":     a.page("/admin/users", cookie),
+		"401":      a.do(http.MethodGet, "/api/v1/orgs", nil, "Authorization", ""),
+	} {
+		if got := w.Header().Get("Cache-Control"); got != "no-store" {
+			t.Errorf("%s (%d): Cache-Control %q, want no-store", name, w.Code, got)
+		}
+	}
+	if got := a.do(http.MethodGet, "/static/site.css", nil, "Authorization", "").Header().Get("Cache-Control"); got == "no-store" {
+		t.Errorf("static file: Cache-Control %q", got)
 	}
 }
