@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 
 	"minyi/accounts"
@@ -72,5 +73,62 @@ func TestNoStoreWhenAuthenticated(t *testing.T) {
 	}
 	if got := a.do(http.MethodGet, "/static/site.css", nil, "Authorization", "").Header().Get("Cache-Control"); got == "no-store" {
 		t.Errorf("static file: Cache-Control %q", got)
+	}
+}
+
+// TestMetricsNeedsCredentials: /metrics answers only the metrics token when
+// one is set, and only administrators otherwise.
+func TestMetricsNeedsCredentials(t *testing.T) {
+	e := newEnv(t)
+	leader := e.tokenFor(accounts.RoleLeader, "")
+	for _, c := range []struct {
+		name, auth string
+		want       int
+	}{
+		{"nobody", "", http.StatusUnauthorized},
+		{"leader", "Bearer " + leader, http.StatusForbidden},
+		{"admin token", "Bearer " + adminToken, http.StatusOK},
+	} {
+		if w := e.do(http.MethodGet, "/metrics", nil, "Authorization", c.auth); w.Code != c.want {
+			t.Errorf("%s: %d, want %d", c.name, w.Code, c.want)
+		}
+	}
+	const scrape = "scrape-token-0123456789-abcdefghij"
+	m := newEnv(t, func(c *envConfig) { c.api.MetricsToken = scrape })
+	for _, c := range []struct {
+		name, auth string
+		want       int
+	}{
+		{"nobody", "", http.StatusUnauthorized},
+		{"wrong token", "Bearer " + scrape + "x", http.StatusUnauthorized},
+		{"admin token", "Bearer " + adminToken, http.StatusUnauthorized},
+		{"metrics token", "Bearer " + scrape, http.StatusOK},
+	} {
+		w := m.do(http.MethodGet, "/metrics", nil, "Authorization", c.auth)
+		if w.Code != c.want {
+			t.Errorf("with a metrics token, %s: %d, want %d", c.name, w.Code, c.want)
+		}
+		if c.want == http.StatusOK && !strings.Contains(w.Body.String(), "minyi_http_requests_total") {
+			t.Errorf("metrics body %s", w.Body)
+		}
+	}
+}
+
+// TestOpenAPIPublicPart: without credentials the document lists only the
+// public endpoints; signed in, every one.
+func TestOpenAPIPublicPart(t *testing.T) {
+	e := newEnv(t)
+	public := decode[map[string]any](t, e.do(http.MethodGet, "/api/v1/openapi.json", nil, "Authorization", ""), http.StatusOK)["paths"].(map[string]any)
+	if _, ok := public["/api/v1/public/surveys/{slug}/ballots"]; !ok {
+		t.Errorf("public document lacks the ballot submission: %v", public)
+	}
+	for _, p := range []string{"/api/v1/orgs", "/api/v1/users", "/api/v1/audit"} {
+		if _, ok := public[p]; ok {
+			t.Errorf("public document lists %s", p)
+		}
+	}
+	full := decode[map[string]any](t, e.do(http.MethodGet, "/api/v1/openapi.json", nil), http.StatusOK)["paths"].(map[string]any)
+	if _, ok := full["/api/v1/audit"]; !ok || len(full) <= len(public) {
+		t.Errorf("full document: %d paths, public %d", len(full), len(public))
 	}
 }
