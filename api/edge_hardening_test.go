@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -130,5 +131,36 @@ func TestOpenAPIPublicPart(t *testing.T) {
 	full := decode[map[string]any](t, e.do(http.MethodGet, "/api/v1/openapi.json", nil), http.StatusOK)["paths"].(map[string]any)
 	if _, ok := full["/api/v1/audit"]; !ok || len(full) <= len(public) {
 		t.Errorf("full document: %d paths, public %d", len(full), len(public))
+	}
+}
+
+// TestLoginNextIsLocalAndShort: the page to return to after login is a
+// short local path; anything else, echoed or followed, becomes "/".
+func TestLoginNextIsLocalAndShort(t *testing.T) {
+	a := newAuthEnv(t)
+	a.user("next-user", accounts.RoleLeader)
+	huge := "/" + strings.Repeat("a", 70<<10)
+	if w := a.do(http.MethodGet, "/login?next="+url.QueryEscape(huge), nil, "Authorization", ""); w.Code != http.StatusOK || w.Body.Len() > 60<<10 || strings.Contains(w.Body.String(), strings.Repeat("a", 600)) {
+		t.Fatalf("login page with a 70 KB next: %d, %d bytes", w.Code, w.Body.Len())
+	}
+	if w := a.do(http.MethodGet, "/login?next="+url.QueryEscape("//evil.example/x"), nil, "Authorization", ""); strings.Contains(w.Body.String(), "evil.example") {
+		t.Fatalf("login page echoes //evil.example: %s", w.Body)
+	}
+	// A 70 KB form is over the login body limit: refused, never followed.
+	tok := a.loginForm()
+	if w := a.form("/api/v1/session", url.Values{"login": {"next-user"}, "password": {secretPassword}, "csrf_token": {tok}, "next": {huge}}, "Cookie", "minyi_login_csrf="+tok); w.Code == http.StatusSeeOther || w.Body.Len() > 60<<10 {
+		t.Fatalf("login with a 70 KB next: %d, %d bytes", w.Code, w.Body.Len())
+	}
+	for _, next := range []string{"/" + strings.Repeat("a", 600), "//evil.example", "/\\evil.example", "https://evil.example/", "/ok\r\nSet-Cookie: x=y", "relative"} {
+		tok := a.loginForm()
+		w := a.form("/api/v1/session", url.Values{"login": {"next-user"}, "password": {secretPassword}, "csrf_token": {tok}, "next": {next}}, "Cookie", "minyi_login_csrf="+tok)
+		if w.Code != http.StatusSeeOther || w.Header().Get("Location") != "/" {
+			t.Errorf("next %.40q: %d Location %q", next, w.Code, w.Header().Get("Location"))
+		}
+	}
+	tok = a.loginForm()
+	w := a.form("/api/v1/session", url.Values{"login": {"next-user"}, "password": {secretPassword}, "csrf_token": {tok}, "next": {"/work-orders?status=received"}}, "Cookie", "minyi_login_csrf="+tok)
+	if loc := w.Header().Get("Location"); loc != "/work-orders?status=received" {
+		t.Errorf("a local next: Location %q", loc)
 	}
 }
