@@ -164,3 +164,34 @@ func TestLoginNextIsLocalAndShort(t *testing.T) {
 		t.Errorf("a local next: Location %q", loc)
 	}
 }
+
+// TestForwardedProtoOnlyFromTrustedProxies: X-Forwarded-Proto makes the
+// session cookie Secure (and turns on HSTS) only when the direct peer is a
+// trusted proxy (newAuthEnv trusts 192.0.2.1, httptest's address).
+func TestForwardedProtoOnlyFromTrustedProxies(t *testing.T) {
+	a := newAuthEnv(t)
+	a.user("proxy-user", accounts.RoleLeader)
+	for _, c := range []struct {
+		peer   string
+		secure bool
+	}{
+		{"192.0.2.1:1234", true},
+		{"203.0.113.9:4000", false},
+	} {
+		req := httptest.NewRequest(http.MethodPost, "/api/v1/session", strings.NewReader(`{"login":"proxy-user","password":"`+secretPassword+`"}`))
+		req.RemoteAddr = c.peer
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("X-Forwarded-Proto", "https")
+		w := httptest.NewRecorder()
+		a.srv.ServeHTTP(w, req)
+		if w.Code != http.StatusCreated {
+			t.Fatalf("%s: sign-in %d %s", c.peer, w.Code, w.Body)
+		}
+		if sc := cookie(t, w, "minyi_session"); sc.Secure != c.secure {
+			t.Errorf("%s: session cookie Secure %v, want %v", c.peer, sc.Secure, c.secure)
+		}
+		if hsts := w.Header().Get("Strict-Transport-Security") != ""; hsts != c.secure {
+			t.Errorf("%s: HSTS %v, want %v", c.peer, hsts, c.secure)
+		}
+	}
+}

@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"strings"
 	"time"
 
@@ -83,6 +84,7 @@ type Server struct {
 	userOps      *accounts.Service // signing in and out
 	auditor      minyi.Auditor     // what the edge itself audits (the bootstrap token's uses)
 	clients      httpx.Clients
+	proxies      []netip.Prefix // the trusted proxies, whose forwarded headers are believed
 
 	engine     *gin.Engine
 	routes     []route     // registered API routes, for the OpenAPI document
@@ -106,6 +108,11 @@ func New(o Options) *Server {
 	if s.metrics == nil {
 		s.metrics = NewMetrics()
 	}
+	proxies, err := parseProxies(o.TrustedProxies)
+	if err != nil {
+		panic(fmt.Sprintf("trusted proxies: %v", err)) // validated by cmd before
+	}
+	s.proxies = proxies
 	if s.maxBody <= 0 {
 		s.maxBody = DefaultMaxBody
 	}
@@ -121,7 +128,7 @@ func New(o Options) *Server {
 		panic(fmt.Sprintf("trusted proxies: %v", err)) // validated by cmd before
 	}
 	e.ContextWithFallback = true
-	e.Use(s.requestID, s.recoverPanic, s.accessLog, s.securityHeaders)
+	e.Use(s.requestID, s.trustPeer, s.recoverPanic, s.accessLog, s.securityHeaders)
 	e.NoRoute(s.noRoute)
 	e.NoMethod(s.noMethod)
 	s.engine = e

@@ -2,7 +2,7 @@ package api
 
 // Sign-in. POST /api/v1/session takes JSON {"login","password"} (scripts,
 // single-page code) or the login page's form, and sets the session cookie:
-// HttpOnly, SameSite=Lax, Secure behind TLS (or X-Forwarded-Proto: https).
+// HttpOnly, SameSite=Lax, Secure behind TLS (or X-Forwarded-Proto: https from a trusted proxy).
 // Sessions expire after 12 h without use (sliding) and 7 days at most
 // (accounts.DefaultPolicy); the cookie itself is a browser-session cookie.
 //
