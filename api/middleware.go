@@ -134,6 +134,21 @@ func parseProxies(list []string) ([]netip.Prefix, error) {
 	return out, nil
 }
 
+// watchWrites keeps the write health: a change the store failed marks it
+// failing (/readyz answers 503), one it took clears it.
+func (s *Server) watchWrites(c *gin.Context) {
+	c.Next()
+	if safeMethod(c.Request.Method) {
+		return
+	}
+	switch {
+	case httpx.StoreFailed(c):
+		s.writes.Failed()
+	case c.Writer.Status() < http.StatusBadRequest:
+		s.writes.Succeeded()
+	}
+}
+
 func (s *Server) securityHeaders(c *gin.Context) {
 	h := c.Writer.Header()
 	h.Set("X-Content-Type-Options", "nosniff")

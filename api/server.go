@@ -84,7 +84,8 @@ type Server struct {
 	userOps      *accounts.Service // signing in and out
 	auditor      minyi.Auditor     // what the edge itself audits (the bootstrap token's uses)
 	clients      httpx.Clients
-	proxies      []netip.Prefix // the trusted proxies, whose forwarded headers are believed
+	proxies      []netip.Prefix     // the trusted proxies, whose forwarded headers are believed
+	writes       *httpx.WriteHealth // whether the store has been failing writes, for /readyz
 
 	engine     *gin.Engine
 	routes     []route     // registered API routes, for the OpenAPI document
@@ -113,6 +114,7 @@ func New(o Options) *Server {
 		panic(fmt.Sprintf("trusted proxies: %v", err)) // validated by cmd before
 	}
 	s.proxies = proxies
+	s.writes = &httpx.WriteHealth{Now: d.App.Now, Hold: httpx.WriteHealthHold}
 	if s.maxBody <= 0 {
 		s.maxBody = DefaultMaxBody
 	}
@@ -128,7 +130,7 @@ func New(o Options) *Server {
 		panic(fmt.Sprintf("trusted proxies: %v", err)) // validated by cmd before
 	}
 	e.ContextWithFallback = true
-	e.Use(s.requestID, s.trustPeer, s.recoverPanic, s.accessLog, s.securityHeaders)
+	e.Use(s.requestID, s.trustPeer, s.recoverPanic, s.accessLog, s.securityHeaders, s.watchWrites)
 	e.NoRoute(s.noRoute)
 	e.NoMethod(s.noMethod)
 	s.engine = e
