@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"minyi/accounts"
+	"minyi/api"
 )
 
 // cancelOnWrite is a client that hangs up as the body starts: the request's
@@ -193,5 +194,31 @@ func TestForwardedProtoOnlyFromTrustedProxies(t *testing.T) {
 		if hsts := w.Header().Get("Strict-Transport-Security") != ""; hsts != c.secure {
 			t.Errorf("%s: HSTS %v, want %v", c.peer, hsts, c.secure)
 		}
+	}
+}
+
+// TestBootstrapTokenNotice: while MINYI_ADMIN_TOKEN is set and an
+// administrator account exists, administrators' pages ask to unset it;
+// other users never see it, nor anyone once the token is unset.
+func TestBootstrapTokenNotice(t *testing.T) {
+	a := newAuthEnv(t)
+	a.user("notice-leader", accounts.RoleLeader)
+	leader, _ := a.signIn("notice-leader")
+	a.user("notice-admin", accounts.RoleAdmin)
+	admin, _ := a.signIn("notice-admin")
+	const notice = `id="bootstrap-token-notice"`
+	if body := a.page("/admin/users", admin).Body.String(); !strings.Contains(body, notice) || !strings.Contains(body, "MINYI_ADMIN_TOKEN") {
+		t.Errorf("admin page without the notice: %s", body)
+	}
+	if body := a.page("/account", leader).Body.String(); strings.Contains(body, notice) {
+		t.Errorf("a leader sees the notice: %s", body)
+	}
+	unset := api.New(api.Options{App: a.app})
+	req := httptest.NewRequest(http.MethodGet, "/admin/users", nil)
+	req.Header.Set("Cookie", admin)
+	w := httptest.NewRecorder()
+	unset.ServeHTTP(w, req)
+	if w.Code != http.StatusOK || strings.Contains(w.Body.String(), notice) {
+		t.Errorf("token unset: %d, notice shown %v", w.Code, strings.Contains(w.Body.String(), notice))
 	}
 }

@@ -118,7 +118,7 @@ func New(o Options) *Server {
 	if s.maxBody <= 0 {
 		s.maxBody = DefaultMaxBody
 	}
-	r, err := ui.NewRenderer(a.Accounts, a.Logger)
+	r, err := ui.NewRenderer(a.Accounts, a.Logger, o.AdminToken != "")
 	if err != nil {
 		panic(err) // the templates are embedded: a parse error is a build defect, caught by every test
 	}
