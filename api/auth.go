@@ -51,9 +51,11 @@ var (
 // authenticate resolves the caller. It answers 401 without credentials or
 // with bad ones, 403 when the role is not among roles (admins may do
 // everything) and 403 when a cookie-authenticated change lacks its CSRF
-// token.
+// token. Every answer of an authenticated route, files included, is
+// no-store: what one user read must not be served from a cache to another.
 func (s *Server) authenticate(roles []accounts.Role) gin.HandlerFunc {
 	return s.h(func(c *gin.Context) error {
+		c.Header("Cache-Control", "no-store")
 		p, err := s.principalFrom(c)
 		if err != nil {
 			return err
@@ -135,6 +137,7 @@ func safeMethod(m string) bool {
 // 403 page. Admins pass every role check.
 func (s *Server) requirePage(roles ...accounts.Role) gin.HandlerFunc {
 	return func(c *gin.Context) {
+		c.Header("Cache-Control", "no-store")
 		p, err := s.principalFrom(c)
 		if err != nil {
 			if errors.Is(err, minyi.ErrUnauthorized) {

@@ -15,10 +15,15 @@ func (s *Server) healthz(c *gin.Context) error {
 	return nil
 }
 
-// readyz answers 200 only when the store answers a ping in time.
+// readyz answers 200 only when the store answers a ping in time and has
+// not been failing writes (httpx.WriteHealth): a store that answers pings
+// but cannot write (a full disk) is not ready either.
 func (s *Server) readyz(c *gin.Context) error {
 	if s.store == nil {
 		return minyi.E(minyi.ErrUnavailable, "store_unavailable", "数据库未连接")
+	}
+	if s.writes.Failing() {
+		return minyi.E(minyi.ErrUnavailable, "store_unavailable", "数据库暂时无法写入")
 	}
 	ctx, cancel := context.WithTimeout(c.Request.Context(), 2*time.Second)
 	defer cancel()

@@ -1,9 +1,16 @@
 package api
 
 import (
+	"crypto/subtle"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"minyi/accounts"
+	"minyi/api/httpx"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
@@ -55,6 +62,34 @@ func (m *Metrics) Register(cs ...prometheus.Collector) { m.reg.MustRegister(cs..
 func (m *Metrics) observeHTTP(method, route string, status int, d time.Duration) {
 	m.requests.WithLabelValues(route, method, strconv.Itoa(status)).Inc()
 	m.latency.WithLabelValues(route, method).Observe(d.Seconds())
+}
+
+// metricsAuth guards /metrics: with a metrics token set, only
+// "Authorization: Bearer <token>" (compared in constant time) is let in, so
+// a scraper needs no administrator's credentials; without one, only an
+// administrator (the admin token, an admin's API token or session).
+func (s *Server) metricsAuth(c *gin.Context) {
+	c.Header("Cache-Control", "no-store")
+	if s.metricsToken != "" {
+		token, ok := strings.CutPrefix(c.GetHeader("Authorization"), "Bearer ")
+		if !ok || subtle.ConstantTimeCompare([]byte(token), []byte(s.metricsToken)) != 1 {
+			s.respondError(c, errBadCredentials)
+			c.Abort()
+		}
+		return
+	}
+	p, err := s.principalFrom(c)
+	if err == nil && p.Role != accounts.RoleAdmin {
+		err = errWrongRole
+	}
+	if err != nil {
+		s.respondError(c, err)
+		c.Abort()
+		return
+	}
+	httpx.SetPrincipal(c, p)
+	c.Next()
+	s.auditBootstrapUse(c, p)
 }
 
 func (m *Metrics) handler() http.Handler {

@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"runtime/debug"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -93,6 +95,60 @@ func (s *Server) accessLog(c *gin.Context) {
 
 // securityHeaders sets the headers every answer carries. Pages load only
 // their own scripts and styles, so the policy forbids inline code.
+// trustPeer marks a request whose direct peer (not X-Forwarded-For) is a
+// trusted proxy, the same list gin believes X-Forwarded-For from: only then
+// are X-Forwarded-Proto and the like believed (httpx.SecureRequest).
+func (s *Server) trustPeer(c *gin.Context) {
+	if ip, err := netip.ParseAddr(c.RemoteIP()); err == nil && len(s.proxies) > 0 {
+		ip = ip.Unmap()
+		for _, p := range s.proxies {
+			if p.Contains(ip) {
+				httpx.MarkTrustedPeer(c)
+				break
+			}
+		}
+	}
+	c.Next()
+}
+
+// parseProxies reads the trusted proxies as gin does: addresses or CIDRs.
+func parseProxies(list []string) ([]netip.Prefix, error) {
+	out := make([]netip.Prefix, 0, len(list))
+	for _, p := range list {
+		p = strings.TrimSpace(p)
+		if strings.Contains(p, "/") {
+			pf, err := netip.ParsePrefix(p)
+			if err != nil {
+				return nil, fmt.Errorf("trusted proxy %q: %w", p, err)
+			}
+			out = append(out, pf.Masked())
+			continue
+		}
+		ip, err := netip.ParseAddr(p)
+		if err != nil {
+			return nil, fmt.Errorf("trusted proxy %q: %w", p, err)
+		}
+		ip = ip.Unmap()
+		out = append(out, netip.PrefixFrom(ip, ip.BitLen()))
+	}
+	return out, nil
+}
+
+// watchWrites keeps the write health: a change the store failed marks it
+// failing (/readyz answers 503), one it took clears it.
+func (s *Server) watchWrites(c *gin.Context) {
+	c.Next()
+	if safeMethod(c.Request.Method) {
+		return
+	}
+	switch {
+	case httpx.StoreFailed(c):
+		s.writes.Failed()
+	case c.Writer.Status() < http.StatusBadRequest:
+		s.writes.Succeeded()
+	}
+}
+
 func (s *Server) securityHeaders(c *gin.Context) {
 	h := c.Writer.Header()
 	h.Set("X-Content-Type-Options", "nosniff")

@@ -20,15 +20,30 @@ import (
 // every endpoint documents itself when it is registered: its parameters,
 // bodies and answers are read by reflection from the Go types the handler
 // decodes and writes.
+//
+// Who may read what: a caller without valid credentials gets the document
+// of the public endpoints only (submitting a ballot, signing in, the
+// hotline form); any signed-in caller gets the whole document, not cached.
 func (s *Server) openapi(c *gin.Context) error {
-	c.JSON(http.StatusOK, s.openapiDoc())
+	p, err := s.principalFrom(c)
+	if err != nil {
+		c.JSON(http.StatusOK, s.openapiDoc(false))
+		return nil
+	}
+	c.Header("Cache-Control", "no-store")
+	httpx.SetPrincipal(c, p)
+	c.JSON(http.StatusOK, s.openapiDoc(true))
+	s.auditBootstrapUse(c, p)
 	return nil
 }
 
-func (s *Server) openapiDoc() map[string]any {
+// openapiDoc is the document of every route, or of the public ones only.
+func (s *Server) openapiDoc(all bool) map[string]any {
 	ops := make([]openapi.Operation, 0, len(s.routes))
 	for _, r := range s.routes {
-		ops = append(ops, r.operation())
+		if all || r.public {
+			ops = append(ops, r.operation())
+		}
 	}
 	return openapi.Document(openapi.Info{
 		Title:       "Minyi API",

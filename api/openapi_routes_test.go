@@ -22,7 +22,7 @@ import (
 // none, for 204), and errors in the Error shape.
 func TestOpenAPIEveryRouteAnswers(t *testing.T) {
 	s := New(Options{})
-	doc := s.openapiDoc()
+	doc := s.openapiDoc(true)
 	paths := doc["paths"].(map[string]map[string]any)
 	for _, r := range s.routes {
 		name := r.method + " " + r.path

@@ -15,7 +15,7 @@ func (s *Server) loginForm(c *gin.Context) error {
 		c.Redirect(http.StatusSeeOther, safeNext(c.Query("next")))
 		return nil
 	}
-	return s.loginPage(c, http.StatusOK, loginView{Next: c.Query("next")})
+	return s.loginPage(c, http.StatusOK, loginView{Next: loginNext(c.Query("next"))})
 }
 
 // loginPage renders the login form with its double-submit CSRF token

@@ -68,7 +68,7 @@ func (s *Server) registerRoutes() {
 	e, j, u := s.engine, s.rest, s.ui
 	e.GET("/healthz", s.h(s.healthz))
 	e.GET("/readyz", s.h(s.readyz))
-	e.GET("/metrics", gin.WrapH(s.metrics.handler()))
+	e.GET("/metrics", s.metricsAuth, gin.WrapH(s.metrics.handler()))
 	e.GET("/api/v1/openapi.json", s.h(s.openapi))
 	e.GET("/static/*filepath", ui.Static())
 

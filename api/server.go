@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"strings"
 	"time"
 
@@ -47,11 +48,14 @@ type Pinger interface {
 type Options struct {
 	// App is the wired system (app.New). Nil only in tests of the edge
 	// itself (panics, readiness), where every store is missing.
-	App          *app.App
-	Logger       *slog.Logger // default: App's
-	Metrics      *Metrics
-	Store        Pinger // what /readyz asks; default App.Store
-	AdminToken   string
+	App        *app.App
+	Logger     *slog.Logger // default: App's
+	Metrics    *Metrics
+	Store      Pinger // what /readyz asks; default App.Store
+	AdminToken string
+	// MetricsToken, when set, is the bearer token /metrics requires;
+	// when empty, /metrics answers administrators only (metrics.go).
+	MetricsToken string
 	MaxBodyBytes int64
 	Version      string
 	// BaseURL is the public address (scheme and host, no trailing slash)
@@ -69,16 +73,19 @@ type Options struct {
 // authentication and the route table. The handlers themselves are the
 // feature structs of rest (JSON) and ui (pages).
 type Server struct {
-	log      *slog.Logger
-	metrics  *Metrics
-	store    Pinger
-	maxBody  int64
-	admin    string
-	version  string
-	accounts *accounts.Store   // credentials; nil in tests of the edge alone
-	userOps  *accounts.Service // signing in and out
-	auditor  minyi.Auditor     // what the edge itself audits (the bootstrap token's uses)
-	clients  httpx.Clients
+	log          *slog.Logger
+	metrics      *Metrics
+	store        Pinger
+	maxBody      int64
+	admin        string
+	metricsToken string
+	version      string
+	accounts     *accounts.Store   // credentials; nil in tests of the edge alone
+	userOps      *accounts.Service // signing in and out
+	auditor      minyi.Auditor     // what the edge itself audits (the bootstrap token's uses)
+	clients      httpx.Clients
+	proxies      []netip.Prefix     // the trusted proxies, whose forwarded headers are believed
+	writes       *httpx.WriteHealth // whether the store has been failing writes, for /readyz
 
 	engine     *gin.Engine
 	routes     []route     // registered API routes, for the OpenAPI document
@@ -94,7 +101,7 @@ func New(o Options) *Server {
 	a := d.App
 	s := &Server{
 		log: a.Logger, metrics: o.Metrics, store: o.Store, maxBody: o.MaxBodyBytes,
-		admin: o.AdminToken, version: o.Version, accounts: a.Accounts, userOps: a.UserOps, auditor: a.Auditor, clients: d.Clients(),
+		admin: o.AdminToken, metricsToken: o.MetricsToken, version: o.Version, accounts: a.Accounts, userOps: a.UserOps, auditor: a.Auditor, clients: d.Clients(),
 	}
 	if s.store == nil && a.Store != nil {
 		s.store = a.Store
@@ -102,10 +109,16 @@ func New(o Options) *Server {
 	if s.metrics == nil {
 		s.metrics = NewMetrics()
 	}
+	proxies, err := parseProxies(o.TrustedProxies)
+	if err != nil {
+		panic(fmt.Sprintf("trusted proxies: %v", err)) // validated by cmd before
+	}
+	s.proxies = proxies
+	s.writes = &httpx.WriteHealth{Now: d.App.Now, Hold: httpx.WriteHealthHold}
 	if s.maxBody <= 0 {
 		s.maxBody = DefaultMaxBody
 	}
-	r, err := ui.NewRenderer(a.Accounts, a.Logger)
+	r, err := ui.NewRenderer(a.Accounts, a.Logger, o.AdminToken != "")
 	if err != nil {
 		panic(err) // the templates are embedded: a parse error is a build defect, caught by every test
 	}
@@ -117,7 +130,7 @@ func New(o Options) *Server {
 		panic(fmt.Sprintf("trusted proxies: %v", err)) // validated by cmd before
 	}
 	e.ContextWithFallback = true
-	e.Use(s.requestID, s.recoverPanic, s.accessLog, s.securityHeaders)
+	e.Use(s.requestID, s.trustPeer, s.recoverPanic, s.accessLog, s.securityHeaders, s.watchWrites)
 	e.NoRoute(s.noRoute)
 	e.NoMethod(s.noMethod)
 	s.engine = e

@@ -2,7 +2,7 @@ package api
 
 // Sign-in. POST /api/v1/session takes JSON {"login","password"} (scripts,
 // single-page code) or the login page's form, and sets the session cookie:
-// HttpOnly, SameSite=Lax, Secure behind TLS (or X-Forwarded-Proto: https).
+// HttpOnly, SameSite=Lax, Secure behind TLS (or X-Forwarded-Proto: https from a trusted proxy).
 // Sessions expire after 12 h without use (sliding) and 7 days at most
 // (accounts.DefaultPolicy); the cookie itself is a browser-session cookie.
 //
@@ -22,6 +22,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 
@@ -56,7 +57,7 @@ func (s *Server) createSession(c *gin.Context) error {
 	if form {
 		in.Login, in.Password = c.PostForm("login"), c.PostForm("password")
 		if !httpx.FormCSRFOK(c, loginCSRFCookie) {
-			return s.loginPage(c, http.StatusForbidden, loginView{Login: in.Login, Next: c.PostForm("next"), Error: errCSRF.Message})
+			return s.loginPage(c, http.StatusForbidden, loginView{Login: in.Login, Next: loginNext(c.PostForm("next")), Error: errCSRF.Message})
 		}
 	} else if err := httpx.DecodeJSON(c, &in); err != nil {
 		return err
@@ -70,7 +71,7 @@ func (s *Server) createSession(c *gin.Context) error {
 		if status >= 500 {
 			return err
 		}
-		return s.loginPage(c, status, loginView{Login: in.Login, Next: c.PostForm("next"), Error: body.Error.Message})
+		return s.loginPage(c, status, loginView{Login: in.Login, Next: loginNext(c.PostForm("next")), Error: body.Error.Message})
 	}
 	s.setSessionCookie(c, sid)
 	if form {
@@ -138,15 +139,32 @@ func (s *Server) clearSessionCookie(c *gin.Context) {
 	})
 }
 
+// maxNext bounds the page to return to after login: enough for any page's
+// path and query, far less than a header limit.
+const maxNext = 512
+
 // safeNext keeps redirects after login on this site (the home page by
-// default): a path, not "//host" or "/\host", which browsers treat as
-// another origin.
+// default): a local path of at most maxNext bytes starting with a single
+// "/" (not "//host" or "/\host", which browsers treat as another origin),
+// without control characters.
 func safeNext(next string) string {
-	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+	if next == "" || len(next) > maxNext || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+		return "/"
+	}
+	if strings.ContainsFunc(next, func(r rune) bool { return r < 0x20 || r == 0x7f || r == utf8.RuneError }) {
 		return "/"
 	}
 	if u, err := url.Parse(next); err != nil || u.Host != "" || u.Scheme != "" {
 		return "/"
 	}
 	return next
+}
+
+// loginNext is the next field the login form echoes: empty stays empty,
+// anything else only as safeNext lets it through.
+func loginNext(next string) string {
+	if next == "" {
+		return ""
+	}
+	return safeNext(next)
 }

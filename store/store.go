@@ -165,6 +165,14 @@ func IsDuplicate(err error) bool {
 	return strings.Contains(err.Error(), "UNIQUE constraint failed")
 }
 
+// IsServerFailure reports whether err is an error the server answered
+// (a failed command or write: a full disk, a write concern not met) other
+// than a duplicate key, which callers translate into a conflict.
+func IsServerFailure(err error) bool {
+	var se mongo.ServerError
+	return errors.As(err, &se) && !IsDuplicate(err)
+}
+
 // IsUnavailable reports whether err means the store could not be reached
 // (as opposed to refusing the operation).
 func IsUnavailable(err error) bool {

@@ -9,7 +9,6 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"minyi"
-	"minyi/store"
 )
 
 // ErrorBody is the JSON shape of every error answer (API.md, Conventions).
@@ -52,6 +51,7 @@ var statusOf = []struct {
 func RespondJSON(c *gin.Context, log *slog.Logger, err error) {
 	reqID := RequestID(c)
 	status, body := Classify(c.Request.Context(), err)
+	NoteStoreFailure(c, err)
 	body.Error.RequestID = reqID
 	if status >= 500 {
 		log.ErrorContext(c.Request.Context(), "request failed",
@@ -65,7 +65,10 @@ func RespondJSON(c *gin.Context, log *slog.Logger, err error) {
 	c.AbortWithStatusJSON(status, body)
 }
 
-// Classify maps err to its status and the error body a client may see.
+// Classify maps err to its status and the error body a client may see. The
+// store failing (IsStoreFailure), as opposed to refusing, is 503
+// store_unavailable: the client may retry, nothing of the request was lost
+// on our side.
 func Classify(ctx context.Context, err error) (int, ErrorBody) {
 	var de *minyi.Error
 	errors.As(err, &de)
@@ -85,7 +88,7 @@ func Classify(ctx context.Context, err error) (int, ErrorBody) {
 		}
 		return m.status, ErrorBody{Error: d}
 	}
-	if store.IsUnavailable(err) || errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil {
+	if IsStoreFailure(err) || errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil {
 		return http.StatusServiceUnavailable, ErrorBody{Error: ErrorDetail{Code: "store_unavailable", Message: "服务暂时不可用，请稍后再试"}}
 	}
 	return http.StatusInternalServerError, ErrorBody{Error: ErrorDetail{Code: "internal", Message: "服务器内部错误，请稍后再试"}}

@@ -20,9 +20,22 @@ func Attachment(c *gin.Context, ascii, name string) {
 	c.Header("Content-Disposition", reports.ContentDisposition(name, ascii))
 }
 
-// SecureRequest reports whether the client reached us over HTTPS.
+// trustedPeerKey marks, in the gin context, a request whose direct peer is
+// one of the trusted proxies (set by the edge's middleware).
+const trustedPeerKey = "minyi.trusted_peer"
+
+// MarkTrustedPeer records that the request came through a trusted proxy,
+// whose forwarded headers may be believed.
+func MarkTrustedPeer(c *gin.Context) { c.Set(trustedPeerKey, true) }
+
+// SecureRequest reports whether the client reached us over HTTPS: TLS to
+// us, or X-Forwarded-Proto: https from a trusted proxy (from anyone else
+// the header is the client's say-so, and would be ignored).
 func SecureRequest(c *gin.Context) bool {
-	return c.Request.TLS != nil || c.GetHeader("X-Forwarded-Proto") == "https"
+	if c.Request.TLS != nil {
+		return true
+	}
+	return c.GetBool(trustedPeerKey) && c.GetHeader("X-Forwarded-Proto") == "https"
 }
 
 // XLSXType is the content type of Excel workbooks.

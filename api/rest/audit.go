@@ -1,6 +1,7 @@
 package rest
 
 import (
+	"context"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
@@ -15,8 +16,13 @@ import (
 // and out included, are audited by the domain operations. The summary is
 // Chinese, for people reading the log; never put passwords, tokens, codes
 // or phone numbers in it. A failure to write is logged, not returned.
+//
+// A download is audited before its first byte is written, and with a
+// context the client cannot cancel (the values, the principal and request
+// id, are kept): a client that resets the connection mid-body has still
+// downloaded something.
 func audit(c *gin.Context, a minyi.Auditor, action, objectType, objectID, summary string) {
-	a.Audit(c.Request.Context(), minyi.AuditRecord{Action: action, ObjectType: objectType, ObjectID: objectID, Summary: summary})
+	a.Audit(context.WithoutCancel(c.Request.Context()), minyi.AuditRecord{Action: action, ObjectType: objectType, ObjectID: objectID, Summary: summary})
 }
 
 // listAudit answers GET /audit: newest first, filterable by actor (login or

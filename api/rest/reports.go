@@ -41,29 +41,33 @@ func (s *Reports) GetReport(c *gin.Context) error {
 		return err
 	}
 	name, ascii := reports.FileName(sv, req.Kind, s.now().In(surveys.ChinaTime))
-	w := &xlsxDownload{c: c, name: name, ascii: ascii}
+	w := &xlsxDownload{c: c, name: name, ascii: ascii, started: func() {
+		audit(c, s.auditor, "export.download", "survey", sv.ID, "下载测评结果「"+sv.Title+"」")
+	}}
 	err = s.source.Write(c.Request.Context(), w, sv, req, nil)
-	if err != nil && !w.started {
+	if err != nil && !w.sent {
 		return err
 	}
 	if err != nil {
 		s.log.ErrorContext(c.Request.Context(), "scorecard cut off", "request_id", httpx.RequestID(c), "err", err)
-		return nil
 	}
-	audit(c, s.auditor, "export.download", "survey", sv.ID, "下载测评结果「"+sv.Title+"」")
 	return nil
 }
 
-// xlsxDownload is a download response whose headers are set on the first write.
+// xlsxDownload is a download response whose headers are set, and whose
+// audit entry is written (started), on the first write: a failure before
+// it still answers as JSON and is no download.
 type xlsxDownload struct {
 	c           *gin.Context
 	name, ascii string
-	started     bool
+	started     func()
+	sent        bool
 }
 
 func (w *xlsxDownload) Write(p []byte) (int, error) {
-	if !w.started {
-		w.started = true
+	if !w.sent {
+		w.sent = true
+		w.started()
 		h := w.c.Writer.Header()
 		h.Set("Content-Type", httpx.XLSXType)
 		h.Set("Content-Disposition", reports.ContentDisposition(w.name, w.ascii))
@@ -166,10 +170,10 @@ func (s *Reports) GetExportFile(c *gin.Context) error {
 	if j.Size > 0 {
 		h.Set("Content-Length", fmt.Sprint(j.Size))
 	}
+	audit(c, s.auditor, "export.download", "survey", j.SurveyID, "下载后台导出文件 "+j.FileName)
 	c.Status(http.StatusOK)
 	if _, err := io.Copy(c.Writer, f); err != nil {
 		s.log.WarnContext(c.Request.Context(), "export download cut off", "job", j.ID, "err", err)
 	}
-	audit(c, s.auditor, "export.download", "survey", j.SurveyID, "下载后台导出文件 "+j.FileName)
 	return nil
 }

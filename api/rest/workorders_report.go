@@ -30,18 +30,19 @@ func (s *WorkOrders) GetWorkOrderReport(c *gin.Context) error {
 	loc := s.workOrders.Policy().Location()
 	period := describePeriod(f.From, f.To, loc)
 	name := "工单台账-" + s.now().In(loc).Format("20060102") + ".xlsx"
-	w := &xlsxDownload{c: c, name: name, ascii: "work-orders.xlsx"}
+	w := &xlsxDownload{c: c, name: name, ascii: "work-orders.xlsx", started: func() {
+		audit(c, s.auditor, "export.download", "work_orders", "", "下载工单台账（"+period+"）")
+	}}
 	_, err = exports.WriteLedger(w, exports.Ledger{
 		Period: period, OrgNames: names, Location: loc, Now: s.now(),
 		Each: func(fn func(*feedback.Order) error) error { return s.workOrders.Each(ctx, f, fn) },
 	})
-	if err != nil && !w.started {
+	if err != nil && !w.sent {
 		return err
 	}
 	if err != nil {
 		s.log.ErrorContext(ctx, "ledger cut off", "request_id", httpx.RequestID(c), "err", err)
 	}
-	audit(c, s.auditor, "export.download", "work_orders", "", "下载工单台账（"+period+"）")
 	return nil
 }
 

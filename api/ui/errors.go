@@ -43,6 +43,7 @@ var errorTitles = map[string]string{
 func (s *Renderer) Error(c *gin.Context, err error) {
 	ctx := c.Request.Context()
 	status, body := httpx.Classify(ctx, err)
+	httpx.NoteStoreFailure(c, err)
 	reqID := httpx.RequestID(c)
 	if status >= 500 {
 		s.log.ErrorContext(ctx, "page failed",

@@ -33,15 +33,19 @@ type Renderer struct {
 	pages    pages
 	accounts *accounts.Store // the sessions' CSRF tokens; nil without accounts
 	log      *slog.Logger
+	// bootstrapToken: MINYI_ADMIN_TOKEN is set, and administrators are told
+	// to unset it once an administrator account exists.
+	bootstrapToken bool
 }
 
-// NewRenderer parses the embedded templates.
-func NewRenderer(acc *accounts.Store, log *slog.Logger) (*Renderer, error) {
+// NewRenderer parses the embedded templates; bootstrapToken tells whether
+// MINYI_ADMIN_TOKEN is set.
+func NewRenderer(acc *accounts.Store, log *slog.Logger, bootstrapToken bool) (*Renderer, error) {
 	p, err := loadPages()
 	if err != nil {
 		return nil, err
 	}
-	return &Renderer{pages: p, accounts: acc, log: log}, nil
+	return &Renderer{pages: p, accounts: acc, log: log, bootstrapToken: bootstrapToken}, nil
 }
 
 func loadPages() (pages, error) {
@@ -65,13 +69,16 @@ func loadPages() (pages, error) {
 }
 
 // PageView is what every page template receives: the layout reads Title,
-// CSRF, User and Bare; the page reads Data.
+// CSRF, User, Bare and BootstrapNotice; the page reads Data.
 type PageView struct {
 	Title string
 	CSRF  string
 	User  *accounts.Principal
 	Data  any
 	Bare  bool // no top bar: a page shown inside another (the builder's preview)
+	// BootstrapNotice asks an administrator to unset MINYI_ADMIN_TOKEN
+	// (set by Render while it is set and an administrator account exists).
+	BootstrapNotice bool
 }
 
 // Render writes page name with data. It renders into a buffer first so that
@@ -87,6 +94,7 @@ func (s *Renderer) Render(c *gin.Context, status int, name string, v PageView) e
 	if v.CSRF == "" {
 		v.CSRF = httpx.CSRFToken(c, s.accounts) // forms embed it: <input type="hidden" name="csrf_token" value="{{.CSRF}}">
 	}
+	v.BootstrapNotice = !v.Bare && s.bootstrapNotice(c, v.User)
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout", v); err != nil {
 		return fmt.Errorf("render %s: %w", name, err)
@@ -94,6 +102,20 @@ func (s *Renderer) Render(c *gin.Context, status int, name string, v PageView) e
 	c.Header("Cache-Control", "no-store")
 	c.Data(status, "text/html; charset=utf-8", buf.Bytes())
 	return nil
+}
+
+// bootstrapNotice reports whether u, an administrator, should be told to
+// unset MINYI_ADMIN_TOKEN: it is set although an administrator account
+// exists (as the log warns at start). A failed look-up shows no notice.
+func (s *Renderer) bootstrapNotice(c *gin.Context, u *accounts.Principal) bool {
+	if !s.bootstrapToken || s.accounts == nil || u == nil || u.Role != accounts.RoleAdmin {
+		return false
+	}
+	ok, err := s.accounts.HasAdmin(c.Request.Context())
+	if err != nil {
+		s.log.WarnContext(c.Request.Context(), "bootstrap notice: admin look-up failed", slog.String("request_id", httpx.RequestID(c)), slog.Any("err", err))
+	}
+	return ok && err == nil
 }
 
 // pageTime is a time as pages show it: Beijing time, to the minute.

@@ -23,6 +23,7 @@ type config struct {
 	Database     string
 	WriteConcern string
 	AdminToken   string
+	MetricsToken string
 	SecretKey    string
 	Calendar     string
 	BaseURL      string
@@ -70,6 +71,7 @@ func newFlagSet(name string, getenv func(string) string, stderr io.Writer, cfg *
 	str(&cfg.Database, setting{"database", "MINYI_DATABASE", "database name"}, "minyi")
 	str(&cfg.WriteConcern, setting{"write-concern", "MINYI_WRITE_CONCERN", `write concern: "majority" or a node count; empty keeps the server default`}, "")
 	str(&cfg.AdminToken, setting{"admin-token", "MINYI_ADMIN_TOKEN", "accept this bearer token as an administrator"}, "")
+	str(&cfg.MetricsToken, setting{"metrics-token", "MINYI_METRICS_TOKEN", "bearer token /metrics requires; empty: only administrators may read /metrics"}, "")
 	str(&cfg.SecretKey, setting{"secret-key", "MINYI_SECRET_KEY", "key that encrypts caller phone numbers and ballot codes; required unless -dev"}, "")
 	str(&cfg.Calendar, setting{"calendar", "MINYI_CALENDAR", "JSON file of holidays, make-up workdays and work-order deadlines, added to the built-in 2026 calendar"}, "")
 	str(&cfg.Proxies, setting{"trusted-proxies", "MINYI_TRUSTED_PROXIES", "comma-separated addresses or CIDRs of reverse proxies whose X-Forwarded-For is believed"}, "")
