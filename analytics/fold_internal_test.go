@@ -6,6 +6,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"minyi/store"
 	"minyi/store/storetest"
@@ -104,4 +105,44 @@ func TestCrashBetweenInsertAndFoldHeals(t *testing.T) {
 	if err != nil || !got.Equal(Fold(all)) {
 		t.Fatalf("healed tally %+v, %v", got, err)
 	}
+}
+
+// A fold that fails (the store refused the write) leaves the survey marked;
+// the fold loop reconciles it within seconds, not at the reconciler's next
+// round, and the tally again equals the stored ballots.
+func TestFailedFoldHealsWithinSeconds(t *testing.T) {
+	_, _, bt, tallies := foldEnv(t)
+	ctx := context.Background()
+	var failing atomic.Bool
+	failing.Store(true)
+	tallies.bg.mu.Lock()
+	tallies.bg.fail = func() bool { return failing.Swap(false) } // the first fold fails
+	tallies.bg.mu.Unlock()
+	var all []surveys.Ballot
+	for i := range 5 {
+		b := ballotN(i)
+		all = append(all, *b)
+		if out, err := bt.Write(ctx, nil, b); err != nil || out != surveys.Stored {
+			t.Fatalf("write: %v %v", out, err)
+		}
+	}
+	deadline := time.Now().Add(4 * healAfter)
+	for {
+		got, err := tallies.Load(ctx, "sv")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Equal(Fold(all)) && len(tallies.dirtyIDs()) == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("tally still %+v after %v", got.Ballots, 4*healAfter)
+		}
+		<-time.After(50 * time.Millisecond)
+	}
+	if failing.Load() {
+		t.Fatal("no fold failed")
+	}
+	bt.Close()
+	tallies.Close()
 }

@@ -2,6 +2,7 @@ package analytics
 
 import (
 	"context"
+	"errors"
 	"sync"
 	"time"
 
@@ -41,9 +42,17 @@ type folder struct {
 	done    chan struct{}
 	once    sync.Once
 	// crash, set by tests, drops the pending deltas instead of folding
-	// them, as a process dying between insert and fold would.
+	// them, as a process dying between insert and fold would; fail makes
+	// a fold fail as a store error would.
 	crash func() bool
+	fail  func() bool
 }
+
+// healAfter is how soon the tallies a failed fold left unsure are
+// reconciled (rebuilt from the stored ballots when their count differs),
+// rather than at the reconciler's next round; again every healAfter while
+// the store keeps failing.
+const healAfter = 2 * time.Second
 
 // StartFolding makes AfterCommit queue batches and fold them in the
 // background (see above). Call Close to fold what is queued and stop.
@@ -156,13 +165,31 @@ func (f *folder) wait(ctx context.Context, surveyID string) {
 // most this much to the lag.
 const foldEvery = 100 * time.Millisecond
 
+// errInjected is the failure tests inject into a fold (folder.fail).
+var errInjected = errors.New("injected fold failure")
+
 func (s *TallyStore) foldLoop(f *folder) {
 	defer close(f.done)
 	pause := time.NewTimer(0)
 	defer pause.Stop()
+	heal := time.NewTimer(time.Hour)
+	heal.Stop()
+	defer heal.Stop()
+	armed := false
+	arm := func() {
+		if !armed && len(s.dirtyIDs()) > 0 {
+			heal.Reset(healAfter)
+			armed = true
+		}
+	}
 	for {
 		select {
 		case <-f.wake:
+		case <-heal.C:
+			armed = false
+			s.healDirty(f)
+			arm()
+			continue
 		case <-f.stop:
 			s.foldPending(f)
 			return
@@ -174,7 +201,22 @@ func (s *TallyStore) foldLoop(f *folder) {
 			return
 		}
 		s.foldPending(f)
+		arm()
 		pause.Reset(foldEvery)
+	}
+}
+
+// healDirty reconciles the surveys a failed fold marked. It runs in the
+// fold loop: what is pending is folded first, so Reconcile finds nothing
+// to wait for.
+func (s *TallyStore) healDirty(f *folder) {
+	s.foldPending(f)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	for _, id := range s.dirtyIDs() {
+		if _, err := s.Reconcile(ctx, id); err != nil {
+			s.log.Error("heal tallies after a failed fold", "survey_id", id, "err", err)
+		}
 	}
 }
 
@@ -189,7 +231,11 @@ func (s *TallyStore) foldPending(f *folder) {
 	ids := sortedKeys(deltas)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	if err := s.fold(ctx, ids, deltas); err != nil {
+	err := errInjected
+	if f.fail == nil || !f.fail() {
+		err = s.fold(ctx, ids, deltas)
+	}
+	if err != nil {
 		s.markDirty(ids...)
 		s.log.Error("fold tallies", "err", err, "surveys", len(ids))
 	}
