@@ -166,7 +166,7 @@ func (c *client) must(want int, method, url string, body any, hdr ...string) map
 // TestTwoInstancesOneStore serves the embedded store from `minyi store`,
 // starts two `minyi serve` processes on it and alternates requests between
 // them: ballots, single-use codes, work-order numbers, sessions, the login
-// throttle and results behave as on one instance.
+// throttle, results and background exports behave as on one instance.
 func TestTwoInstancesOneStore(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts three processes")
@@ -332,5 +332,33 @@ func TestTwoInstancesOneStore(t *testing.T) {
 			t.Fatalf("results never agreed on 7 ballots:\nA: %s\nB: %s", last[0], last[1])
 		}
 		time.Sleep(200 * time.Millisecond)
+	}
+
+	// An export queued on A is followed and downloaded on B: its file is in
+	// the store, not on A's disk.
+	job := c.must(http.StatusAccepted, http.MethodPost, a+"/exports", map[string]any{"kind": "survey_report", "survey_id": id})["id"].(string)
+	for deadline := time.Now().Add(time.Minute); ; {
+		st := c.must(http.StatusOK, http.MethodGet, b+"/exports/"+job, nil)["status"]
+		if st == "done" {
+			break
+		}
+		if st == "failed" || time.Now().After(deadline) {
+			t.Fatalf("export queued on A seen on B as %v", st)
+		}
+		time.Sleep(100 * time.Millisecond) // another process: nothing to wait on but its answers
+	}
+	req, err := http.NewRequest(http.MethodGet, b+"/exports/"+job+"/file", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := hc.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil || resp.StatusCode != http.StatusOK || !bytes.HasPrefix(body, []byte("PK")) {
+		t.Fatalf("export file from B: %d, %d bytes, %v", resp.StatusCode, len(body), err)
 	}
 }
