@@ -36,20 +36,7 @@ var (
 
 // checkOrg answers 422 on field org_id when id names no org; "" passes.
 func (s *Service) checkOrg(ctx context.Context, id string) error {
-	id = strings.TrimSpace(id)
-	if id == "" {
-		return nil
-	}
-	ok, err := s.orgs.Exists(ctx, id)
-	if err != nil {
-		return err
-	}
-	if !ok {
-		var fe minyi.FieldErrors
-		fe.Add("org_id", "unknown_org", "组织不存在")
-		return fe.Err()
-	}
-	return nil
+	return minyi.CheckOrg(ctx, s.orgs, id, "组织不存在")
 }
 
 // UserInput is what an admin sets on a new user.

@@ -155,19 +155,7 @@ func (s *Service) newOrder(ctx context.Context, in OrderInput) (*Order, error) {
 
 // checkOrg answers 422 on field org_id when id names no org; "" passes.
 func (s *Service) checkOrg(ctx context.Context, id string) error {
-	if id == "" {
-		return nil
-	}
-	ok, err := s.orgs.Exists(ctx, id)
-	if err != nil {
-		return err
-	}
-	if !ok {
-		var fe minyi.FieldErrors
-		fe.Add("org_id", "unknown_org", unknownOrderOrg)
-		return fe.Err()
-	}
-	return nil
+	return minyi.CheckOrg(ctx, s.orgs, id, unknownOrderOrg)
 }
 
 func fieldsOf(err error) []minyi.FieldError {
