@@ -1,0 +1,332 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"minyi/accounts"
+	"minyi/feedback"
+	"minyi/store"
+	"minyi/surveys"
+)
+
+// Seeding the year: the street, its work orders and the surveys' ballots.
+
+// seedReference creates the street, its branches and members, the users,
+// the three surveys and the appraisal's codes.
+func (b *scaleBench) seedReference(ctx context.Context) error {
+	a := b.a
+	street := &surveys.Org{Name: "示范街道党工委", Code: "JD", Kind: surveys.OrgCommittee}
+	if err := a.Orgs.Create(ctx, street); err != nil {
+		return err
+	}
+	b.street = street.ID
+	for i := range b.cfg.branches {
+		o := &surveys.Org{Name: fmt.Sprintf("第%02d社区党支部", i+1), Code: fmt.Sprintf("JD%02d", i+1), Kind: surveys.OrgBranch, ParentID: street.ID}
+		if err := a.Orgs.Create(ctx, o); err != nil {
+			return err
+		}
+		b.branches = append(b.branches, o.ID)
+	}
+	var first []surveys.Subject
+	err := parallel(4, b.cfg.members, func(i int) error {
+		m := &surveys.Member{Name: fmt.Sprintf("党员%04d", i+1), OrgID: b.branches[i%len(b.branches)]}
+		return a.Members.Create(ctx, m)
+	})
+	if err != nil {
+		return err
+	}
+	ms, err := a.Members.InOrgs(ctx, []string{b.branches[0]})
+	if err != nil {
+		return err
+	}
+	for _, m := range ms[:min(40, len(ms))] {
+		first = append(first, surveys.Subject{Type: surveys.SubjectMember, ID: m.ID})
+	}
+	for role, org := range map[accounts.Role]string{accounts.RoleOperator: "", accounts.RoleSecretary: b.branches[0], accounts.RoleAdmin: ""} {
+		u := accounts.User{Login: "scale-" + string(role), Name: "测试" + role.Label(), Role: role, OrgID: org}
+		if err := a.Accounts.CreateUser(ctx, &u, "password-123"); err != nil {
+			return err
+		}
+		_, tok, err := a.Accounts.CreateToken(ctx, u.ID, "bench")
+		if err != nil {
+			return err
+		}
+		b.tokens[string(role)] = tok
+	}
+	publish := func(key, title string, o surveys.TemplateOptions) (*surveys.Survey, error) {
+		o.Title, o.OrgID = title, street.ID
+		sv, err := a.Surveys.CreateFromTemplate(ctx, key, o)
+		if err != nil {
+			return nil, err
+		}
+		return a.Surveys.Publish(ctx, sv.ID)
+	}
+	if b.s30, err = publish(surveys.TemplateSatisfaction, "2026年度党支部满意度测评", surveys.TemplateOptions{}); err != nil {
+		return err
+	}
+	var four []surveys.Subject
+	for _, id := range b.branches[:4] {
+		four = append(four, surveys.Subject{Type: surveys.SubjectOrg, ID: id})
+	}
+	if b.s4, err = publish(surveys.TemplateSatisfaction, "四个支部专项测评", surveys.TemplateOptions{Subjects: four}); err != nil {
+		return err
+	}
+	if b.a40, err = publish(surveys.TemplateAppraisal, "第01支部民主评议党员", surveys.TemplateOptions{Subjects: first}); err != nil {
+		return err
+	}
+	b.codes, err = a.Codes.Issue(ctx, b.a40, "members", 60)
+	return err
+}
+
+// seedOrders enters the year's work orders day by day, each handled as
+// far as its number says (most fully, to a satisfied callback), with the
+// audit entries the API writes for each step.
+func (b *scaleBench) seedOrders(ctx context.Context) error {
+	perDay := max(1, b.cfg.orders/365)
+	day := time.Date(2026, 1, 5, 0, 0, 0, 0, shanghai)
+	start := time.Now()
+	var mu sync.Mutex
+	for n := 0; n < b.cfg.orders; day = day.AddDate(0, 0, 1) {
+		b.clock.set(day.Add(9 * time.Hour))
+		k := min(perDay, b.cfg.orders-n)
+		base := n
+		err := parallel(b.cfg.workers, k, func(i int) error {
+			id, err := b.seedOrder(ctx, base+i)
+			mu.Lock()
+			b.orders = append(b.orders, id)
+			mu.Unlock()
+			return err
+		})
+		if err != nil {
+			return err
+		}
+		n += k
+		{
+			el := time.Since(start)
+			b.logf("work orders: %d/%d (%s), %.0f/s, %.0f s left", n, b.cfg.orders, day.Format("01-02"),
+				float64(n)/el.Seconds(), el.Seconds()*float64(b.cfg.orders-n)/float64(n))
+		}
+	}
+	fmt.Fprintln(b.progress)
+	b.seedOrdersTime = time.Since(start)
+	return nil
+}
+
+var handledPath = []feedback.Event{
+	{Action: feedback.ActionAssign}, {Action: feedback.ActionAccept}, {Action: feedback.ActionReply, Note: "已联系处理完毕"},
+	{Action: feedback.ActionClose}, {Action: feedback.ActionCallback, Satisfaction: feedback.Satisfied},
+}
+
+func (b *scaleBench) seedOrder(ctx context.Context, i int) (string, error) {
+	a := b.a
+	op := feedback.Actor{Name: "接线员", Role: "operator"}
+	org := b.branches[i%len(b.branches)]
+	phone := fmt.Sprintf("1380000%04d", i%5000)
+	sealed, err := a.Keys.Seal("phone", phone)
+	if err != nil {
+		return "", err
+	}
+	o := &feedback.Order{Channel: feedback.ChannelHotline, Kind: feedback.Kinds[i%len(feedback.Kinds)], Urgency: feedback.UrgencyNormal,
+		Content: fmt.Sprintf("第%d号来电：小区路灯不亮，楼道堆放杂物，请社区协调处理。", i), OrgID: org,
+		Caller: feedback.Caller{Name: "居民", Phone: feedback.MaskPhone(phone), Hash: a.Keys.Hash("phone", phone), Sealed: sealed}}
+	if err := a.WorkOrders.Create(ctx, o, op); err != nil {
+		return "", err
+	}
+	audit := func(action, summary string) error {
+		return a.Accounts.Audit(ctx, &accounts.AuditEntry{Actor: "scale-operator", Role: accounts.RoleOperator, Via: "token",
+			Action: action, ObjectType: "work_order", ObjectID: o.ID, Summary: summary})
+	}
+	if err := audit("work_order.create", o.Number); err != nil {
+		return "", err
+	}
+	steps := len(handledPath) // 70%: satisfied callback
+	switch r := i % 20; {
+	case r < 5:
+		steps = r // 0..4: received, assigned, accepted, replied, closed
+	}
+	for s, e := range handledPath[:steps] {
+		if e.Action == feedback.ActionAssign {
+			e.OrgID = org
+		}
+		if s == 4 && i%20 == 5 {
+			e.Satisfaction = feedback.Unsatisfied
+		}
+		e.Actor = op
+		if _, _, err := a.WorkOrders.Act(ctx, o.ID, e, nil); err != nil {
+			return "", err
+		}
+		if err := audit("work_order."+string(e.Action), "工单 "+o.Number+"："+e.Action.Label()); err != nil {
+			return "", err
+		}
+	}
+	return o.ID, nil
+}
+
+// seedBallots submits the surveys' ballots through HTTP with concurrent
+// clients and measures the store's raw unordered insertMany on the same
+// documents.
+func (b *scaleBench) seedBallots(ctx context.Context) error {
+	var err error
+	if b.ballotRate, b.ballotP99, err = b.submitMany(ctx, b.s30, b.cfg.ballots, b.cfg.clients); err != nil {
+		return err
+	}
+	if b.rawRate, err = b.rawInsert(ctx, b.s30, min(b.cfg.ballots, 20000)); err != nil {
+		return err
+	}
+	if b.smallRate, b.smallP99, err = b.submitMany(ctx, b.s4, b.cfg.small, b.cfg.clients); err != nil {
+		return err
+	}
+	if b.smallRaw, err = b.rawInsert(ctx, b.s4, min(b.cfg.small, 20000)); err != nil {
+		return err
+	}
+	for i, code := range b.codes[:40] {
+		if _, err := b.post(b.tokens[""], "/api/v1/public/surveys/"+b.a40.Slug+"/ballots", b.appraisalBallot(i, code), http.StatusCreated); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (b *scaleBench) submitMany(ctx context.Context, sv *surveys.Survey, n, clients int) (float64, time.Duration, error) {
+	path := "/api/v1/public/surveys/" + sv.Slug + "/ballots"
+	lat := make([]time.Duration, n)
+	var done atomic.Int64
+	start := time.Now()
+	stop := make(chan struct{})
+	go func() {
+		t := time.NewTicker(time.Second)
+		defer t.Stop()
+		for {
+			select {
+			case <-stop:
+				return
+			case <-t.C:
+				d := done.Load()
+				b.logf("ballots %s: %d/%d, %.0f/s", sv.Title, d, n, float64(d)/time.Since(start).Seconds())
+			}
+		}
+	}()
+	err := parallel(clients, n, func(i int) error {
+		body := b.satisfactionBallot(sv, int(b.ballotSeq.Add(1)))
+		t0 := time.Now()
+		_, err := b.post("", path, body, http.StatusCreated)
+		lat[i] = time.Since(t0)
+		done.Add(1)
+		return err
+	})
+	close(stop)
+	el := time.Since(start)
+	fmt.Fprintln(b.progress)
+	if err != nil {
+		return 0, 0, err
+	}
+	slices.Sort(lat)
+	return float64(n) / el.Seconds(), lat[n*99/100], nil
+}
+
+// rawInsert is the ceiling: n of the survey's stored ballots inserted again
+// (new ids) with unordered insertMany of the batcher's size, two at a time
+// as its flushers write, into a collection with the ballots' indexes.
+func (b *scaleBench) rawInsert(ctx context.Context, sv *surveys.Survey, n int) (float64, error) {
+	var docs []surveys.Ballot
+	err := b.a.Ballots.Scan(ctx, sv.ID, func(bl *surveys.Ballot) error {
+		if len(docs) < n {
+			c := *bl
+			c.ID = "raw:" + c.ID
+			c.CodeHash = ""
+			docs = append(docs, c)
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	db := b.a.Store.Client.Database(b.a.Store.DB.Name() + "_raw")
+	defer db.Drop(context.WithoutCancel(ctx))
+	if err := store.EnsureIndexes(ctx, db, surveys.BallotIndexes()); err != nil {
+		return 0, err
+	}
+	coll := db.Collection("ballots")
+	const batch = 256
+	start := time.Now()
+	err = parallel(2, (len(docs)+batch-1)/batch, func(i int) error {
+		part := docs[i*batch : min(len(docs), (i+1)*batch)]
+		in := make([]any, len(part))
+		for j := range part {
+			in[j] = part[j]
+		}
+		_, err := coll.InsertMany(ctx, in, options.InsertMany().SetOrdered(false))
+		return err
+	})
+	if err != nil {
+		return 0, err
+	}
+	return float64(len(docs)) / time.Since(start).Seconds(), nil
+}
+
+// resultsVsRebuild: 1,000 more ballots, then the results (which wait for
+// their fold), against a full rebuild of the survey.
+func (b *scaleBench) resultsVsRebuild(ctx context.Context) error {
+	if _, _, err := b.submitMany(ctx, b.s30, 1000, b.cfg.clients); err != nil {
+		return err
+	}
+	t0 := time.Now()
+	body, err := b.get(b.tokens["admin"], "/api/v1/surveys/"+b.s30.ID+"/results")
+	if err != nil {
+		return err
+	}
+	b.incremental = time.Since(t0)
+	var res struct {
+		Ballots struct {
+			Total int64 `json:"total"`
+		} `json:"ballots"`
+	}
+	_ = json.Unmarshal(body, &res)
+	t0 = time.Now()
+	if _, err := b.post(b.tokens["admin"], "/api/v1/surveys/"+b.s30.ID+"/results/rebuild", nil, http.StatusOK); err != nil {
+		return err
+	}
+	b.rebuild = time.Since(t0)
+	return nil
+}
+
+func (b *scaleBench) satisfactionBallot(sv *surveys.Survey, i int) []byte {
+	opts := []string{"satisfied", "satisfied", "basic", "unsatisfied", "unknown"}
+	var answers []surveys.Answer
+	for qi, q := range sv.Questions {
+		if !q.PerSubject {
+			continue
+		}
+		for si, s := range sv.Subjects {
+			answers = append(answers, surveys.Answer{Question: q.Key, Subject: s.ID, Option: opts[(i*7+qi*3+si)%len(opts)]})
+		}
+	}
+	group := "masses"
+	if i%3 == 0 {
+		group = "members"
+	}
+	body, _ := json.Marshal(map[string]any{"submission_id": fmt.Sprintf("scale-%09d", i), "rater_group": group, "answers": answers})
+	return body
+}
+
+func (b *scaleBench) appraisalBallot(i int, code string) []byte {
+	grades := []string{"qualified", "qualified", "excellent", "basic"}
+	var answers []surveys.Answer
+	for si, s := range b.a40.Subjects {
+		g := grades[(i+si)%len(grades)]
+		answers = append(answers, surveys.Answer{Question: "grade", Subject: s.ID, Option: g})
+	}
+	body, _ := json.Marshal(map[string]any{"submission_id": fmt.Sprintf("appraisal-%04d", i), "code": code, "answers": answers})
+	return body
+}
+
+// measure times every page and endpoint, then the three writes.
