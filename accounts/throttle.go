@@ -158,17 +158,11 @@ func (s *Store) failed(ctx context.Context, r reservation, u *User) error {
 	if u != nil && r.key.kind == kindPair {
 		set = append(set, bson.E{Key: "user_id", Value: u.ID}, bson.E{Key: "login", Value: u.Login})
 	}
-	update := func() error {
+	err := store.Upserted(func() error { // two instances may create the head at once
 		_, err := s.db.Collection(collThrottle).UpdateOne(ctx, bson.D{{Key: "_id", Value: r.key.id}},
 			bson.D{{Key: "$set", Value: set}}, options.UpdateOne().SetUpsert(true))
 		return err
-	}
-	err := update()
-	if store.IsDuplicate(err) {
-		// Two concurrent upserts of a new head: one inserted it, so the
-		// second try updates it (MongoDB's advice for upsert races).
-		err = update()
-	}
+	})
 	if err != nil {
 		return fmt.Errorf("login throttle: %w", err)
 	}

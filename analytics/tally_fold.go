@@ -109,6 +109,21 @@ func (f *folder) enqueue(batch []surveys.CommittedBallot) {
 	}
 }
 
+// empty reports whether nothing is pending.
+func (f *folder) empty() bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return len(f.pending) == 0
+}
+
+// poke wakes the fold loop.
+func (f *folder) poke() {
+	select {
+	case f.wake <- struct{}{}:
+	default:
+	}
+}
+
 // take removes everything pending and the sequence it reaches.
 func (f *folder) take() (map[string]*Tally, uint64) {
 	f.mu.Lock()
@@ -191,16 +206,18 @@ func (s *TallyStore) foldLoop(f *folder) {
 			arm()
 			continue
 		case <-f.stop:
-			s.foldPending(f)
+			s.finalFold(f)
 			return
 		}
 		select {
 		case <-pause.C:
 		case <-f.stop:
-			s.foldPending(f)
+			s.finalFold(f)
 			return
 		}
-		s.foldPending(f)
+		if !s.foldPending(f) {
+			f.poke() // held: come round again after the pause
+		}
 		arm()
 		pause.Reset(foldEvery)
 	}
@@ -221,16 +238,27 @@ func (s *TallyStore) healDirty(f *folder) {
 }
 
 // foldPending writes the coalesced deltas with a context of its own: no
-// request is waiting on it.
-func (s *TallyStore) foldPending(f *folder) {
+// request is waiting on it. It reports false, keeping the deltas pending,
+// when it could not take the fold lease (fold_lease.go): another instance
+// is folding, or the store is unreachable.
+func (s *TallyStore) foldPending(f *folder) bool {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if !f.empty() {
+		if err := s.takeFoldLease(ctx); err != nil {
+			if !errors.Is(err, errLeaseHeld) {
+				s.log.Error("fold tallies", "err", err)
+			}
+			return false
+		}
+		defer s.releaseFoldLease(ctx)
+	}
 	deltas, seq := f.take()
 	defer f.advance(seq)
 	if len(deltas) == 0 || f.crash != nil && f.crash() {
-		return
+		return true
 	}
 	ids := sortedKeys(deltas)
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
 	err := errInjected
 	if f.fail == nil || !f.fail() {
 		err = s.fold(ctx, ids, deltas)
@@ -239,4 +267,17 @@ func (s *TallyStore) foldPending(f *folder) {
 		s.markDirty(ids...)
 		s.log.Error("fold tallies", "err", err, "surveys", len(ids))
 	}
+	return true
+}
+
+// finalFold folds what is pending at Close, waiting a few seconds for a
+// lease another instance holds.
+func (s *TallyStore) finalFold(f *folder) {
+	for range 50 {
+		if s.foldPending(f) {
+			return
+		}
+		time.Sleep(foldEvery)
+	}
+	s.log.Error("fold tallies at close: lease never free; the reconciliation will recount")
 }

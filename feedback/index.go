@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"minyi/store"
 	"slices"
 	"strings"
 	"time"
@@ -90,7 +91,11 @@ func (s *Store) indexOrder(ctx context.Context, o *Order, prev Status) error {
 	} else {
 		models = append(models, unsetEntry(o.Status, o.ID))
 	}
-	if _, err := s.index().BulkWrite(ctx, models); err != nil {
+	err := store.Upserted(func() error {
+		_, err := s.index().BulkWrite(ctx, models)
+		return err
+	})
+	if err != nil {
 		return fmt.Errorf("index work order: %w", err)
 	}
 	return nil
@@ -293,8 +298,11 @@ func (s *Store) rememberCaller(ctx context.Context, o *Order) error {
 			keep = append(keep, r)
 		}
 	}
-	_, err = s.index().UpdateOne(ctx, bson.D{{Key: "_id", Value: dupID(o)}},
-		bson.D{{Key: "$set", Value: bson.D{{Key: "refs", Value: keep}}}}, options.UpdateOne().SetUpsert(true))
+	err = store.Upserted(func() error {
+		_, err := s.index().UpdateOne(ctx, bson.D{{Key: "_id", Value: dupID(o)}},
+			bson.D{{Key: "$set", Value: bson.D{{Key: "refs", Value: keep}}}}, options.UpdateOne().SetUpsert(true))
+		return err
+	})
 	if err != nil {
 		return fmt.Errorf("remember caller: %w", err)
 	}

@@ -165,6 +165,20 @@ func IsDuplicate(err error) bool {
 	return strings.Contains(err.Error(), "UNIQUE constraint failed")
 }
 
+// Upserted runs an upsert, and once more when it failed with a duplicate
+// key: of two concurrent upserts of a document that does not exist yet (two
+// instances, or two connections), one inserts it and the other fails; its
+// second try finds the document and updates it (MongoDB's advice for
+// upsert races). Use it only for writes that are safe to repeat ($set,
+// $unset, $addToSet).
+func Upserted(write func() error) error {
+	err := write()
+	if IsDuplicate(err) {
+		err = write()
+	}
+	return err
+}
+
 // IsServerFailure reports whether err is an error the server answered
 // (a failed command or write: a full disk, a write concern not met) other
 // than a duplicate key, which callers translate into a conflict.

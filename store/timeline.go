@@ -58,16 +58,22 @@ func (t *Timeline) Put(ctx context.Context, at time.Time, id string, summary any
 	day := t.Day(at)
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	_, err := t.coll.UpdateOne(ctx, bson.D{{Key: "_id", Value: t.bucketID(day)}},
-		bson.D{{Key: "$set", Value: bson.D{{Key: "e." + id, Value: summary}}}}, options.UpdateOne().SetUpsert(true))
+	err := Upserted(func() error {
+		_, err := t.coll.UpdateOne(ctx, bson.D{{Key: "_id", Value: t.bucketID(day)}},
+			bson.D{{Key: "$set", Value: bson.D{{Key: "e." + id, Value: summary}}}}, options.UpdateOne().SetUpsert(true))
+		return err
+	})
 	if err != nil {
 		return fmt.Errorf("index %s: %w", t.name, err)
 	}
 	if t.known[day] {
 		return nil
 	}
-	_, err = t.coll.UpdateOne(ctx, bson.D{{Key: "_id", Value: t.dirID()}},
-		bson.D{{Key: "$addToSet", Value: bson.D{{Key: "days", Value: day}}}}, options.UpdateOne().SetUpsert(true))
+	err = Upserted(func() error {
+		_, err := t.coll.UpdateOne(ctx, bson.D{{Key: "_id", Value: t.dirID()}},
+			bson.D{{Key: "$addToSet", Value: bson.D{{Key: "days", Value: day}}}}, options.UpdateOne().SetUpsert(true))
+		return err
+	})
 	if err != nil {
 		return fmt.Errorf("index %s days: %w", t.name, err)
 	}
