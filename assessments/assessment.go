@@ -70,14 +70,15 @@ type Assessment struct {
 	PublicUntil *time.Time `bson:"public_until,omitempty" json:"public_until,omitempty"`
 	ClosedAt    *time.Time `bson:"closed_at,omitempty" json:"closed_at,omitempty"`
 
-	Manual     map[string]Mark `bson:"manual,omitempty" json:"manual,omitempty"`         // by subject id
-	Finals     map[string]Mark `bson:"finals,omitempty" json:"final_tiers,omitempty"`    // by subject id
-	Objections []Objection     `bson:"objections,omitempty" json:"objections,omitempty"` // in the order recorded
-	Frozen     []Row           `bson:"frozen,omitempty" json:"-"`                        // the results as published
-	CreatedBy  string          `bson:"created_by" json:"created_by"`
-	CreatedAt  time.Time       `bson:"created_at" json:"created_at"`
-	UpdatedAt  time.Time       `bson:"updated_at" json:"updated_at"`
-	Version    int             `bson:"version" json:"version"`
+	Manual        map[string]Mark   `bson:"manual,omitempty" json:"manual,omitempty"`         // by subject id
+	Finals        map[string]Mark   `bson:"finals,omitempty" json:"final_tiers,omitempty"`    // by subject id
+	Objections    []Objection       `bson:"objections,omitempty" json:"objections,omitempty"` // in the order recorded
+	Frozen        []Row             `bson:"frozen,omitempty" json:"-"`                        // the results as published
+	FrozenSources map[string]string `bson:"frozen_sources,omitempty" json:"-"`
+	CreatedBy     string            `bson:"created_by" json:"created_by"`
+	CreatedAt     time.Time         `bson:"created_at" json:"created_at"`
+	UpdatedAt     time.Time         `bson:"updated_at" json:"updated_at"`
+	Version       int               `bson:"version" json:"version"`
 }
 
 // Rules is what Compute needs of a.

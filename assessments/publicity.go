@@ -25,11 +25,11 @@ func (s *Service) Publish(ctx context.Context, id string, days int) (*Assessment
 	if err != nil {
 		return nil, err
 	}
-	rows, _, err := s.rows(ctx, cur, true)
+	rows, sources, err := s.rows(ctx, cur, true)
 	if err != nil {
 		return nil, err
 	}
-	e := Entry{Kind: entryPublish, By: p.Actor(), Frozen: rows, Until: s.now().UTC().AddDate(0, 0, days)}
+	e := Entry{Kind: entryPublish, By: p.Actor(), Frozen: rows, Sources: sources, Until: s.now().UTC().AddDate(0, 0, days)}
 	a, err := s.store.Append(ctx, id, e, func(a *Assessment) error {
 		if a.Status != StatusDraft {
 			return minyi.E(minyi.ErrConflict, "already_published", "考评已公示")

@@ -34,6 +34,12 @@ func NewService(st *Store, orgs *surveys.OrgStore, members *surveys.MemberStore,
 	return &Service{store: st, orgs: orgs, members: members, surveys: sv, sources: src, audit: audit, now: now, loc: loc}
 }
 
+// Auditor is where the service audits, for the edge's download entries.
+func (s *Service) Auditor() minyi.Auditor { return s.audit }
+
+// Location is where the periods' dates are days.
+func (s *Service) Location() *time.Location { return s.loc }
+
 // Create stores a new assessment scheme (admin).
 func (s *Service) Create(ctx context.Context, a *Assessment) (*Assessment, error) {
 	p, err := minyi.Require(ctx)

@@ -2,12 +2,7 @@ package assessments
 
 import (
 	"context"
-	"fmt"
 	"time"
-
-	"minyi/decimal"
-	"minyi/reports"
-	"minyi/surveys"
 )
 
 // Figures is what a source says of one subject: the measures a component
@@ -32,11 +27,15 @@ type HotlineSource func(ctx context.Context, from, to time.Time) (map[string]Fig
 // by owner id (an org's or a member's).
 type CommitmentSource func(ctx context.Context, root string, from, to time.Time) (map[string]Figures, error)
 
-// Sources reads the components' values from where they live. A source
-// left nil leaves its components missing for every subject (and says so).
+// SurveySource gives every subject's result in survey id (measures score
+// and satisfaction_rate) and a sentence naming the survey.
+type SurveySource func(ctx context.Context, id string) (map[string]Figures, string, error)
+
+// Sources reads the components' values from where they live (the wiring,
+// package app, says how). A source left nil leaves its components missing
+// for every subject, and says so.
 type Sources struct {
-	Surveys     *surveys.SurveyStore
-	Results     *reports.Source
+	Survey      SurveySource
 	Hotline     HotlineSource
 	Commitments CommitmentSource
 }
@@ -46,7 +45,10 @@ type Sources struct {
 func (s Sources) of(ctx context.Context, c Component, root string, from, to time.Time) (map[string]Figures, string, error) {
 	switch c.Kind {
 	case KindSurvey:
-		return s.survey(ctx, c.SurveyID)
+		if s.Survey == nil {
+			return nil, "未接入测评数据", nil
+		}
+		return s.Survey(ctx, c.SurveyID)
 	case KindHotline:
 		if s.Hotline == nil {
 			return nil, "未接入热线数据", nil
@@ -61,34 +63,4 @@ func (s Sources) of(ctx context.Context, c Component, root string, from, to time
 		return figs, "考评期内到期的公开承诺：兑现率 =（已兑现 + 0.5 × 部分兑现）÷ 到期承诺数；评诺得分取评诺测评得分", err
 	}
 	return nil, "", nil
-}
-
-// survey reads a survey's results, as its results page shows them, for
-// every subject.
-func (s Sources) survey(ctx context.Context, id string) (map[string]Figures, string, error) {
-	sv, err := s.Surveys.Get(ctx, id)
-	if err != nil {
-		return nil, "", err
-	}
-	res, err := s.Results.Results(ctx, sv, reports.Query{})
-	if err != nil {
-		return nil, "", err
-	}
-	out := map[string]Figures{}
-	for _, sub := range res.Scores.Subjects {
-		f := Figures{Measures: map[string]float64{}}
-		if sub.Score.Valid {
-			f.Measures[MeasureScore] = sub.Score.Value
-			f.Details = append(f.Details, Detail{Label: "测评得分", Value: decimal.Format(sub.Score.Value, 2)})
-		}
-		if sub.SatisfactionRate.Valid {
-			f.Measures[MeasureSatisfaction] = sub.SatisfactionRate.Value
-			f.Details = append(f.Details, Detail{Label: "满意率", Value: decimal.Format(sub.SatisfactionRate.Value*100, 2) + "%"})
-		}
-		if sub.Rank != nil {
-			f.Details = append(f.Details, Detail{Label: "测评名次", Value: fmt.Sprint(*sub.Rank)})
-		}
-		out[sub.Subject.ID] = f
-	}
-	return out, fmt.Sprintf("测评《%s》的结果（有效答卷 %d 份）", sv.Title, res.Scores.Ballots.Valid), nil
 }

@@ -48,17 +48,18 @@ func (s *Store) index() *mongo.Collection { return s.db.Collection(collIndex) }
 
 // Entry is one change of an assessment.
 type Entry struct {
-	ID        string    `bson:"_id"`
-	Seq       int       `bson:"seq"`
-	Kind      string    `bson:"kind"` // manual | final | objection | answer | publish | close
-	SubjectID string    `bson:"subject_id,omitempty"`
-	Mark      Mark      `bson:"mark,omitempty"`
-	Objection int       `bson:"objection,omitempty"` // the objection an answer answers
-	Text      string    `bson:"text,omitempty"`
-	Until     time.Time `bson:"until,omitempty"`
-	Frozen    []Row     `bson:"frozen,omitempty"`
-	By        string    `bson:"by"`
-	At        time.Time `bson:"at"`
+	ID        string            `bson:"_id"`
+	Seq       int               `bson:"seq"`
+	Kind      string            `bson:"kind"` // manual | final | objection | answer | publish | close
+	SubjectID string            `bson:"subject_id,omitempty"`
+	Mark      Mark              `bson:"mark,omitempty"`
+	Objection int               `bson:"objection,omitempty"` // the objection an answer answers
+	Text      string            `bson:"text,omitempty"`
+	Until     time.Time         `bson:"until,omitempty"`
+	Frozen    []Row             `bson:"frozen,omitempty"`
+	Sources   map[string]string `bson:"sources,omitempty"`
+	By        string            `bson:"by"`
+	At        time.Time         `bson:"at"`
 }
 
 // The entry kinds.
@@ -199,7 +200,7 @@ func apply(a *Assessment, e *Entry) {
 		}
 	case entryPublish:
 		at, until := e.At, e.Until
-		a.Status, a.PublishedAt, a.PublicUntil, a.Frozen = StatusPublished, &at, &until, e.Frozen
+		a.Status, a.PublishedAt, a.PublicUntil, a.Frozen, a.FrozenSources = StatusPublished, &at, &until, e.Frozen, e.Sources
 	case entryClose:
 		at := e.At
 		a.Status, a.ClosedAt = StatusClosed, &at
