@@ -7,10 +7,10 @@ import (
 
 	"minyi/accounts"
 	"minyi/analytics"
-	"minyi/assessments"
 	"minyi/api/httpx"
 	"minyi/api/rest"
 	"minyi/api/ui"
+	"minyi/assessments"
 	"minyi/reports"
 	"minyi/surveys"
 )
@@ -157,6 +157,16 @@ func (s *Server) registerRoutes() {
 	s.add(route{method: http.MethodPost, path: "/assessments/:id/objections/:seq/answer", summary: "答复异议", tag: "assessments", roles: adminOnly, body: rest.AnswerInput{}, resp: assessments.Assessment{}, errs: conflict, handler: j.Assessments.AnswerObjection})
 	s.add(route{method: http.MethodPost, path: "/assessments/:id/close", summary: "结束公示（公示期满且异议均已答复）", tag: "assessments", roles: adminOnly, resp: assessments.Assessment{}, errs: conflict, handler: j.Assessments.CloseAssessment})
 	s.add(route{method: http.MethodPut, path: "/assessments/:id/subjects/:subject_id/final-tier", summary: "确定考评对象的最终等次（须填理由；公示后）", tag: "assessments", roles: adminOnly, body: rest.FinalTierInput{}, resp: assessments.Assessment{}, errs: conflict, handler: j.Assessments.SetFinalTier})
+	s.addPage(http.MethodGet, "/assessments", false, readers, u.AssessPages.AssessmentsPage)
+	s.addPage(http.MethodGet, "/assessments/:id", false, readers, u.AssessPages.AssessmentPage)
+	s.addPage(http.MethodPost, "/assessments/:id/manual", false, adminOnly, u.AssessPages.AssessmentForm("manual"))
+	s.addPage(http.MethodPost, "/assessments/:id/publish", false, adminOnly, u.AssessPages.AssessmentForm("publish"))
+	s.addPage(http.MethodPost, "/assessments/:id/objections", false, secretaries, u.AssessPages.AssessmentForm("objection"))
+	s.addPage(http.MethodPost, "/assessments/:id/objections/:seq/answer", false, adminOnly, u.AssessPages.AssessmentForm("answer"))
+	s.addPage(http.MethodPost, "/assessments/:id/close", false, adminOnly, u.AssessPages.AssessmentForm("close"))
+	s.addPage(http.MethodPost, "/assessments/:id/final-tier", false, adminOnly, u.AssessPages.AssessmentForm("final"))
+	s.addPage(http.MethodGet, "/admin/assessments/new", false, adminOnly, u.AssessPages.NewAssessmentPage)
+	s.addPage(http.MethodPost, "/admin/assessments/new", false, adminOnly, u.AssessPages.CreateAssessment)
 	s.add(route{method: http.MethodGet, path: "/assessments/:id/report.xlsx", summary: "下载考评结果汇总表（综合排名、各分项来源、趋势、公示与异议、说明）", tag: "assessments", roles: readers, file: httpx.XLSXType, handler: j.Assessments.GetAssessmentReport})
 
 	// Accounts: users, sign-in, API tokens, audit log (auth.go, session.go, rest.Users, rest.Tokens, rest.Audit, ui.AccountPages, ui.UserPages).

@@ -27,11 +27,11 @@ func Method(r Rules) []string {
 	}
 	lines = append(lines,
 		"没有任何加权分项数据的对象不计综合得分，不参与排名，单独列出。",
-		"综合得分相差不超过 0.000000001 视为并列，并列者名次相同，其后名次顺延（1、2、2、4）。")
+		"综合得分相同的对象并列（不计浮点运算的微小误差），并列者名次相同，其后名次顺延（1、2、2、4）。")
 	for _, t := range r.Tiers {
 		line := fmt.Sprintf("「%s」：综合得分不低于 %s 分", t.Label, trim(t.MinScore))
 		if t.MaxShare > 0 {
-			line += fmt.Sprintf("，名额不超过参与排名对象数的 %s（向下取整）", Share(t.MaxShare))
+			line += fmt.Sprintf("，名额不超过参与排名对象数的%s（向下取整）", Share(t.MaxShare))
 		}
 		lines = append(lines, line+"。")
 	}

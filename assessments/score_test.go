@@ -138,7 +138,7 @@ func TestShareWords(t *testing.T) {
 func TestMethodStatesEveryRule(t *testing.T) {
 	text := strings.Join(Method(fixtureRules()), "\n")
 	for _, want := range []string{"权重 0.5", "「热线三率」（得分，权重 0.3）", "「加减分」的分值在加权后直接加到综合得分上",
-		"「先进」：综合得分不低于 90 分，名额不超过参与排名对象数的 50%", "「满意度测评」的满意率低于 60% 的，至多评为「中间」"} {
+		"「先进」：综合得分不低于 90 分，名额不超过参与排名对象数的50%", "「满意度测评」的满意率低于 60% 的，至多评为「中间」"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("method lacks %q:\n%s", want, text)
 		}

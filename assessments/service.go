@@ -37,6 +37,9 @@ func NewService(st *Store, orgs *surveys.OrgStore, members *surveys.MemberStore,
 // Auditor is where the service audits, for the edge's download entries.
 func (s *Service) Auditor() minyi.Auditor { return s.audit }
 
+// Now is the service's clock.
+func (s *Service) Now() time.Time { return s.now() }
+
 // Location is where the periods' dates are days.
 func (s *Service) Location() *time.Location { return s.loc }
 

@@ -2,6 +2,7 @@ package assessments
 
 import (
 	"context"
+	"slices"
 
 	"minyi/analytics"
 )
@@ -74,5 +75,19 @@ func (s *Service) Trend(ctx context.Context, id string) (*Trend, error) {
 			t.Subjects[li].Points[pi] = TrendPoint{Score: num(r.Score), Rank: r.Rank}
 		}
 	}
+	// Lines in the latest ranking's order, the unranked last.
+	last := len(chain) - 1
+	slices.SortStableFunc(t.Subjects, func(x, y TrendLine) int {
+		rx, ry := x.Points[last].Rank, y.Points[last].Rank
+		switch {
+		case rx != nil && ry != nil:
+			return *rx - *ry
+		case rx != nil:
+			return -1
+		case ry != nil:
+			return 1
+		}
+		return 0
+	})
 	return t, nil
 }
