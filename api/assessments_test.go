@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"math"
 	"net/http"
+	"os"
+	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -207,6 +209,9 @@ func TestAssessmentTwoPeriods(t *testing.T) {
 
 func checkAssessmentWorkbook(t *testing.T, body []byte) {
 	t.Helper()
+	if dir := os.Getenv("MINYI_SCREENSHOTS"); dir != "" {
+		_ = os.WriteFile(filepath.Join(dir, "assessment.xlsx"), body, 0o644)
+	}
 	f, err := excelize.OpenReader(bytes.NewReader(body))
 	if err != nil {
 		t.Fatalf("workbook: %v (%.200s)", err, body)

@@ -3,6 +3,7 @@ package exports
 import (
 	"fmt"
 	"io"
+	"math"
 	"strings"
 	"time"
 
@@ -61,7 +62,7 @@ func WriteAssessment(w io.Writer, v *assessments.View, t *assessments.Trend, loc
 type asBook struct {
 	f                                                 *excelize.File
 	title                                             string
-	head, txt, wrap, num, titleS, red, black, note, b int
+	head, txt, wrap, num, intS, titleS, red, black, note, b int
 }
 
 func (b *asBook) styles() error {
@@ -82,8 +83,10 @@ func (b *asBook) styles() error {
 		{&b.txt, excelize.Style{NumFmt: 49, Border: border, Alignment: &excelize.Alignment{Vertical: "top"}}},
 		{&b.wrap, excelize.Style{NumFmt: 49, Border: border, Alignment: &excelize.Alignment{Vertical: "top", WrapText: true}}},
 		{&b.num, excelize.Style{CustomNumFmt: &two, Border: border, Alignment: &excelize.Alignment{Vertical: "top"}}},
-		{&b.red, excelize.Style{NumFmt: 49, Border: border, Fill: fill("FCE4D6"), Font: &excelize.Font{Bold: true, Color: "C00000"}}},
-		{&b.black, excelize.Style{NumFmt: 49, Border: border, Fill: fill("E7E6E6"), Font: &excelize.Font{Bold: true}}},
+		{&b.intS, excelize.Style{NumFmt: 1, Border: border, Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "top"}}},
+		{&b.red, excelize.Style{NumFmt: 1, Border: border, Fill: fill("FCE4D6"), Font: &excelize.Font{Bold: true, Color: "C00000"},
+			Alignment: &excelize.Alignment{Vertical: "top"}}},
+		{&b.black, excelize.Style{NumFmt: 1, Border: border, Fill: fill("E7E6E6"), Font: &excelize.Font{Bold: true}, Alignment: &excelize.Alignment{Vertical: "top"}}},
 		{&b.b, excelize.Style{NumFmt: 49, Font: &excelize.Font{Bold: true}}},
 	}
 	for _, d := range defs {
@@ -103,13 +106,18 @@ func (b *asBook) sheet(name string, notes []string, header []string, widths []fl
 	if _, err := b.f.NewSheet(name); err != nil {
 		return 0, fmt.Errorf("sheet %s: %w", name, err)
 	}
-	if err := b.set(name, 1, 1, b.title, b.titleS); err != nil {
-		return 0, err
-	}
-	row := 2
-	for _, n := range notes {
-		if err := b.set(name, 1, row, n, b.note); err != nil {
+	last, _ := excelize.ColumnNumberToName(max(len(header), 1))
+	row := 1
+	for i, n := range append([]string{b.title}, notes...) {
+		st := b.note
+		if i == 0 {
+			st = b.titleS
+		}
+		if err := b.set(name, 1, row, n, st); err != nil {
 			return 0, err
+		}
+		if err := b.f.MergeCell(name, fmt.Sprintf("A%d", row), fmt.Sprintf("%s%d", last, row)); err != nil {
+			return 0, fmt.Errorf("sheet %s merge: %w", name, err)
 		}
 		row++
 	}
@@ -180,7 +188,11 @@ func (b *asBook) row(sheet string, r int, cells []any, style int) error {
 		case float64:
 			v, st = decimal.Round(x, 2), b.num
 		case int:
-			st = b.num
+			st = b.intS
+		case string:
+			if len([]rune(x)) > 12 {
+				st = b.wrap
+			}
 		}
 		if style != 0 {
 			st = style
@@ -223,4 +235,17 @@ func asMoved(p *int) string {
 		return fmt.Sprintf("↓%d", -*p)
 	}
 	return "持平"
+}
+
+// fitRow makes row r tall enough for text wrapped in a column of width
+// units (LibreOffice does not grow rows for wrapped text on its own).
+func (b *asBook) fitRow(sheet string, r int, text string, width float64) error {
+	lines := math.Ceil(textWidth(text) / (width - 2))
+	if lines <= 1 {
+		return nil
+	}
+	if err := b.f.SetRowHeight(sheet, r, 15*lines); err != nil {
+		return fmt.Errorf("sheet %s row height: %w", sheet, err)
+	}
+	return nil
 }

@@ -42,8 +42,12 @@ func asWriteRanking(b *asBook, v *assessments.View, loc *time.Location) error {
 		for _, c := range a.Components {
 			cells = append(cells, asNumCell(s.Components[c.Key]))
 		}
-		cells = append(cells, asNumCell(s.Score), asSigned(s.Change), asMoved(s.RankChange), asTierText(s.Tier), asFinalText(s.FinalTier), asRemarks(a, s))
+		remark := asRemarks(a, s)
+		cells = append(cells, asNumCell(s.Score), asSigned(s.Change), asMoved(s.RankChange), asTierText(s.Tier), asFinalText(s.FinalTier), remark)
 		if err := b.row(name, r, cells, 0); err != nil {
+			return err
+		}
+		if err := b.fitRow(name, r, remark, 40); err != nil {
 			return err
 		}
 		if st := asListStyle(b, v, s.Subject.ID); st != 0 {
@@ -97,14 +101,16 @@ func asRemarks(a *assessments.Assessment, s assessments.SubjectView) string {
 	if s.Rank == nil {
 		out = append(out, "数据不足，不参与排名")
 	}
-	if len(s.Missing) > 0 {
+	if len(s.Missing) > 0 && s.Rank != nil {
 		var names []string
-		for _, key := range s.Missing {
-			if i := slices.IndexFunc(a.Components, func(c assessments.Component) bool { return c.Key == key }); i >= 0 {
+		for _, key := range s.Missing { // 加减分 left out: most subjects have none
+			if i := slices.IndexFunc(a.Components, func(c assessments.Component) bool { return c.Key == key && c.Kind != assessments.KindManual }); i >= 0 {
 				names = append(names, a.Components[i].Name())
 			}
 		}
-		out = append(out, "缺项："+strings.Join(names, "、")+"（权重按其余分项重新分配）")
+		if len(names) > 0 {
+			out = append(out, "缺项："+strings.Join(names, "、")+"（权重按其余分项重新分配）")
+		}
 	}
 	if s.Manual != nil {
 		out = append(out, fmt.Sprintf("加减分 %s：%s", asAssessmentsPoints(s.Manual.Points), s.Manual.Reason))
@@ -240,6 +246,13 @@ func asWriteObjections(b *asBook, v *assessments.View, loc *time.Location) error
 		if err := b.row(name, r, cells, b.wrap); err != nil {
 			return err
 		}
+		longer := o.Text
+		if textWidth(o.Answer) > textWidth(longer) {
+			longer = o.Answer
+		}
+		if err := b.fitRow(name, r, longer, 36); err != nil {
+			return err
+		}
 		r++
 	}
 	return nil
@@ -257,6 +270,9 @@ func asWriteMethod(b *asBook, v *assessments.View) error {
 	}
 	for _, l := range lines {
 		if err := b.set(name, 1, r, l, b.wrap); err != nil {
+			return err
+		}
+		if err := b.fitRow(name, r, l, 120); err != nil {
 			return err
 		}
 		r++
