@@ -60,8 +60,8 @@ func WriteAssessment(w io.Writer, v *assessments.View, t *assessments.Trend, loc
 // asBook is a small, fully formatted workbook written cell by cell (an
 // assessment has at most a few thousand subjects).
 type asBook struct {
-	f                                                 *excelize.File
-	title                                             string
+	f                                                       *excelize.File
+	title                                                   string
 	head, txt, wrap, num, intS, titleS, red, black, note, b int
 }
 
