@@ -47,12 +47,12 @@ func defaultAssessForm(year int) assessForm {
 		VetoBelow: "60%", VetoTier: "1"}
 }
 
-// NewAssessmentPage is GET /admin/assessments/new.
-func (s *AssessmentPages) NewAssessmentPage(c *gin.Context) error {
+// NewCompositePage is GET /admin/assessments/new.
+func (s *CompositePages) NewCompositePage(c *gin.Context) error {
 	return s.renderNew(c, http.StatusOK, defaultAssessForm(s.ops.Now().In(s.ops.Location()).Year()), "", nil)
 }
 
-func (s *AssessmentPages) renderNew(c *gin.Context, status int, f assessForm, msg string, fields map[string]string) error {
+func (s *CompositePages) renderNew(c *gin.Context, status int, f assessForm, msg string, fields map[string]string) error {
 	ctx := c.Request.Context()
 	orgs, _, err := orgOptions(ctx, s.orgs)
 	if err != nil {
@@ -75,11 +75,11 @@ func (s *AssessmentPages) renderNew(c *gin.Context, status int, f assessForm, ms
 	for _, a := range prev {
 		v.Previous = append(v.Previous, option{a.ID, a.Title})
 	}
-	return s.pages.Render(c, status, "assess_new", PageView{Title: "新建考评", Data: v})
+	return s.pages.Render(c, status, "composite_new", PageView{Title: "新建考评", Data: v})
 }
 
-// CreateAssessment is POST /admin/assessments/new.
-func (s *AssessmentPages) CreateAssessment(c *gin.Context) error {
+// CreateComposite is POST /admin/assessments/new.
+func (s *CompositePages) CreateComposite(c *gin.Context) error {
 	f := assessForm{Title: c.PostForm("title"), From: c.PostForm("from"), To: c.PostForm("to"), Kind: c.PostForm("kind"),
 		OrgID: c.PostForm("org_id"), PreviousID: c.PostForm("previous_id"),
 		SurveyID: c.PostForm("survey_id"), SurveyMeasure: c.PostForm("survey_measure"), SurveyWeight: c.PostForm("survey_weight"),

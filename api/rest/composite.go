@@ -12,15 +12,15 @@ import (
 	"minyi/exports"
 )
 
-// Assessments is the periodic assessment of branches and members (考核):
+// Composite is the periodic assessment of branches and members (考核):
 // schemes, results, 公示 and objections, final tiers, trends and the
 // annual scorecard workbook.
-type Assessments struct {
+type Composite struct {
 	ops *assessments.Service
 }
 
-// AssessmentInput is the body of POST /assessments (API.md, Assessments).
-type AssessmentInput struct {
+// CompositeInput is the body of POST /assessments (API.md, Assessments).
+type CompositeInput struct {
 	Title      string                  `json:"title"`
 	Period     assessments.Period      `json:"period"`
 	Subjects   assessments.Scope       `json:"subjects"`
@@ -58,9 +58,9 @@ type FinalTierInput struct {
 	Reason string `json:"reason"`
 }
 
-// CreateAssessment stores a new scheme (admin).
-func (s *Assessments) CreateAssessment(c *gin.Context) error {
-	var in AssessmentInput
+// CreateComposite stores a new scheme (admin).
+func (s *Composite) CreateComposite(c *gin.Context) error {
+	var in CompositeInput
 	if err := httpx.DecodeJSON(c, &in); err != nil {
 		return err
 	}
@@ -73,8 +73,8 @@ func (s *Assessments) CreateAssessment(c *gin.Context) error {
 	return nil
 }
 
-// ListAssessments lists the assessments the reader may see, newest first.
-func (s *Assessments) ListAssessments(c *gin.Context) error {
+// ListComposites lists the assessments the reader may see, newest first.
+func (s *Composite) ListComposites(c *gin.Context) error {
 	list, err := s.ops.List(c.Request.Context())
 	if err != nil {
 		return err
@@ -83,8 +83,8 @@ func (s *Assessments) ListAssessments(c *gin.Context) error {
 	return nil
 }
 
-// GetAssessment answers one scheme with what was recorded on it.
-func (s *Assessments) GetAssessment(c *gin.Context) error {
+// GetComposite answers one scheme with what was recorded on it.
+func (s *Composite) GetComposite(c *gin.Context) error {
 	a, err := s.ops.Get(c.Request.Context(), c.Param("id"))
 	if err != nil {
 		return err
@@ -93,8 +93,8 @@ func (s *Assessments) GetAssessment(c *gin.Context) error {
 	return nil
 }
 
-// GetAssessmentResults answers the scored, ranked, tiered subjects.
-func (s *Assessments) GetAssessmentResults(c *gin.Context) error {
+// GetCompositeResults answers the scored, ranked, tiered subjects.
+func (s *Composite) GetCompositeResults(c *gin.Context) error {
 	v, err := s.ops.Results(c.Request.Context(), c.Param("id"))
 	if err != nil {
 		return err
@@ -103,8 +103,8 @@ func (s *Assessments) GetAssessmentResults(c *gin.Context) error {
 	return nil
 }
 
-// GetAssessmentTrend answers every subject's score across the periods.
-func (s *Assessments) GetAssessmentTrend(c *gin.Context) error {
+// GetCompositeTrend answers every subject's score across the periods.
+func (s *Composite) GetCompositeTrend(c *gin.Context) error {
 	t, err := s.ops.Trend(c.Request.Context(), c.Param("id"))
 	if err != nil {
 		return err
@@ -113,8 +113,8 @@ func (s *Assessments) GetAssessmentTrend(c *gin.Context) error {
 	return nil
 }
 
-// SetManual records a subject's 加减分 with its reason.
-func (s *Assessments) SetManual(c *gin.Context) error {
+// SetCompositeManual records a subject's 加减分 with its reason.
+func (s *Composite) SetCompositeManual(c *gin.Context) error {
 	var in ManualInput
 	if err := httpx.DecodeJSON(c, &in); err != nil {
 		return err
@@ -123,8 +123,8 @@ func (s *Assessments) SetManual(c *gin.Context) error {
 	return answer(c, a, err)
 }
 
-// PublishAssessment freezes the results and opens 公示.
-func (s *Assessments) PublishAssessment(c *gin.Context) error {
+// PublishComposite freezes the results and opens 公示.
+func (s *Composite) PublishComposite(c *gin.Context) error {
 	var in PublishInput
 	if err := httpx.DecodeJSON(c, &in); err != nil {
 		return err
@@ -133,8 +133,8 @@ func (s *Assessments) PublishAssessment(c *gin.Context) error {
 	return answer(c, a, err)
 }
 
-// AddObjection records an objection during 公示.
-func (s *Assessments) AddObjection(c *gin.Context) error {
+// AddCompositeObjection records an objection during 公示.
+func (s *Composite) AddCompositeObjection(c *gin.Context) error {
 	var in ObjectionInput
 	if err := httpx.DecodeJSON(c, &in); err != nil {
 		return err
@@ -147,8 +147,8 @@ func (s *Assessments) AddObjection(c *gin.Context) error {
 	return nil
 }
 
-// AnswerObjection answers one objection.
-func (s *Assessments) AnswerObjection(c *gin.Context) error {
+// AnswerCompositeObjection answers one objection.
+func (s *Composite) AnswerCompositeObjection(c *gin.Context) error {
 	var in AnswerInput
 	if err := httpx.DecodeJSON(c, &in); err != nil {
 		return err
@@ -161,14 +161,14 @@ func (s *Assessments) AnswerObjection(c *gin.Context) error {
 	return answer(c, a, err)
 }
 
-// CloseAssessment ends 公示.
-func (s *Assessments) CloseAssessment(c *gin.Context) error {
+// CloseComposite ends 公示.
+func (s *Composite) CloseComposite(c *gin.Context) error {
 	a, err := s.ops.Close(c.Request.Context(), c.Param("id"))
 	return answer(c, a, err)
 }
 
-// SetFinalTier records a subject's final tier with its reason.
-func (s *Assessments) SetFinalTier(c *gin.Context) error {
+// SetCompositeFinalTier records a subject's final tier with its reason.
+func (s *Composite) SetCompositeFinalTier(c *gin.Context) error {
 	var in FinalTierInput
 	if err := httpx.DecodeJSON(c, &in); err != nil {
 		return err
@@ -177,8 +177,8 @@ func (s *Assessments) SetFinalTier(c *gin.Context) error {
 	return answer(c, a, err)
 }
 
-// GetAssessmentReport writes the annual scorecard workbook.
-func (s *Assessments) GetAssessmentReport(c *gin.Context) error {
+// GetCompositeReport writes the annual scorecard workbook.
+func (s *Composite) GetCompositeReport(c *gin.Context) error {
 	ctx := c.Request.Context()
 	v, err := s.ops.Results(ctx, c.Param("id"))
 	if err != nil {

@@ -26,8 +26,8 @@ import (
 // domain operation as the JSON API (assessments.Service) and comes back
 // here with a notice, or with the error next to the form.
 
-// AssessmentPages serves the assessment pages.
-type AssessmentPages struct {
+// CompositePages serves the assessment pages.
+type CompositePages struct {
 	ops     *assessments.Service
 	orgs    *surveys.OrgStore
 	surveys *surveys.SurveyStore
@@ -43,8 +43,8 @@ type assessItem struct {
 	ID, Title, Period, Status, Subjects string
 }
 
-// AssessmentsPage is GET /assessments.
-func (s *AssessmentPages) AssessmentsPage(c *gin.Context) error {
+// CompositeListPage is GET /assessments.
+func (s *CompositePages) CompositeListPage(c *gin.Context) error {
 	list, err := s.ops.List(c.Request.Context())
 	if err != nil {
 		return err
@@ -54,7 +54,7 @@ func (s *AssessmentPages) AssessmentsPage(c *gin.Context) error {
 		v.Items = append(v.Items, assessItem{ID: a.ID, Title: a.Title, Period: a.Period.From + " 至 " + a.Period.To,
 			Status: a.Status.Label(), Subjects: subjectsLabel(a.Subjects.Kind)})
 	}
-	return s.pages.Render(c, http.StatusOK, "assess_list", PageView{Title: "综合考评", Data: v})
+	return s.pages.Render(c, http.StatusOK, "composite_list", PageView{Title: "综合考评", Data: v})
 }
 
 func subjectsLabel(kind string) string {
@@ -111,12 +111,12 @@ type assessFailure struct {
 	Fields        map[string]string
 }
 
-// AssessmentPage is GET /assessments/{id}.
-func (s *AssessmentPages) AssessmentPage(c *gin.Context) error {
+// CompositePage is GET /assessments/{id}.
+func (s *CompositePages) CompositePage(c *gin.Context) error {
 	return s.render(c, http.StatusOK, nil)
 }
 
-func (s *AssessmentPages) render(c *gin.Context, status int, failed *assessFailure) error {
+func (s *CompositePages) render(c *gin.Context, status int, failed *assessFailure) error {
 	ctx := c.Request.Context()
 	res, err := s.ops.Results(ctx, c.Param("id"))
 	if err != nil {
@@ -173,7 +173,7 @@ func (s *AssessmentPages) render(c *gin.Context, status int, failed *assessFailu
 		ov := assessObjection{Seq: o.Seq, Subject: names[o.SubjectID], Text: o.Text, By: o.By, At: pageTime(o.At), Answer: o.Answer, AnsweredBy: o.AnsweredBy}
 		v.Objections = append(v.Objections, ov)
 	}
-	return s.pages.Render(c, status, "assess", PageView{Title: a.Title, Data: v})
+	return s.pages.Render(c, status, "composite", PageView{Title: a.Title, Data: v})
 }
 
 func assessRowOf(a *assessments.Assessment, res *assessments.View, sv assessments.SubjectView) assessRow {
@@ -247,9 +247,9 @@ func noticeText(saved string) string {
 	}[saved]
 }
 
-// AssessmentForm handles the forms of /assessments/{id}: form names the
+// CompositeForm handles the forms of /assessments/{id}: form names the
 // operation, and each refusal comes back to the page with its message.
-func (s *AssessmentPages) AssessmentForm(form string) httpx.HandlerFunc {
+func (s *CompositePages) CompositeForm(form string) httpx.HandlerFunc {
 	return func(c *gin.Context) error {
 		ctx, id := c.Request.Context(), c.Param("id")
 		var err error

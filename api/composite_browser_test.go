@@ -13,9 +13,9 @@ import (
 	"minyi/accounts"
 )
 
-// keepScreenshot saves the full page under MINYI_SCREENSHOTS, when set, for
+// compositeShot saves the full page under MINYI_SCREENSHOTS, when set, for
 // people to look at.
-func keepScreenshot(t *testing.T, ctx context.Context, name string) {
+func compositeShot(t *testing.T, ctx context.Context, name string) {
 	t.Helper()
 	dir := os.Getenv("MINYI_SCREENSHOTS")
 	if dir == "" {
@@ -26,11 +26,11 @@ func keepScreenshot(t *testing.T, ctx context.Context, name string) {
 	}
 }
 
-// TestAssessmentInBrowser: an admin sets up an assessment with the form,
+// TestCompositeInBrowser: an admin sets up an assessment with the form,
 // enters 加减分 and publishes it from its page; a branch secretary reads it
 // on a phone (the ranking as cards) and raises an objection.
-func TestAssessmentInBrowser(t *testing.T) {
-	fx := newAssessFixture(t)
+func TestCompositeInBrowser(t *testing.T) {
+	fx := newCompositeFixture(t)
 	admin := accounts.User{Login: "admin-assess", Name: "组织部", Role: accounts.RoleAdmin}
 	sec := accounts.User{Login: "sec-assess", Name: "第二支部书记", Role: accounts.RoleSecretary, OrgID: fx.tree.zb2.ID}
 	for _, u := range []*accounts.User{&admin, &sec} {
@@ -52,7 +52,7 @@ func TestAssessmentInBrowser(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	keepScreenshot(t, ctx, "assess_new_1366")
+	compositeShot(t, ctx, "assess_new_1366")
 	err = chromedp.Do(ctx,
 		chromedp.Click(chromedp.CSS("#assess-create")),
 		chromedp.WaitVisible(chromedp.CSS("#assess-ranking")),
@@ -74,7 +74,7 @@ func TestAssessmentInBrowser(t *testing.T) {
 	if err != nil || !strings.Contains(method, "名额不超过参与排名对象数的三分之一") {
 		t.Errorf("method text %q (%v)", method, err)
 	}
-	keepScreenshot(t, ctx, "assess_draft_1366")
+	compositeShot(t, ctx, "assess_draft_1366")
 	err = chromedp.Do(ctx,
 		chromedp.Click(chromedp.CSS("#publish-form button")),
 		chromedp.WaitVisible(chromedp.CSS("#assess-notice")),
@@ -115,5 +115,5 @@ func TestAssessmentInBrowser(t *testing.T) {
 	if err != nil || !strings.Contains(text, "投诉已于当月处理完毕") {
 		t.Errorf("objections %q (%v)", text, err)
 	}
-	keepScreenshot(t, phone, "assess_published_360")
+	compositeShot(t, phone, "assess_published_360")
 }

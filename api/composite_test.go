@@ -18,28 +18,28 @@ import (
 	"minyi/surveys"
 )
 
-// clock is a test clock that can be moved forward.
-type clock struct {
+// compositeClock is a test compositeClock that can be moved forward.
+type compositeClock struct {
 	mu  sync.Mutex
 	now time.Time
 }
 
-func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.now }
-func (c *clock) add(d time.Duration) {
+func (c *compositeClock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.now }
+func (c *compositeClock) add(d time.Duration) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.now = c.now.Add(d)
 }
 
-// assessFixture is three branches and a satisfaction survey of them with
+// compositeFixture is three branches and a satisfaction survey of them with
 // two ballots of the masses (weight 1), one scored question:
 //
 //	ZB1: 满意 (100), 满意 (100)   → score (100 + 100) ÷ 2 = 100, satisfaction 2 ÷ 2 = 100%
 //	ZB2: 满意 (100), 不满意 (0)   → score (100 + 0) ÷ 2 = 50,   satisfaction 1 ÷ 2 = 50%
 //	ZB3: 不了解, 不了解 (abstain) → no score
-type assessFixture struct {
+type compositeFixture struct {
 	*env
-	clock       *clock
+	clock       *compositeClock
 	tree        orgTree
 	zb3         surveys.Org
 	surveyID    string
@@ -47,11 +47,11 @@ type assessFixture struct {
 	secretaryB2 string // of ZB2's
 }
 
-func newAssessFixture(t *testing.T) *assessFixture {
+func newCompositeFixture(t *testing.T) *compositeFixture {
 	t.Helper()
-	clk := &clock{now: fixedNow}
+	clk := &compositeClock{now: fixedNow}
 	e := newEnv(t, func(c *envConfig) { c.app.Now = clk.Now })
-	fx := &assessFixture{env: e, clock: clk, tree: e.orgTree()}
+	fx := &compositeFixture{env: e, clock: clk, tree: e.orgTree()}
 	fx.zb3 = decode[surveys.Org](t, e.do(http.MethodPost, "/api/v1/orgs", map[string]any{"name": "第三党支部", "code": "ZB3", "kind": "branch", "parent_id": fx.tree.general.ID}), http.StatusCreated)
 	def := surveyDef{
 		Title: "2026年度党支部满意度测评", Kind: "satisfaction",
@@ -85,7 +85,7 @@ func newAssessFixture(t *testing.T) *assessFixture {
 // scheme is the body of POST /assessments: the survey's score (weight
 // 0.6), 加减分 (weight 0), tiers 先进 ≥ 90 / 中间 ≥ 60 / 后进, and a veto:
 // satisfaction below 60% is at most 中间.
-func (fx *assessFixture) scheme(title, from, to, previous string) map[string]any {
+func (fx *compositeFixture) scheme(title, from, to, previous string) map[string]any {
 	return map[string]any{
 		"title": title, "period": map[string]string{"from": from, "to": to},
 		"subjects":    map[string]string{"kind": "branches", "org_id": fx.tree.root.ID},
@@ -103,12 +103,12 @@ func (fx *assessFixture) scheme(title, from, to, previous string) map[string]any
 	}
 }
 
-func (fx *assessFixture) results(t *testing.T, id string, hdr ...string) assessments.View {
+func (fx *compositeFixture) results(t *testing.T, id string, hdr ...string) assessments.View {
 	t.Helper()
 	return decode[assessments.View](t, fx.do(http.MethodGet, "/api/v1/assessments/"+id+"/results", nil, hdr...), http.StatusOK)
 }
 
-func subjectOf(t *testing.T, v assessments.View, id string) assessments.SubjectView {
+func compositeSubject(t *testing.T, v assessments.View, id string) assessments.SubjectView {
 	t.Helper()
 	for _, s := range v.Subjects {
 		if s.Subject.ID == id {
@@ -119,21 +119,21 @@ func subjectOf(t *testing.T, v assessments.View, id string) assessments.SubjectV
 	return assessments.SubjectView{}
 }
 
-func near(got, want float64) bool { return math.Abs(got-want) < 1e-4 }
+func nearly(got, want float64) bool { return math.Abs(got-want) < 1e-4 }
 
-func TestAssessmentTwoPeriods(t *testing.T) {
-	fx := newAssessFixture(t)
+func TestCompositeTwoPeriods(t *testing.T) {
+	fx := newCompositeFixture(t)
 	bearer := func(tok string) []string { return []string{"Authorization", "Bearer " + tok} }
 
 	// Period 1: ZB1 100 (rank 1, 先进), ZB2 50 (rank 2, 后进: below 60),
 	// ZB3 no score (listed apart).
 	a1 := decode[assessments.Assessment](t, fx.do(http.MethodPost, "/api/v1/assessments", fx.scheme("2025年度党支部综合考评", "2025-01-01", "2025-12-31", "")), http.StatusCreated)
 	v1 := fx.results(t, a1.ID)
-	zb1, zb2, zb3 := subjectOf(t, v1, fx.tree.zb1.ID), subjectOf(t, v1, fx.tree.zb2.ID), subjectOf(t, v1, fx.zb3.ID)
-	if !near(zb1.Score.Value, 100) || *zb1.Rank != 1 || zb1.Tier.Key != "advanced" {
+	zb1, zb2, zb3 := compositeSubject(t, v1, fx.tree.zb1.ID), compositeSubject(t, v1, fx.tree.zb2.ID), compositeSubject(t, v1, fx.zb3.ID)
+	if !nearly(zb1.Score.Value, 100) || *zb1.Rank != 1 || zb1.Tier.Key != "advanced" {
 		t.Fatalf("ZB1 in period 1: %+v", zb1)
 	}
-	if !near(zb2.Score.Value, 50) || *zb2.Rank != 2 || zb2.Tier.Key != "lagging" {
+	if !nearly(zb2.Score.Value, 50) || *zb2.Rank != 2 || zb2.Tier.Key != "lagging" {
 		t.Fatalf("ZB2 in period 1: %+v", zb2)
 	}
 	if zb3.Score.Valid || zb3.Rank != nil || len(v1.Unranked) != 1 || v1.Unranked[0] != fx.zb3.ID {
@@ -168,14 +168,14 @@ func TestAssessmentTwoPeriods(t *testing.T) {
 	decode[assessments.Assessment](t, fx.do(http.MethodPut, "/api/v1/assessments/"+a2.ID+"/subjects/"+zb2.Subject.ID+"/manual", map[string]any{"points": 55, "reason": "获评市级先进基层党组织"}), http.StatusOK)
 
 	v2 := fx.results(t, a2.ID, bearer(fx.secretaryB2)...) // a secretary reads the assessment judging its branch
-	zb1, zb2 = subjectOf(t, v2, fx.tree.zb1.ID), subjectOf(t, v2, fx.tree.zb2.ID)
-	if !near(zb2.Score.Value, 105) || *zb2.Rank != 1 || *zb2.RankChange != 1 || !near(zb2.Change.Value, 55) {
+	zb1, zb2 = compositeSubject(t, v2, fx.tree.zb1.ID), compositeSubject(t, v2, fx.tree.zb2.ID)
+	if !nearly(zb2.Score.Value, 105) || *zb2.Rank != 1 || *zb2.RankChange != 1 || !nearly(zb2.Change.Value, 55) {
 		t.Fatalf("ZB2 in period 2: score %v rank %v rank change %v change %v", zb2.Score, *zb2.Rank, *zb2.RankChange, zb2.Change)
 	}
 	if zb2.Tier.Key != "middle" || len(zb2.Vetoes) != 1 || zb2.Vetoes[0].Reason != "「满意度测评」的满意率为 50%，低于 60%，至多评为「中间」" {
 		t.Fatalf("ZB2 should be vetoed to 中间: %+v", zb2)
 	}
-	if !near(zb1.Score.Value, 100) || *zb1.Rank != 2 || *zb1.RankChange != -1 || !near(zb1.Change.Value, 0) || zb1.Tier.Key != "advanced" {
+	if !nearly(zb1.Score.Value, 100) || *zb1.Rank != 2 || *zb1.RankChange != -1 || !nearly(zb1.Change.Value, 0) || zb1.Tier.Key != "advanced" {
 		t.Fatalf("ZB1 in period 2: %+v", zb1)
 	}
 	if len(v2.Red) != 2 || v2.Red[0] != zb2.Subject.ID {
@@ -189,7 +189,7 @@ func TestAssessmentTwoPeriods(t *testing.T) {
 	wantError(t, fx.do(http.MethodPut, "/api/v1/assessments/"+a2.ID+"/subjects/"+zb2.Subject.ID+"/final-tier", map[string]any{"tier": "middle", "reason": "x"}, bearer(fx.secretaryB2)...), http.StatusForbidden, "forbidden")
 	decode[assessments.Assessment](t, fx.do(http.MethodPut, "/api/v1/assessments/"+a2.ID+"/subjects/"+zb2.Subject.ID+"/final-tier", map[string]any{"tier": "middle", "reason": "党委会研究确定"}), http.StatusOK)
 	v2 = fx.results(t, a2.ID)
-	if !v2.Frozen || subjectOf(t, v2, zb2.Subject.ID).FinalTier.Label != "中间" || v2.Tiers[1].Final != 1 || v2.Tiers[0].Recommended != 1 {
+	if !v2.Frozen || compositeSubject(t, v2, zb2.Subject.ID).FinalTier.Label != "中间" || v2.Tiers[1].Final != 1 || v2.Tiers[0].Recommended != 1 {
 		t.Fatalf("frozen results with the final tier: %+v", v2)
 	}
 
@@ -199,7 +199,7 @@ func TestAssessmentTwoPeriods(t *testing.T) {
 		t.Fatalf("trend periods %+v", trend.Periods)
 	}
 	for _, line := range trend.Subjects {
-		if line.Subject.ID == zb2.Subject.ID && (!near(line.Points[0].Score.Value, 50) || !near(line.Points[1].Score.Value, 105)) {
+		if line.Subject.ID == zb2.Subject.ID && (!nearly(line.Points[0].Score.Value, 50) || !nearly(line.Points[1].Score.Value, 105)) {
 			t.Fatalf("ZB2 trend %+v", line.Points)
 		}
 	}
