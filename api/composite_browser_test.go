@@ -116,4 +116,23 @@ func TestCompositeInBrowser(t *testing.T) {
 		t.Errorf("objections %q (%v)", text, err)
 	}
 	compositeShot(t, phone, "assess_published_360")
+
+	// A leader's dashboard shows the published assessment's tiers and lists.
+	leader := accounts.User{Login: "leader-assess", Name: "书记", Role: accounts.RoleLeader}
+	if err := fx.acc.CreateUser(t.Context(), &leader, "password-123"); err != nil {
+		t.Fatal(err)
+	}
+	wide := browser(t, 1366, 900)
+	err = chromedp.Do(wide,
+		signIn(srv.URL+"/dashboard", leader.Login, "password-123"),
+		chromedp.WaitVisible(chromedp.CSS("#dash-assessment-link")),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	red, err := chromedp.Run(wide, chromedp.Text(chromedp.CSS("#dash-assessment .red-list")))
+	if err != nil || !strings.Contains(red, "第一党支部") || !strings.Contains(red, "100.00") {
+		t.Errorf("dashboard 红榜 %q (%v)", red, err)
+	}
+	compositeShot(t, wide, "dashboard_1366")
 }

@@ -165,6 +165,7 @@ func (s *Server) registerRoutes() {
 	s.addPage(http.MethodPost, "/assessments/:id/objections/:seq/answer", false, adminOnly, u.CompositePages.CompositeForm("answer"))
 	s.addPage(http.MethodPost, "/assessments/:id/close", false, adminOnly, u.CompositePages.CompositeForm("close"))
 	s.addPage(http.MethodPost, "/assessments/:id/final-tier", false, adminOnly, u.CompositePages.CompositeForm("final"))
+	s.addPage(http.MethodGet, "/dashboard", false, []accounts.Role{accounts.RoleLeader}, u.DashboardPages.DashboardPage)
 	s.addPage(http.MethodGet, "/admin/assessments/new", false, adminOnly, u.CompositePages.NewCompositePage)
 	s.addPage(http.MethodPost, "/admin/assessments/new", false, adminOnly, u.CompositePages.CreateComposite)
 	s.add(route{method: http.MethodGet, path: "/assessments/:id/report.xlsx", summary: "下载考评结果汇总表（综合排名、各分项来源、趋势、公示与异议、说明）", tag: "assessments", roles: readers, file: httpx.XLSXType, handler: j.Composite.GetCompositeReport})
