@@ -12,6 +12,7 @@ import (
 	"minyi/api/httpx"
 	"minyi/api/openapi"
 	"minyi/api/rest"
+	"minyi/assessments"
 	"minyi/feedback"
 	"minyi/surveys"
 )
@@ -112,14 +113,16 @@ var openapiOptions = openapi.Options{
 		reflect.TypeFor[rest.OptTime]():     {"type": "string", "format": "date-time", "nullable": true, "description": "null 清除"},
 	},
 	Enums: map[reflect.Type][]string{
-		reflect.TypeFor[surveys.Kind]():     enumOf(surveys.KindSatisfaction, surveys.KindAppraisal, surveys.KindQuestionnaire),
-		reflect.TypeFor[surveys.Status]():   enumOf(surveys.StatusDraft, surveys.StatusPublished, surveys.StatusClosed),
-		reflect.TypeFor[surveys.OrgKind]():  enumOf(surveys.OrgCommittee, surveys.OrgGeneralBranch, surveys.OrgBranch),
-		reflect.TypeFor[accounts.Role]():    enumOf(accounts.RoleAdmin, accounts.RoleLeader, accounts.RoleOperator, accounts.RoleSecretary),
-		reflect.TypeFor[feedback.Status]():  enumOf(feedback.StatusReceived, feedback.StatusAssigned, feedback.StatusAccepted, feedback.StatusReturned, feedback.StatusReplied, feedback.StatusClosed, feedback.StatusCalledBack),
-		reflect.TypeFor[feedback.Kind]():    enumOf(feedback.KindOpinion, feedback.KindSuggestion, feedback.KindComplaint, feedback.KindPraise, feedback.KindEnquiry, feedback.KindHelp),
-		reflect.TypeFor[feedback.Action]():  enumOf(feedback.ActionReceive, feedback.ActionAssign, feedback.ActionAccept, feedback.ActionReturn, feedback.ActionExtend, feedback.ActionReply, feedback.ActionClose, feedback.ActionCallback, feedback.ActionReopen, feedback.ActionSupervise),
-		reflect.TypeFor[feedback.Channel](): enumOf(feedback.ChannelHotline, feedback.ChannelWeb, feedback.ChannelVisit, feedback.ChannelMail),
+		reflect.TypeFor[surveys.Kind]():       enumOf(surveys.KindSatisfaction, surveys.KindAppraisal, surveys.KindQuestionnaire),
+		reflect.TypeFor[surveys.Status]():     enumOf(surveys.StatusDraft, surveys.StatusPublished, surveys.StatusClosed),
+		reflect.TypeFor[surveys.OrgKind]():    enumOf(surveys.OrgCommittee, surveys.OrgGeneralBranch, surveys.OrgBranch),
+		reflect.TypeFor[accounts.Role]():      enumOf(accounts.RoleAdmin, accounts.RoleLeader, accounts.RoleOperator, accounts.RoleSecretary),
+		reflect.TypeFor[feedback.Status]():    enumOf(feedback.StatusReceived, feedback.StatusAssigned, feedback.StatusAccepted, feedback.StatusReturned, feedback.StatusReplied, feedback.StatusClosed, feedback.StatusCalledBack),
+		reflect.TypeFor[feedback.Kind]():      enumOf(feedback.KindOpinion, feedback.KindSuggestion, feedback.KindComplaint, feedback.KindPraise, feedback.KindEnquiry, feedback.KindHelp),
+		reflect.TypeFor[feedback.Action]():    enumOf(feedback.ActionReceive, feedback.ActionAssign, feedback.ActionAccept, feedback.ActionReturn, feedback.ActionExtend, feedback.ActionReply, feedback.ActionClose, feedback.ActionCallback, feedback.ActionReopen, feedback.ActionSupervise),
+		reflect.TypeFor[assessments.Kind]():   enumOf(assessments.KindSurvey, assessments.KindHotline, assessments.KindCommitments, assessments.KindManual),
+		reflect.TypeFor[assessments.Status](): enumOf(assessments.StatusDraft, assessments.StatusPublished, assessments.StatusClosed),
+		reflect.TypeFor[feedback.Channel]():   enumOf(feedback.ChannelHotline, feedback.ChannelWeb, feedback.ChannelVisit, feedback.ChannelMail),
 	},
 	Error: httpx.ErrorBody{},
 	Names: map[reflect.Type]string{reflect.TypeFor[httpx.ErrorBody](): "Error", reflect.TypeFor[httpx.ErrorDetail](): "ErrorDetail"},
@@ -131,6 +134,7 @@ var openapiOptions = openapi.Options{
 		"results":     "测评结果、最终等次、文字题答案、结果导出",
 		"work-orders": "热线工单：受理、流转、统计、台账",
 		"accounts":    "用户、登录、接口令牌、审计日志",
+		"assessments": "综合考评：方案、结果、公示与异议、最终等次、趋势、汇总表",
 	},
 	SecuritySchemes: map[string]any{
 		"bearer":  map[string]any{"type": "http", "scheme": "bearer", "description": "接口令牌（POST /api/v1/tokens）或 MINYI_ADMIN_TOKEN"},

@@ -10,6 +10,7 @@ import (
 	"minyi/api/httpx"
 	"minyi/api/rest"
 	"minyi/api/ui"
+	"minyi/assessments"
 	"minyi/reports"
 	"minyi/surveys"
 )
@@ -143,6 +144,31 @@ func (s *Server) registerRoutes() {
 	s.addPage(http.MethodPost, "/branch/work-orders/:id/events", false, secretaries, u.WorkOrderPages.SubmitQueueEvent("/branch/work-orders", u.WorkOrderPages.RenderBranchQueue))
 	s.addPage(http.MethodGet, "/feedback", true, nil, u.WorkOrderPages.PublicFeedbackPage)
 	s.addPage(http.MethodPost, "/feedback", true, nil, u.WorkOrderPages.SubmitPublicFeedback)
+
+	// Periodic assessment of branches and members (rest.Composite, ui.CompositePages).
+	s.add(route{method: http.MethodPost, path: "/assessments", summary: "创建考评方案（期间、对象、加权分项、等次与名额、否决项）", tag: "assessments", roles: adminOnly, body: rest.CompositeInput{}, status: created, resp: assessments.Assessment{}, handler: j.Composite.CreateComposite})
+	s.add(route{method: http.MethodGet, path: "/assessments", summary: "考评列表（新到旧）", tag: "assessments", roles: readers, resp: httpx.Items[*assessments.Assessment]{}, handler: j.Composite.ListComposites})
+	s.add(route{method: http.MethodGet, path: "/assessments/:id", summary: "查看考评方案及其加减分、异议、最终等次", tag: "assessments", roles: readers, resp: assessments.Assessment{}, handler: j.Composite.GetComposite})
+	s.add(route{method: http.MethodGet, path: "/assessments/:id/results", summary: "考评结果（各分项、综合得分、名次、变化、推荐与最终等次、否决；草稿实时计算，公示后以公示时为准）", tag: "assessments", roles: readers, resp: assessments.View{}, handler: j.Composite.GetCompositeResults})
+	s.add(route{method: http.MethodGet, path: "/assessments/:id/trend", summary: "各期综合得分与名次趋势", tag: "assessments", roles: readers, resp: assessments.Trend{}, handler: j.Composite.GetCompositeTrend})
+	s.add(route{method: http.MethodPut, path: "/assessments/:id/subjects/:subject_id/manual", summary: "录入加减分（须填理由；仅草稿）", tag: "assessments", roles: adminOnly, body: rest.ManualInput{}, resp: assessments.Assessment{}, errs: conflict, handler: j.Composite.SetCompositeManual})
+	s.add(route{method: http.MethodPost, path: "/assessments/:id/publish", summary: "公示考评结果（冻结结果，公示若干天）", tag: "assessments", roles: adminOnly, body: rest.PublishInput{}, resp: assessments.Assessment{}, errs: conflict, handler: j.Composite.PublishComposite})
+	s.add(route{method: http.MethodPost, path: "/assessments/:id/objections", summary: "公示期内对考评对象的结果提出异议（支部书记限本组织）", tag: "assessments", roles: secretaries, body: rest.ObjectionInput{}, status: created, resp: assessments.Assessment{}, errs: conflict, handler: j.Composite.AddCompositeObjection})
+	s.add(route{method: http.MethodPost, path: "/assessments/:id/objections/:seq/answer", summary: "答复异议", tag: "assessments", roles: adminOnly, body: rest.AnswerInput{}, resp: assessments.Assessment{}, errs: conflict, handler: j.Composite.AnswerCompositeObjection})
+	s.add(route{method: http.MethodPost, path: "/assessments/:id/close", summary: "结束公示（公示期满且异议均已答复）", tag: "assessments", roles: adminOnly, resp: assessments.Assessment{}, errs: conflict, handler: j.Composite.CloseComposite})
+	s.add(route{method: http.MethodPut, path: "/assessments/:id/subjects/:subject_id/final-tier", summary: "确定考评对象的最终等次（须填理由；公示后）", tag: "assessments", roles: adminOnly, body: rest.FinalTierInput{}, resp: assessments.Assessment{}, errs: conflict, handler: j.Composite.SetCompositeFinalTier})
+	s.addPage(http.MethodGet, "/assessments", false, readers, u.CompositePages.CompositeListPage)
+	s.addPage(http.MethodGet, "/assessments/:id", false, readers, u.CompositePages.CompositePage)
+	s.addPage(http.MethodPost, "/assessments/:id/manual", false, adminOnly, u.CompositePages.CompositeForm("manual"))
+	s.addPage(http.MethodPost, "/assessments/:id/publish", false, adminOnly, u.CompositePages.CompositeForm("publish"))
+	s.addPage(http.MethodPost, "/assessments/:id/objections", false, secretaries, u.CompositePages.CompositeForm("objection"))
+	s.addPage(http.MethodPost, "/assessments/:id/objections/:seq/answer", false, adminOnly, u.CompositePages.CompositeForm("answer"))
+	s.addPage(http.MethodPost, "/assessments/:id/close", false, adminOnly, u.CompositePages.CompositeForm("close"))
+	s.addPage(http.MethodPost, "/assessments/:id/final-tier", false, adminOnly, u.CompositePages.CompositeForm("final"))
+	s.addPage(http.MethodGet, "/dashboard", false, []accounts.Role{accounts.RoleLeader}, u.DashboardPages.DashboardPage)
+	s.addPage(http.MethodGet, "/admin/assessments/new", false, adminOnly, u.CompositePages.NewCompositePage)
+	s.addPage(http.MethodPost, "/admin/assessments/new", false, adminOnly, u.CompositePages.CreateComposite)
+	s.add(route{method: http.MethodGet, path: "/assessments/:id/report.xlsx", summary: "下载考评结果汇总表（综合排名、各分项来源、趋势、公示与异议、说明）", tag: "assessments", roles: readers, file: httpx.XLSXType, handler: j.Composite.GetCompositeReport})
 
 	// Accounts: users, sign-in, API tokens, audit log (auth.go, session.go, rest.Users, rest.Tokens, rest.Audit, ui.AccountPages, ui.UserPages).
 	s.add(route{method: http.MethodPost, path: "/users", summary: "创建用户", tag: "accounts", roles: adminOnly, body: rest.UserInput{}, status: created, resp: accounts.User{}, errs: conflict, handler: j.Users.CreateUser})

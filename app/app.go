@@ -14,6 +14,7 @@ import (
 	"minyi"
 	"minyi/accounts"
 	"minyi/analytics"
+	"minyi/assessments"
 	"minyi/feedback"
 	"minyi/reports"
 	"minyi/secret"
@@ -70,6 +71,9 @@ type App struct {
 	GradeOps  *analytics.GradeService
 	UserOps   *accounts.Service
 	OrderOps  *feedback.Service
+
+	Assessments *assessments.Store
+	AssessOps   *assessments.Service
 }
 
 // New creates the missing indexes on st and builds every service over it.
@@ -114,9 +118,10 @@ func New(ctx context.Context, st *store.Store, cfg Config) (*App, error) {
 		a.Tallies.Close()
 		return nil, err
 	}
-	exports, err := reports.NewRunner(st.DB, &reports.Source{
+	results := &reports.Source{
 		Surveys: a.Surveys, Ballots: a.Ballots, Tallies: a.Tallies, Finals: a.FinalGrades, Codes: a.Codes, Now: now,
-	}, reports.RunnerConfig{Logger: log, Now: now})
+	}
+	exports, err := reports.NewRunner(st.DB, results, reports.RunnerConfig{Logger: log, Now: now})
 	if err != nil {
 		a.Tallies.Close()
 		return nil, fmt.Errorf("exports: %w", err)
@@ -136,6 +141,9 @@ func New(ctx context.Context, st *store.Store, cfg Config) (*App, error) {
 	a.GradeOps = analytics.NewGradeService(a.FinalGrades, a.Surveys, a.Orgs, a.Auditor)
 	a.UserOps = accounts.NewService(a.Accounts, a.Orgs, a.Auditor)
 	a.OrderOps = feedback.NewService(a.WorkOrders, a.Keys, a.Orgs, a.Auditor)
+	a.Assessments = assessments.NewStore(st.DB, now)
+	a.AssessOps = assessments.NewService(a.Assessments, a.Orgs, a.Members, a.Surveys,
+		assessments.Sources{Survey: surveySource(a.Surveys, results)}, a.Auditor, now, cfg.Policy.Location())
 	return a, nil
 }
 

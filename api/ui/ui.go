@@ -21,6 +21,8 @@ import (
 // Pages are the feature page handlers, built once from the wired App.
 type Pages struct {
 	AccountPages   *AccountPages
+	CompositePages *CompositePages
+	DashboardPages *DashboardPages
 	BallotPages    *BallotPages
 	BuilderPages   *BuilderPages
 	HomePage       *HomePage
@@ -36,6 +38,8 @@ func New(d httpx.Deps, r *Renderer) *Pages {
 	a := d.App
 	return &Pages{
 		AccountPages:   &AccountPages{accounts: a.Accounts, pages: r, userOps: a.UserOps},
+		DashboardPages: &DashboardPages{ops: a.AssessOps, pages: r, surveys: a.Surveys, tallies: a.Tallies},
+		CompositePages: &CompositePages{ops: a.AssessOps, orgs: a.Orgs, pages: r, surveys: a.Surveys},
 		BallotPages:    &BallotPages{now: a.Now, pages: r, publicLimit: d.PublicLimit, submitter: a.Submitter},
 		BuilderPages:   &BuilderPages{orgs: a.Orgs, pages: r, surveys: a.Surveys, svOps: a.SurveyOps},
 		HomePage:       &HomePage{pages: r, scope: d.Scope(), surveys: a.Surveys},
