@@ -70,6 +70,10 @@ type App struct {
 	GradeOps  *analytics.GradeService
 	UserOps   *accounts.Service
 	OrderOps  *feedback.Service
+	// The hotline workspace's settings: the category catalogue and the
+	// administrators' holidays and make-up workdays.
+	Categories *feedback.Categories
+	Calendar   *feedback.Calendar
 }
 
 // New creates the missing indexes on st and builds every service over it.
@@ -136,6 +140,17 @@ func New(ctx context.Context, st *store.Store, cfg Config) (*App, error) {
 	a.GradeOps = analytics.NewGradeService(a.FinalGrades, a.Surveys, a.Orgs, a.Auditor)
 	a.UserOps = accounts.NewService(a.Accounts, a.Orgs, a.Auditor)
 	a.OrderOps = feedback.NewService(a.WorkOrders, a.Keys, a.Orgs, a.Auditor)
+	a.Categories = feedback.NewCategories(st.DB, now, a.Auditor)
+	a.Calendar = feedback.NewCalendar(st.DB, cfg.Policy, now, a.Auditor)
+	a.OrderOps.WithCategories(a.Categories).WithCalendar(a.Calendar)
+	if err := a.Calendar.Refresh(ctx); err != nil {
+		a.Tallies.Close()
+		return nil, err
+	}
+	if years := cfg.Policy.Uncovered(now()); len(years) > 0 {
+		log.Warn("the work-order calendar does not cover the coming 60 days: enter the official holidays and make-up workdays at /admin/calendar (or in MINYI_CALENDAR), else deadlines count holidays as working days",
+			slog.Any("years", years))
+	}
 	return a, nil
 }
 
