@@ -100,6 +100,10 @@ type Handling struct {
 	ExtensionRequest *ExtensionRequest `bson:"extension_request,omitempty" json:"extension_request,omitempty"`
 	MergedInto       *OrderRef         `bson:"merged_into,omitempty" json:"merged_into,omitempty"`
 	MergedFrom       []OrderRef        `bson:"merged_from,omitempty" json:"merged_from,omitempty"`
+	// AssignNote is the latest dispatch's note (派单说明), for the branch's queue.
+	AssignNote string `bson:"assign_note,omitempty" json:"assign_note,omitempty"`
+	// Reply is the branch's latest reply text (the reply event's note).
+	Reply string `bson:"reply,omitempty" json:"reply,omitempty"`
 }
 
 // EventDetail is what the workspace events carry besides the common fields.
@@ -221,6 +225,8 @@ func (p *Policy) stepWorkspace(o *Order, e *Event) {
 // applyWorkspace moves o by the workspace parts of e (after flow.go's own).
 func (o *Order) applyWorkspace(e Event) {
 	switch e.Action {
+	case ActionAssign:
+		o.AssignNote = e.Note
 	case ActionExtensionRequested:
 		o.ExtensionRequest = &ExtensionRequest{Days: e.Days, Note: e.Note, By: e.Actor, At: e.At}
 	case ActionApproveExtension:
@@ -230,12 +236,12 @@ func (o *Order) applyWorkspace(e Event) {
 	case ActionRefuseExtension:
 		o.ExtensionRequest = nil
 	case ActionReply:
-		o.ReplyOutcome, o.ReplyReason = e.Outcome, e.Reason
+		o.ReplyOutcome, o.ReplyReason, o.Reply = e.Outcome, e.Reason, e.Note
 		o.ExtensionRequest = nil // moot once answered
 	case ActionReturn:
 		o.ExtensionRequest = nil
 	case ActionReopen:
-		o.ReplyOutcome, o.ReplyReason = "", ""
+		o.ReplyOutcome, o.ReplyReason, o.Reply = "", "", ""
 	case ActionMerge:
 		o.Status = StatusMerged
 		at := e.At
@@ -254,6 +260,6 @@ func derivedHandling(o *Order) bson.D {
 	return bson.D{
 		{Key: "reply_outcome", Value: o.ReplyOutcome}, {Key: "reply_reason", Value: o.ReplyReason},
 		{Key: "extension_request", Value: o.ExtensionRequest}, {Key: "merged_into", Value: o.MergedInto},
-		{Key: "merged_from", Value: o.MergedFrom},
+		{Key: "merged_from", Value: o.MergedFrom}, {Key: "assign_note", Value: o.AssignNote}, {Key: "reply", Value: o.Reply},
 	}
 }
