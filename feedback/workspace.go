@@ -147,7 +147,7 @@ func (o *Order) checkWorkspace(e *Event, ext ExtensionLimit) (handled bool, err 
 		return false, checkOutcome(e)
 	case ActionApproveExtension, ActionRefuseExtension, ActionMerge:
 	default:
-		if e.Outcome != "" || e.Reason != "" || e.Ref != nil {
+		if (e.Outcome != "" || e.Reason != "" || e.Ref != nil) && slices.Contains(o.Allowed(), e.Action) {
 			var fe minyi.FieldErrors
 			fe.Add("outcome", "not_allowed", "只有回复时才能填写办理结果，只有合并时才能指定原工单")
 			return true, fe.Err()
