@@ -23,7 +23,7 @@ type wsOrder struct {
 		Days int    `json:"days"`
 		Note string `json:"note"`
 	} `json:"extension_request"`
-	MergedInto *struct{ ID, Number string } `json:"merged_into"`
+	MergedInto *struct{ ID, Number string }  `json:"merged_into"`
 	MergedFrom []struct{ ID, Number string } `json:"merged_from"`
 	History    []struct{ ID, Number string } `json:"caller_history"`
 }

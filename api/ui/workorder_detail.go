@@ -23,7 +23,7 @@ import (
 
 type woEventRow struct {
 	At, Action, Actor, Note, Extra string
-	RefID, RefNumber              string
+	RefID, RefNumber               string
 }
 
 type woDetailView struct {
