@@ -59,36 +59,36 @@ func (s *WorkOrderPages) AllOrdersPage(c *gin.Context) error {
 	for _, k := range []string{"status", "org_id", "kind", "category", "channel", "overdue", "supervised", "from", "to", "q"} {
 		v.Query[k] = strings.TrimSpace(c.Query(k))
 	}
-	f, msg := s.listFilter(c, v.Query)
-	status := http.StatusOK
+	f, status, msg := s.listFilter(c, v.Query)
 	if msg == "" {
 		status, msg, err = s.fillList(c, v, f, orgs, cat)
 		if err != nil {
 			return err
 		}
-	} else {
-		status = http.StatusUnprocessableEntity
 	}
 	v.Error = msg
 	return s.renderWO(c, status, "wo_list", "全部工单", v)
 }
 
-// listFilter reads the filter form; msg says what is wrong with it.
-func (s *WorkOrderPages) listFilter(c *gin.Context, q map[string]string) (feedback.Filter, string) {
+// listFilter reads the filter form; msg says what is wrong with it (422,
+// or 403 for a phone search by a role that may not).
+func (s *WorkOrderPages) listFilter(c *gin.Context, q map[string]string) (feedback.Filter, int, string) {
+	bad := http.StatusUnprocessableEntity
 	scope, err := s.scope.OrgScope(c)
 	if err != nil {
-		return feedback.Filter{}, err.Error()
+		_, body := httpx.Classify(c.Request.Context(), err)
+		return feedback.Filter{}, http.StatusForbidden, body.Error.Message
 	}
 	f := feedback.Filter{OrgIDs: scope, OrgID: q["org_id"], Now: s.now(), Kind: feedback.Kind(q["kind"]),
 		Channel: feedback.Channel(q["channel"]), Category: q["category"], Overdue: q["overdue"] == "true", Supervised: q["supervised"] == "true"}
 	if st := feedback.Status(q["status"]); st != "" {
 		if !st.Valid() {
-			return f, "未知的工单状态"
+			return f, bad, "未知的工单状态"
 		}
 		f.Statuses = []feedback.Status{st}
 	}
 	if f.Kind != "" && !f.Kind.Valid() || f.Channel != "" && !f.Channel.Valid() {
-		return f, "未知的诉求类型或来源"
+		return f, bad, "未知的诉求类型或来源"
 	}
 	loc := s.workOrders.Policy().Location()
 	for _, d := range []struct {
@@ -101,7 +101,7 @@ func (s *WorkOrderPages) listFilter(c *gin.Context, q map[string]string) (feedba
 		}
 		t, err := time.ParseInLocation(time.DateOnly, d.v, loc)
 		if err != nil {
-			return f, "日期格式应为 YYYY-MM-DD"
+			return f, bad, "日期格式应为 YYYY-MM-DD"
 		}
 		if d.end {
 			t = t.AddDate(0, 0, 1)
@@ -112,15 +112,15 @@ func (s *WorkOrderPages) listFilter(c *gin.Context, q map[string]string) (feedba
 		if phone, err := feedback.NormalizePhone(text); err == nil && !rest.OrderNumber.MatchString(text) {
 			h, err := s.orderOps.PhoneSearch(c.Request.Context(), phone)
 			if err != nil {
-				_, body := httpx.Classify(c.Request.Context(), err)
-				return f, body.Error.Message
+				status, body := httpx.Classify(c.Request.Context(), err)
+				return f, status, body.Error.Message
 			}
 			f.PhoneHash = h
 		} else {
 			f.Q = text
 		}
 	}
-	return f, ""
+	return f, http.StatusOK, ""
 }
 
 // fillList reads a page of f into v, with the link to the next.
