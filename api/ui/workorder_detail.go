@@ -3,6 +3,7 @@ package ui
 import (
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -107,6 +108,9 @@ func (s *WorkOrderPages) renderDetail(c *gin.Context, status int, base, phone, e
 		Done: doneMessage(c), Error: errMsg}
 	if err := s.detailFields(c, v, o, orgs); err != nil {
 		return err
+	}
+	if len(v.Candidates) == 0 { // nothing to merge into: the caller has no other order
+		v.Order.Actions = slices.DeleteFunc(v.Order.Actions, func(a woAction) bool { return a.Into })
 	}
 	return s.renderWO(c, status, "wo_detail", "工单 "+o.Number, v)
 }

@@ -31,6 +31,7 @@ type woListView struct {
 	Base     string // detail links
 	Action   string // the filter form's action and the pages' links
 	Filters  bool   // show the filter form
+	Filtered bool   // a filter besides the search is set (the form opens)
 	Query    map[string]string
 	Statuses []option
 	Kinds    []option
@@ -58,6 +59,7 @@ func (s *WorkOrderPages) AllOrdersPage(c *gin.Context) error {
 		Phone: httpx.Principal(c).Is(minyi.RoleOperator), Filters: true}
 	for _, k := range []string{"status", "org_id", "kind", "category", "channel", "overdue", "supervised", "from", "to", "q"} {
 		v.Query[k] = strings.TrimSpace(c.Query(k))
+		v.Filtered = v.Filtered || k != "q" && v.Query[k] != ""
 	}
 	f, status, msg := s.listFilter(c, v.Query)
 	if msg == "" {
