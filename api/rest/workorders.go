@@ -18,9 +18,6 @@ import (
 // the mask. An operator or admin who must call back asks for the number
 // (reveal-phone, audited).
 
-// phonePurpose keys both the seal and the lookup hash of caller phones.
-const phonePurpose = feedback.PhonePurpose
-
 type CallerInput struct {
 	Name  string `json:"name"`
 	Phone string `json:"phone"`
