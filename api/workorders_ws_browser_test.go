@@ -3,6 +3,7 @@ package api_test
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -121,6 +122,40 @@ func TestOperatorDayInBrowser(t *testing.T) {
 			}
 			fits(t, ctx, "the all-orders list", size.w)
 			wsShot(t, ctx, fmt.Sprintf("operator-list-%d", size.w))
+			// The branch answers; the operator closes, then calls back from the
+			// detail page with the number revealed again.
+			l := decode[struct{ Items []orderJSON }](t, f.as(f.operator, http.MethodGet, "/api/v1/work-orders", nil), http.StatusOK)
+			if len(l.Items) != 1 {
+				t.Fatalf("orders %+v", l.Items)
+			}
+			c := l.Items[0]
+			f.step(f.secA, c.ID, map[string]any{"action": "accept"})
+			f.step(f.secA, c.ID, map[string]any{"action": "reply", "note": "已更换路灯", "outcome": "solved"})
+			f.step(f.operator, c.ID, map[string]any{"action": "close"})
+			err = chromedp.Do(ctx,
+				chromedp.Navigate(base+"/operator/work-orders/"+c.ID), chromedp.WaitVisible(chromedp.CSS("#reveal-phone")),
+				chromedp.Click(chromedp.CSS("#reveal-phone")), chromedp.WaitVisible(chromedp.CSS("#full-phone")),
+				chromedp.Click(chromedp.CSS("#form-callback input[name=satisfaction][value=satisfied]")),
+				chromedp.SendKeys(chromedp.CSS("#form-callback input[name=note]"), "来电人表示路灯已亮"),
+			)
+			if err != nil {
+				t.Fatal(err)
+			}
+			// The caller's verdict on the resolution, where the form asks for it.
+			if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(function(){var r=document.querySelector("#form-callback input[name=resolution][value=resolved]"); if(r){r.click();} return true;})()`)); err != nil {
+				t.Fatal(err)
+			}
+			wsShot(t, ctx, fmt.Sprintf("operator-callback-%d", size.w))
+			err = chromedp.Do(ctx, chromedp.Click(chromedp.CSS("#form-callback button")), chromedp.WaitVisible(chromedp.CSS("#done")))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := text(t, ctx, "#detail-status"); got != "已回访" {
+				t.Fatalf("after the callback: %q", got)
+			}
+			if log := f.auditOf("work_order.reveal_phone"); len(log) != 2 {
+				t.Fatalf("reveals audited %d times, want 2", len(log))
+			}
 		})
 	}
 }

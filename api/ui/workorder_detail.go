@@ -119,6 +119,7 @@ func (s *WorkOrderPages) renderDetail(c *gin.Context, status int, base, phone, e
 // history.
 func (s *WorkOrderPages) detailFields(c *gin.Context, v *woDetailView, o *feedback.Order, orgs map[string]surveys.Org) error {
 	loc := s.workOrders.Policy().Location()
+	v.Order.Created, v.Order.Due = o.CreatedAt.In(loc).Format("2006-01-02 15:04"), o.DueAt.In(loc).Format("2006-01-02 15:04")
 	if cat, err := s.orderOps.Categories().Get(c.Request.Context()); err == nil {
 		v.Category = categoryLabel(cat, o.Category)
 	}
