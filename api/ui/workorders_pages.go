@@ -43,6 +43,7 @@ type woNewView struct {
 // woCreated is the confirmation after an order was taken.
 type woCreated struct {
 	ID, Status string
+	Org        string // the unit it went straight to
 	Number     string
 	Due        string
 	Duplicates []woDuplicate
@@ -181,6 +182,9 @@ func (s *WorkOrderPages) submitWOForm(c *gin.Context, action string, public bool
 	}
 	loc := s.workOrders.Policy().Location()
 	v.Created = &woCreated{ID: out.ID, Status: out.Status.Label(), Number: out.Number, Due: out.DueAt.In(loc).Format("2006-01-02 15:04")}
+	if org, ok := byID[in.OrgID]; ok && out.Status == feedback.StatusAssigned {
+		v.Created.Org = org.Name
+	}
 	if !public {
 		for _, d := range out.PossibleDuplicates {
 			v.Created.Duplicates = append(v.Created.Duplicates, woDuplicate{ID: d.ID, Number: d.Number, Created: d.CreatedAt.In(loc).Format("2006-01-02 15:04"), Status: d.Status.Label()})
