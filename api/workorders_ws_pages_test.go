@@ -178,3 +178,24 @@ func TestCategoriesPage(t *testing.T) {
 	wantPage(t, f.page(http.MethodPost, "/admin/categories", url.Values{"csrf_token": {tok}, "tree": {`[{"key":"roads","label":"道路","children":[{"key":"holes","label":"坑洼"}]}]`}}, admin),
 		http.StatusOK, "分类目录已保存", "道路 › 坑洼")
 }
+
+// TestBranchHistoryKeepsReturned: what a unit did stays in its 已处理 list,
+// including an order it sent back that now lies with another unit.
+func TestBranchHistoryKeepsReturned(t *testing.T) {
+	f := newWOFixture(t)
+	kept := f.create(f.operator, call("complaint", f.a.ID, "13800135678"))
+	sent := f.create(f.operator, call("help", f.a.ID, "13900001111"))
+	f.step(f.secA, kept.ID, map[string]any{"action": "accept"})
+	f.step(f.secA, kept.ID, map[string]any{"action": "reply", "note": "已办", "outcome": "solved"})
+	f.step(f.secA, sent.ID, map[string]any{"action": "return", "note": "不属本支部"})
+	f.step(f.operator, sent.ID, map[string]any{"action": "assign", "org_id": f.b.ID})
+	sec := f.sessionFor(accounts.RoleSecretary, f.a.ID)
+	body := wantPage(t, f.page(http.MethodGet, "/branch/work-orders/done", nil, sec), http.StatusOK, kept.Number, sent.Number, "已转派", "已回复（已解决）")
+	if strings.Contains(body, `href="/branch/work-orders/`+sent.ID+`"`) {
+		t.Fatal("the order now with B links to a detail A may not open")
+	}
+	other := f.sessionFor(accounts.RoleSecretary, f.b.ID)
+	if body := wantPage(t, f.page(http.MethodGet, "/branch/work-orders/done", nil, other), http.StatusOK); strings.Contains(body, kept.Number) {
+		t.Fatal("B sees what A did")
+	}
+}

@@ -265,6 +265,9 @@ func (s *Service) Act(ctx context.Context, id string, in EventInput) (*Order, *E
 	if err != nil {
 		return nil, nil, err
 	}
+	if err := s.noteUnit(ctx, o, ev); err != nil {
+		return nil, nil, err
+	}
 	s.audit.Audit(ctx, minyi.AuditRecord{Action: "work_order." + string(in.Action), ObjectType: "work_order", ObjectID: o.ID,
 		Summary: "工单 " + o.Number + "：" + in.Action.Label()})
 	return o, ev, nil

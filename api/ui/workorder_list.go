@@ -3,6 +3,7 @@ package ui
 import (
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -24,6 +25,7 @@ const listPage = 30
 type woListRow struct {
 	ID, Number, Created, Status, Kind, Category, Org, Content, Due, Outcome string
 	Overdue, Urgent, Supervised                                             bool
+	Elsewhere                                                               bool // now with another unit: no link
 }
 
 type woListView struct {
@@ -137,20 +139,8 @@ func (s *WorkOrderPages) fillList(c *gin.Context, v *woListView, f feedback.Filt
 	if err != nil {
 		return 0, "", err
 	}
-	loc := s.workOrders.Policy().Location()
-	now := s.now()
 	for _, o := range list {
-		r := woListRow{ID: o.ID, Number: o.Number, Created: o.CreatedAt.In(loc).Format("01-02 15:04"), Status: o.Status.Label(),
-			Kind: o.Kind.Label(), Category: categoryLabel(cat, o.Category), Content: shorten(o.Content, 40),
-			Due: o.DueAt.In(loc).Format("01-02 15:04"), Overdue: o.Overdue(now), Urgent: o.Urgency == feedback.UrgencyUrgent,
-			Supervised: o.Supervised > 0}
-		if o.RepliedAt != nil {
-			r.Outcome = o.ReplyOutcome.Label()
-		}
-		if org, ok := orgs[o.OrgID]; ok {
-			r.Org = org.Name
-		}
-		v.Rows = append(v.Rows, r)
+		v.Rows = append(v.Rows, s.listRow(o, orgs, cat))
 	}
 	if next != "" {
 		q := url.Values{"after": {next}}
@@ -164,8 +154,25 @@ func (s *WorkOrderPages) fillList(c *gin.Context, v *woListView, f feedback.Filt
 	return http.StatusOK, "", nil
 }
 
-// BranchDonePage is everything the unit answered: replied, closed, called
-// back or merged orders still with the unit, newest first.
+func (s *WorkOrderPages) listRow(o feedback.Order, orgs map[string]surveys.Org, cat *feedback.Catalogue) woListRow {
+	loc := s.workOrders.Policy().Location()
+	r := woListRow{ID: o.ID, Number: o.Number, Created: o.CreatedAt.In(loc).Format("01-02 15:04"), Status: o.Status.Label(),
+		Kind: o.Kind.Label(), Category: categoryLabel(cat, o.Category), Content: shorten(o.Content, 40),
+		Due: o.DueAt.In(loc).Format("01-02 15:04"), Overdue: o.Overdue(s.now()), Urgent: o.Urgency == feedback.UrgencyUrgent,
+		Supervised: o.Supervised > 0}
+	if o.RepliedAt != nil {
+		r.Outcome = o.ReplyOutcome.Label()
+	}
+	if org, ok := orgs[o.OrgID]; ok {
+		r.Org = org.Name
+	}
+	return r
+}
+
+// BranchDonePage is everything the unit did: the orders it signed for,
+// sent back, asked to extend or answered (feedback/unit_log.go), the most
+// recent first, as they stand now; one sent back and dispatched elsewhere
+// is listed without a link (its detail belongs to the other unit).
 func (s *WorkOrderPages) BranchDonePage(c *gin.Context) error {
 	ctx := c.Request.Context()
 	scope, err := s.scope.OrgScope(c)
@@ -180,14 +187,19 @@ func (s *WorkOrderPages) BranchDonePage(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	v := &woListView{Heading: "本支部已处理工单", Base: "/branch/work-orders/", Query: map[string]string{}}
-	f := feedback.Filter{OrgIDs: scope, Now: s.now(),
-		Statuses: []feedback.Status{feedback.StatusReplied, feedback.StatusClosed, feedback.StatusCalledBack}}
-	v.Action = "/branch/work-orders/done"
-	if _, _, err := s.fillList(c, v, f, orgs, cat); err != nil {
+	v := &woListView{Heading: "本支部办理过的工单", Base: "/branch/work-orders/", Query: map[string]string{}}
+	list, err := s.workOrders.UnitOrders(ctx, scope, 100)
+	if err != nil {
 		return err
 	}
-	return s.renderWO(c, http.StatusOK, "wo_list", "本支部已处理工单", v)
+	for _, o := range list {
+		r := s.listRow(o, orgs, cat)
+		if !slices.Contains(scope, o.OrgID) {
+			r.Elsewhere, r.Status = true, "已转派"
+		}
+		v.Rows = append(v.Rows, r)
+	}
+	return s.renderWO(c, http.StatusOK, "wo_list", "本支部办理过的工单", v)
 }
 
 func statusOptions() []option {
