@@ -92,6 +92,9 @@ func TestHotPathsDoNotScan(t *testing.T) {
 	if _, err := s.CallerHistory(ctx, o, nil, 20); err != nil {
 		t.Fatal(err)
 	}
+	if _, err := s.UnitOrders(ctx, []string{"b1", "b2"}, 50); err != nil {
+		t.Fatal(err)
+	}
 	step(o.ID, feedback.Event{Action: feedback.ActionAccept})
 	step(o.ID, feedback.Event{Action: feedback.ActionExtend, Days: 2, Note: "需协调"})
 	step(o.ID, feedback.Event{Action: feedback.ActionApproveExtension})
