@@ -131,6 +131,9 @@ func TestWorkOrderListPage(t *testing.T) {
 
 func TestCalendarPageAndWarning(t *testing.T) {
 	f := newWOFixture(t) // 2026-11-25: the next 60 days reach into 2027, which the built-in calendar lacks
+	if logs := f.logs.String(); !strings.Contains(logs, "level=WARN") || !strings.Contains(logs, "calendar does not cover") || !strings.Contains(logs, "years=[2027]") {
+		t.Fatalf("the start does not warn about the calendar: %s", logs)
+	}
 	op := f.sessionFor(accounts.RoleOperator, "")
 	admin := f.sessionFor(accounts.RoleAdmin, "")
 	wantPage(t, f.page(http.MethodGet, "/operator/work-orders", nil, op), http.StatusOK, `id="calendar-notice"`, "2027 年", "请联系管理员录入")
