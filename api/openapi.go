@@ -50,7 +50,7 @@ func (s *Server) openapiDoc(all bool) map[string]any {
 		Version:     s.version,
 		Description: "民意：党员与党支部满意度测评、民主评议、热线工单与测评结果汇总。",
 		Server:      "/",
-	}, ops, openapiOptions)
+	}, ops, withWorkspaceEnums(openapiOptions))
 }
 
 // operation is r as the document shows it.
@@ -112,16 +112,14 @@ var openapiOptions = openapi.Options{
 		reflect.TypeFor[rest.OptTime]():     {"type": "string", "format": "date-time", "nullable": true, "description": "null 清除"},
 	},
 	Enums: map[reflect.Type][]string{
-		reflect.TypeFor[surveys.Kind]():    enumOf(surveys.KindSatisfaction, surveys.KindAppraisal, surveys.KindQuestionnaire),
-		reflect.TypeFor[surveys.Status]():  enumOf(surveys.StatusDraft, surveys.StatusPublished, surveys.StatusClosed),
-		reflect.TypeFor[surveys.OrgKind](): enumOf(surveys.OrgCommittee, surveys.OrgGeneralBranch, surveys.OrgBranch),
-		reflect.TypeFor[accounts.Role]():   enumOf(accounts.RoleAdmin, accounts.RoleLeader, accounts.RoleOperator, accounts.RoleSecretary),
-		reflect.TypeFor[feedback.Status](): enumOf(feedback.Statuses...),
-		reflect.TypeFor[feedback.Kind]():   enumOf(feedback.KindOpinion, feedback.KindSuggestion, feedback.KindComplaint, feedback.KindPraise, feedback.KindEnquiry, feedback.KindHelp),
-		reflect.TypeFor[feedback.Action](): enumOf(feedback.ActionReceive, feedback.ActionAssign, feedback.ActionAccept, feedback.ActionReturn, feedback.ActionExtend, feedback.ActionReply, feedback.ActionClose, feedback.ActionCallback, feedback.ActionReopen, feedback.ActionSupervise,
-			feedback.ActionExtensionRequested, feedback.ActionApproveExtension, feedback.ActionRefuseExtension, feedback.ActionMerge, feedback.ActionAbsorb),
-		reflect.TypeFor[feedback.ReplyOutcome](): enumOf(feedback.Outcomes...),
-		reflect.TypeFor[feedback.Channel]():      enumOf(feedback.ChannelHotline, feedback.ChannelWeb, feedback.ChannelVisit, feedback.ChannelMail),
+		reflect.TypeFor[surveys.Kind]():     enumOf(surveys.KindSatisfaction, surveys.KindAppraisal, surveys.KindQuestionnaire),
+		reflect.TypeFor[surveys.Status]():   enumOf(surveys.StatusDraft, surveys.StatusPublished, surveys.StatusClosed),
+		reflect.TypeFor[surveys.OrgKind]():  enumOf(surveys.OrgCommittee, surveys.OrgGeneralBranch, surveys.OrgBranch),
+		reflect.TypeFor[accounts.Role]():    enumOf(accounts.RoleAdmin, accounts.RoleLeader, accounts.RoleOperator, accounts.RoleSecretary),
+		reflect.TypeFor[feedback.Status]():  enumOf(feedback.StatusReceived, feedback.StatusAssigned, feedback.StatusAccepted, feedback.StatusReturned, feedback.StatusReplied, feedback.StatusClosed, feedback.StatusCalledBack),
+		reflect.TypeFor[feedback.Kind]():    enumOf(feedback.KindOpinion, feedback.KindSuggestion, feedback.KindComplaint, feedback.KindPraise, feedback.KindEnquiry, feedback.KindHelp),
+		reflect.TypeFor[feedback.Action]():  enumOf(feedback.ActionReceive, feedback.ActionAssign, feedback.ActionAccept, feedback.ActionReturn, feedback.ActionExtend, feedback.ActionReply, feedback.ActionClose, feedback.ActionCallback, feedback.ActionReopen, feedback.ActionSupervise),
+		reflect.TypeFor[feedback.Channel](): enumOf(feedback.ChannelHotline, feedback.ChannelWeb, feedback.ChannelVisit, feedback.ChannelMail),
 	},
 	Error: httpx.ErrorBody{},
 	Names: map[reflect.Type]string{reflect.TypeFor[httpx.ErrorBody](): "Error", reflect.TypeFor[httpx.ErrorDetail](): "ErrorDetail"},

@@ -58,6 +58,8 @@ type App struct {
 	Tallies     *analytics.TallyStore
 	FinalGrades *analytics.FinalGradeStore
 	WorkOrders  *feedback.Store
+	Categories  *feedback.Categories // the work-order category catalogue
+	Calendar    *feedback.Calendar   // administrators' holidays and make-up workdays
 	Exports     *reports.Runner
 	Batcher     *surveys.Batcher
 	Submitter   *surveys.Submitter
@@ -70,10 +72,6 @@ type App struct {
 	GradeOps  *analytics.GradeService
 	UserOps   *accounts.Service
 	OrderOps  *feedback.Service
-	// The hotline workspace's settings: the category catalogue and the
-	// administrators' holidays and make-up workdays.
-	Categories *feedback.Categories
-	Calendar   *feedback.Calendar
 }
 
 // New creates the missing indexes on st and builds every service over it.
