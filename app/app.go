@@ -133,24 +133,25 @@ func New(ctx context.Context, st *store.Store, cfg Config) (*App, error) {
 		Codes:   a.Codes, Ballots: a.Ballots, Writer: a.Batcher, Now: now,
 	}
 	a.Auditor = accounts.NewAuditor(a.Accounts, log)
-	a.OrgOps = surveys.NewOrgService(a.Orgs, a.Members, a.Auditor)
-	a.SurveyOps = surveys.NewSurveyService(a.Surveys, a.Codes, a.Auditor).WithLogger(log)
-	a.GradeOps = analytics.NewGradeService(a.FinalGrades, a.Surveys, a.Orgs, a.Auditor)
-	a.UserOps = accounts.NewService(a.Accounts, a.Orgs, a.Auditor)
-	a.OrderOps = feedback.NewService(a.WorkOrders, a.Keys, a.Orgs, a.Auditor)
 	a.Categories = feedback.NewCategories(st.DB, now, a.Auditor)
 	a.Calendar = feedback.NewCalendar(st.DB, cfg.Policy, now, a.Auditor)
-	a.OrderOps.WithCategories(a.Categories).WithCalendar(a.Calendar)
+	a.WorkOrders.WithSettings(a.Categories, a.Calendar)
 	if err := a.Calendar.Refresh(ctx); err != nil {
-		a.Tallies.Close()
+		a.Close() // exports, batcher and tallies have started
 		return nil, err
 	}
 	if years := cfg.Policy.Uncovered(now()); len(years) > 0 {
 		log.Warn("the work-order calendar does not cover the coming 60 days: enter the official holidays and make-up workdays at /admin/calendar (or in MINYI_CALENDAR), else deadlines count holidays as working days",
 			slog.Any("years", years))
 	}
+	a.OrgOps = surveys.NewOrgService(a.Orgs, a.Members, a.Auditor)
+	a.SurveyOps = surveys.NewSurveyService(a.Surveys, a.Codes, a.Auditor).WithLogger(log)
+	a.GradeOps = analytics.NewGradeService(a.FinalGrades, a.Surveys, a.Orgs, a.Auditor)
+	a.UserOps = accounts.NewService(a.Accounts, a.Orgs, a.Auditor)
+	a.OrderOps = feedback.NewService(a.WorkOrders, a.Keys, a.Orgs, a.Auditor)
 	return a, nil
 }
+
 
 // Indexes lists every collection's indexes, for New and for tools that
 // prepare a database.

@@ -15,15 +15,15 @@ import (
 	"minyi/store"
 )
 
-// WithCategories makes new orders carry a category of cats.
-func (s *Service) WithCategories(cats *Categories) *Service {
-	s.cats = cats
-	return s
+// WithSettings makes new orders carry a category of cats and deadlines
+// count the administrators' calendar entries of cal (refreshed first).
+func (s *Store) WithSettings(cats *Categories, cal *Calendar) {
+	s.cats, s.cal = cats, cal
 }
 
 // Categories is the catalogue the service checks orders against (nil when
 // none was given).
-func (s *Service) Categories() *Categories { return s.cats }
+func (s *Service) Categories() *Categories { return s.store.cats }
 
 // dispatchAtIntake sends an order taken with its unit straight to that unit
 // (API.md second round): one assign event by the operator who took the
@@ -131,20 +131,15 @@ func (s *Store) CallerHistory(ctx context.Context, o *Order, scope []string, n i
 	return out, nil
 }
 
-// WithCalendar makes the service re-read the administrators' calendar
-// entries (at most every calendarTTL) before it sets a deadline.
-func (s *Service) WithCalendar(cal *Calendar) *Service {
-	s.cal = cal
-	return s
-}
-
+// freshCalendar re-reads the administrators' calendar entries (at most
+// every calendarTTL) before a deadline is set.
 func (s *Service) freshCalendar(ctx context.Context) error {
-	if s.cal == nil {
+	if s.store.cal == nil {
 		return nil
 	}
-	return s.cal.Refresh(ctx)
+	return s.store.cal.Refresh(ctx)
 }
 
 // Calendar is the administrators' calendar the service refreshes (nil when
 // none was given).
-func (s *Service) Calendar() *Calendar { return s.cal }
+func (s *Service) Calendar() *Calendar { return s.store.cal }

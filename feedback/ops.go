@@ -30,10 +30,6 @@ type Service struct {
 	keys  *secret.Keyring
 	orgs  Orgs
 	audit minyi.Auditor
-	// cats is the category catalogue orders are checked against (nil: not checked).
-	cats *Categories
-	// cal re-reads the administrators' calendar entries (nil: the file only).
-	cal *Calendar
 }
 
 // NewService changes orders in st, seals and hashes caller phones with
@@ -151,8 +147,8 @@ func (s *Service) newOrder(ctx context.Context, in OrderInput) (*Order, error) {
 			fe = append(fe, f)
 		}
 	}
-	if s.cats != nil {
-		cat, err := s.cats.resolve(ctx, in.Category)
+	if cats := s.store.cats; cats != nil {
+		cat, err := cats.resolve(ctx, in.Category)
 		if f := fieldsOf(err); err != nil && len(f) == 0 {
 			return nil, err
 		}

@@ -49,6 +49,11 @@ type Store struct {
 	// many orders share.
 	indexing sync.Mutex
 	timeline *store.Timeline // every order, newest first (index.go)
+	// The workspace's settings (intake.go): the category catalogue new
+	// orders are checked against and the administrators' calendar entries
+	// refreshed before a deadline is set; nil when not wired.
+	cats *Categories
+	cal  *Calendar
 }
 
 // NewStore returns a store over db; now is the clock and policy the
