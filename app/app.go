@@ -152,7 +152,6 @@ func New(ctx context.Context, st *store.Store, cfg Config) (*App, error) {
 	return a, nil
 }
 
-
 // Indexes lists every collection's indexes, for New and for tools that
 // prepare a database.
 func Indexes() []store.Index {
