@@ -40,10 +40,11 @@ type woRowMore struct {
 	Location, AssignNote, Reply, Outcome, Reason string
 	ExtensionDays                                int
 	ExtensionNote                                string
+	HasPhone                                     bool // a number to reveal for the callback
 }
 
 func rowMore(o feedback.Order) woRowMore {
-	m := woRowMore{Location: o.Location, AssignNote: o.AssignNote}
+	m := woRowMore{Location: o.Location, AssignNote: o.AssignNote, HasPhone: o.Caller.Sealed != ""}
 	if o.RepliedAt != nil {
 		m.Reply, m.Outcome, m.Reason = o.Reply, o.ReplyOutcome.Label(), o.ReplyReason
 	}
