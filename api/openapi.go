@@ -51,7 +51,7 @@ func (s *Server) openapiDoc(all bool) map[string]any {
 		Version:     s.version,
 		Description: "民意：党员与党支部满意度测评、民主评议、热线工单与测评结果汇总。",
 		Server:      "/",
-	}, ops, openapiOptions)
+	}, ops, withWorkspaceEnums(openapiOptions))
 }
 
 // operation is r as the document shows it.

@@ -42,6 +42,7 @@ var (
 	operators   = []accounts.Role{accounts.RoleOperator}
 	everyone    = []accounts.Role{accounts.RoleLeader, accounts.RoleOperator, accounts.RoleSecretary}
 	secretaries = []accounts.Role{accounts.RoleSecretary}
+	woReaders   = []accounts.Role{accounts.RoleOperator, accounts.RoleLeader} // the all-orders list and the detail pages
 )
 
 // Success statuses and error statuses used below.
@@ -144,6 +145,22 @@ func (s *Server) registerRoutes() {
 	s.addPage(http.MethodPost, "/branch/work-orders/:id/events", false, secretaries, u.WorkOrderPages.SubmitQueueEvent("/branch/work-orders", u.WorkOrderPages.RenderBranchQueue))
 	s.addPage(http.MethodGet, "/feedback", true, nil, u.WorkOrderPages.PublicFeedbackPage)
 	s.addPage(http.MethodPost, "/feedback", true, nil, u.WorkOrderPages.SubmitPublicFeedback)
+	// The hotline workspace (issue 14): the number on request, categories, the detail and all-orders pages,
+	// the branch's history, the calendar page (rest/workorders_ws.go, ui/workorder_detail.go, ui/workorder_list.go).
+	s.add(route{method: http.MethodPost, path: "/work-orders/:id/reveal-phone", summary: "查看来电人完整号码（接线员、管理员；记入审计）", tag: "work-orders", roles: operators, resp: rest.RevealedPhone{}, handler: j.WorkOrders.RevealPhone})
+	s.add(route{method: http.MethodGet, path: "/work-orders/categories", summary: "工单问题分类目录（最多三级）", tag: "work-orders", roles: everyone, resp: rest.CategoryTree{}, handler: j.WorkOrders.GetCategories})
+	s.add(route{method: http.MethodPut, path: "/work-orders/categories", summary: "修改工单问题分类目录（管理员）", tag: "work-orders", roles: adminOnly, body: rest.CategoryTree{}, resp: rest.CategoryTree{}, handler: j.WorkOrders.PutCategories})
+	s.addPage(http.MethodGet, "/operator/work-orders/all", false, woReaders, u.WorkOrderPages.AllOrdersPage)
+	s.addPage(http.MethodGet, "/operator/work-orders/:id", false, woReaders, u.WorkOrderPages.OperatorDetailPage)
+	s.addPage(http.MethodPost, "/operator/work-orders/:id/step", false, woReaders, u.WorkOrderPages.SubmitDetailEvent("/operator/work-orders/"))
+	s.addPage(http.MethodPost, "/operator/work-orders/:id/reveal-phone", false, operators, u.WorkOrderPages.RevealPhonePage)
+	s.addPage(http.MethodGet, "/branch/work-orders/done", false, secretaries, u.WorkOrderPages.BranchDonePage)
+	s.addPage(http.MethodGet, "/branch/work-orders/:id", false, secretaries, u.WorkOrderPages.BranchDetailPage)
+	s.addPage(http.MethodPost, "/branch/work-orders/:id/step", false, secretaries, u.WorkOrderPages.SubmitDetailEvent("/branch/work-orders/"))
+	s.addPage(http.MethodGet, "/admin/calendar", false, adminOnly, u.WorkOrderPages.CalendarPage)
+	s.addPage(http.MethodPost, "/admin/calendar", false, adminOnly, u.WorkOrderPages.SubmitCalendar)
+	s.addPage(http.MethodGet, "/admin/categories", false, adminOnly, u.WorkOrderPages.CategoriesPage)
+	s.addPage(http.MethodPost, "/admin/categories", false, adminOnly, u.WorkOrderPages.SubmitCategories)
 
 	// Periodic assessment of branches and members (rest.Composite, ui.CompositePages).
 	s.add(route{method: http.MethodPost, path: "/assessments", summary: "创建考评方案（期间、对象、加权分项、等次与名额、否决项）", tag: "assessments", roles: adminOnly, body: rest.CompositeInput{}, status: created, resp: assessments.Assessment{}, handler: j.Composite.CreateComposite})

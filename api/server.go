@@ -122,6 +122,7 @@ func New(o Options) *Server {
 	if err != nil {
 		panic(err) // the templates are embedded: a parse error is a build defect, caught by every test
 	}
+	r.WithCalendar(a.Calendar, a.Now) // the warning on operators' and admins' pages
 	s.renderer, s.rest, s.ui = r, rest.New(d), ui.New(d, r)
 	gin.SetMode(gin.ReleaseMode)
 	e := gin.New()

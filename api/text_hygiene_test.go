@@ -58,7 +58,7 @@ func TestTextHygiene(t *testing.T) {
 		t.Errorf("content %q, want the zero-width space removed and CR LF as LF", got["content"])
 	}
 	wantBadCharacters(t, e.do(http.MethodPost, "/api/v1/work-orders/"+wo["id"].(string)+"/events",
-		map[string]any{"action": "assign", "org_id": org, "note": "请\u202D处理"}), "note")
+		map[string]any{"action": "supervise", "note": "请\u202D处理"}), "note")
 
 	// A ballot's text answer: bidi refused on its path, nothing stored.
 	sv := decode[map[string]any](t, e.do(http.MethodPost, "/api/v1/surveys", def), http.StatusCreated)["id"].(string)

@@ -29,8 +29,7 @@ func TestWorkOrderListsAndOverdue(t *testing.T) {
 	f := newWOFixture(t)
 	urgent := f.create(f.operator, call("help", f.a.ID, "13900001111", "urgency", "urgent", "content", "老人被困电梯")) // due 12:00
 	normal := f.create(f.operator, call("enquiry", f.b.ID, "13900002222"))                                        // due Mon 11-30 17:00
-	f.step(f.operator, urgent.ID, map[string]any{"action": "assign"})
-	f.step(f.operator, normal.ID, map[string]any{"action": "assign"})
+	// Taken with their units, both went straight there (dispatch at intake).
 	numbers := func(token, query string) []string {
 		t.Helper()
 		l := decode[struct{ Items []orderJSON }](t, f.as(token, http.MethodGet, "/api/v1/work-orders"+query, nil), http.StatusOK)
@@ -66,7 +65,7 @@ func TestWorkOrderListsAndOverdue(t *testing.T) {
 		t.Fatalf("later period: %v", got)
 	}
 	o := decode[orderJSON](t, f.as(f.operator, http.MethodGet, "/api/v1/work-orders/"+urgent.ID, nil), http.StatusOK)
-	if !o.Overdue || !slices.Equal(o.Allowed, []string{"accept", "return", "supervise"}) {
+	if !o.Overdue || !slices.Equal(o.Allowed, []string{"accept", "return", "supervise", "merge"}) {
 		t.Fatalf("detail overdue %v allowed %v", o.Overdue, o.Allowed)
 	}
 	f.step(f.operator, urgent.ID, map[string]any{"action": "supervise", "note": "超时，请立即处置"})

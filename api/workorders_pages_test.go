@@ -81,7 +81,9 @@ func TestWorkOrderPages(t *testing.T) {
 		t.Fatal("inline script or style on the page (the CSP forbids them)")
 	}
 
-	form := url.Values{"phone": {"138 0013 5678"}, "name": {"李女士"}, "kind": {"投诉"}, "org": {"第一党支部 [ZB1]"},
+	// Without 承办支部 the call waits in 待派单 (with it, it goes straight to
+	// the branch: TestWorkOrderDispatchAtIntake).
+	form := url.Values{"phone": {"138 0013 5678"}, "name": {"李女士"}, "kind": {"投诉"}, "org": {""},
 		"content": {"楼道堆放杂物"}, "channel": {"hotline"}}
 	wantPage(t, f.page(http.MethodPost, "/operator/work-orders/new", form, op), http.StatusForbidden, "页面已过期")
 	form.Set("csrf_token", tok)

@@ -65,11 +65,11 @@ type statsJSON struct {
 //	o2 help      A urgent (due 12:00): replied 13:00 late, closed, callback unsatisfied, reopened 13:00 (new due 15:00)
 //	o3 suggestion B normal (due 12-16): replied 10:00 on time, closed, callback basic
 //	o4 suggestion B urgent (due 12:00): replied 13:00 late, closed, callback unsatisfied
-//	o5 opinion   B urgent (due 12:00): only received; supervised 13:00 → overdue at 14:00
+//	o5 opinion   B urgent (due 12:00): only dispatched at intake; supervised 13:00 → overdue at 14:00
 //	o6 enquiry   A normal (due 11-30): assigned
 //
 // All orgs: total 6; complaint 1, help 1, suggestion 2, opinion 1, enquiry 1;
-// called_back 3 (o1 o3 o4), assigned 2 (o2 o6), received 1 (o5).
+// called_back 3 (o1 o3 o4), assigned 3 (o2 o5 o6; every order was taken with its unit, so none waits in received).
 // Replied: o1 o3 o4 = 3 (o2's reply was undone by 重办); on time o1 o3 = 2
 // → on-time rate 2/3 = 0.6667. Callbacks standing: o1 satisfied, o3 basic,
 // o4 unsatisfied = 3 → satisfaction 1/3 = 0.3333, basic satisfaction
@@ -84,9 +84,9 @@ func TestWorkOrderStatistics(t *testing.T) {
 	}
 	o1, o2 := mk("complaint", a, "urgent"), mk("help", a, "urgent")
 	o3, o4 := mk("suggestion", b, "normal"), mk("suggestion", b, "urgent")
-	o5, o6 := mk("opinion", b, "urgent"), mk("enquiry", a, "normal")
+	o5 := mk("opinion", b, "urgent")
+	mk("enquiry", a, "normal") // o6: dispatched at intake, nothing more
 	handle := func(id, sec string) {
-		f.step(op, id, map[string]any{"action": "assign"})
 		f.step(sec, id, map[string]any{"action": "accept"})
 	}
 	finish := func(id, sec, satisfaction string) {
@@ -98,7 +98,6 @@ func TestWorkOrderStatistics(t *testing.T) {
 	handle(o2, f.secA)
 	handle(o3, f.secB)
 	handle(o4, f.secB)
-	f.step(op, o6, map[string]any{"action": "assign"})
 	finish(o1, f.secA, "satisfied")
 	finish(o3, f.secB, "basic")
 	f.clock.set(bj(13, 0))
@@ -125,7 +124,7 @@ func TestWorkOrderStatistics(t *testing.T) {
 	for k, n := range map[string]int{"complaint": 1, "help": 1, "suggestion": 2, "opinion": 1, "enquiry": 1, "praise": 0} {
 		checkInt("by_kind."+k, st.ByKind[k], n)
 	}
-	for k, n := range map[string]int{"called_back": 3, "assigned": 2, "received": 1, "accepted": 0, "replied": 0, "closed": 0, "returned": 0} {
+	for k, n := range map[string]int{"called_back": 3, "assigned": 3, "received": 0, "accepted": 0, "replied": 0, "closed": 0, "returned": 0} {
 		checkInt("by_status."+k, st.ByStatus[k], n)
 	}
 	checkInt("by_org.A", st.ByOrg[a], 3)

@@ -157,11 +157,15 @@ func call(kind, org, phone string, extra ...any) map[string]any {
 // each role doing its part and the refusals in between.
 func TestWorkOrderFlowOverHTTP(t *testing.T) {
 	f := newWOFixture(t)
-	c := f.create(f.operator, call("complaint", f.a.ID, "138 0013 5678"))
+	// Taken without its unit, the order waits in 待派单 (with it, it goes
+	// straight there: TestWorkOrderDispatchAtIntake).
+	c := f.create(f.operator, call("complaint", "", "138 0013 5678"))
 	// Wed 10:00 + 10 working days = Wed 2026-12-09 17:00 Beijing = 09:00 UTC
 	if c.Number != "20261125-0001" || c.Status != "received" || !c.DueAt.Equal(time.Date(2026, 12, 9, 9, 0, 0, 0, time.UTC)) {
 		t.Fatalf("created %+v", c)
 	}
+	f.step(f.operator, c.ID, map[string]any{"action": "assign", "org_id": f.a.ID, "note": "先派第一支部"})
+	f.step(f.secA, c.ID, map[string]any{"action": "return", "note": "待核实"})
 	for _, tc := range []struct {
 		name   string
 		token  string
@@ -171,8 +175,8 @@ func TestWorkOrderFlowOverHTTP(t *testing.T) {
 	}{
 		{"leader cannot create", f.leader, nil, 0, ""},
 		{"secretary cannot dispatch", f.secA, map[string]any{"action": "assign", "org_id": f.a.ID}, http.StatusForbidden, "action_forbidden"},
-		// A's secretary may see the order (its org is A) and is told that
-		// accepting needs a dispatch first.
+		// A's secretary may see the returned order (its org is still A)
+		// and is told that accepting needs a dispatch first.
 		{"accept before dispatch", f.secA, map[string]any{"action": "accept"}, http.StatusConflict, "transition_not_allowed"},
 		{"unknown org", f.operator, map[string]any{"action": "assign", "org_id": "nope"}, http.StatusUnprocessableEntity, "validation_failed"},
 		{"unknown action", f.operator, map[string]any{"action": "teleport"}, http.StatusUnprocessableEntity, "validation_failed"},
@@ -208,8 +212,8 @@ func TestWorkOrderFlowOverHTTP(t *testing.T) {
 		} `json:"error"`
 	}](t, w, http.StatusConflict)
 	if conflict.Error.Code != "transition_not_allowed" || conflict.Error.Details.Status != "accepted" ||
-		!slices.Equal(conflict.Error.Details.Allowed, []string{"extend", "reply", "supervise"}) ||
-		!strings.Contains(conflict.Error.Message, "延期、回复、督办") {
+		!slices.Equal(conflict.Error.Details.Allowed, []string{"extend", "reply", "supervise", "merge"}) ||
+		!strings.Contains(conflict.Error.Message, "延期、回复、督办、合并") {
 		t.Fatalf("conflict %+v", conflict)
 	}
 
@@ -218,9 +222,20 @@ func TestWorkOrderFlowOverHTTP(t *testing.T) {
 		Status     string    `json:"status"`
 		OrderDueAt time.Time `json:"order_due_at"`
 	}](t, f.act(f.secB, c.ID, map[string]any{"action": "extend", "days": 2, "note": "需协调供电公司"}), http.StatusCreated)
-	// 12-09 + 2 working days = Fri 12-11 17:00 Beijing
-	if ext.Action != "extend" || ext.Status != "accepted" || !ext.OrderDueAt.Equal(time.Date(2026, 12, 11, 9, 0, 0, 0, time.UTC)) {
+	// A secretary's 延期 is a request: the deadline stays 12-09 until an
+	// operator approves; then 12-09 + 2 working days = Fri 12-11 17:00 Beijing.
+	if ext.Action != "extension_requested" || ext.Status != "accepted" || !ext.OrderDueAt.Equal(time.Date(2026, 12, 9, 9, 0, 0, 0, time.UTC)) {
 		t.Fatalf("extend %+v", ext)
+	}
+	wantError(t, f.act(f.secB, c.ID, map[string]any{"action": "approve_extension"}), http.StatusForbidden, "action_forbidden")
+	wantError(t, f.act(f.secB, c.ID, map[string]any{"action": "extend", "days": 1, "note": "再申请"}), http.StatusConflict, "transition_not_allowed")
+	ok := decode[struct {
+		Action     string    `json:"action"`
+		Days       int       `json:"days"`
+		OrderDueAt time.Time `json:"order_due_at"`
+	}](t, f.act(f.operator, c.ID, map[string]any{"action": "approve_extension", "note": "同意"}), http.StatusCreated)
+	if ok.Action != "approve_extension" || ok.Days != 2 || !ok.OrderDueAt.Equal(time.Date(2026, 12, 11, 9, 0, 0, 0, time.UTC)) {
+		t.Fatalf("approve %+v", ok)
 	}
 	wantError(t, f.act(f.secB, c.ID, map[string]any{"action": "extend", "days": 9, "note": "x"}), http.StatusUnprocessableEntity, "validation_failed", "days")
 	f.step(f.leader, c.ID, map[string]any{"action": "supervise", "note": "请本周内办结"})
@@ -239,11 +254,11 @@ func TestWorkOrderFlowOverHTTP(t *testing.T) {
 			t.Fatalf("event %d has seq %d", i, ev.Seq)
 		}
 	}
-	want := []string{"receive", "assign", "return", "assign", "accept", "extend", "supervise", "reply", "close", "callback", "reopen"}
+	want := []string{"receive", "assign", "return", "assign", "return", "assign", "accept", "extension_requested", "approve_extension", "supervise", "reply", "close", "callback", "reopen"}
 	if !slices.Equal(actions, want) || o.Status != "assigned" || o.OrgID != f.b.ID {
 		t.Fatalf("history %v status %s org %s", actions, o.Status, o.OrgID)
 	}
-	if o.Events[6].Actor.Role != "leader" || o.Events[2].Note != "路灯归第二支部所在小区" {
+	if o.Events[9].Actor.Role != "leader" || o.Events[4].Note != "路灯归第二支部所在小区" {
 		t.Fatalf("events %+v", o.Events)
 	}
 	wantError(t, f.as(f.secA, http.MethodGet, "/api/v1/work-orders/"+c.ID, nil), http.StatusForbidden, "out_of_scope")
@@ -251,20 +266,19 @@ func TestWorkOrderFlowOverHTTP(t *testing.T) {
 	wantError(t, f.act(f.operator, "nope", map[string]any{"action": "close"}), http.StatusNotFound, "work_order_not_found")
 }
 
-// TestWorkOrderPhoneMasking: the caller's number appears in full only on
-// the detail endpoint for admins and operators; everywhere else, and in
-// the logs, it is masked or absent.
+// TestWorkOrderPhoneMasking: no default answer carries the caller's full
+// number, for any role (reveal-phone does: TestWorkOrderPhoneReveal); the
+// logs and the store never hold it in clear.
 func TestWorkOrderPhoneMasking(t *testing.T) {
 	f := newWOFixture(t)
 	const full, masked = "13800135678", "138****5678"
 	c := f.create(f.operator, call("complaint", f.a.ID, "+86 138-0013-5678"))
-	f.step(f.operator, c.ID, map[string]any{"action": "assign"})
 	for _, tc := range []struct {
 		who, token string
 		want       string
 	}{
-		{"admin", adminToken, full},
-		{"operator", f.operator, full},
+		{"admin", adminToken, masked},
+		{"operator", f.operator, masked},
 		{"leader", f.leader, masked},
 		{"secretary", f.secA, masked},
 	} {
@@ -273,7 +287,7 @@ func TestWorkOrderPhoneMasking(t *testing.T) {
 		if o.Caller.Phone != tc.want {
 			t.Errorf("detail as %s: phone %q, want %q", tc.who, o.Caller.Phone, tc.want)
 		}
-		if tc.want == masked && strings.Contains(w.Body.String(), full) {
+		if strings.Contains(w.Body.String(), full) {
 			t.Errorf("detail as %s leaks the number: %s", tc.who, w.Body)
 		}
 		lw := f.as(tc.token, http.MethodGet, "/api/v1/work-orders", nil)

@@ -59,6 +59,8 @@ type App struct {
 	Tallies     *analytics.TallyStore
 	FinalGrades *analytics.FinalGradeStore
 	WorkOrders  *feedback.Store
+	Categories  *feedback.Categories // the work-order category catalogue
+	Calendar    *feedback.Calendar   // administrators' holidays and make-up workdays
 	Exports     *reports.Runner
 	Batcher     *surveys.Batcher
 	Submitter   *surveys.Submitter
@@ -136,6 +138,17 @@ func New(ctx context.Context, st *store.Store, cfg Config) (*App, error) {
 		Codes:   a.Codes, Ballots: a.Ballots, Writer: a.Batcher, Now: now,
 	}
 	a.Auditor = accounts.NewAuditor(a.Accounts, log)
+	a.Categories = feedback.NewCategories(st.DB, now, a.Auditor)
+	a.Calendar = feedback.NewCalendar(st.DB, cfg.Policy, now, a.Auditor)
+	a.WorkOrders.WithSettings(a.Categories, a.Calendar)
+	if err := a.Calendar.Refresh(ctx); err != nil {
+		a.Close() // exports, batcher and tallies have started
+		return nil, err
+	}
+	if years := cfg.Policy.Uncovered(now()); len(years) > 0 {
+		log.Warn("the work-order calendar does not cover the coming 60 days: enter the official holidays and make-up workdays at /admin/calendar (or in MINYI_CALENDAR), else deadlines count holidays as working days",
+			slog.Any("years", years))
+	}
 	a.OrgOps = surveys.NewOrgService(a.Orgs, a.Members, a.Auditor)
 	a.SurveyOps = surveys.NewSurveyService(a.Surveys, a.Codes, a.Auditor).WithLogger(log)
 	a.GradeOps = analytics.NewGradeService(a.FinalGrades, a.Surveys, a.Orgs, a.Auditor)

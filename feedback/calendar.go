@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"maps"
 	"os"
+	"sync/atomic"
 	"time"
 )
 
@@ -50,6 +51,9 @@ type Policy struct {
 	workdays  map[string]string // make-up workdays (调休) even on weekends
 	deadlines map[string]Deadline
 	Extension ExtensionLimit
+	// edited is the administrators' holidays and make-up workdays, laid
+	// over the file's (calendar_edit.go).
+	edited atomic.Pointer[calendarEdits]
 }
 
 // DefaultPolicy is the embedded policy.
@@ -168,6 +172,9 @@ func (p *Policy) Location() *time.Location { return p.loc }
 // weekday that is not a holiday, or a make-up workday.
 func (p *Policy) IsWorkday(t time.Time) bool {
 	d := t.In(p.loc).Format(time.DateOnly)
+	if off, ok := p.edited.Load().day(d); ok {
+		return !off
+	}
 	if _, ok := p.workdays[d]; ok {
 		return true
 	}

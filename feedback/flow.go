@@ -25,7 +25,7 @@ const (
 )
 
 // Statuses lists every status in flow order.
-var Statuses = []Status{StatusReceived, StatusAssigned, StatusAccepted, StatusReturned, StatusReplied, StatusClosed, StatusCalledBack}
+var Statuses = []Status{StatusReceived, StatusAssigned, StatusAccepted, StatusReturned, StatusReplied, StatusClosed, StatusCalledBack, StatusMerged}
 
 // Label is the Chinese name of the status.
 func (s Status) Label() string {
@@ -44,6 +44,8 @@ func (s Status) Label() string {
 		return "已办结"
 	case StatusCalledBack:
 		return "已回访"
+	case StatusMerged:
+		return "已合并"
 	}
 	return string(s)
 }
@@ -82,6 +84,9 @@ const (
 
 // Label is the Chinese name of the action.
 func (a Action) Label() string {
+	if l := workspaceLabel(a); l != "" {
+		return l
+	}
 	switch a {
 	case ActionReceive:
 		return "受理"
@@ -145,6 +150,8 @@ type Event struct {
 	// recorded rather than recomputed so that replaying history gives the
 	// same answer after the calendar file changes.
 	DueAt *time.Time `bson:"due_at,omitempty" json:"due_at,omitempty"`
+	// EventDetail: the reply's outcome, the merge pointer (workspace.go).
+	EventDetail `bson:",inline"`
 }
 
 // transitions is the flow: what may happen in each status. Supervision is
@@ -169,7 +176,7 @@ func (o *Order) Allowed() []Action {
 		}
 		out = append(out, a)
 	}
-	return out
+	return o.withWorkspace(out)
 }
 
 // transitionError is the 409 that names what is possible instead.
@@ -195,6 +202,9 @@ func transitionError(o *Order, a Action) error {
 // check validates e against o before it is applied: the transition, then
 // the fields each action needs.
 func (o *Order) check(e *Event, ext ExtensionLimit) error {
+	if handled, err := o.checkWorkspace(e, ext); handled || err != nil {
+		return err
+	}
 	if e.Action == ActionReceive || !slices.Contains(o.Allowed(), e.Action) {
 		return transitionError(o, e.Action)
 	}
@@ -292,6 +302,7 @@ func (o *Order) apply(e Event) {
 	case ActionSupervise:
 		o.Supervised++
 	}
+	o.applyWorkspace(e)
 	if e.DueAt != nil {
 		o.DueAt = *e.DueAt
 	}
@@ -309,6 +320,7 @@ func Replay(o Order) Order {
 	r.Status, r.OrgID, r.DueAt = "", "", time.Time{}
 	r.Extensions, r.ExtendedDays, r.Supervised, r.Reopened, r.Version = 0, 0, 0, 0, 0
 	r.RepliedAt, r.OnTime, r.ClosedAt, r.Satisfaction = nil, nil, nil, ""
+	r.Handling = Handling{}
 	for _, e := range o.Events {
 		r.apply(e)
 	}
@@ -334,10 +346,8 @@ func (p *Policy) Step(o *Order, e *Event) error {
 		return err
 	}
 	e.Seq = o.Version + 1
+	p.stepWorkspace(o, e)
 	switch e.Action {
-	case ActionExtend:
-		due := p.AddWorkingDays(o.DueAt, e.Days)
-		e.DueAt = &due
 	case ActionReopen:
 		due := p.Due(o.Kind, o.Urgency, e.At)
 		e.DueAt = &due

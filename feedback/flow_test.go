@@ -25,11 +25,25 @@ var valid = map[feedback.Action]feedback.Event{
 	feedback.ActionCallback:  {Action: feedback.ActionCallback, Satisfaction: feedback.Satisfied},
 	feedback.ActionReopen:    {Action: feedback.ActionReopen, Note: "路灯仍不亮"},
 	feedback.ActionSupervise: {Action: feedback.ActionSupervise, Note: "请加快办理"},
+	// The workspace steps: a decision needs a pending request, so they are refused here.
+	feedback.ActionMerge:            {Action: feedback.ActionMerge, EventDetail: feedback.EventDetail{Ref: &feedback.OrderRef{ID: "o0", Number: "20261124-0001"}}},
+	feedback.ActionApproveExtension: {Action: feedback.ActionApproveExtension},
+	feedback.ActionRefuseExtension:  {Action: feedback.ActionRefuseExtension, Note: "理由不充分"},
+}
+
+// stored is the action an asked-for step is stored as: a secretary's 延期
+// is a request.
+func stored(a feedback.Action) feedback.Action {
+	if a == feedback.ActionExtend {
+		return feedback.ActionExtensionRequested
+	}
+	return a
 }
 
 var allActions = []feedback.Action{
 	feedback.ActionAssign, feedback.ActionAccept, feedback.ActionReturn, feedback.ActionExtend, feedback.ActionReply,
 	feedback.ActionClose, feedback.ActionCallback, feedback.ActionReopen, feedback.ActionSupervise,
+	feedback.ActionMerge, feedback.ActionApproveExtension, feedback.ActionRefuseExtension,
 }
 
 // orderAfter builds an order received at 2026-11-25 10:00 Beijing time and
@@ -63,13 +77,17 @@ func TestTransitions(t *testing.T) {
 		allowed map[feedback.Action]feedback.Status // action → status after it
 	}{
 		{"received", nil, feedback.StatusReceived, map[feedback.Action]feedback.Status{
-			feedback.ActionAssign: feedback.StatusAssigned, feedback.ActionClose: feedback.StatusClosed, feedback.ActionSupervise: feedback.StatusReceived}},
+			feedback.ActionAssign: feedback.StatusAssigned, feedback.ActionClose: feedback.StatusClosed, feedback.ActionSupervise: feedback.StatusReceived,
+			feedback.ActionMerge: feedback.StatusMerged}},
 		{"assigned", []feedback.Event{v[feedback.ActionAssign]}, feedback.StatusAssigned, map[feedback.Action]feedback.Status{
-			feedback.ActionAccept: feedback.StatusAccepted, feedback.ActionReturn: feedback.StatusReturned, feedback.ActionSupervise: feedback.StatusAssigned}},
+			feedback.ActionAccept: feedback.StatusAccepted, feedback.ActionReturn: feedback.StatusReturned, feedback.ActionSupervise: feedback.StatusAssigned,
+			feedback.ActionMerge: feedback.StatusMerged}},
 		{"accepted", []feedback.Event{v[feedback.ActionAssign], v[feedback.ActionAccept]}, feedback.StatusAccepted, map[feedback.Action]feedback.Status{
-			feedback.ActionExtend: feedback.StatusAccepted, feedback.ActionReply: feedback.StatusReplied, feedback.ActionSupervise: feedback.StatusAccepted}},
+			feedback.ActionExtend: feedback.StatusAccepted, feedback.ActionReply: feedback.StatusReplied, feedback.ActionSupervise: feedback.StatusAccepted,
+			feedback.ActionMerge: feedback.StatusMerged}},
 		{"returned", []feedback.Event{v[feedback.ActionAssign], v[feedback.ActionReturn]}, feedback.StatusReturned, map[feedback.Action]feedback.Status{
-			feedback.ActionAssign: feedback.StatusAssigned, feedback.ActionClose: feedback.StatusClosed, feedback.ActionSupervise: feedback.StatusReturned}},
+			feedback.ActionAssign: feedback.StatusAssigned, feedback.ActionClose: feedback.StatusClosed, feedback.ActionSupervise: feedback.StatusReturned,
+			feedback.ActionMerge: feedback.StatusMerged}},
 		{"replied", toReplied, feedback.StatusReplied, map[feedback.Action]feedback.Status{
 			feedback.ActionClose: feedback.StatusClosed, feedback.ActionSupervise: feedback.StatusReplied}},
 		{"closed", toClosed, feedback.StatusClosed, map[feedback.Action]feedback.Status{
@@ -96,7 +114,7 @@ func TestTransitions(t *testing.T) {
 					if o.Status != want {
 						t.Fatalf("after %s: status %s, want %s", a, o.Status, want)
 					}
-					if len(o.Events) != len(before.Events)+1 || o.Events[len(o.Events)-1].Action != a {
+					if len(o.Events) != len(before.Events)+1 || o.Events[len(o.Events)-1].Action != stored(a) {
 						t.Fatalf("event not appended: %+v", o.Events)
 					}
 					return
@@ -188,9 +206,15 @@ func TestExtensionCap(t *testing.T) {
 	if want := cst(2026, 12, 9, 17, 0); !o.DueAt.Equal(want) {
 		t.Fatalf("due %s, want %s", o.DueAt, want)
 	}
+	// Each extension is a secretary's request and an operator's approval;
+	// the deadline moves at the approval.
 	ext := func(days int) error {
 		e := feedback.Event{Action: feedback.ActionExtend, Days: days, Note: "需协调", At: o.UpdatedAt.Add(time.Hour)}
-		return p.Step(o, &e)
+		if err := p.Step(o, &e); err != nil {
+			return err
+		}
+		a := feedback.Event{Action: feedback.ActionApproveExtension, At: o.UpdatedAt.Add(time.Hour)}
+		return p.Step(o, &a)
 	}
 	if err := ext(4); err != nil { // 12-10 11 14 15 → Tue 12-15
 		t.Fatal(err)

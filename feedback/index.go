@@ -55,16 +55,21 @@ type summary struct {
 	CreatedAt time.Time    `bson:"t"`
 	DueAt     time.Time    `bson:"d"`
 	Version   int          `bson:"v"`
+	// For the all-orders list's filters (workspace_filter.go).
+	Channel    Channel `bson:"ch,omitempty"`
+	Category   string  `bson:"cat,omitempty"`
+	Supervised int     `bson:"sup,omitempty"`
 }
 
 func summarize(o *Order) summary {
 	return summary{Number: o.Number, Status: o.Status, OrgID: o.OrgID, Kind: o.Kind, PhoneHash: o.Caller.Hash,
-		Sat: o.Satisfaction, CreatedAt: o.CreatedAt, DueAt: o.DueAt, Version: o.Version}
+		Sat: o.Satisfaction, CreatedAt: o.CreatedAt, DueAt: o.DueAt, Version: o.Version,
+		Channel: o.Channel, Category: o.Category, Supervised: o.Supervised}
 }
 
 // inWorkingSet: orders still to be handled, and unsatisfied callbacks.
 func inWorkingSet(st Status, sat Satisfaction) bool {
-	return st != StatusCalledBack || sat == Unsatisfied
+	return st != StatusMerged && (st != StatusCalledBack || sat == Unsatisfied)
 }
 
 func (s *Store) index() *mongo.Collection { return s.db.Collection(collIndex) }
@@ -135,7 +140,7 @@ func (f Filter) matches(m summary) bool {
 	if f.Q != "" && !strings.Contains(m.Number, f.Q) && !strings.Contains(m.Content, f.Q) {
 		return false
 	}
-	return true
+	return f.matchesWorkspace(m)
 }
 
 // workingSetStatuses are the status documents that answer f, or nil when
@@ -154,7 +159,7 @@ func (f Filter) workingSetStatuses() []Status {
 		return nil
 	}
 	for _, st := range sts {
-		if st == StatusCalledBack && !f.Unsatisfied {
+		if st == StatusMerged || st == StatusCalledBack && !f.Unsatisfied {
 			return nil // satisfied callbacks are not kept there
 		}
 	}

@@ -49,6 +49,7 @@ type OrderInput struct {
 	MemberID    string
 	Urgency     Urgency
 	Location    string
+	Category    string // a key path of the catalogue; "" is 其他
 }
 
 // Created is a new order with its possible duplicates (same phone, org and
@@ -68,11 +69,17 @@ func (s *Service) CreateOrder(ctx context.Context, in OrderInput) (*Created, err
 	if err != nil {
 		return nil, err
 	}
+	if err := s.freshCalendar(ctx); err != nil {
+		return nil, err
+	}
 	o, err := s.newOrder(ctx, in)
 	if err != nil {
 		return nil, err
 	}
 	if err := s.store.Create(ctx, o, ActorOf(p)); err != nil {
+		return nil, err
+	}
+	if o, err = s.dispatchAtIntake(ctx, o, p); err != nil {
 		return nil, err
 	}
 	dups, err := s.store.Duplicates(ctx, o)
@@ -140,6 +147,14 @@ func (s *Service) newOrder(ctx context.Context, in OrderInput) (*Order, error) {
 			fe = append(fe, f)
 		}
 	}
+	if cats := s.store.cats; cats != nil {
+		cat, err := cats.resolve(ctx, in.Category)
+		if f := fieldsOf(err); err != nil && len(f) == 0 {
+			return nil, err
+		}
+		fe = append(fe, fieldsOf(err)...)
+		o.Category = cat
+	}
 	if err := s.checkOrg(ctx, o.OrgID); err != nil {
 		f := fieldsOf(err)
 		if len(f) == 0 {
@@ -179,6 +194,10 @@ var actionRoles = map[Action][]minyi.Role{
 	ActionExtend:    {minyi.RoleSecretary},
 	ActionReply:     {minyi.RoleSecretary},
 	ActionSupervise: {minyi.RoleOperator, minyi.RoleLeader},
+	// The workspace steps (workspace.go).
+	ActionApproveExtension: {minyi.RoleOperator},
+	ActionRefuseExtension:  {minyi.RoleOperator},
+	ActionMerge:            {minyi.RoleOperator},
 }
 
 // MayTake reports whether p's role may take step a (on an order within its
@@ -195,6 +214,10 @@ type EventInput struct {
 	Note         string
 	Days         int // extend
 	Satisfaction Satisfaction
+	// The workspace steps: merge's original, a reply's outcome and reason.
+	Into    string
+	Outcome ReplyOutcome
+	Reason  string
 }
 
 // Act takes step in on order id: refused (403 action_forbidden) to a role
@@ -208,13 +231,25 @@ func (s *Service) Act(ctx context.Context, id string, in EventInput) (*Order, *E
 	}
 	if _, known := actionRoles[in.Action]; !known {
 		var fe minyi.FieldErrors
-		fe.Add("action", "invalid", "操作应为 assign、accept、return、extend、reply、close、callback、reopen 或 supervise")
+		fe.Add("action", "invalid", "操作应为 assign、accept、return、extend、approve_extension、refuse_extension、reply、close、callback、reopen、supervise 或 merge")
 		return nil, nil, fe.Err()
 	}
 	if !MayTake(p, in.Action) {
 		return nil, nil, minyi.E(minyi.ErrForbidden, "action_forbidden", "您的角色不能进行“"+in.Action.Label()+"”操作")
 	}
-	e := Event{Action: in.Action, Actor: ActorOf(p), Note: in.Note, OrgID: strings.TrimSpace(in.OrgID), Days: in.Days, Satisfaction: in.Satisfaction}
+	if err := s.freshCalendar(ctx); err != nil {
+		return nil, nil, err
+	}
+	e := Event{Action: in.Action, Actor: ActorOf(p), Note: in.Note, OrgID: strings.TrimSpace(in.OrgID), Days: in.Days, Satisfaction: in.Satisfaction,
+		EventDetail: EventDetail{Outcome: in.Outcome, Reason: in.Reason}}
+	switch id2, err := s.redirect(ctx, id, in); {
+	case err != nil:
+		return nil, nil, err
+	case in.Action == ActionMerge:
+		return s.merge(ctx, id, e, in.Into)
+	default:
+		id = id2
+	}
 	if in.Action == ActionAssign {
 		if err := s.checkOrg(ctx, e.OrgID); err != nil {
 			return nil, nil, err
@@ -224,6 +259,9 @@ func (s *Service) Act(ctx context.Context, id string, in EventInput) (*Order, *E
 		return s.orgs.RequireOrg(ctx, o.OrgID)
 	})
 	if err != nil {
+		return nil, nil, err
+	}
+	if err := s.noteUnit(ctx, o, ev); err != nil {
 		return nil, nil, err
 	}
 	s.audit.Audit(ctx, minyi.AuditRecord{Action: "work_order." + string(in.Action), ObjectType: "work_order", ObjectID: o.ID,

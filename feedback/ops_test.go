@@ -64,8 +64,9 @@ func TestServiceAuthoriseAndAudit(t *testing.T) {
 	if o.Caller.Phone != "138****5678" || o.Caller.Sealed == "" || o.Caller.Hash == "" {
 		t.Errorf("caller stored %+v", o.Caller)
 	}
-	if _, _, err := svc.Act(op, o.ID, feedback.EventInput{Action: feedback.ActionAssign, OrgID: branch["ZB1"]}); err != nil {
-		t.Fatal(err)
+	// Taken with its unit, the order went straight there (one assign event).
+	if o.Status != feedback.StatusAssigned || len(o.Events) != 2 || o.Events[1].Action != feedback.ActionAssign || o.Events[1].Actor.Role != "operator" {
+		t.Fatalf("dispatch at intake: %s %+v", o.Status, o.Events)
 	}
 	for _, tc := range []struct {
 		name string
@@ -99,7 +100,6 @@ func TestServiceAuthoriseAndAudit(t *testing.T) {
 	}
 	want := []string{ // newest first; the public opinion has no actor and no entry
 		"work_order.accept " + o.ID + " by secretary1 in req-secretary1",
-		"work_order.assign " + o.ID + " by operator1 in req-operator1",
 		"work_order.create " + o.ID + " by operator1 in req-operator1",
 	}
 	if len(got) != len(want) {

@@ -134,6 +134,8 @@ type Order struct {
 	Caller   Caller  `bson:"caller" json:"caller"`
 	MemberID string  `bson:"member_id,omitempty" json:"member_id,omitempty"`
 	Location string  `bson:"location,omitempty" json:"location,omitempty"`
+	// Category is the key path in the category catalogue (categories.go).
+	Category string `bson:"category,omitempty" json:"category,omitempty"`
 
 	Status       Status       `bson:"status" json:"status"`
 	OrgID        string       `bson:"org_id,omitempty" json:"org_id,omitempty"`
@@ -146,6 +148,8 @@ type Order struct {
 	OnTime       *bool        `bson:"on_time,omitempty" json:"on_time,omitempty"`
 	ClosedAt     *time.Time   `bson:"closed_at,omitempty" json:"closed_at,omitempty"`
 	Satisfaction Satisfaction `bson:"satisfaction,omitempty" json:"satisfaction,omitempty"`
+	// Handling: reply outcome, pending extension request, merge pointers (workspace.go).
+	Handling `bson:",inline"`
 
 	CreatedAt time.Time `bson:"created_at" json:"created_at"`
 	UpdatedAt time.Time `bson:"updated_at" json:"updated_at"`

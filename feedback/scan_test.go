@@ -61,6 +61,9 @@ func TestHotPathsDoNotScan(t *testing.T) {
 		{OrgID: "b1", From: cst(2026, 11, 5, 0, 0), To: cst(2026, 11, 9, 0, 0)},
 		{Q: "路灯"},
 		{PhoneHash: "h3"},
+		// The workspace's filters (all-orders list).
+		{Kind: feedback.KindOpinion, Channel: feedback.ChannelHotline, Category: "city", Supervised: true},
+		{Statuses: []feedback.Status{feedback.StatusMerged}},
 	}
 	for _, f := range filters {
 		page, next, err := s.List(ctx, f, 3, "")
@@ -84,6 +87,29 @@ func TestHotPathsDoNotScan(t *testing.T) {
 		t.Fatal(err)
 	}
 	step(o.ID, handled[0])
+	// The workspace: the caller's history, an extension request and its
+	// approval, a merge, the category catalogue and the calendar entries.
+	if _, err := s.CallerHistory(ctx, o, nil, 20); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.UnitOrders(ctx, []string{"b1", "b2"}, 50); err != nil {
+		t.Fatal(err)
+	}
+	step(o.ID, feedback.Event{Action: feedback.ActionAccept})
+	step(o.ID, feedback.Event{Action: feedback.ActionExtend, Days: 2, Note: "需协调"})
+	step(o.ID, feedback.Event{Action: feedback.ActionApproveExtension})
+	dup := newOrder("h1", "b1", feedback.KindOpinion)
+	if err := s.Create(ctx, dup, operator); err != nil {
+		t.Fatal(err)
+	}
+	step(dup.ID, feedback.Event{Action: feedback.ActionMerge, EventDetail: feedback.EventDetail{Ref: &feedback.OrderRef{ID: o.ID, Number: o.Number}}})
+	step(o.ID, feedback.Event{Action: feedback.ActionAbsorb, EventDetail: feedback.EventDetail{Ref: &feedback.OrderRef{ID: dup.ID, Number: dup.Number}}})
+	if _, err := feedback.NewCategories(db, c.now, nil).Get(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := feedback.NewCalendar(db, policy(t), c.now, nil).Refresh(ctx); err != nil {
+		t.Fatal(err)
+	}
 	for _, sc := range scans.Scans() {
 		t.Errorf("scan: %s", sc)
 	}

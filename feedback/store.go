@@ -49,6 +49,11 @@ type Store struct {
 	// many orders share.
 	indexing sync.Mutex
 	timeline *store.Timeline // every order, newest first (index.go)
+	// The workspace's settings (intake.go): the category catalogue new
+	// orders are checked against and the administrators' calendar entries
+	// refreshed before a deadline is set; nil when not wired.
+	cats *Categories
+	cal  *Calendar
 }
 
 // NewStore returns a store over db; now is the clock and policy the
@@ -103,6 +108,9 @@ func (s *Store) Create(ctx context.Context, o *Order, actor Actor) error {
 		return fmt.Errorf("insert work order event: %w", err)
 	}
 	if err := s.indexOrder(ctx, o, ""); err != nil {
+		return err
+	}
+	if err := s.rememberHistory(ctx, o); err != nil {
 		return err
 	}
 	return s.rememberCaller(ctx, o)
@@ -264,14 +272,14 @@ func (s *Store) saveState(ctx context.Context, o *Order, prev Status) error {
 
 // derived is the stored copy of what the events imply.
 func derived(o *Order) bson.D {
-	return bson.D{
+	return append(bson.D{
 		{Key: "status", Value: o.Status}, {Key: "org_id", Value: o.OrgID}, {Key: "due_at", Value: o.DueAt},
 		{Key: "extensions", Value: o.Extensions}, {Key: "extended_days", Value: o.ExtendedDays},
 		{Key: "supervised", Value: o.Supervised}, {Key: "reopened", Value: o.Reopened},
 		{Key: "replied_at", Value: o.RepliedAt}, {Key: "on_time", Value: o.OnTime},
 		{Key: "closed_at", Value: o.ClosedAt}, {Key: "satisfaction", Value: o.Satisfaction},
 		{Key: "updated_at", Value: o.UpdatedAt}, {Key: "version", Value: o.Version},
-	}
+	}, derivedHandling(o)...)
 }
 
 // Filter selects orders for lists, statistics and the ledger.
@@ -286,6 +294,11 @@ type Filter struct {
 	PhoneHash string    // same caller
 	// Unsatisfied keeps orders called back unsatisfied (the 重办 queue).
 	Unsatisfied bool
+	// The all-orders list's filters (workspace_filter.go).
+	Kind       Kind
+	Channel    Channel
+	Category   string // a key path: the node and everything under it
+	Supervised bool   // 督办 at least once
 }
 
 func (f Filter) query() bson.D {
@@ -322,6 +335,7 @@ func (f Filter) query() bson.D {
 			bson.D{{Key: "number", Value: re}}, bson.D{{Key: "content", Value: re}},
 		}}})
 	}
+	and = append(and, f.workspaceQuery()...)
 	if len(and) > 0 {
 		q = append(q, bson.E{Key: "$and", Value: and})
 	}

@@ -70,7 +70,12 @@ type WorkOrderListParams struct {
 	WorkOrderFilterParams
 	Status  string `form:"status" doc:"按状态筛选，多个用逗号分隔"`
 	Overdue string `form:"overdue" enum:"true,false" doc:"true：只看超期的"`
-	Q       string `form:"q" doc:"关键词（编号、内容）或来电号码"`
+	Q       string `form:"q" doc:"关键词（编号、内容）或来电号码（仅接线员、管理员，记入审计）"`
+	// The workspace's filters (workorders_ws.go).
+	Kind       string `form:"kind" doc:"按诉求类型筛选"`
+	Channel    string `form:"channel" doc:"按来源筛选"`
+	Category   string `form:"category" doc:"按问题分类筛选（分类路径，含下级分类）"`
+	Supervised string `form:"supervised" enum:"true,false" doc:"true：只看督办过的"`
 }
 
 type TokenListParams struct {

@@ -9,18 +9,14 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"minyi"
-	"minyi/accounts"
 	"minyi/api/httpx"
 	"minyi/feedback"
 )
 
 // Work orders (API.md "Work orders"). Caller phones are sealed with the
-// keyring ("phone" purpose) and hashed for lookups; lists, exports and most
-// roles see only the mask. Admins and operators see the full number on the
-// detail endpoint: operators call back, admins answer for the data.
-
-// phonePurpose keys both the seal and the lookup hash of caller phones.
-const phonePurpose = feedback.PhonePurpose
+// keyring ("phone" purpose) and hashed for lookups; every answer shows only
+// the mask. An operator or admin who must call back asks for the number
+// (reveal-phone, audited).
 
 type CallerInput struct {
 	Name  string `json:"name"`
@@ -37,6 +33,7 @@ type WorkOrderInput struct {
 	MemberID string           `json:"member_id"`
 	Urgency  feedback.Urgency `json:"urgency"`
 	Location string           `json:"location"`
+	Category string           `json:"category"`
 }
 
 // PublicWorkOrderInput is a resident's online opinion: no channel, urgency
@@ -56,6 +53,10 @@ type EventInput struct {
 	Note         string                `json:"note"`
 	Days         int                   `json:"days"`
 	Satisfaction feedback.Satisfaction `json:"satisfaction"`
+	// The workspace steps: merge's original, a reply's outcome and reason.
+	Into    string                `json:"into"`
+	Outcome feedback.ReplyOutcome `json:"outcome"`
+	Reason  string                `json:"reason"`
 }
 
 // CreatedWorkOrder is the answer to a new order.
@@ -72,6 +73,8 @@ type WorkOrderView struct {
 	feedback.Order
 	Overdue bool              `json:"overdue"`
 	Allowed []feedback.Action `json:"allowed_actions"`
+	// CallerHistory: the caller's other orders, on the detail only.
+	CallerHistory []feedback.HistoryItem `json:"caller_history,omitempty"`
 }
 
 // EventView is a new event with the state it led to.
@@ -81,17 +84,11 @@ type EventView struct {
 	DueAt  time.Time       `json:"order_due_at"`
 }
 
-// seesFullPhone says whether the caller may see a caller's clear number on
-// the detail endpoint.
-func seesFullPhone(p *accounts.Principal) bool {
-	return p != nil && (p.Role == accounts.RoleAdmin || p.Role == accounts.RoleOperator)
-}
-
 // Input is the order as the domain takes it.
 func (in WorkOrderInput) Input() feedback.OrderInput {
 	return feedback.OrderInput{
 		Channel: in.Channel, Kind: in.Kind, Content: in.Content, CallerName: in.Caller.Name, CallerPhone: in.Caller.Phone,
-		OrgID: in.OrgID, MemberID: in.MemberID, Urgency: in.Urgency, Location: in.Location,
+		OrgID: in.OrgID, MemberID: in.MemberID, Urgency: in.Urgency, Location: in.Location, Category: in.Category,
 	}
 }
 
@@ -164,14 +161,8 @@ func (s *WorkOrders) ListWorkOrders(c *gin.Context) error {
 		fe.Add("overdue", "invalid", "overdue 应为 true 或 false")
 		return fe.Err()
 	}
-	if q := strings.TrimSpace(c.Query("q")); q != "" {
-		// A query that is a phone number finds that caller's orders by
-		// the keyed hash; anything else searches number and content.
-		if phone, err := feedback.NormalizePhone(q); err == nil && !OrderNumber.MatchString(q) {
-			f.PhoneHash = s.keys.Hash(phonePurpose, phone)
-		} else {
-			f.Q = q
-		}
+	if err := s.searchFilter(c, &f); err != nil {
+		return err
 	}
 	orders, next, err := s.workOrders.List(c.Request.Context(), f, limit, after)
 	if err != nil {
@@ -249,14 +240,11 @@ func (s *WorkOrders) GetWorkOrder(c *gin.Context) error {
 	if err := s.scope.RequireOrg(c, o.OrgID); err != nil {
 		return err
 	}
-	if p := httpx.Principal(c); seesFullPhone(p) && o.Caller.Sealed != "" {
-		phone, err := s.keys.Open(phonePurpose, o.Caller.Sealed)
-		if err != nil {
-			return err
-		}
-		o.Caller.Phone = phone
+	v, err := s.detail(c, o)
+	if err != nil {
+		return err
 	}
-	c.JSON(http.StatusOK, s.viewOrder(*o))
+	c.JSON(http.StatusOK, v)
 	return nil
 }
 

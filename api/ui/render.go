@@ -36,6 +36,9 @@ type Renderer struct {
 	// bootstrapToken: MINYI_ADMIN_TOKEN is set, and administrators are told
 	// to unset it once an administrator account exists.
 	bootstrapToken bool
+	// calendar warns operators and admins when it does not cover the
+	// coming days (calendar_notice.go); nil: no warning.
+	calendar *calendarNotice
 }
 
 // NewRenderer parses the embedded templates; bootstrapToken tells whether
@@ -79,6 +82,9 @@ type PageView struct {
 	// BootstrapNotice asks an administrator to unset MINYI_ADMIN_TOKEN
 	// (set by Render while it is set and an administrator account exists).
 	BootstrapNotice bool
+	// CalendarGap lists the years of the coming 60 days the work-order
+	// calendar has no holidays for (operators and admins; calendar_notice.go).
+	CalendarGap []int
 }
 
 // Render writes page name with data. It renders into a buffer first so that
@@ -95,6 +101,9 @@ func (s *Renderer) Render(c *gin.Context, status int, name string, v PageView) e
 		v.CSRF = httpx.CSRFToken(c, s.accounts) // forms embed it: <input type="hidden" name="csrf_token" value="{{.CSRF}}">
 	}
 	v.BootstrapNotice = !v.Bare && s.bootstrapNotice(c, v.User)
+	if !v.Bare {
+		v.CalendarGap = s.calendarGap(c, v.User)
+	}
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout", v); err != nil {
 		return fmt.Errorf("render %s: %w", name, err)

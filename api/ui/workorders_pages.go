@@ -22,8 +22,8 @@ import (
 
 // woForm is what the entry form holds, re-shown after an error.
 type woForm struct {
-	Phone, Name, Kind, Org, Content, Location, Channel string
-	Urgent                                             bool
+	Phone, Name, Kind, Org, Content, Location, Channel, Category string
+	Urgent                                                       bool
 }
 
 // woNewView is the entry page.
@@ -37,10 +37,13 @@ type woNewView struct {
 	Created  *woCreated
 	Action   string // form action
 	Urgent   string // the urgent deadline, e.g. "2 个工作小时"
+	Cats     []option
 }
 
 // woCreated is the confirmation after an order was taken.
 type woCreated struct {
+	ID, Status string
+	Org        string // the unit it went straight to
 	Number     string
 	Due        string
 	Duplicates []woDuplicate
@@ -114,8 +117,16 @@ func (s *WorkOrderPages) newFormView(ctx context.Context, action string) (*woNew
 	if err != nil {
 		return nil, nil, err
 	}
-	return &woNewView{Kinds: kindOptions(), Channels: channelOptions(), Orgs: orgs, Errors: map[string]string{}, Action: action,
-		Urgent: describeDeadline(s.workOrders.Policy().Deadline(feedback.KindHelp, feedback.UrgencyUrgent))}, byID, nil
+	v := &woNewView{Kinds: kindOptions(), Channels: channelOptions(), Orgs: orgs, Errors: map[string]string{}, Action: action,
+		Urgent: describeDeadline(s.workOrders.Policy().Deadline(feedback.KindHelp, feedback.UrgencyUrgent))}
+	if cats := s.orderOps.Categories(); cats != nil {
+		cat, err := cats.Get(ctx)
+		if err != nil {
+			return nil, nil, err
+		}
+		v.Cats = categoryOptions(cat)
+	}
+	return v, byID, nil
 }
 
 // describeDeadline is a deadline in words, e.g. "2 个工作小时".
@@ -130,7 +141,7 @@ func readWOForm(c *gin.Context) woForm {
 	return woForm{
 		Phone: c.PostForm("phone"), Name: c.PostForm("name"), Kind: c.PostForm("kind"), Org: c.PostForm("org"),
 		Content: c.PostForm("content"), Location: c.PostForm("location"), Channel: c.PostForm("channel"),
-		Urgent: c.PostForm("urgent") != "",
+		Urgent: c.PostForm("urgent") != "", Category: c.PostForm("category"),
 	}
 }
 
@@ -151,7 +162,7 @@ func (s *WorkOrderPages) submitWOForm(c *gin.Context, action string, public bool
 	in := rest.WorkOrderInput{
 		Channel: feedback.Channel(f.Channel), Kind: resolveKind(f.Kind), Content: f.Content,
 		Caller: rest.CallerInput{Name: f.Name, Phone: f.Phone}, OrgID: resolveOrg(f.Org, byID),
-		Urgency: feedback.UrgencyNormal, Location: f.Location,
+		Urgency: feedback.UrgencyNormal, Location: f.Location, Category: f.Category,
 	}
 	if f.Urgent && !public {
 		in.Urgency = feedback.UrgencyUrgent
@@ -170,7 +181,10 @@ func (s *WorkOrderPages) submitWOForm(c *gin.Context, action string, public bool
 		return s.renderWO(c, status, pageName(public), title, v)
 	}
 	loc := s.workOrders.Policy().Location()
-	v.Created = &woCreated{Number: out.Number, Due: out.DueAt.In(loc).Format("2006-01-02 15:04")}
+	v.Created = &woCreated{ID: out.ID, Status: out.Status.Label(), Number: out.Number, Due: out.DueAt.In(loc).Format("2006-01-02 15:04")}
+	if org, ok := byID[in.OrgID]; ok && out.Status == feedback.StatusAssigned {
+		v.Created.Org = org.Name
+	}
 	if !public {
 		for _, d := range out.PossibleDuplicates {
 			v.Created.Duplicates = append(v.Created.Duplicates, woDuplicate{ID: d.ID, Number: d.Number, Created: d.CreatedAt.In(loc).Format("2006-01-02 15:04"), Status: d.Status.Label()})

@@ -3,8 +3,6 @@ package ui
 import (
 	"net/http"
 	"net/url"
-	"strconv"
-	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -25,6 +23,7 @@ type woRow struct {
 	Extensions, Supervised, Reopened                                             int
 	Satisfaction                                                                 string
 	Actions                                                                      []woAction
+	woRowMore                                                                    // workorder_detail_forms.go
 }
 
 // woAction is one form on a row.
@@ -32,6 +31,7 @@ type woAction struct {
 	Action, Label                               string
 	Org, Note, NoteRequired, Days, Satisfaction bool
 	NoteLabel                                   string
+	woStep                                      // the workspace's fields (workorder_detail_forms.go)
 }
 
 type woSection struct {
@@ -47,10 +47,14 @@ type woQueueView struct {
 	Done     string
 	Error    string
 	Sats     []option
+	Outcomes []option
 }
 
 func (s *WorkOrderPages) actionForm(a feedback.Action) woAction {
 	w := woAction{Action: string(a), Label: a.Label(), Note: true, NoteLabel: "说明"}
+	if s.workspaceForm(a, &w) {
+		return w
+	}
 	switch a {
 	case feedback.ActionAssign:
 		w.Org, w.NoteLabel = true, "派单说明"
@@ -88,6 +92,7 @@ func (s *WorkOrderPages) row(o feedback.Order, p *accounts.Principal, orgs map[s
 	if org, ok := orgs[o.OrgID]; ok {
 		r.Org = org.Name
 	}
+	r.woRowMore = rowMore(o)
 	for _, a := range o.Allowed() {
 		if feedback.MayTake(p, a) {
 			r.Actions = append(r.Actions, s.actionForm(a))
@@ -129,11 +134,12 @@ func (s *WorkOrderPages) RenderOperatorQueue(c *gin.Context, status int, errMsg 
 	specs := []spec{
 		{"超期未回复（可督办）", "没有超期工单", feedback.Filter{Overdue: true, Now: now}, nil},
 		{"待派单（新受理、被回退）", "没有待派单的工单", feedback.Filter{Statuses: []feedback.Status{feedback.StatusReceived, feedback.StatusReturned}}, nil},
+		{"延期申请待审批", "没有待审批的延期申请", feedback.Filter{Statuses: []feedback.Status{feedback.StatusAccepted}}, pendingExtension},
 		{"已回复待办结", "没有待办结的工单", feedback.Filter{Statuses: []feedback.Status{feedback.StatusReplied}}, nil},
 		{"待回访", "没有待回访的工单", feedback.Filter{Statuses: []feedback.Status{feedback.StatusClosed}}, nil},
 		{"回访不满意（可重办）", "没有回访不满意的工单", feedback.Filter{Statuses: []feedback.Status{feedback.StatusCalledBack}, Unsatisfied: true}, nil},
 	}
-	v := woQueueView{Heading: "工单调度与回访", Post: "/operator/work-orders/", Orgs: opts, Done: doneMessage(c), Error: errMsg, Sats: satisfactionOptions()}
+	v := woQueueView{Heading: "工单调度与回访", Post: "/operator/work-orders/", Orgs: opts, Done: doneMessage(c), Error: errMsg, Sats: satisfactionOptions(), Outcomes: outcomeOptions()}
 	for _, sp := range specs {
 		sec, err := s.queueSection(c, sp.title, sp.empty, sp.f, sp.keep, orgs)
 		if err != nil {
@@ -175,7 +181,7 @@ func (s *WorkOrderPages) RenderBranchQueue(c *gin.Context, status int, errMsg st
 	if err != nil {
 		return err
 	}
-	v := woQueueView{Heading: "本支部工单", Post: "/branch/work-orders/", Orgs: opts, Done: doneMessage(c), Error: errMsg}
+	v := woQueueView{Heading: "本支部工单", Post: "/branch/work-orders/", Orgs: opts, Done: doneMessage(c), Error: errMsg, Outcomes: outcomeOptions()}
 	for _, sp := range []struct {
 		title, empty string
 		st           feedback.Status
@@ -196,23 +202,14 @@ func (s *WorkOrderPages) RenderBranchQueue(c *gin.Context, status int, errMsg st
 // (303, so a reload does not repeat the step) or shows it with the error.
 func (s *WorkOrderPages) SubmitQueueEvent(back string, again func(*gin.Context, int, string) error) httpx.HandlerFunc {
 	return func(c *gin.Context) error {
-		days := 0
-		if d := strings.TrimSpace(c.PostForm("days")); d != "" {
-			n, err := strconv.Atoi(d)
-			if err != nil {
-				return again(c, http.StatusUnprocessableEntity, "延期天数应为整数")
-			}
-			days = n
-		}
-		_, byID, err := orgOptions(c.Request.Context(), s.orgs)
+		in, msg, err := s.readStep(c)
 		if err != nil {
 			return err
 		}
-		in := rest.EventInput{
-			Action: feedback.Action(c.PostForm("action")), OrgID: resolveOrg(c.PostForm("org"), byID),
-			Note: c.PostForm("note"), Days: days, Satisfaction: feedback.Satisfaction(c.PostForm("satisfaction")),
+		if msg != "" {
+			return again(c, http.StatusUnprocessableEntity, msg)
 		}
-		o, ev, err := s.orderOps.Act(c.Request.Context(), c.Param("id"), feedback.EventInput(in))
+		o, ev, err := s.orderOps.Act(c.Request.Context(), c.Param("id"), in)
 		if err != nil {
 			status, body := httpx.Classify(c.Request.Context(), err)
 			if status >= 500 {

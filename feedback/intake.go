@@ -1,0 +1,145 @@
+package feedback
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"minyi"
+	"minyi/store"
+)
+
+// WithSettings makes new orders carry a category of cats and deadlines
+// count the administrators' calendar entries of cal (refreshed first).
+func (s *Store) WithSettings(cats *Categories, cal *Calendar) {
+	s.cats, s.cal = cats, cal
+}
+
+// Categories is the catalogue the service checks orders against (nil when
+// none was given).
+func (s *Service) Categories() *Categories { return s.store.cats }
+
+// dispatchAtIntake sends an order taken with its unit straight to that unit
+// (API.md second round): one assign event by the operator who took the
+// call, so the secretary sees it at once. Without a unit it waits in 待派单.
+func (s *Service) dispatchAtIntake(ctx context.Context, o *Order, p *minyi.Principal) (*Order, error) {
+	if o.OrgID == "" {
+		return o, nil
+	}
+	d, _, err := s.store.Act(ctx, o.ID, Event{Action: ActionAssign, Actor: ActorOf(p), OrgID: o.OrgID}, nil)
+	if err != nil {
+		return nil, fmt.Errorf("dispatch at intake: %w", err)
+	}
+	return d, nil
+}
+
+// The caller's history: one index document per caller (keyed hash), _id
+// "caller/<hash>", listing that number's latest orders, so the detail page
+// shows what the caller reported before without a query on the orders.
+const (
+	callerPrefix   = "caller/"
+	maxCallerOrder = 100
+)
+
+// rememberHistory adds o to its caller's history, keeping the newest
+// maxCallerOrder.
+func (s *Store) rememberHistory(ctx context.Context, o *Order) error {
+	if o.Caller.Hash == "" {
+		return nil
+	}
+	s.indexing.Lock()
+	defer s.indexing.Unlock()
+	refs, err := s.historyRefs(ctx, o.Caller.Hash)
+	if err != nil {
+		return err
+	}
+	refs = slices.DeleteFunc(refs, func(r dupRef) bool { return r.ID == o.ID })
+	refs = append([]dupRef{{ID: o.ID, CreatedAt: o.CreatedAt}}, refs...)
+	refs = refs[:min(len(refs), maxCallerOrder)]
+	err = store.Upserted(func() error {
+		_, err := s.index().UpdateOne(ctx, bson.D{{Key: "_id", Value: callerPrefix + o.Caller.Hash}},
+			bson.D{{Key: "$set", Value: bson.D{{Key: "refs", Value: refs}}}}, options.UpdateOne().SetUpsert(true))
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("remember caller history: %w", err)
+	}
+	return nil
+}
+
+func (s *Store) historyRefs(ctx context.Context, hash string) ([]dupRef, error) {
+	var d struct {
+		Refs []dupRef `bson:"refs"`
+	}
+	err := s.index().FindOne(ctx, bson.D{{Key: "_id", Value: callerPrefix + hash}}).Decode(&d)
+	if err != nil && !errors.Is(err, mongo.ErrNoDocuments) {
+		return nil, fmt.Errorf("read caller history: %w", err)
+	}
+	return d.Refs, nil
+}
+
+// HistoryItem is one earlier order of the same caller.
+type HistoryItem struct {
+	ID        string    `json:"id"`
+	Number    string    `json:"number"`
+	Status    Status    `json:"status"`
+	Kind      Kind      `json:"kind"`
+	Category  string    `json:"category,omitempty"`
+	OrgID     string    `json:"org_id,omitempty"`
+	Content   string    `json:"content"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// CallerHistory lists up to n other orders of o's caller, newest first,
+// within scope (nil: every org). Orders recorded before the history index
+// existed are not listed.
+func (s *Store) CallerHistory(ctx context.Context, o *Order, scope []string, n int) ([]HistoryItem, error) {
+	out := []HistoryItem{}
+	if o.Caller.Hash == "" {
+		return out, nil
+	}
+	refs, err := s.historyRefs(ctx, o.Caller.Hash)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range refs {
+		if r.ID == o.ID {
+			continue
+		}
+		if len(out) == n {
+			break
+		}
+		h, err := s.order(ctx, r.ID)
+		if errors.Is(err, errOrderNotFound) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		if scope != nil && !slices.Contains(scope, h.OrgID) {
+			continue
+		}
+		out = append(out, HistoryItem{ID: h.ID, Number: h.Number, Status: h.Status, Kind: h.Kind, Category: h.Category,
+			OrgID: h.OrgID, Content: h.Content, CreatedAt: h.CreatedAt})
+	}
+	return out, nil
+}
+
+// freshCalendar re-reads the administrators' calendar entries (at most
+// every calendarTTL) before a deadline is set.
+func (s *Service) freshCalendar(ctx context.Context) error {
+	if s.store.cal == nil {
+		return nil
+	}
+	return s.store.cal.Refresh(ctx)
+}
+
+// Calendar is the administrators' calendar the service refreshes (nil when
+// none was given).
+func (s *Service) Calendar() *Calendar { return s.store.cal }
