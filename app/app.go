@@ -14,6 +14,7 @@ import (
 	"minyi"
 	"minyi/accounts"
 	"minyi/analytics"
+	"minyi/commitments"
 	"minyi/feedback"
 	"minyi/reports"
 	"minyi/secret"
@@ -70,6 +71,9 @@ type App struct {
 	GradeOps  *analytics.GradeService
 	UserOps   *accounts.Service
 	OrderOps  *feedback.Service
+	// Public commitments (承诺践诺), their store and operations.
+	Commitments   *commitments.Store
+	CommitmentOps *commitments.Service
 }
 
 // New creates the missing indexes on st and builds every service over it.
@@ -136,6 +140,9 @@ func New(ctx context.Context, st *store.Store, cfg Config) (*App, error) {
 	a.GradeOps = analytics.NewGradeService(a.FinalGrades, a.Surveys, a.Orgs, a.Auditor)
 	a.UserOps = accounts.NewService(a.Accounts, a.Orgs, a.Auditor)
 	a.OrderOps = feedback.NewService(a.WorkOrders, a.Keys, a.Orgs, a.Auditor)
+	a.Commitments = commitments.NewStore(st.DB, now)
+	a.CommitmentOps = commitments.NewService(a.Commitments, a.Orgs, a.Members, a.SurveyOps, commitmentScores{surveys: a.Surveys,
+		source: &reports.Source{Surveys: a.Surveys, Ballots: a.Ballots, Tallies: a.Tallies, Finals: a.FinalGrades, Now: now}}, a.Auditor, now)
 	return a, nil
 }
 

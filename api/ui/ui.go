@@ -23,6 +23,7 @@ type Pages struct {
 	AccountPages   *AccountPages
 	BallotPages    *BallotPages
 	BuilderPages   *BuilderPages
+	Commitments    *CommitmentPages
 	HomePage       *HomePage
 	OrgPages       *OrgPages
 	ResultPages    *ResultPages
@@ -37,6 +38,7 @@ func New(d httpx.Deps, r *Renderer) *Pages {
 	return &Pages{
 		AccountPages:   &AccountPages{accounts: a.Accounts, pages: r, userOps: a.UserOps},
 		BallotPages:    &BallotPages{now: a.Now, pages: r, publicLimit: d.PublicLimit, submitter: a.Submitter},
+		Commitments:    NewCommitmentPages(d, r),
 		BuilderPages:   &BuilderPages{orgs: a.Orgs, pages: r, surveys: a.Surveys, svOps: a.SurveyOps},
 		HomePage:       &HomePage{pages: r, scope: d.Scope(), surveys: a.Surveys},
 		OrgPages:       &OrgPages{members: a.Members, orgOps: a.OrgOps, orgs: a.Orgs, pages: r},
