@@ -192,7 +192,7 @@ func (f *cmFixture) evaluate(t *testing.T, a string) {
 	}
 	pubd := decode[publishAnswer](t, f.as("", http.MethodPost, "/api/v1/surveys/"+sv.ID+"/publish", nil), http.StatusOK)
 	votes := []struct {
-		group                string
+		group                  string
 		zDel, zEff, bDel, bEff string
 	}{
 		{"masses", "good", "satisfied", "fair", "basic"},

@@ -144,13 +144,13 @@ type Content struct {
 // Commitment is one public commitment as it stands now; its history
 // (versions, decisions, progress) is its events.
 type Commitment struct {
-	ID      string  `bson:"_id" json:"id"`
-	OrgID   string  `bson:"org_id" json:"org_id"`
-	OrgName string  `bson:"org_name" json:"org_name"`
-	Owner   Owner   `bson:"owner" json:"owner"`
-	Period  string  `bson:"period" json:"period"`
+	ID      string `bson:"_id" json:"id"`
+	OrgID   string `bson:"org_id" json:"org_id"`
+	OrgName string `bson:"org_name" json:"org_name"`
+	Owner   Owner  `bson:"owner" json:"owner"`
+	Period  string `bson:"period" json:"period"`
 	Content `bson:",inline"`
-	Status  Status  `bson:"status" json:"status"`
+	Status  Status `bson:"status" json:"status"`
 	// Versions counts the versions submitted for review; Returns the
 	// reviews that returned one.
 	Versions int `bson:"versions" json:"versions"`

@@ -304,4 +304,6 @@ func (s *Store) EvaluationOf(ctx context.Context, orgID, period string) (string,
 	return e.SurveyID, nil
 }
 
-func optsUpsert() options.Lister[options.UpdateOneOptions] { return options.UpdateOne().SetUpsert(true) }
+func optsUpsert() options.Lister[options.UpdateOneOptions] {
+	return options.UpdateOne().SetUpsert(true)
+}

@@ -31,7 +31,7 @@ var commitmentStatsHeader = []string{
 
 // ledgerBook holds the styles of the commitments workbooks.
 type ledgerBook struct {
-	f                                         *excelize.File
+	f                                       *excelize.File
 	title, head, txt, wrap, int, pct, score int
 }
 
