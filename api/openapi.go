@@ -12,6 +12,7 @@ import (
 	"minyi/api/httpx"
 	"minyi/api/openapi"
 	"minyi/api/rest"
+	"minyi/commitments"
 	"minyi/feedback"
 	"minyi/surveys"
 )
@@ -120,6 +121,11 @@ var openapiOptions = openapi.Options{
 		reflect.TypeFor[feedback.Kind]():    enumOf(feedback.KindOpinion, feedback.KindSuggestion, feedback.KindComplaint, feedback.KindPraise, feedback.KindEnquiry, feedback.KindHelp),
 		reflect.TypeFor[feedback.Action]():  enumOf(feedback.ActionReceive, feedback.ActionAssign, feedback.ActionAccept, feedback.ActionReturn, feedback.ActionExtend, feedback.ActionReply, feedback.ActionClose, feedback.ActionCallback, feedback.ActionReopen, feedback.ActionSupervise),
 		reflect.TypeFor[feedback.Channel](): enumOf(feedback.ChannelHotline, feedback.ChannelWeb, feedback.ChannelVisit, feedback.ChannelMail),
+		// Commitments.
+		reflect.TypeFor[commitments.OwnerType](): enumOf(commitments.OwnerMember, commitments.OwnerOrg),
+		reflect.TypeFor[commitments.Area]():      enumOf(commitments.Areas...),
+		reflect.TypeFor[commitments.Status]():    enumOf(commitments.StatusDraft, commitments.StatusSubmitted, commitments.StatusReturned, commitments.StatusApproved, commitments.StatusCompleted),
+		reflect.TypeFor[commitments.Outcome]():   enumOf(commitments.OutcomeFulfilled, commitments.OutcomePartly, commitments.OutcomeUnfulfilled),
 	},
 	Error: httpx.ErrorBody{},
 	Names: map[reflect.Type]string{reflect.TypeFor[httpx.ErrorBody](): "Error", reflect.TypeFor[httpx.ErrorDetail](): "ErrorDetail"},
@@ -131,6 +137,7 @@ var openapiOptions = openapi.Options{
 		"results":     "测评结果、最终等次、文字题答案、结果导出",
 		"work-orders": "热线工单：受理、流转、统计、台账",
 		"accounts":    "用户、登录、接口令牌、审计日志",
+		"commitments": "公开承诺：承诺、审诺、示诺、践诺、评诺，台账与统计",
 	},
 	SecuritySchemes: map[string]any{
 		"bearer":  map[string]any{"type": "http", "scheme": "bearer", "description": "接口令牌（POST /api/v1/tokens）或 MINYI_ADMIN_TOKEN"},
