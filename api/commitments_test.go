@@ -164,6 +164,18 @@ func TestCommitmentCycleOverHTTP(t *testing.T) {
 	if o := decode[struct{ Items []any }](t, f.as(f.secB, http.MethodGet, "/api/v1/commitments/overdue", nil), http.StatusOK); len(o.Items) != 0 {
 		t.Fatalf("overdue for another branch %+v", o)
 	}
+	home := httptest.NewRequest(http.MethodGet, "/", nil)
+	home.AddCookie(f.sessionFor(accounts.RoleSecretary, a))
+	hw := httptest.NewRecorder()
+	f.srv.ServeHTTP(hw, home)
+	if hw.Code != http.StatusOK || !strings.Contains(hw.Body.String(), "超期未兑现的承诺 2 项") {
+		t.Fatalf("home page %d: no overdue commitments", hw.Code)
+	}
+	for _, path := range []string{"/api/v1/public/commitments/" + a + "/2026/qr.png", "/api/v1/commitments/qr.png?org_id=" + a + "&period=2026"} {
+		if w := f.as(f.led, http.MethodGet, path, nil); w.Code != http.StatusOK || w.Header().Get("Content-Type") != "image/png" {
+			t.Fatalf("%s: %d", path, w.Code)
+		}
+	}
 	f.step(f.secA, c.ID, "progress", map[string]any{"percent": 60, "note": "已走访 29 户"}, http.StatusOK)
 	wantError(t, f.as(f.secA, http.MethodPost, "/api/v1/commitments/"+c.ID+"/progress", map[string]any{"percent": 120, "note": "x"}), http.StatusUnprocessableEntity, "validation_failed", "percent")
 	wantError(t, f.as(f.secA, http.MethodPost, "/api/v1/commitments/"+c.ID+"/outcome", map[string]any{"outcome": "partly"}), http.StatusUnprocessableEntity, "validation_failed", "explanation")

@@ -216,6 +216,7 @@ func (s *Server) registerRoutes() {
 	s.add(route{method: http.MethodPost, path: "/commitments/:id/progress", summary: "践诺：记录进展（百分比、情况、日期）", tag: "commitments", roles: secretaries, body: rest.ProgressInput{}, resp: commitments.Commitment{}, errs: conflict, handler: j.Commitments.CommitmentProgress})
 	s.add(route{method: http.MethodPost, path: "/commitments/:id/outcome", summary: "评定结果：已兑现、部分兑现、未兑现（后两者须向群众说明）", tag: "commitments", roles: secretaries, body: rest.OutcomeInput{}, resp: commitments.Commitment{}, errs: conflict, handler: j.Commitments.CommitmentOutcome})
 	s.add(route{method: http.MethodGet, path: "/public/commitments/:org_id/:period", summary: "承诺公示（无需账号）：已审核通过的承诺、进展与结果", tag: "commitments", public: true, resp: commitments.PublicList{}, handler: j.Commitments.PublicCommitments})
+	s.add(route{method: http.MethodGet, path: "/public/commitments/:org_id/:period/qr.png", summary: "承诺公示页二维码（无需账号，张贴公示栏）", tag: "commitments", public: true, file: pngType, handler: j.Commitments.PublicCommitmentQR})
 	s.addPage(http.MethodGet, "/c/:org_id/:period", true, nil, u.Commitments.PublicPage)
 	s.addPage(http.MethodGet, "/commitments", false, readers, u.Commitments.ListPage)
 	s.addPage(http.MethodPost, "/commitments", false, secretaries, u.Commitments.CreatePost)

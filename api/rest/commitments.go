@@ -292,7 +292,18 @@ func (s *Commitments) ImportCommitments(c *gin.Context) error {
 }
 
 func (s *Commitments) CommitmentQR(c *gin.Context) error {
-	orgID, period := c.Query("org_id"), c.Query("period")
+	return s.qr(c, c.Query("org_id"), c.Query("period"), "private, max-age=300")
+}
+
+// PublicCommitmentQR is the QR code of the public page, for the notice
+// board and for the page itself (no account: it holds only the public link).
+func (s *Commitments) PublicCommitmentQR(c *gin.Context) error {
+	return s.qr(c, c.Param("org_id"), c.Param("period"), "public, max-age=3600")
+}
+
+// qr answers the QR code of an org's public page of period (404 for an
+// unknown org, 422 for a bad period).
+func (s *Commitments) qr(c *gin.Context, orgID, period, cache string) error {
 	if _, err := s.ops.Public(c.Request.Context(), orgID, period); err != nil {
 		return err
 	}
@@ -300,7 +311,7 @@ func (s *Commitments) CommitmentQR(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	c.Header("Cache-Control", "private, max-age=300")
+	c.Header("Cache-Control", cache)
 	c.Data(http.StatusOK, "image/png", png)
 	return nil
 }
