@@ -6,6 +6,8 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -258,8 +260,11 @@ func (f *cmFixture) checkLedger(t *testing.T) {
 		FulfilledRate     *float64 `json:"fulfilled_rate"`
 		EvaluationScore   *float64 `json:"evaluation_score"`
 	}
-	st := decode[struct{ Orgs []stat }](t, f.as(f.led, http.MethodGet, "/api/v1/commitments/stats?org_id="+f.o.root.ID+"&period=2026", nil), http.StatusOK)
-	if len(st.Orgs) != 1 {
+	st := decode[struct {
+		Orgs  []stat
+		Total *stat
+	}](t, f.as(f.led, http.MethodGet, "/api/v1/commitments/stats?org_id="+f.o.root.ID+"&period=2026", nil), http.StatusOK)
+	if len(st.Orgs) != 1 || st.Total == nil || st.Total.Org.Name != "合计" || st.Total.Commitments != 3 || *st.Total.FulfilledRate != 0.75 {
 		t.Fatalf("stats %+v", st)
 	}
 	s := st.Orgs[0]
@@ -273,6 +278,7 @@ func (f *cmFixture) checkLedger(t *testing.T) {
 	if w.Code != http.StatusOK || w.Header().Get("Content-Type") != "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" {
 		t.Fatalf("report %d %s", w.Code, w.Body)
 	}
+	keepFile(t, "承诺台账.xlsx", w.Body.Bytes())
 	book, err := excelize.OpenReader(bytes.NewReader(w.Body.Bytes()))
 	if err != nil {
 		t.Fatal(err)
@@ -306,7 +312,28 @@ func (f *cmFixture) checkLedger(t *testing.T) {
 	if pledge.Code != http.StatusOK {
 		t.Fatalf("pledge %d %s", pledge.Code, pledge.Body)
 	}
+	keepFile(t, "公开承诺书.xlsx", pledge.Body.Bytes())
+	pb, err := excelize.OpenReader(bytes.NewReader(pledge.Body.Bytes()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pb.Close()
+	prow, _ := pb.GetRows(exports.SheetPledge)
+	if len(prow) < 6 || prow[0][0] != "2026年度公开承诺书" || !strings.Contains(prow[1][0], "张三") || prow[4][3] != "每月走访独居老人不少于 4 户，全年 48 户" {
+		t.Fatalf("pledge %q", prow)
+	}
 	wantError(t, f.as(f.secA, http.MethodGet, "/api/v1/commitments/pledge.xlsx?owner_type=member&owner_id="+f.li.ID+"&period=2026", nil), http.StatusNotFound, "no_approved_commitments")
+}
+
+// keepFile writes a downloaded file to $MINYI_SCREENSHOTS (when set), for
+// a person to open.
+func keepFile(t *testing.T, name string, b []byte) {
+	t.Helper()
+	if dir := os.Getenv("MINYI_SCREENSHOTS"); dir != "" {
+		if err := os.WriteFile(filepath.Join(dir, name), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
 }
 
 // commitmentBook is a commitments workbook with the header and rows given.

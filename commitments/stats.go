@@ -118,6 +118,8 @@ type Ledger struct {
 	Today       string
 	Rows        []Row
 	Stats       []OrgStats
+	// Total is the figures of the whole subtree as one (nil without commitments).
+	Total *OrgStats
 }
 
 // Ledger reads the commitments of org orgID's subtree of a period (one
@@ -155,6 +157,14 @@ func (s *Service) Ledger(ctx context.Context, orgID, period string) (*Ledger, er
 	l.Stats = Compute(orgs, l.Rows, l.Today)
 	if l.Stats == nil {
 		l.Stats = []OrgStats{}
+	}
+	all := make([]Row, len(l.Rows))
+	for i, r := range l.Rows {
+		all[i] = r
+		all[i].OrgID = l.Org.ID
+	}
+	if t := Compute([]OrgRef{{ID: l.Org.ID, Name: "合计"}}, all, l.Today); len(t) == 1 {
+		l.Total = &t[0]
 	}
 	return l, nil
 }

@@ -23,7 +23,7 @@ var commitmentLedgerHeader = []string{
 	"状态", "版本数", "审核结论", "退回理由", "完成进度(%)", "最近进展", "结果", "情况说明", "是否超期", "评诺得分",
 }
 
-var commitmentLedgerWidths = []float64{6, 18, 12, 8, 12, 6, 40, 32, 11, 10, 8, 7, 9, 24, 9, 28, 9, 28, 8, 9}
+var commitmentLedgerWidths = []float64{5, 12, 10, 7, 10, 6, 30, 24, 11, 8, 8, 6, 8, 16, 8, 20, 8, 22, 7, 8}
 
 var commitmentStatsHeader = []string{
 	"组织", "承诺数", "一次审核通过", "被退回", "到期承诺", "已兑现", "部分兑现", "未兑现", "超期", "兑现率", "平均评诺得分",
@@ -198,7 +198,12 @@ func (b *ledgerBook) ledgerRows(l *commitments.Ledger) error {
 	}
 	if len(l.Rows) > 0 {
 		last, _ := excelize.CoordinatesToCellName(len(commitmentLedgerHeader), len(l.Rows)+1)
-		return b.f.AutoFilter(sh, "A1:"+last, nil)
+		if err := b.f.AutoFilter(sh, "A1:"+last, nil); err != nil {
+			return err
+		}
+		// The filter rewrites the sheet properties: fit to the page again.
+		fit := true
+		return b.f.SetSheetProps(sh, &excelize.SheetPropsOptions{FitToPage: &fit})
 	}
 	return nil
 }
@@ -227,7 +232,11 @@ func (b *ledgerBook) statsRows(l *commitments.Ledger) error {
 	if err := b.header(sh, 1, commitmentStatsHeader, []float64{22, 8, 12, 8, 10, 8, 10, 8, 8, 10, 14}); err != nil {
 		return err
 	}
-	for i, s := range l.Stats {
+	stats := l.Stats
+	if l.Total != nil && len(stats) > 1 {
+		stats = append(stats[:len(stats):len(stats)], *l.Total)
+	}
+	for i, s := range stats {
 		n := i + 2
 		var rate, score any = "", ""
 		if s.FulfilledRate.Valid {

@@ -80,6 +80,7 @@ type EvaluationInput struct {
 // CommitmentStats is GET /commitments/stats.
 type CommitmentStats struct {
 	Orgs        []commitments.OrgStats `json:"orgs"`
+	Total       *commitments.OrgStats  `json:"total"` // the whole subtree as one; null without commitments
 	Definitions map[string]string      `json:"definitions"`
 }
 
@@ -224,7 +225,7 @@ func (s *Commitments) CommitmentStats(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	c.JSON(http.StatusOK, CommitmentStats{Orgs: l.Stats, Definitions: StatsDefinitions()})
+	c.JSON(http.StatusOK, CommitmentStats{Orgs: l.Stats, Total: l.Total, Definitions: StatsDefinitions()})
 	return nil
 }
 

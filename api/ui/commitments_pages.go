@@ -231,7 +231,11 @@ func (s *CommitmentPages) StatsPage(c *gin.Context) error {
 			return err
 		}
 		v.Today = l.Today
-		for _, st := range l.Stats {
+		all := l.Stats
+		if l.Total != nil && len(all) > 1 {
+			all = append(all[:len(all):len(all)], *l.Total)
+		}
+		for _, st := range all {
 			r := cmStatRow{OrgStats: st, Rate: "—", Score: "—"}
 			if st.FulfilledRate.Valid {
 				r.Rate = num(st.FulfilledRate.Value*100, 2) + "%"
