@@ -3,7 +3,9 @@ package exports
 import (
 	"fmt"
 	"io"
+	"math"
 	"strconv"
+	"strings"
 
 	"github.com/xuri/excelize/v2"
 
@@ -105,6 +107,27 @@ func (b *ledgerBook) row(sheet string, n int, cells []any) error {
 	return b.f.SetSheetRow(sheet, ref, &cells)
 }
 
+// fitHeight gives row n the height its wrapped text needs in columns of
+// widths (LibreOffice does not grow a row for wrapped text on opening):
+// 15 points a line, the lines of a cell its text width over the column's.
+func (b *ledgerBook) fitHeight(sheet string, n int, cells []any, widths []float64) error {
+	lines := 1.0
+	for i, c := range cells {
+		s, ok := c.(string)
+		if !ok || i >= len(widths) {
+			continue
+		}
+		for _, part := range strings.Split(s, "\n") {
+			lines += max(0, math.Ceil(textWidth(part)/(widths[i]-1))-1)
+		}
+		lines = max(lines, float64(strings.Count(s, "\n")+1))
+	}
+	if lines <= 1 {
+		return nil
+	}
+	return b.f.SetRowHeight(sheet, n, min(15*lines, 409))
+}
+
 // styled sets style on row n, columns 1..cols.
 func (b *ledgerBook) styled(sheet string, n, from, to, style int) error {
 	a, _ := excelize.CoordinatesToCellName(from, n)
@@ -181,6 +204,9 @@ func (b *ledgerBook) ledgerRows(l *commitments.Ledger) error {
 			r.Content.Content, r.Target, r.Due, r.Responsible, r.Status.Label(), r.Versions, decisionLabel(r.Decision),
 			returnReason(r.Commitment), r.Percent, r.Note, r.Outcome.Label(), r.Explanation, overdue, score}
 		if err := b.row(sh, n, cells); err != nil {
+			return err
+		}
+		if err := b.fitHeight(sh, n, cells, commitmentLedgerWidths); err != nil {
 			return err
 		}
 		if err := b.styled(sh, n, 2, 11, b.wrap); err != nil {

@@ -23,6 +23,8 @@ type Pledge struct {
 
 var pledgeHeader = []string{"序号", "类别", "承诺内容", "衡量目标", "完成时限", "责任人"}
 
+var pledgeWidths = []float64{6, 7, 36, 26, 11, 9}
+
 // WritePledge writes the 公开承诺书 of p to w: A4 portrait, one page wide,
 // the table's header repeated on every page, lines to sign and date.
 func WritePledge(w io.Writer, p Pledge) error {
@@ -43,7 +45,11 @@ func WritePledge(w io.Writer, p Pledge) error {
 	}
 	for i, c := range p.Items {
 		n := i + 5
-		if err := b.row(sh, n, []any{i + 1, c.Area.Label(), c.Content.Content, c.Target, c.Due, c.Responsible}); err != nil {
+		cells := []any{i + 1, c.Area.Label(), c.Content.Content, c.Target, c.Due, c.Responsible}
+		if err := b.row(sh, n, cells); err != nil {
+			return err
+		}
+		if err := b.fitHeight(sh, n, cells, pledgeWidths); err != nil {
 			return err
 		}
 		if err := b.styled(sh, n, 1, 6, b.wrap); err != nil {
@@ -58,7 +64,7 @@ func WritePledge(w io.Writer, p Pledge) error {
 
 func (b *ledgerBook) pledgeTop(p Pledge) error {
 	sh := SheetPledge
-	for i, wd := range []float64{6, 7, 36, 26, 11, 9} {
+	for i, wd := range pledgeWidths {
 		col, _ := excelize.ColumnNumberToName(i + 1)
 		if err := b.f.SetColWidth(sh, col, col, wd); err != nil {
 			return err
