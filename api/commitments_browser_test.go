@@ -118,6 +118,24 @@ func TestCommitmentSecretaryInBrowser(t *testing.T) {
 		t.Fatalf("percent %q (%v)", pct, err)
 	}
 
+	// The list (with the QR code for the notice board) and the statistics.
+	err = chromedp.Do(ctx, chromedp.Navigate(hs.URL+"/commitments"), chromedp.WaitVisible(chromedp.CSS("#cm-qr")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool]("document.getElementById('cm-qr').naturalWidth > 0")); err != nil || !ok {
+		t.Fatalf("the QR code does not load (%v)", err)
+	}
+	keepScreenshot(t, ctx, "commitments-list-1280.png")
+	err = chromedp.Do(ctx, chromedp.Navigate(hs.URL+"/commitments/stats"), chromedp.WaitVisible(chromedp.CSS("#cm-stats")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	keepScreenshot(t, ctx, "commitments-stats-1280.png")
+	if txt, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("#cm-stats tbody"))); err != nil || !strings.Contains(txt, "第一党支部") {
+		t.Fatalf("stats %q (%v)", txt, err)
+	}
+
 	// The residents' page on a phone, no cookie.
 	phone := browser(t, 360, 740)
 	err = chromedp.Do(phone, chromedp.Navigate(hs.URL+"/c/"+f.o.zb1.ID+"/2026"), chromedp.WaitVisible(chromedp.CSS(".cm-card")))

@@ -186,6 +186,17 @@ func TestCommitmentCycleOverHTTP(t *testing.T) {
 		t.Fatalf("outcome %+v", done)
 	}
 	f.step(f.secA, p.ID, "outcome", map[string]any{"outcome": "fulfilled"}, http.StatusOK)
+	// Every decision audited, newest first.
+	log := decode[struct {
+		Items []struct{ Action string }
+	}](t, f.as("", http.MethodGet, "/api/v1/audit?object_id="+c.ID, nil), http.StatusOK)
+	var actions []string
+	for _, it := range log.Items {
+		actions = append(actions, it.Action)
+	}
+	if got := strings.Join(actions, " "); got != "commitment.outcome commitment.progress commitment.approve commitment.submit commitment.update commitment.return commitment.submit commitment.create" {
+		t.Fatalf("audit %s", got)
+	}
 	page := f.as("", http.MethodGet, "/c/"+a+"/2026", nil)
 	if page.Code != http.StatusOK || !strings.Contains(page.Body.String(), "两户老人搬离小区，改为电话联系") || !strings.Contains(page.Body.String(), "部分兑现") {
 		t.Fatalf("public page %d", page.Code)
