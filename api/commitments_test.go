@@ -285,6 +285,15 @@ func (f *cmFixture) checkLedger(t *testing.T) {
 		t.Fatalf("stats %+v", s)
 	}
 	wantError(t, f.as(f.secB, http.MethodGet, "/api/v1/commitments/stats?org_id="+f.o.zb1.ID+"&period=2026", nil), http.StatusForbidden, "out_of_scope")
+	list := decode[struct {
+		Items []struct {
+			Owner struct{ Name string }
+			Score *float64 `json:"evaluation_score"`
+		}
+	}](t, f.as(f.secA, http.MethodGet, "/api/v1/commitments?period=2026&status=completed", nil), http.StatusOK)
+	if len(list.Items) != 2 || list.Items[1].Owner.Name != "张三" || list.Items[1].Score == nil || *list.Items[1].Score != 87.1429 {
+		t.Fatalf("list with scores %+v", list)
+	}
 	w := f.as(f.led, http.MethodGet, "/api/v1/commitments/report.xlsx?org_id="+f.o.root.ID+"&period=2026", nil)
 	if w.Code != http.StatusOK || w.Header().Get("Content-Type") != "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" {
 		t.Fatalf("report %d %s", w.Code, w.Body)

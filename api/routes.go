@@ -201,7 +201,7 @@ func (s *Server) registerRoutes() {
 	s.addPage(http.MethodPost, "/admin/surveys/:id/preview", false, adminOnly, u.BuilderPages.AdminSurveyPreview)
 	// Public commitments: 承诺 → 审诺 → 示诺 → 践诺 → 评诺 (rest.Commitments, ui.CommitmentPages).
 	s.add(route{method: http.MethodPost, path: "/commitments", summary: "录入承诺（草稿；支部书记在本组织范围内，或管理员）", tag: "commitments", roles: secretaries, body: rest.CommitmentInput{}, status: created, resp: commitments.Commitment{}, handler: j.Commitments.CreateCommitment})
-	s.add(route{method: http.MethodGet, path: "/commitments", summary: "某组织某时期的承诺（年度含上下半年）", tag: "commitments", roles: readers, query: rest.CommitmentListParams{}, resp: httpx.List[commitments.Commitment]{}, handler: j.Commitments.ListCommitments})
+	s.add(route{method: http.MethodGet, path: "/commitments", summary: "某组织某时期的承诺（年度含上下半年）", tag: "commitments", roles: readers, query: rest.CommitmentListParams{}, resp: httpx.List[commitments.Row]{}, handler: j.Commitments.ListCommitments})
 	s.add(route{method: http.MethodGet, path: "/commitments/stats", summary: "承诺统计：按组织的承诺数、一次审核通过、被退回、兑现率、超期、平均评诺得分", tag: "commitments", roles: readers, query: rest.CommitmentParams{}, resp: rest.CommitmentStats{}, handler: j.Commitments.CommitmentStats})
 	s.add(route{method: http.MethodGet, path: "/commitments/report.xlsx", summary: "承诺台账 Excel（承诺台账、统计、说明）", tag: "commitments", roles: readers, query: rest.CommitmentParams{}, file: httpx.XLSXType, handler: j.Commitments.CommitmentReport})
 	s.add(route{method: http.MethodGet, path: "/commitments/pledge.xlsx", summary: "打印公开承诺书（某承诺主体某时期已审核通过的承诺，供签字）", tag: "commitments", roles: readers, query: rest.PledgeParams{}, file: httpx.XLSXType, handler: j.Commitments.CommitmentPledge})

@@ -136,8 +136,9 @@ type Query struct {
 }
 
 // List returns the commitments of one org and period (a year also lists
-// its half-years), ordered by owner type (the org's first), owner and due date.
-func (s *Service) List(ctx context.Context, q Query) ([]Commitment, error) {
+// its half-years) with their owners' evaluation scores, ordered by owner
+// type (the org's first), owner and due date.
+func (s *Service) List(ctx context.Context, q Query) ([]Row, error) {
 	p, err := minyi.Require(ctx, minyi.RoleLeader, minyi.RoleSecretary)
 	if err != nil {
 		return nil, err
@@ -151,14 +152,14 @@ func (s *Service) List(ctx context.Context, q Query) ([]Commitment, error) {
 	if err := s.orgs.RequireOrg(ctx, q.OrgID); err != nil {
 		return nil, err
 	}
-	all, err := s.read(ctx, q.OrgID, q.Period)
+	all, err := s.rowsOf(ctx, q.OrgID, q.Period)
 	if err != nil {
 		return nil, err
 	}
 	out := all[:0]
-	for _, c := range all {
-		if q.Status == "" || c.Status == q.Status {
-			out = append(out, c)
+	for _, r := range all {
+		if q.Status == "" || r.Status == q.Status {
+			out = append(out, r)
 		}
 	}
 	return out, nil
@@ -175,6 +176,11 @@ func (s *Service) checkQuery(ctx context.Context, q Query) error {
 	}
 	if err := CheckPeriod(q.Period); err != nil {
 		fe = append(fe, err.(*minyi.Error).Fields...)
+	}
+	switch q.Status {
+	case "", StatusDraft, StatusSubmitted, StatusReturned, StatusApproved, StatusCompleted:
+	default:
+		fe.Add("status", "invalid", "状态应为 draft、submitted、returned、approved 或 completed")
 	}
 	return fe.Err()
 }

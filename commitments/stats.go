@@ -32,10 +32,11 @@ type OrgStats struct {
 	EvaluationScore   analytics.Number `json:"evaluation_score"`
 }
 
-// Row is one commitment of the ledger with its owner's evaluation score.
+// Row is one commitment with its owner's evaluation score (null before
+// the evaluation's ballots).
 type Row struct {
 	Commitment
-	Score analytics.Number
+	Score analytics.Number `json:"evaluation_score"`
 }
 
 // Definitions are the formulas, as 说明 and the stats page state them.

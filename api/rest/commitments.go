@@ -124,7 +124,7 @@ func (s *Commitments) ListCommitments(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	c.JSON(http.StatusOK, httpx.List[commitments.Commitment]{Items: items})
+	c.JSON(http.StatusOK, httpx.List[commitments.Row]{Items: items})
 	return nil
 }
 

@@ -58,9 +58,9 @@ type cmListView struct {
 }
 
 type cmRow struct {
-	commitments.Commitment
-	AreaLabel, StatusLabel, OutcomeLabel, Pledge string
-	Overdue                                      bool
+	commitments.Row
+	AreaLabel, StatusLabel, OutcomeLabel, Pledge, Score string
+	Overdue                                             bool
 }
 
 func areaOptions() []option {
@@ -109,7 +109,10 @@ func (s *CommitmentPages) listView(c *gin.Context, orgID, period string) (*cmLis
 	}
 	today := s.ops.Today()
 	for _, it := range items {
-		r := cmRow{Commitment: it, AreaLabel: it.Area.Label(), StatusLabel: it.Status.Label(), Overdue: it.Overdue(today)}
+		r := cmRow{Row: it, AreaLabel: it.Area.Label(), StatusLabel: it.Status.Label(), Overdue: it.Overdue(today), Score: "—"}
+		if it.Score.Valid {
+			r.Score = num(it.Score.Value, 2)
+		}
 		if it.Outcome != "" {
 			r.OutcomeLabel = it.Outcome.Label()
 		}
