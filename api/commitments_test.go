@@ -426,6 +426,17 @@ func TestCommitmentImport(t *testing.T) {
 		[]string{"组织", "", "2026H1", "项目", "修复小区路灯", "6 月底前修复 3 处", "46203", "王书记"},
 	)
 	wantError(t, f.upload(f.secB, "?org_id="+a, good), http.StatusForbidden, "out_of_scope")
+	// The template's example rows pass the checks as they are.
+	tpl := f.as(f.secA, http.MethodGet, "/api/v1/commitments/import/template.xlsx", nil)
+	if tpl.Code != http.StatusOK {
+		t.Fatalf("template %d", tpl.Code)
+	}
+	if r := decode[struct {
+		Created int
+		Errors  []any
+	}](t, f.upload(f.secA, "?org_id="+a+"&dry_run=true", tpl.Body.Bytes()), http.StatusOK); r.Created != 2 || len(r.Errors) != 0 {
+		t.Fatalf("template dry run %+v", r)
+	}
 	res := decode[struct{ Created int }](t, f.upload(f.secA, "?org_id="+a, good), http.StatusOK)
 	if res.Created != 2 {
 		t.Fatalf("imported %+v", res)

@@ -96,3 +96,61 @@ func commitmentHeader(cells []string) ([]int, error) {
 	}
 	return cols, fe.Err()
 }
+
+// WriteCommitmentTemplate writes the workbook a branch fills in for the
+// import: the header, one example row per owner kind, and 填写说明.
+func WriteCommitmentTemplate(w io.Writer, orgName string) error {
+	b, err := newLedgerBook()
+	if err != nil {
+		return err
+	}
+	defer b.f.Close()
+	const sheet = "承诺"
+	if err := b.sheet(0, sheet, orgName+" 承诺导入", len(commitmentColumns), 1, false); err != nil {
+		return err
+	}
+	widths := []float64{10, 10, 9, 8, 36, 30, 12, 10}
+	if err := b.header(sheet, 1, CommitmentHeader(), widths); err != nil {
+		return err
+	}
+	examples := [][]any{
+		{"党员", "张三", "2026", "服务", "每月为小区独居老人上门服务", "每月走访不少于 4 户，全年 48 户", "2026-12-31", "张三"},
+		{"组织", "", "2026H1", "项目", "修复小区路灯", "6 月底前修复 3 处，群众满意率不低于 90%", "2026-06-30", "支部书记"},
+	}
+	for i, r := range examples {
+		if err := b.row(sheet, i+2, r); err != nil {
+			return err
+		}
+		if err := b.styled(sheet, i+2, 1, len(r), b.wrap); err != nil {
+			return err
+		}
+	}
+	if err := b.sheet(1, "填写说明", orgName+" 承诺导入", 2, 0, true); err != nil {
+		return err
+	}
+	notes := [][]any{
+		{"承诺主体", "“党员”或“组织”；组织承诺即本支部的承诺"},
+		{"承诺人", "党员的姓名（须在本支部名册中）；组织承诺可不填或填本支部名称、编码"},
+		{"时期", "年度如 2026，半年如 2026H1、2026H2"},
+		{"类别", "党员：学习、工作、自律、服务；组织：项目"},
+		{"衡量目标", commitments.TargetHint},
+		{"完成时限", "日期，如 2026-12-31"},
+		{"导入规则", "先选“只检查”核对；有任何一行有误时一条也不导入，并列出所有有误的行；导入后为草稿，须提交审核"},
+	}
+	for i, r := range notes {
+		if err := b.row("填写说明", i+1, r); err != nil {
+			return err
+		}
+	}
+	if err := b.f.SetColWidth("填写说明", "A", "A", 12); err != nil {
+		return err
+	}
+	if err := b.f.SetColWidth("填写说明", "B", "B", 80); err != nil {
+		return err
+	}
+	if err := b.f.SetCellStyle("填写说明", "A1", "B"+fmt.Sprint(len(notes)), b.wrap); err != nil {
+		return err
+	}
+	b.f.SetActiveSheet(0)
+	return writeWorkbook(b.f, w)
+}

@@ -292,6 +292,17 @@ func (s *Commitments) ImportCommitments(c *gin.Context) error {
 	return nil
 }
 
+// CommitmentTemplate is the workbook to fill in for the import.
+func (s *Commitments) CommitmentTemplate(c *gin.Context) error {
+	var buf bytes.Buffer
+	if err := exports.WriteCommitmentTemplate(&buf, "本支部"); err != nil {
+		return err
+	}
+	httpx.Attachment(c, "commitments-template.xlsx", "承诺导入模板.xlsx")
+	c.Data(http.StatusOK, httpx.XLSXType, buf.Bytes())
+	return nil
+}
+
 func (s *Commitments) CommitmentQR(c *gin.Context) error {
 	return s.qr(c, c.Query("org_id"), c.Query("period"), "private, max-age=300")
 }
