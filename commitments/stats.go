@@ -225,9 +225,18 @@ func (s *Service) rowsOf(ctx context.Context, orgID, period string) ([]Row, erro
 	return rows, nil
 }
 
+// evaluationScores reads the scores of the org's evaluation of period, or
+// of its year when a half-year has none of its own (a year's evaluation
+// rates the owners of its half-years' commitments too).
 func (s *Service) evaluationScores(ctx context.Context, orgID, period string) (map[string]float64, error) {
+	if s.scores == nil {
+		return nil, nil
+	}
 	id, err := s.store.EvaluationOf(ctx, orgID, period)
-	if err != nil || id == "" || s.scores == nil {
+	if err == nil && id == "" && len(period) > 4 {
+		id, err = s.store.EvaluationOf(ctx, orgID, period[:4])
+	}
+	if err != nil || id == "" {
 		return nil, err
 	}
 	return s.scores.Scores(ctx, id)
