@@ -325,6 +325,18 @@ func (f *cmFixture) checkLedger(t *testing.T) {
 	if ps, err := book.GetPageLayout(exports.SheetCommitments); err != nil || ps.Orientation == nil || *ps.Orientation != "landscape" || ps.FitToWidth == nil || *ps.FitToWidth != 1 {
 		t.Fatalf("page layout %+v %v", ps, err)
 	}
+	titles := 0
+	for _, dn := range book.GetDefinedName() {
+		if dn.Name == "_xlnm.Print_Titles" && strings.Contains(dn.RefersTo, "$1:$1") {
+			titles++
+		}
+	}
+	if titles != 2 { // 承诺台账 and 统计 repeat their header row on every page
+		t.Fatalf("print titles %+v", book.GetDefinedName())
+	}
+	if props, err := book.GetSheetProps(exports.SheetCommitments); err != nil || props.FitToPage == nil || !*props.FitToPage {
+		t.Fatalf("fit to page %+v %v", props, err)
+	}
 	if hf, err := book.GetHeaderFooter(exports.SheetCommitments); err != nil || !strings.Contains(hf.OddFooter, "&P") {
 		t.Fatalf("footer %+v %v", hf, err)
 	}
