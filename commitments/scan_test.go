@@ -64,6 +64,11 @@ func TestPathsDoNotScan(t *testing.T) {
 	must(s.Ledger(admin, root.ID, "2026"))
 	must(s.Public(context.Background(), branch.ID, "2026"))
 	must(s.Get(admin, ids[1]))
+	figs, err := s.ByOwner(t.Context(), root.ID, time.Date(2026, 1, 1, 0, 0, 0, 0, surveys.ChinaTime), time.Date(2027, 1, 1, 0, 0, 0, 0, surveys.ChinaTime))
+	// Due 2026-06-30 (fulfilled) and 2026-10-31 (overdue): (1 + 0) ÷ 2 = 0.5.
+	if err != nil || figs[m.ID].Due != 2 || figs[m.ID].FulfilledRate.Value != 0.5 {
+		t.Fatalf("by owner %+v %v", figs, err)
+	}
 	overdue, err := s.Overdue(admin)
 	if err != nil || len(overdue) != 1 || overdue[0].ID != ids[1] {
 		t.Fatalf("overdue %+v %v", overdue, err)

@@ -76,3 +76,30 @@ func TestPeriods(t *testing.T) {
 		}
 	}
 }
+
+// TestOwnerFigures: per owner, today 2026-11-25.
+func TestOwnerFigures(t *testing.T) {
+	const today = "2026-11-25"
+	row := func(owner string, st Status, due string, out Outcome, score float64) Row {
+		r := Row{Commitment: Commitment{OrgID: "A", Owner: Owner{Type: OwnerMember, ID: owner}, Status: st, Outcome: out, Content: Content{Due: due}}}
+		if score > 0 {
+			r.Score = analytics.Num(score)
+		}
+		return r
+	}
+	got := ownerFigures([]Row{
+		row("m1", StatusCompleted, "2026-03-31", OutcomeFulfilled, 90),
+		row("m1", StatusCompleted, "2026-06-30", OutcomePartly, 90),
+		row("m1", StatusApproved, "2026-09-30", "", 90), // overdue: due, not fulfilled
+		row("m1", StatusApproved, "2026-12-31", "", 90), // not yet due
+		row("m2", StatusSubmitted, "2026-03-31", "", 0), // never approved: not due
+	}, today)
+	// m1: due 3 (rows 1–3); rate = (1 + 0.5 × 1) ÷ 3 = 0.5; overdue 1; score 90.
+	m1 := got["m1"]
+	if m1.Due != 3 || m1.Fulfilled != 1 || m1.Partly != 1 || m1.Overdue != 1 || m1.FulfilledRate != analytics.Num(0.5) || m1.EvaluationScore != analytics.Num(90) {
+		t.Fatalf("m1 %+v", m1)
+	}
+	if m2 := got["m2"]; m2.Due != 0 || m2.FulfilledRate.Valid || m2.EvaluationScore.Valid {
+		t.Fatalf("m2 %+v", m2)
+	}
+}
