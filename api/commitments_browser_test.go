@@ -54,11 +54,25 @@ func keepScreenshot(t *testing.T, ctx context.Context, name string) {
 // without an explanation, then explains it; residents read it on the
 // public page on a 360 px phone, without an account.
 func TestCommitmentSecretaryInBrowser(t *testing.T) {
+	for _, size := range []struct{ w, h int }{{1280, 900}, {360, 740}} {
+		t.Run(fmt.Sprintf("%dx%d", size.w, size.h), func(t *testing.T) { secretaryFlow(t, size.w, size.h) })
+	}
+}
+
+func secretaryFlow(t *testing.T, width, height int) {
 	f := newCMFixture(t)
 	hs := httptest.NewServer(f.srv)
 	t.Cleanup(hs.Close)
 	ck := f.sessionFor(accounts.RoleSecretary, f.o.zb1.ID)
-	ctx := browser(t, 1280, 900)
+	ctx := browser(t, width, height)
+	shot := func(name string) { keepScreenshot(t, ctx, fmt.Sprintf("%s-%d.png", name, width)) }
+	fits := func(page string) {
+		t.Helper()
+		ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool]("document.documentElement.scrollWidth <= window.innerWidth"))
+		if err != nil || !ok {
+			t.Fatalf("%s scrolls sideways at %d px (%v)", page, width, err)
+		}
+	}
 	if _, err := chromedp.Call(ctx, network.SetCookie, network.SetCookieParams{Name: ck.Name, Value: ck.Value, URL: hs.URL}); err != nil {
 		t.Fatal(err)
 	}
@@ -78,7 +92,8 @@ func TestCommitmentSecretaryInBrowser(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	keepScreenshot(t, ctx, "commitment-draft-1280.png")
+	shot("commitment-draft")
+	fits("the draft")
 	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS("#cm-submit")), chromedp.WaitVisible(chromedp.CSS("#done"))); err != nil {
 		t.Fatal(err)
 	}
@@ -110,7 +125,8 @@ func TestCommitmentSecretaryInBrowser(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	keepScreenshot(t, ctx, "commitment-done-1280.png")
+	shot("commitment-done")
+	fits("the commitment")
 	if status, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("#cm-status"))); err != nil || status != "已评定（部分兑现）" {
 		t.Fatalf("status %q (%v)", status, err)
 	}
@@ -126,12 +142,13 @@ func TestCommitmentSecretaryInBrowser(t *testing.T) {
 	if ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool]("document.getElementById('cm-qr').naturalWidth > 0")); err != nil || !ok {
 		t.Fatalf("the QR code does not load (%v)", err)
 	}
-	keepScreenshot(t, ctx, "commitments-list-1280.png")
+	shot("commitments-list")
+	fits("the list")
 	err = chromedp.Do(ctx, chromedp.Navigate(hs.URL+"/commitments/stats"), chromedp.WaitVisible(chromedp.CSS("#cm-stats")))
 	if err != nil {
 		t.Fatal(err)
 	}
-	keepScreenshot(t, ctx, "commitments-stats-1280.png")
+	shot("commitments-stats")
 	if txt, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("#cm-stats tbody"))); err != nil || !strings.Contains(txt, "第一党支部") {
 		t.Fatalf("stats %q (%v)", txt, err)
 	}
@@ -142,7 +159,7 @@ func TestCommitmentSecretaryInBrowser(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	keepScreenshot(t, phone, "commitments-public-360.png")
+	keepScreenshot(t, phone, fmt.Sprintf("commitments-public-360-after-%d.png", width))
 	text, err := chromedp.Run(phone, chromedp.Text(chromedp.CSS(".cm-card")))
 	if err != nil {
 		t.Fatal(err)
@@ -152,8 +169,8 @@ func TestCommitmentSecretaryInBrowser(t *testing.T) {
 			t.Errorf("public card lacks %q: %q", want, text)
 		}
 	}
-	fits, err := chromedp.Run(phone, chromedp.Evaluate[bool]("document.documentElement.scrollWidth <= window.innerWidth"))
-	if err != nil || !fits {
+	ok, err := chromedp.Run(phone, chromedp.Evaluate[bool]("document.documentElement.scrollWidth <= window.innerWidth"))
+	if err != nil || !ok {
 		t.Fatalf("the public page scrolls sideways at 360 px (%v)", err)
 	}
 }
