@@ -53,6 +53,15 @@ func TestCommitmentPages(t *testing.T) {
 	wantPage(t, f.pageAs(leader, http.MethodGet, detail, nil), http.StatusOK, "待审核", "提交审核")
 	wantPage(t, f.pageAs(leader, http.MethodGet, "/commitments/stats?org_id="+f.o.root.ID+"&period=2026", nil), http.StatusOK, "第一党支部", "兑现率")
 	wantPage(t, f.pageAs(leader, http.MethodGet, "/c/nope/2026", nil), http.StatusNotFound)
+	// 评诺 from the list (admins): nothing approved yet, then a draft survey.
+	admin := f.sessionFor(accounts.RoleAdmin, "")
+	wantPage(t, f.pageAs(admin, http.MethodPost, "/commitments/evaluations", url.Values{"org_id": {a}, "period": {"2026"}}), http.StatusUnprocessableEntity, `id="eval-error"`, "没有已审核通过的承诺")
+	wantPage(t, f.pageAs(sec, http.MethodPost, "/commitments/evaluations", url.Values{"org_id": {a}, "period": {"2026"}}), http.StatusForbidden)
+	f.step(f.secTop, strings.TrimPrefix(detail, "/commitments/"), "review", map[string]any{"decision": "approve"}, http.StatusOK)
+	ew := f.pageAs(admin, http.MethodPost, "/commitments/evaluations", url.Values{"org_id": {a}, "period": {"2026"}})
+	if ew.Code != http.StatusSeeOther || !strings.HasPrefix(ew.Header().Get("Location"), "/admin/surveys/") {
+		t.Fatalf("evaluate: %d %s", ew.Code, ew.Body)
+	}
 
 	// The import form: every bad row, nothing stored.
 	var body bytes.Buffer

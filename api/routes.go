@@ -222,6 +222,7 @@ func (s *Server) registerRoutes() {
 	s.addPage(http.MethodGet, "/commitments", false, readers, u.Commitments.ListPage)
 	s.addPage(http.MethodPost, "/commitments", false, secretaries, u.Commitments.CreatePost)
 	s.addPageMax(http.MethodPost, "/commitments/import", false, secretaries, rest.RosterMaxBody, u.Commitments.ImportPost)
+	s.addPage(http.MethodPost, "/commitments/evaluations", false, adminOnly, u.Commitments.EvaluatePost)
 	s.addPage(http.MethodGet, "/commitments/stats", false, readers, u.Commitments.StatsPage)
 	s.addPage(http.MethodGet, "/commitments/:id", false, readers, u.Commitments.DetailPage)
 	s.addPage(http.MethodPost, "/commitments/:id/:action", false, secretaries, u.Commitments.ActionPost)

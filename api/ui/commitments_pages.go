@@ -47,12 +47,12 @@ type cmListView struct {
 	Owners                              []option
 	Areas                               []option
 	Items                               []cmRow
-	CanEdit                             bool
+	CanEdit, Admin                      bool
 	PublicURL, QR, Report, Stats        string
 	TargetHint                          string
 	Form                                cmForm
 	Errors                              map[string]string
-	Error                               string
+	Error, EvalError                    string
 	Import                              *commitments.ImportResult
 	ImportErrors                        []string
 }
@@ -83,7 +83,7 @@ func (s *CommitmentPages) listView(c *gin.Context, orgID, period string) (*cmLis
 		period = s.ops.Today()[:4]
 	}
 	v := &cmListView{OrgID: orgID, Period: period, PeriodLabel: commitments.PeriodLabel(period), Areas: areaOptions(),
-		CanEdit: p.Is(accounts.RoleSecretary), TargetHint: commitments.TargetHint, Errors: map[string]string{}}
+		CanEdit: p.Is(accounts.RoleSecretary), Admin: p.Role == accounts.RoleAdmin, TargetHint: commitments.TargetHint, Errors: map[string]string{}}
 	scope, err := s.scope.OrgScope(c)
 	if err != nil {
 		return nil, err
@@ -204,6 +204,31 @@ func (s *CommitmentPages) ImportPost(c *gin.Context) error {
 		for _, e := range res.Errors {
 			v.ImportErrors = append(v.ImportErrors, "第"+itoa(e.Row)+"行："+e.Message)
 		}
+	}
+	return s.pages.Render(c, status, "commitments", PageView{Title: "公开承诺", Data: v})
+}
+
+// EvaluatePost creates the evaluation survey of the list's org and period
+// (admins) and opens it in the survey pages, where it is published and its
+// codes issued.
+func (s *CommitmentPages) EvaluatePost(c *gin.Context) error {
+	orgID, period := c.PostForm("org_id"), c.PostForm("period")
+	sv, err := s.ops.CreateEvaluation(c.Request.Context(), orgID, period, c.PostForm("title"))
+	if err == nil {
+		c.Redirect(http.StatusSeeOther, "/admin/surveys/"+sv.ID)
+		return nil
+	}
+	status, fields, detail, ferr := formFailure(c, err)
+	if ferr != nil {
+		return ferr
+	}
+	v, verr := s.listView(c, orgID, period)
+	if verr != nil {
+		return verr
+	}
+	v.EvalError = detail.Message
+	if m, ok := fields["org_id"]; ok {
+		v.EvalError = m
 	}
 	return s.pages.Render(c, status, "commitments", PageView{Title: "公开承诺", Data: v})
 }
