@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"time"
 
@@ -179,6 +180,9 @@ func (s *Store) Step(ctx context.Context, id string, step func(c *Commitment) (E
 	if err != nil {
 		return nil, nil, err
 	}
+	if err := s.catchUp(ctx, c); err != nil {
+		return nil, nil, err
+	}
 	e, err := step(c)
 	if err != nil {
 		return nil, nil, err
@@ -199,6 +203,61 @@ func (s *Store) Step(ctx context.Context, id string, step func(c *Commitment) (E
 		return nil, nil, err
 	}
 	return c, &e, nil
+}
+
+// catchUp repairs a commitment whose stored state lags behind its events
+// (a crash between a step's event insert and its state write): it applies
+// the events after c.Seq, one find by _id each, and stores the result, so
+// the next step's event takes the next free sequence number instead of
+// failing on a taken one for ever. Callers hold s.saving.
+func (s *Store) catchUp(ctx context.Context, c *Commitment) error {
+	caught := false
+	for {
+		var d eventDoc
+		err := s.events().FindOne(ctx, bson.D{{Key: "_id", Value: eventID(c.ID, c.Seq+1)}}).Decode(&d)
+		if errors.Is(err, mongo.ErrNoDocuments) {
+			break
+		}
+		if err != nil {
+			return fmt.Errorf("get commitment event: %w", err)
+		}
+		apply(c, d.Event)
+		caught = true
+	}
+	if !caught {
+		return nil
+	}
+	if _, err := s.coll().ReplaceOne(ctx, bson.D{{Key: "_id", Value: c.ID}}, c); err != nil {
+		return fmt.Errorf("repair commitment: %w", err)
+	}
+	return s.reindex(ctx, c)
+}
+
+// apply is what event e did to c, as the service's steps do it.
+func apply(c *Commitment, e Event) {
+	c.Seq, c.UpdatedAt = e.Seq, e.At
+	if e.Content != nil {
+		c.Content = *e.Content
+	}
+	switch e.Kind {
+	case EventEdit:
+		if e.Actor.ID != "" && !slices.Contains(c.Authors, e.Actor.ID) {
+			c.Authors = append(c.Authors, e.Actor.ID)
+		}
+	case EventSubmit:
+		c.Status, c.Versions = StatusSubmitted, e.Version
+	case EventApprove:
+		c.Status, c.Decision, c.Reason = StatusApproved, EventApprove, e.Reason
+	case EventReturn:
+		c.Status, c.Decision, c.Reason, c.Returns = StatusReturned, EventReturn, e.Reason, c.Returns+1
+	case EventProgress:
+		c.Percent, c.Note, c.ProgressOn = e.Percent, e.Note, e.Date
+	case EventOutcome:
+		c.Status, c.Outcome, c.Explanation = StatusCompleted, e.Outcome, e.Explanation
+		if e.Outcome == OutcomeFulfilled {
+			c.Percent = 100
+		}
+	}
 }
 
 // reindex writes c's copy in its org-and-period list and its entry in the
