@@ -44,8 +44,8 @@ func New(d httpx.Deps) *Handlers {
 	return &Handlers{
 		Audit:          &Audit{accounts: a.Accounts},
 		Ballots:        &Ballots{ballots: a.Ballots, now: a.Now, publicLimit: d.PublicLimit, submitter: a.Submitter},
-		Commitments:    NewCommitments(a.CommitmentOps, a.Auditor, d.BaseURL),
 		Codes:          &Codes{auditor: a.Auditor, baseURL: d.BaseURL, codes: a.Codes, surveys: a.Surveys, sv: d.Surveys(), svOps: a.SurveyOps},
+		Commitments:    NewCommitments(a.CommitmentOps, a.Auditor, d.BaseURL),
 		LoginThrottles: &LoginThrottles{accounts: a.Accounts, auditor: a.Auditor},
 		Members:        &Members{members: a.Members, orgOps: a.OrgOps, orgs: a.Orgs, scope: d.Scope()},
 		Orgs:           &Orgs{orgOps: a.OrgOps, orgs: a.Orgs, scope: d.Scope()},

@@ -39,8 +39,8 @@ func New(d httpx.Deps, r *Renderer) *Pages {
 	return &Pages{
 		AccountPages:   &AccountPages{accounts: a.Accounts, pages: r, userOps: a.UserOps},
 		BallotPages:    &BallotPages{now: a.Now, pages: r, publicLimit: d.PublicLimit, submitter: a.Submitter},
-		Commitments:    NewCommitmentPages(d, r),
 		BuilderPages:   &BuilderPages{orgs: a.Orgs, pages: r, surveys: a.Surveys, svOps: a.SurveyOps},
+		Commitments:    NewCommitmentPages(d, r),
 		HomePage:       &HomePage{commitments: a.CommitmentOps, pages: r, scope: d.Scope(), surveys: a.Surveys},
 		OrgPages:       &OrgPages{members: a.Members, orgOps: a.OrgOps, orgs: a.Orgs, pages: r},
 		ResultPages:    &ResultPages{exports: a.Exports, filter: d.Results(), gradeOps: a.GradeOps, orgs: a.Orgs, pages: r, scope: d.Scope(), source: d.Source, sv: d.Surveys()},
