@@ -13,6 +13,7 @@ import (
 	"minyi/api/openapi"
 	"minyi/api/rest"
 	"minyi/assessments"
+	"minyi/commitments"
 	"minyi/feedback"
 	"minyi/surveys"
 )
@@ -123,6 +124,11 @@ var openapiOptions = openapi.Options{
 		reflect.TypeFor[assessments.Kind]():   enumOf(assessments.KindSurvey, assessments.KindHotline, assessments.KindCommitments, assessments.KindManual),
 		reflect.TypeFor[assessments.Status](): enumOf(assessments.StatusDraft, assessments.StatusPublished, assessments.StatusClosed),
 		reflect.TypeFor[feedback.Channel]():   enumOf(feedback.ChannelHotline, feedback.ChannelWeb, feedback.ChannelVisit, feedback.ChannelMail),
+		// Commitments.
+		reflect.TypeFor[commitments.OwnerType](): enumOf(commitments.OwnerMember, commitments.OwnerOrg),
+		reflect.TypeFor[commitments.Area]():      enumOf(commitments.Areas...),
+		reflect.TypeFor[commitments.Status]():    enumOf(commitments.StatusDraft, commitments.StatusSubmitted, commitments.StatusReturned, commitments.StatusApproved, commitments.StatusCompleted),
+		reflect.TypeFor[commitments.Outcome]():   enumOf(commitments.OutcomeFulfilled, commitments.OutcomePartly, commitments.OutcomeUnfulfilled),
 	},
 	Error: httpx.ErrorBody{},
 	Names: map[reflect.Type]string{reflect.TypeFor[httpx.ErrorBody](): "Error", reflect.TypeFor[httpx.ErrorDetail](): "ErrorDetail"},
@@ -135,6 +141,7 @@ var openapiOptions = openapi.Options{
 		"work-orders": "热线工单：受理、流转、统计、台账",
 		"accounts":    "用户、登录、接口令牌、审计日志",
 		"assessments": "综合考评：方案、结果、公示与异议、最终等次、趋势、汇总表",
+		"commitments": "公开承诺：承诺、审诺、示诺、践诺、评诺，台账与统计",
 	},
 	SecuritySchemes: map[string]any{
 		"bearer":  map[string]any{"type": "http", "scheme": "bearer", "description": "接口令牌（POST /api/v1/tokens）或 MINYI_ADMIN_TOKEN"},

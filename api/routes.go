@@ -11,6 +11,7 @@ import (
 	"minyi/api/rest"
 	"minyi/api/ui"
 	"minyi/assessments"
+	"minyi/commitments"
 	"minyi/reports"
 	"minyi/surveys"
 )
@@ -241,6 +242,33 @@ func (s *Server) registerRoutes() {
 	s.addPage(http.MethodGet, "/admin/surveys/:id/edit", false, adminOnly, u.BuilderPages.AdminSurveyEditPage)
 	s.addPage(http.MethodPost, "/admin/surveys/:id/edit", false, adminOnly, u.BuilderPages.AdminSurveyEditLimited)
 	s.addPage(http.MethodPost, "/admin/surveys/:id/preview", false, adminOnly, u.BuilderPages.AdminSurveyPreview)
+	// Public commitments: 承诺 → 审诺 → 示诺 → 践诺 → 评诺 (rest.Commitments, ui.CommitmentPages).
+	s.add(route{method: http.MethodPost, path: "/commitments", summary: "录入承诺（草稿；支部书记在本组织范围内，或管理员）", tag: "commitments", roles: secretaries, body: rest.CommitmentInput{}, status: created, resp: commitments.Commitment{}, handler: j.Commitments.CreateCommitment})
+	s.add(route{method: http.MethodGet, path: "/commitments", summary: "某组织某时期的承诺（年度含上下半年）", tag: "commitments", roles: readers, query: rest.CommitmentListParams{}, resp: httpx.List[commitments.Row]{}, handler: j.Commitments.ListCommitments})
+	s.add(route{method: http.MethodGet, path: "/commitments/stats", summary: "承诺统计：按组织的承诺数、一次审核通过、被退回、兑现率、超期、平均评诺得分", tag: "commitments", roles: readers, query: rest.CommitmentParams{}, resp: rest.CommitmentStats{}, handler: j.Commitments.CommitmentStats})
+	s.add(route{method: http.MethodGet, path: "/commitments/report.xlsx", summary: "承诺台账 Excel（承诺台账、统计、说明）", tag: "commitments", roles: readers, query: rest.CommitmentParams{}, file: httpx.XLSXType, handler: j.Commitments.CommitmentReport})
+	s.add(route{method: http.MethodGet, path: "/commitments/pledge.xlsx", summary: "打印公开承诺书（某承诺主体某时期已审核通过的承诺，供签字）", tag: "commitments", roles: readers, query: rest.PledgeParams{}, file: httpx.XLSXType, handler: j.Commitments.CommitmentPledge})
+	s.add(route{method: http.MethodGet, path: "/commitments/qr.png", summary: "承诺公示页二维码（张贴公示栏）", tag: "commitments", roles: readers, query: rest.CommitmentParams{}, file: pngType, handler: j.Commitments.CommitmentQR})
+	s.add(route{method: http.MethodGet, path: "/commitments/overdue", summary: "超期未兑现的承诺（本组织范围内）", tag: "commitments", roles: secretaries, resp: httpx.Items[commitments.OpenEntry]{}, handler: j.Commitments.ListOverdue})
+	s.add(route{method: http.MethodPost, path: "/commitments/import", summary: "导入支部承诺（multipart 字段 file，.xlsx；有误的行全部列出、一条也不导入；?dry_run=true 只检查）", tag: "commitments", roles: secretaries, maxBody: rest.RosterMaxBody, query: rest.CommitmentImportParams{}, upload: "file", resp: commitments.ImportResult{}, handler: j.Commitments.ImportCommitments})
+	s.add(route{method: http.MethodGet, path: "/commitments/import/template.xlsx", summary: "下载承诺导入模板（表头、示例、填写说明）", tag: "commitments", roles: secretaries, file: httpx.XLSXType, handler: j.Commitments.CommitmentTemplate})
+	s.add(route{method: http.MethodPost, path: "/commitments/evaluations", summary: "评诺：由某组织某时期已通过的承诺生成评议测评草稿（承诺主体为测评对象）", tag: "commitments", roles: adminOnly, body: rest.EvaluationInput{}, status: created, resp: surveys.Survey{}, handler: j.Commitments.CreateEvaluation})
+	s.add(route{method: http.MethodGet, path: "/commitments/:id", summary: "查看承诺（含各版本与审核、进展记录）", tag: "commitments", roles: readers, resp: commitments.Detail{}, handler: j.Commitments.GetCommitment})
+	s.add(route{method: http.MethodPatch, path: "/commitments/:id", summary: "修改承诺（草稿或被退回的；再承诺）", tag: "commitments", roles: secretaries, body: rest.CommitmentPatch{}, resp: commitments.Commitment{}, errs: conflict, handler: j.Commitments.PatchCommitment})
+	s.add(route{method: http.MethodPost, path: "/commitments/:id/submit", summary: "提交承诺审核", tag: "commitments", roles: secretaries, resp: commitments.Commitment{}, errs: conflict, handler: j.Commitments.SubmitCommitment})
+	s.add(route{method: http.MethodPost, path: "/commitments/:id/review", summary: "审诺：通过或退回（退回须写理由；录入人不能审核）", tag: "commitments", roles: secretaries, body: rest.ReviewInput{}, resp: commitments.Commitment{}, errs: conflict, handler: j.Commitments.ReviewCommitment})
+	s.add(route{method: http.MethodPost, path: "/commitments/:id/progress", summary: "践诺：记录进展（百分比、情况、日期）", tag: "commitments", roles: secretaries, body: rest.ProgressInput{}, resp: commitments.Commitment{}, errs: conflict, handler: j.Commitments.CommitmentProgress})
+	s.add(route{method: http.MethodPost, path: "/commitments/:id/outcome", summary: "评定结果：已兑现、部分兑现、未兑现（后两者须向群众说明）", tag: "commitments", roles: secretaries, body: rest.OutcomeInput{}, resp: commitments.Commitment{}, errs: conflict, handler: j.Commitments.CommitmentOutcome})
+	s.add(route{method: http.MethodGet, path: "/public/commitments/:org_id/:period", summary: "承诺公示（无需账号）：已审核通过的承诺、进展与结果", tag: "commitments", public: true, resp: commitments.PublicList{}, handler: j.Commitments.PublicCommitments})
+	s.add(route{method: http.MethodGet, path: "/public/commitments/:org_id/:period/qr.png", summary: "承诺公示页二维码（无需账号，张贴公示栏）", tag: "commitments", public: true, file: pngType, handler: j.Commitments.PublicCommitmentQR})
+	s.addPage(http.MethodGet, "/c/:org_id/:period", true, nil, u.Commitments.PublicPage)
+	s.addPage(http.MethodGet, "/commitments", false, readers, u.Commitments.ListPage)
+	s.addPage(http.MethodPost, "/commitments", false, secretaries, u.Commitments.CreatePost)
+	s.addPageMax(http.MethodPost, "/commitments/import", false, secretaries, rest.RosterMaxBody, u.Commitments.ImportPost)
+	s.addPage(http.MethodPost, "/commitments/evaluations", false, adminOnly, u.Commitments.EvaluatePost)
+	s.addPage(http.MethodGet, "/commitments/stats", false, readers, u.Commitments.StatsPage)
+	s.addPage(http.MethodGet, "/commitments/:id", false, readers, u.Commitments.DetailPage)
+	s.addPage(http.MethodPost, "/commitments/:id/:action", false, secretaries, u.Commitments.ActionPost)
 }
 
 // add registers r with its auth and body limit and remembers it for the

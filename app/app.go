@@ -15,6 +15,7 @@ import (
 	"minyi/accounts"
 	"minyi/analytics"
 	"minyi/assessments"
+	"minyi/commitments"
 	"minyi/feedback"
 	"minyi/reports"
 	"minyi/secret"
@@ -76,6 +77,9 @@ type App struct {
 
 	Assessments *assessments.Store
 	AssessOps   *assessments.Service
+	// Public commitments (承诺践诺), their store and operations.
+	Commitments   *commitments.Store
+	CommitmentOps *commitments.Service
 }
 
 // New creates the missing indexes on st and builds every service over it.
@@ -154,9 +158,13 @@ func New(ctx context.Context, st *store.Store, cfg Config) (*App, error) {
 	a.GradeOps = analytics.NewGradeService(a.FinalGrades, a.Surveys, a.Orgs, a.Auditor)
 	a.UserOps = accounts.NewService(a.Accounts, a.Orgs, a.Auditor)
 	a.OrderOps = feedback.NewService(a.WorkOrders, a.Keys, a.Orgs, a.Auditor)
+	a.Commitments = commitments.NewStore(st.DB, now)
+	a.CommitmentOps = commitments.NewService(a.Commitments, a.Orgs, a.Members, a.SurveyOps,
+		commitmentScores{surveys: a.Surveys, source: results}, a.Auditor, now)
 	a.Assessments = assessments.NewStore(st.DB, now)
-	a.AssessOps = assessments.NewService(a.Assessments, a.Orgs, a.Members, a.Surveys,
-		assessments.Sources{Survey: surveySource(a.Surveys, results)}, a.Auditor, now, cfg.Policy.Location())
+	a.AssessOps = assessments.NewService(a.Assessments, a.Orgs, a.Members, a.Surveys, assessments.Sources{
+		Survey: surveySource(a.Surveys, results), Commitments: commitmentSource(a.CommitmentOps),
+	}, a.Auditor, now, cfg.Policy.Location())
 	return a, nil
 }
 

@@ -27,6 +27,7 @@ type Handlers struct {
 	Audit          *Audit
 	Ballots        *Ballots
 	Codes          *Codes
+	Commitments    *Commitments
 	LoginThrottles *LoginThrottles
 	Members        *Members
 	Orgs           *Orgs
@@ -46,6 +47,7 @@ func New(d httpx.Deps) *Handlers {
 		Audit:          &Audit{accounts: a.Accounts},
 		Ballots:        &Ballots{ballots: a.Ballots, now: a.Now, publicLimit: d.PublicLimit, submitter: a.Submitter},
 		Codes:          &Codes{auditor: a.Auditor, baseURL: d.BaseURL, codes: a.Codes, surveys: a.Surveys, sv: d.Surveys(), svOps: a.SurveyOps},
+		Commitments:    NewCommitments(a.CommitmentOps, a.Auditor, d.BaseURL),
 		LoginThrottles: &LoginThrottles{accounts: a.Accounts, auditor: a.Auditor},
 		Members:        &Members{members: a.Members, orgOps: a.OrgOps, orgs: a.Orgs, scope: d.Scope()},
 		Orgs:           &Orgs{orgOps: a.OrgOps, orgs: a.Orgs, scope: d.Scope()},

@@ -7,6 +7,7 @@ import (
 
 	"minyi/accounts"
 	"minyi/api/httpx"
+	"minyi/commitments"
 	"minyi/surveys"
 )
 
@@ -23,6 +24,10 @@ type homeView struct {
 	Operator   bool
 	Secretary  bool
 	Admin      bool
+	// Commitments: the commitment pages apply; Overdue the approved
+	// commitments past their due date without an outcome, in scope.
+	Commitments bool
+	Overdue     []commitments.OpenEntry
 }
 
 type homeSurvey struct {
@@ -63,6 +68,13 @@ func (s *HomePage) HomePage(c *gin.Context) error {
 		for _, sv := range open {
 			v.Entry = append(v.Entry, homeSurvey{ID: sv.ID, Title: sv.Title, Kind: sv.Kind.Label()})
 		}
+	}
+	if v.Commitments = p.Is(accounts.RoleLeader, accounts.RoleSecretary); (v.Secretary || v.Admin) && s.commitments != nil {
+		overdue, err := s.commitments.Overdue(c.Request.Context())
+		if err != nil {
+			return err
+		}
+		v.Overdue = overdue
 	}
 	return s.pages.Render(c, http.StatusOK, "home", PageView{Title: "首页", Data: v})
 }

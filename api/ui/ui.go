@@ -13,6 +13,7 @@ import (
 	"minyi/accounts"
 	"minyi/analytics"
 	"minyi/api/httpx"
+	"minyi/commitments"
 	"minyi/feedback"
 	"minyi/reports"
 	"minyi/surveys"
@@ -25,6 +26,7 @@ type Pages struct {
 	DashboardPages *DashboardPages
 	BallotPages    *BallotPages
 	BuilderPages   *BuilderPages
+	Commitments    *CommitmentPages
 	HomePage       *HomePage
 	OrgPages       *OrgPages
 	ResultPages    *ResultPages
@@ -42,7 +44,8 @@ func New(d httpx.Deps, r *Renderer) *Pages {
 		CompositePages: &CompositePages{ops: a.AssessOps, orgs: a.Orgs, pages: r, surveys: a.Surveys},
 		BallotPages:    &BallotPages{now: a.Now, pages: r, publicLimit: d.PublicLimit, submitter: a.Submitter},
 		BuilderPages:   &BuilderPages{orgs: a.Orgs, pages: r, surveys: a.Surveys, svOps: a.SurveyOps},
-		HomePage:       &HomePage{pages: r, scope: d.Scope(), surveys: a.Surveys},
+		Commitments:    NewCommitmentPages(d, r),
+		HomePage:       &HomePage{commitments: a.CommitmentOps, pages: r, scope: d.Scope(), surveys: a.Surveys},
 		OrgPages:       &OrgPages{members: a.Members, orgOps: a.OrgOps, orgs: a.Orgs, pages: r},
 		ResultPages:    &ResultPages{exports: a.Exports, filter: d.Results(), gradeOps: a.GradeOps, orgs: a.Orgs, pages: r, scope: d.Scope(), source: d.Source, sv: d.Surveys()},
 		SurveyPages:    &SurveyPages{baseURL: d.BaseURL, codes: a.Codes, orgs: a.Orgs, pages: r, surveys: a.Surveys, svOps: a.SurveyOps, tallies: a.Tallies},
@@ -76,9 +79,10 @@ type BuilderPages struct {
 
 // HomePage serves the home page: what the caller may do.
 type HomePage struct {
-	pages   *Renderer
-	scope   httpx.Scope
-	surveys *surveys.SurveyStore
+	commitments *commitments.Service // overdue commitments for secretaries and admins
+	pages       *Renderer
+	scope       httpx.Scope
+	surveys     *surveys.SurveyStore
 }
 
 // OrgPages serves the org tree and roster pages under /admin/orgs and /admin/members.
