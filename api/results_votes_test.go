@@ -118,7 +118,7 @@ func TestAppraisalVotesAndScopedRanks(t *testing.T) {
 	}
 	type fig struct {
 		score, rank, ex, un any
-		grade              string
+		grade               string
 	}
 	for name, want := range map[string]fig{
 		"A": {91.25, 1.0, 0.75, 0.0, "excellent"}, "B": {83.75, 2.0, 0.25, 0.0, "qualified"},
