@@ -33,18 +33,20 @@ type NPS struct {
 // GradeQuestion is the question an appraisal's votes count: the question of
 // its first per-ballot quota when that is a per-subject single question
 // (the 评议等次 of 民主评议党员), else its first per-subject scored single
-// question; nil for any other kind of survey.
+// question. A question with satisfied options asks for satisfaction, not a
+// grade, and is never one. nil for any other kind of survey.
 func GradeQuestion(s *surveys.Survey) *surveys.Question {
 	if s.Kind != surveys.KindAppraisal {
 		return nil
 	}
+	isGrade := func(q *surveys.Question) bool { return q.PerSubject && q.Scored() && !HasSatisfied(q) }
 	for _, qt := range s.Rules.Quotas {
-		if q, ok := s.Question(qt.Question); ok && q.PerSubject && q.Type == surveys.QSingle {
+		if q, ok := s.Question(qt.Question); ok && isGrade(q) {
 			return q
 		}
 	}
 	for i := range s.Questions {
-		if q := &s.Questions[i]; q.PerSubject && q.Scored() {
+		if q := &s.Questions[i]; isGrade(q) {
 			return q
 		}
 	}

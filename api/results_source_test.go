@@ -66,7 +66,8 @@ func TestResultsOneSource(t *testing.T) {
 	if err != nil || len(ranking) != 3 {
 		t.Fatalf("支部排名 %q (%v), want B1 alone", ranking, err)
 	}
-	if r := ranking[2]; r[0] != rank || r[1] != "第一党支部" || r[2] != score || r[4] != grade || r[5] != final {
+	// Under the org filter: 排名 (within the scope), 总排名, 支部名称, 综合得分, 满意率, 推荐等次, 最终等次.
+	if r := ranking[2]; r[0] != rank || r[2] != "第一党支部" || r[3] != score || r[5] != grade || r[6] != final {
 		t.Errorf("B1 on 支部排名: %q, want rank %s score %s grades %s/%s", r, rank, score, grade, final)
 	}
 	if a2 := summaryCell(t, f, "A2"); a2 != filter.Line(false) {
