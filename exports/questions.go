@@ -19,6 +19,9 @@ import (
 // answers, abstentions, mean, satisfaction rate and (a 0–10 scale) NPS.
 func writeDistribution(ctx context.Context, f *excelize.File, st *sheetStyles, v *view, sc Scorecard) error {
 	d := distributionSheet{st: st, sc: sc, perSubject: len(sc.Results.Subjects) > 0}
+	for i := range sc.Survey.Questions {
+		d.sat = d.sat || analytics.HasSatisfied(&sc.Survey.Questions[i])
+	}
 	for _, qs := range sc.Results.Questions {
 		d.nps = d.nps || qs.NPS != nil
 	}
@@ -53,13 +56,14 @@ func writeDistribution(ctx context.Context, f *excelize.File, st *sheetStyles, v
 }
 
 // distributionSheet writes 题目分布's rows. Without subjects (a
-// questionnaire) it has no 评价对象 column; NPS has a column when a
-// question has one.
+// questionnaire) it has no 评价对象 column; 满意率 and NPS have a column
+// when a question has them.
 type distributionSheet struct {
 	st              *sheetStyles
 	sc              Scorecard
 	t               *table
 	perSubject, nps bool
+	sat             bool // a question has satisfied options: 满意率
 }
 
 func (d *distributionSheet) columns() ([]string, []float64) {
@@ -67,8 +71,11 @@ func (d *distributionSheet) columns() ([]string, []float64) {
 	if d.perSubject {
 		header, widths = append(header, "评价对象"), append(widths, 14)
 	}
-	header = append(header, "选项", "人数", "占比", "答案数", "不了解", "平均分", "满意率")
-	widths = append(widths, 14, 8, 9, 8, 8, 9, 9)
+	header = append(header, "选项", "人数", "占比", "答案数", "不了解", "平均分")
+	widths = append(widths, 14, 8, 9, 8, 8, 9)
+	if d.sat {
+		header, widths = append(header, "满意率"), append(widths, 9)
+	}
 	if d.nps {
 		header, widths = append(header, "净推荐值"), append(widths, 10)
 	}
@@ -80,7 +87,7 @@ func (d *distributionSheet) block(qkey, subject string, answers, abstain int64, 
 	st := d.st
 	q, _ := d.sc.Survey.Question(qkey)
 	title := "（已删除的题目）"
-	ab := any(nil)
+	ab := any(excelize.Cell{StyleID: st.int})
 	if q != nil {
 		title = q.Title
 		if hasAbstain(q) {
@@ -92,7 +99,10 @@ func (d *distributionSheet) block(qkey, subject string, answers, abstain int64, 
 		if d.perSubject {
 			row = append(row, st.text(subject))
 		}
-		row = append(row, st.text(optionLabel(q, k)), st.count(dist[k]), st.share(dist[k], answers), st.count(answers), ab, st.score(mean), st.rate(rate))
+		row = append(row, st.text(optionLabel(q, k)), st.count(dist[k]), st.share(dist[k], answers), st.count(answers), ab, st.score(mean))
+		if d.sat {
+			row = append(row, st.rate(rate))
+		}
 		if d.nps {
 			var n analytics.Number
 			if nps != nil {

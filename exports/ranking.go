@@ -149,7 +149,7 @@ func (c rankingColumns) row(st *sheetStyles, v *view, r analytics.SubjectResult)
 // rankCell is a rank, or nothing for an unranked subject.
 func rankCell(st *sheetStyles, rank *int) any {
 	if rank == nil {
-		return nil
+		return excelize.Cell{StyleID: st.int}
 	}
 	return st.count(int64(*rank))
 }

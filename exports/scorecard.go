@@ -234,7 +234,7 @@ func optionLabel(q *surveys.Question, key string) string {
 // published figures.
 func (st *sheetStyles) num(n analytics.Number, style, places int) any {
 	if !n.Valid {
-		return nil
+		return excelize.Cell{StyleID: style} // empty, with the table's border
 	}
 	return excelize.Cell{StyleID: style, Value: decimal.Round(n.Value, places)}
 }
@@ -250,7 +250,7 @@ func (st *sheetStyles) rate(n analytics.Number) any { return st.num(n, st.pct, d
 // ratePtr is rate of an optional number.
 func (st *sheetStyles) ratePtr(n *analytics.Number) any {
 	if n == nil {
-		return nil
+		return excelize.Cell{StyleID: st.pct}
 	}
 	return st.rate(*n)
 }
@@ -261,7 +261,7 @@ func (st *sheetStyles) count(n int64) excelize.Cell { return excelize.Cell{Style
 // when there is no denominator.
 func (st *sheetStyles) share(n, d int64) any {
 	if d <= 0 {
-		return nil
+		return excelize.Cell{StyleID: st.pct}
 	}
 	return excelize.Cell{StyleID: st.pct, Value: decimal.Round(float64(n)/float64(d), decimal.JSONPlaces)}
 }

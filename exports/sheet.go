@@ -44,13 +44,13 @@ func newSheetStyles(f *excelize.File) (*sheetStyles, error) {
 		{&st.header, &excelize.Style{NumFmt: 49, Font: &excelize.Font{Bold: true}, Border: border,
 			Fill:      excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"DDEBF7"}},
 			Alignment: &excelize.Alignment{Vertical: "center", WrapText: true}}},
-		{&st.txt, &excelize.Style{NumFmt: 49, Alignment: top}},
-		{&st.wrap, &excelize.Style{NumFmt: 49, Alignment: &excelize.Alignment{Vertical: "top", WrapText: true}}},
-		{&st.int, &excelize.Style{NumFmt: 1, Alignment: top}},
-		{&st.dec2, &excelize.Style{CustomNumFmt: &scoreFmt, Alignment: top}},
-		{&st.pct, &excelize.Style{CustomNumFmt: &pctFmt, Alignment: top}},
-		{&st.time, &excelize.Style{CustomNumFmt: &timeFmt, Alignment: top}},
-		{&st.label, &excelize.Style{NumFmt: 49, Font: &excelize.Font{Bold: true}, Alignment: top}},
+		{&st.txt, &excelize.Style{NumFmt: 49, Alignment: top, Border: border}},
+		{&st.wrap, &excelize.Style{NumFmt: 49, Alignment: &excelize.Alignment{Vertical: "top", WrapText: true}, Border: border}},
+		{&st.int, &excelize.Style{NumFmt: 1, Alignment: top, Border: border}},
+		{&st.dec2, &excelize.Style{CustomNumFmt: &scoreFmt, Alignment: top, Border: border}},
+		{&st.pct, &excelize.Style{CustomNumFmt: &pctFmt, Alignment: top, Border: border}},
+		{&st.time, &excelize.Style{CustomNumFmt: &timeFmt, Alignment: top, Border: border}},
+		{&st.label, &excelize.Style{NumFmt: 49, Font: &excelize.Font{Bold: true}, Alignment: top, Border: border}},
 	}
 	for _, d := range defs {
 		id, err := f.NewStyle(d.s)

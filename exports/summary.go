@@ -30,10 +30,23 @@ type summary struct {
 	merges [][2]string
 }
 
-// writeSummary fills 汇总.
+// writeSummary fills 汇总. A first pass without a writer counts its rows,
+// so that the chart's row is known before the sheet is streamed: the chart
+// starts a printed page of its own (a row break, which must be set before
+// the StreamWriter is made) and is never cut in two.
 func writeSummary(f *excelize.File, st *sheetStyles, v *view, sc Scorecard, chart chartSource) error {
 	if err := setupSheet(f, SheetSummary, pageSetup{title: sc.Survey.Title, cols: summaryCols}); err != nil {
 		return err
+	}
+	dry := &summary{st: st, v: v, sc: sc, row: 1}
+	if err := dry.parts(); err != nil {
+		return err
+	}
+	chartRow := dry.row + 1
+	if chart.n > 0 {
+		if err := f.InsertPageBreak(SheetSummary, fmt.Sprintf("A%d", chartRow)); err != nil {
+			return err
+		}
 	}
 	sw, err := f.NewStreamWriter(SheetSummary)
 	if err != nil {
@@ -45,12 +58,9 @@ func writeSummary(f *excelize.File, st *sheetStyles, v *view, sc Scorecard, char
 		}
 	}
 	s := &summary{sw: sw, st: st, v: v, sc: sc, row: 1}
-	for _, part := range []func() error{s.title, s.facts, s.ballots, s.channels, s.reasons, s.formulas, s.grades} {
-		if err := part(); err != nil {
-			return err
-		}
+	if err := s.parts(); err != nil {
+		return err
 	}
-	chartRow := s.row + 1
 	for _, m := range s.merges {
 		if err := sw.MergeCell(m[0], m[1]); err != nil {
 			return err
@@ -59,21 +69,32 @@ func writeSummary(f *excelize.File, st *sheetStyles, v *view, sc Scorecard, char
 	if err := summaryChart(f, chart, chartRow); err != nil {
 		return err
 	}
-	if err := sw.Flush(); err != nil {
-		return err
+	return sw.Flush()
+}
+
+// parts writes 汇总's tables in order.
+func (s *summary) parts() error {
+	for _, part := range []func() error{s.title, s.facts, s.ballots, s.channels, s.reasons, s.formulas, s.grades} {
+		if err := part(); err != nil {
+			return err
+		}
 	}
-	if chart.n == 0 {
+	return nil
+}
+
+// setRow writes a row, or only counts it in the first pass (no writer).
+func (s *summary) setRow(cell string, cells []any, opts ...excelize.RowOpts) error {
+	if s.sw == nil {
 		return nil
 	}
-	// The chart starts a printed page of its own, so it is never cut in two.
-	return f.InsertPageBreak(SheetSummary, fmt.Sprintf("A%d", chartRow))
+	return s.sw.SetRow(cell, cells, opts...)
 }
 
 // put writes cells on the next row.
 func (s *summary) put(cells ...any) error {
 	cell, _ := excelize.CoordinatesToCellName(1, s.row)
 	s.row++
-	return s.sw.SetRow(cell, cells)
+	return s.setRow(cell, cells)
 }
 
 // line writes a label and a long text merged across the other columns.
@@ -86,8 +107,11 @@ func (s *summary) line(label, text string) error {
 	h := 16.0 * float64(1+int(textWidth(text))/68)
 	cell, _ := excelize.CoordinatesToCellName(1, s.row)
 	s.row++
-	return s.sw.SetRow(cell, []any{excelize.Cell{StyleID: s.st.label, Value: label}, excelize.Cell{StyleID: s.st.wrap, Value: text}},
-		excelize.RowOpts{Height: h})
+	cells := []any{excelize.Cell{StyleID: s.st.label, Value: label}, excelize.Cell{StyleID: s.st.wrap, Value: text}}
+	for len(cells) < summaryCols {
+		cells = append(cells, excelize.Cell{StyleID: s.st.wrap}) // the merged cell's border
+	}
+	return s.setRow(cell, cells, excelize.RowOpts{Height: h})
 }
 
 // head writes a table's header row.
@@ -116,13 +140,13 @@ func (s *summary) ballots() error {
 	var total vi
 	var issuedTotal int64
 	for _, g := range byGroup {
-		issued, ratio := any(st.text("—")), any(nil)
+		issued, ratio := any(st.text("—")), st.share(0, 0)
 		if s.sc.Issued != nil {
 			n := s.sc.Issued[g.key]
 			issuedTotal += n
 			issued, ratio = st.count(n), st.share(g.valid+g.invalid, n)
 		}
-		weight := any(nil)
+		weight := any(excelize.Cell{StyleID: st.dec2})
 		if w, ok := weights[g.key]; ok {
 			weight = excelize.Cell{StyleID: st.dec2, Value: decimal.Round(w, decimal.JSONPlaces)}
 		}
@@ -132,11 +156,11 @@ func (s *summary) ballots() error {
 			return err
 		}
 	}
-	issued, ratio := any(st.text("—")), any(nil)
+	issued, ratio := any(st.text("—")), st.share(0, 0)
 	if s.sc.Issued != nil {
 		issued, ratio = st.count(issuedTotal), st.share(total.valid+total.invalid, issuedTotal)
 	}
-	if err := s.put(excelize.Cell{StyleID: st.label, Value: "合计"}, nil, issued, st.count(total.valid+total.invalid), st.count(total.valid), st.count(total.invalid), ratio); err != nil {
+	if err := s.put(excelize.Cell{StyleID: st.label, Value: "合计"}, excelize.Cell{StyleID: st.dec2}, issued, st.count(total.valid+total.invalid), st.count(total.valid), st.count(total.invalid), ratio); err != nil {
 		return err
 	}
 	s.row++

@@ -13,12 +13,12 @@ import (
 
 // title is row 1, and row 2 states the filter of a filtered workbook.
 func (s *summary) title() error {
-	if err := s.sw.SetRow("A1", []any{excelize.Cell{StyleID: s.st.title, Value: s.sc.Survey.Title + " · 测评结果汇总"}}, excelize.RowOpts{Height: 26}); err != nil {
+	if err := s.setRow("A1", []any{excelize.Cell{StyleID: s.st.title, Value: s.sc.Survey.Title + " · 测评结果汇总"}}, excelize.RowOpts{Height: 26}); err != nil {
 		return err
 	}
 	s.merges = append(s.merges, [2]string{"A1", "G1"})
 	if text := s.sc.FilterLine; text != "" {
-		if err := s.sw.SetRow("A2", []any{excelize.Cell{StyleID: s.st.wrap, Value: text}}); err != nil {
+		if err := s.setRow("A2", []any{excelize.Cell{StyleID: s.st.wrap, Value: text}}); err != nil {
 			return err
 		}
 		s.merges = append(s.merges, [2]string{"A2", "G2"})
