@@ -3,9 +3,11 @@ package api_test
 import (
 	"fmt"
 	"net/http"
+	"strings"
 	"testing"
 
 	"minyi/accounts"
+	"minyi/exports"
 	"minyi/surveys"
 )
 
@@ -209,5 +211,30 @@ func TestQuestionnaireRatesAndNPS(t *testing.T) {
 	}
 	if len(r["subjects"].([]any)) != 0 {
 		t.Errorf("subjects %v", r["subjects"])
+	}
+
+	// The workbook: no ranking sheet without subjects; 题目分布 states the
+	// main question's 不了解, mean and satisfaction rate, and the NPS.
+	f := openXLSX(t, e.do(http.MethodGet, "/api/v1/surveys/"+draft.ID+"/report.xlsx", nil), draft.Title+"-测评结果-20261125.xlsx")
+	if got := strings.Join(f.GetSheetList(), ","); got != "汇总,题目分布,意见建议,原始答卷" {
+		t.Errorf("sheets %s", got)
+	}
+	rows, err := f.GetRows(exports.SheetDistribution)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(rows[1], ","); got != "题目,选项,人数,占比,答案数,不了解,平均分,满意率,净推荐值" {
+		t.Errorf("题目分布 header %s", got)
+	}
+	found := map[string]bool{}
+	for _, row := range rows[2:] {
+		switch strings.Join(row, "|") {
+		case "您对社区党组织的工作总体上是否满意？|满意|2|33.3%|6|1|64.00|60.0%",
+			"您有多大可能向亲友推荐在本社区居住？（0分表示完全不可能，10分表示非常可能）|9|2|33.3%|6||7.50||16.67":
+			found[row[1]] = true
+		}
+	}
+	if len(found) != 2 {
+		t.Errorf("题目分布 lacks the hand-computed rows: %q", rows)
 	}
 }
