@@ -52,7 +52,8 @@ func TestResultsOneSource(t *testing.T) {
 	body := wantAdminPage(t, w, http.StatusOK, "当前筛选："+filter.Words()+"。")
 	row := subjectRowHTML(body, fx.b1)
 	cells := pageCells(row)
-	if len(cells) < 7 || cells[0] != rank || cells[3] != score || !strings.HasPrefix(cells[5], grade) || !strings.HasPrefix(cells[6], final) {
+	// 排名, 总排名 (scoped by org), 评价对象, 所在组织, 综合得分, 满意率, 推荐等次, 最终等次.
+	if len(cells) < 8 || cells[0] != rank || cells[4] != score || !strings.HasPrefix(cells[6], grade) || !strings.HasPrefix(cells[7], final) {
 		t.Errorf("B1 on the page: %q, want rank %s score %s grades %s/%s", cells, rank, score, grade, final)
 	}
 	if got := pageGradeCounts(body); !equalMaps(got, counts) {
