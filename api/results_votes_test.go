@@ -213,6 +213,14 @@ func TestQuestionnaireRatesAndNPS(t *testing.T) {
 		t.Errorf("subjects %v", r["subjects"])
 	}
 
+	// The page: the questions' results, not an empty ranking.
+	_, cookie, _ := e.signInAs(accounts.RoleLeader, "")
+	body := wantAdminPage(t, e.pageAs("/results/"+draft.ID, cookie, nil), http.StatusOK, `id="questions"`, "题目结果",
+		"满意率 <strong>60.0%</strong>", "净推荐值 <strong>16.67</strong>（推荐者 50.0%，贬损者 33.3%）", "不了解 1")
+	if strings.Contains(body, "还没有评价对象的结果") || strings.Contains(body, `id="ranking"`) {
+		t.Error("a survey without subjects shows a ranking")
+	}
+
 	// The workbook: no ranking sheet without subjects; 题目分布 states the
 	// main question's 不了解, mean and satisfaction rate, and the NPS.
 	f := openXLSX(t, e.do(http.MethodGet, "/api/v1/surveys/"+draft.ID+"/report.xlsx", nil), draft.Title+"-测评结果-20261125.xlsx")
