@@ -48,7 +48,9 @@ func Formulas(s *surveys.Survey) [][2]string {
 		groups = "群体权重：" + strings.Join(gw, "、")
 	}
 	add("综合得分", "S = Σ(群体权重 × 群体得分) ÷ Σ群体权重，只计有得分的群体；"+groups+"。")
-	add("维度得分", "同综合得分，只计该维度的题目。")
+	if hasDimensions(s) {
+		add("维度得分", "同综合得分，只计该维度的题目。")
+	}
 	denom := "非“不了解”的答案数"
 	if s.Scoring.SatisfactionDenominator == surveys.DenomAll {
 		denom = "全部答案数（含“不了解”）"
@@ -72,7 +74,9 @@ func Formulas(s *surveys.Survey) [][2]string {
 	if len(sat) > 0 {
 		rate += "“满意”类选项——" + strings.Join(sat, "；") + "。"
 	}
-	add("满意率", rate)
+	if len(sat) > 0 || hasSatisfiedQuestion(s) {
+		add("满意率", rate)
+	}
 	add("排名", "按综合得分从高到低；得分相同的并列同一名次，其后的名次顺延（如 1、2、2、4）；没有得分的对象不排名、不评等次。按组织筛选时，“排名”是在所选组织内的名次，“总排名”是在全部评价对象中的名次。")
 	if len(s.Scoring.Grades) > 0 {
 		var gs []string
@@ -119,4 +123,25 @@ func voteLabels(q *surveys.Question) (best, worst string) {
 		worst = o.Label
 	}
 	return best, worst
+}
+
+// hasDimensions reports whether a scored per-subject question has a
+// dimension.
+func hasDimensions(s *surveys.Survey) bool {
+	for i := range s.Questions {
+		if q := &s.Questions[i]; q.PerSubject && q.Scored() && q.Dimension != "" {
+			return true
+		}
+	}
+	return false
+}
+
+// hasSatisfiedQuestion reports whether any question has satisfied options.
+func hasSatisfiedQuestion(s *surveys.Survey) bool {
+	for i := range s.Questions {
+		if analytics.HasSatisfied(&s.Questions[i]) {
+			return true
+		}
+	}
+	return false
 }

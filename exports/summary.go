@@ -102,9 +102,10 @@ func (s *summary) line(label, text string) error {
 	a, _ := excelize.CoordinatesToCellName(2, s.row)
 	b, _ := excelize.CoordinatesToCellName(summaryCols, s.row)
 	s.merges = append(s.merges, [2]string{a, b})
-	// The merged B:G cell is 72 units wide: one 16-point line per 68
-	// units of text, so long explanations wrap instead of hiding.
-	h := 16.0 * float64(1+int(textWidth(text))/68)
+	// The merged B:G cell is 72 units wide; printed fonts run wider than
+	// the units, so one 18-point line per 60 units of text keeps long
+	// explanations whole instead of cut.
+	h := 18.0 * float64(1+int(textWidth(text))/60)
 	cell, _ := excelize.CoordinatesToCellName(1, s.row)
 	s.row++
 	cells := []any{excelize.Cell{StyleID: s.st.label, Value: label}, excelize.Cell{StyleID: s.st.wrap, Value: text}}
