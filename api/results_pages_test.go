@@ -112,3 +112,17 @@ func keep(t *testing.T, ctx context.Context, width int, name string) {
 		}
 	}
 }
+
+// TestResultsSubjectPageGroups: a satisfaction survey's subject page shows
+// the scores by rater group (B1: 群众 a, b → 90, 党员 a → 100; satisfied 3 of
+// 3) and each question's distribution (q1: 满意 2 of 3 = 66.7%).
+func TestResultsSubjectPageGroups(t *testing.T) {
+	fx := newResultsFixture(t)
+	_, leader, _ := fx.signInAs(accounts.RoleLeader, "")
+	body := wantAdminPage(t, fx.pageAs("/results/"+fx.surveyID+"/subjects/"+fx.b1, leader, nil), http.StatusOK,
+		"分群体得分", `data-label="评价群体">群众</td>`, `data-label="得分">90.00</td>`, `data-label="得分">100.00</td>`,
+		"<dt>满意率</dt><dd>100.0%</dd>", "服务群众", "<td>满意</td><td class=\"num\">2</td><td class=\"num\">66.7%</td>")
+	if strings.Contains(body, "得票情况") {
+		t.Error("a satisfaction survey shows votes")
+	}
+}
