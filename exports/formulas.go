@@ -90,16 +90,7 @@ func Formulas(s *surveys.Survey) [][2]string {
 		add("推荐等次", "按名次依次评定，取第一个达到分数线且名额未满的等次："+strings.Join(gs, "；")+
 			"。同一名次的对象放不进同一等次的剩余名额时，都不评该等次。推荐等次由党组织确定最终等次。")
 	}
-	if gq := analytics.GradeQuestion(s); gq != nil {
-		best, worst := voteLabels(gq)
-		add("得票情况", fmt.Sprintf("按“%s”一题统计每名对象各选项的票数；%s率 = %s票数 ÷ 该对象的全部票数（含不了解），%s率同理。", gq.Title, best, best, worst))
-	}
-	for _, q := range s.Questions {
-		if q.Type == surveys.QScale && q.Min != nil && q.Max != nil && *q.Min == 0 && *q.Max == 10 {
-			add("净推荐值（NPS）", "0–10 分的题目：推荐者为打 9–10 分的人所占比例，贬损者为打 0–6 分的人所占比例，净推荐值 = (推荐者比例 − 贬损者比例) × 100。")
-			break
-		}
-	}
+	out = append(out, voteFormulas(s)...)
 	add("显示", "得分保留两位小数（四舍五入），满意率保留一位小数的百分数；计算时使用完整精度。")
 	return out
 }
@@ -144,4 +135,19 @@ func hasSatisfiedQuestion(s *surveys.Survey) bool {
 		}
 	}
 	return false
+}
+
+// voteFormulas explain an appraisal's votes and a 0–10 scale's NPS.
+func voteFormulas(s *surveys.Survey) [][2]string {
+	var out [][2]string
+	if gq := analytics.GradeQuestion(s); gq != nil {
+		best, worst := voteLabels(gq)
+		out = append(out, [2]string{"得票情况", fmt.Sprintf("按“%s”一题统计每名对象各选项的票数；%s率 = %s票数 ÷ 该对象的全部票数（含不了解），%s率同理。", gq.Title, best, best, worst)})
+	}
+	for _, q := range s.Questions {
+		if q.Type == surveys.QScale && q.Min != nil && q.Max != nil && *q.Min == 0 && *q.Max == 10 {
+			return append(out, [2]string{"净推荐值（NPS）", "0–10 分的题目：推荐者为打 9–10 分的人所占比例，贬损者为打 0–6 分的人所占比例，净推荐值 = (推荐者比例 − 贬损者比例) × 100。"})
+		}
+	}
+	return out
 }
