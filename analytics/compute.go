@@ -92,10 +92,14 @@ func (sc *scorer) combine(subject string, keep func(*surveys.Question) bool) (fl
 // order (unranked subjects last, in survey order).
 func (sc *scorer) subjects(final map[string]FinalGrade) []SubjectResult {
 	out := make([]SubjectResult, len(sc.s.Subjects))
+	gq := GradeQuestion(sc.s)
 	var ranked []int // indexes into out with a defined score
 	var scores []float64
 	for i, sub := range sc.s.Subjects {
 		out[i] = sc.subject(sub)
+		if gq != nil {
+			votes(gq, &out[i])
+		}
 		if fg, ok := final[sub.ID]; ok {
 			out[i].FinalGrade = &fg
 		}
@@ -138,15 +142,7 @@ func (sc *scorer) subject(sub surveys.Subject) SubjectResult {
 	// S(s) is combine(sub.ID, nil), taken from the group scores listed
 	// here rather than computing each G(s,g) a second time.
 	var terms []Weighted
-	for _, g := range sc.groups {
-		v, ok, n := sc.groupScore(sub.ID, g.Key, nil)
-		gs := GroupScore{Group: g.Key, Name: g.Name, Weight: g.Weight, Answers: n}
-		if ok {
-			gs.Score = Num(v)
-			terms = append(terms, Weighted{Value: v, Weight: g.Weight})
-		}
-		r.ByGroup = append(r.ByGroup, gs)
-	}
+	r.ByGroup, terms = sc.byGroup(sub.ID)
 	if v, ok := WeightedMean(terms); ok {
 		r.Score = Num(v)
 	}
@@ -238,6 +234,7 @@ func (sc *scorer) questionSummaries() []QuestionSummary {
 		case q.Scored():
 			qs.Mean = meanOf(Answers(q, merged))
 		}
+		sc.questionRates(q, merged, &qs)
 		out = append(out, qs)
 	}
 	return out

@@ -69,8 +69,11 @@ type FinalGrade struct {
 // SubjectResult is one subject's scorecard. Rank, Score and Grade are
 // absent (null) when the subject has no defined score.
 type SubjectResult struct {
-	Subject          SubjectRef        `json:"subject"`
-	Rank             *int              `json:"rank"`
+	Subject SubjectRef `json:"subject"`
+	Rank    *int       `json:"rank"`
+	// OverallRank is the rank among all subjects, present when a scope
+	// filter applies (Rank is then the rank within the scope).
+	OverallRank      *int              `json:"overall_rank,omitempty"`
 	Score            Number            `json:"score"`
 	SatisfactionRate Number            `json:"satisfaction_rate"`
 	Grade            *GradeRef         `json:"grade"`
@@ -78,6 +81,13 @@ type SubjectResult struct {
 	ByGroup          []GroupScore      `json:"by_group"`
 	ByDimension      []DimensionScore  `json:"by_dimension"`
 	Questions        []SubjectQuestion `json:"questions"`
+	// Votes, in an appraisal, counts the grade question's answers per
+	// option key and the abstentions (AbstainKey); ExcellentRate and
+	// UnqualifiedRate are the shares of its best and worst options (优秀率,
+	// 不合格率). Absent in other surveys.
+	Votes           map[string]VoteCount `json:"votes,omitempty"`
+	ExcellentRate   *Number              `json:"excellent_rate,omitempty"`
+	UnqualifiedRate *Number              `json:"unqualified_rate,omitempty"`
 }
 
 // GroupScore is G(s,g). Answers counts the answers the score rests on: the
@@ -89,6 +99,9 @@ type GroupScore struct {
 	Weight  float64 `json:"weight"`
 	Answers int64   `json:"answers"`
 	Score   Number  `json:"score"`
+	// SatisfactionRate is the group's rate over the questions with
+	// satisfied options (null without them).
+	SatisfactionRate Number `json:"satisfaction_rate"`
 }
 
 // DimensionScore is a subject's score over one dimension's questions.
@@ -122,6 +135,12 @@ type QuestionSummary struct {
 	Answers      int64                `json:"answers"`
 	Mean         *Number              `json:"mean,omitempty"`
 	Distribution map[string]int64     `json:"distribution"`
+	// Abstain counts the answers of abstaining options (不了解);
+	// SatisfactionRate is present for a single question with satisfied
+	// options, NPS for a 0–10 scale.
+	Abstain          int64   `json:"abstain,omitempty"`
+	SatisfactionRate *Number `json:"satisfaction_rate,omitempty"`
+	NPS              *NPS    `json:"nps,omitempty"`
 }
 
 // Filter narrows results.
@@ -131,8 +150,9 @@ type Filter struct {
 	Group string
 	// Orgs, when not nil, keeps only subjects in these orgs (?org_id=, the
 	// org's subtree): an org subject whose id is in it, a member subject
-	// whose org is. Ranks and grades stay those among all subjects, since a
-	// grade quota is shared by the whole survey.
+	// whose org is. Grades stay those among all subjects, since a grade
+	// quota is shared by the whole survey; Rank becomes the rank within the
+	// scope and OverallRank keeps the rank among all subjects.
 	Orgs map[string]bool
 }
 
@@ -172,6 +192,7 @@ func Compute(s *surveys.Survey, t *Tally, f Filter, final map[string]FinalGrade,
 			}
 		}
 		r.Subjects = kept
+		scopeRanks(r.Subjects)
 	}
 	r.Grades = gradeCounts(s.Scoring.Grades, r.Subjects)
 	return r

@@ -64,7 +64,15 @@ import (
 // Ballots: valid 7, invalid 1 (I1); by group masses 6 (M1–M5, I1), members
 // 2; by channel web 6 (M1 M2 M3 E1 E2 I1), paper 1 (M4), hotline 1 (M5).
 // q3: 4 answers, mean (9 + 7 + 10 + 5) / 4 = 31/4 = 7.75.
+// q3's NPS (a 0–10 scale): promoters 9, 10 = 2/4 = 0.5, detractors 5 = 1/4 =
+// 0.25 (7 is neither), score = (2 − 1) × 100 / 4 = 25.
 // q4: 2 answers, a 2, b 1, c 0; a multiple question has no mean.
+//
+// Group satisfaction rates (by_group, same questions as the subject's):
+//
+//	s1, s3 masses: q1 3/4 + q2 1/2 = 4/6 = 0.6667; members q1 2/2 = 1
+//	s2 masses 3/3 = 1, members none → null;  s4 masses 0/1 = 0, members 1/1 = 1
+//	s5: abstentions only → null
 const wantFixture = `{
  "survey_id": "sv1", "generated_at": "2026-11-25T10:00:00Z",
  "ballots": {"valid": 7, "invalid": 1, "by_group": {"masses": 6, "members": 2},
@@ -73,8 +81,8 @@ const wantFixture = `{
   {"subject": {"type": "member", "id": "s2", "name": "张二", "org_id": "b1"},
    "rank": 1, "score": 100, "satisfaction_rate": 1,
    "grade": {"key": "excellent", "label": "优秀"}, "final_grade": null,
-   "by_group": [{"group": "masses", "name": "群众", "weight": 0.6, "answers": 3, "score": 100},
-                {"group": "members", "name": "党员", "weight": 0.4, "answers": 0, "score": null}],
+   "by_group": [{"group": "masses", "name": "群众", "weight": 0.6, "answers": 3, "score": 100, "satisfaction_rate": 1},
+                {"group": "members", "name": "党员", "weight": 0.4, "answers": 0, "score": null, "satisfaction_rate": null}],
    "by_dimension": [{"dimension": "服务", "score": 100}, {"dimension": "作风", "score": 100}],
    "questions": [
     {"question": "q1", "answers": 2, "abstain": 0, "distribution": {"a": 2, "b": 0, "c": 0, "d": 0}, "mean": 100, "satisfaction_rate": 1},
@@ -82,8 +90,8 @@ const wantFixture = `{
   {"subject": {"type": "member", "id": "s1", "name": "张一", "org_id": "b1"},
    "rank": 2, "score": 82, "satisfaction_rate": 0.75,
    "grade": {"key": "qualified", "label": "合格"}, "final_grade": null,
-   "by_group": [{"group": "masses", "name": "群众", "weight": 0.6, "answers": 6, "score": 83.3333},
-                {"group": "members", "name": "党员", "weight": 0.4, "answers": 2, "score": 80}],
+   "by_group": [{"group": "masses", "name": "群众", "weight": 0.6, "answers": 6, "score": 83.3333, "satisfaction_rate": 0.6667},
+                {"group": "members", "name": "党员", "weight": 0.4, "answers": 2, "score": 80, "satisfaction_rate": 1}],
    "by_dimension": [{"dimension": "服务", "score": 86}, {"dimension": "作风", "score": 80}],
    "questions": [
     {"question": "q1", "answers": 7, "abstain": 1, "distribution": {"a": 2, "b": 3, "c": 1, "d": 1}, "mean": 86, "satisfaction_rate": 0.8333},
@@ -91,8 +99,8 @@ const wantFixture = `{
   {"subject": {"type": "member", "id": "s3", "name": "张三", "org_id": "b2"},
    "rank": 2, "score": 82, "satisfaction_rate": 0.75,
    "grade": {"key": "qualified", "label": "合格"}, "final_grade": null,
-   "by_group": [{"group": "masses", "name": "群众", "weight": 0.6, "answers": 6, "score": 83.3333},
-                {"group": "members", "name": "党员", "weight": 0.4, "answers": 2, "score": 80}],
+   "by_group": [{"group": "masses", "name": "群众", "weight": 0.6, "answers": 6, "score": 83.3333, "satisfaction_rate": 0.6667},
+                {"group": "members", "name": "党员", "weight": 0.4, "answers": 2, "score": 80, "satisfaction_rate": 1}],
    "by_dimension": [{"dimension": "服务", "score": 86}, {"dimension": "作风", "score": 80}],
    "questions": [
     {"question": "q1", "answers": 7, "abstain": 1, "distribution": {"a": 2, "b": 3, "c": 1, "d": 1}, "mean": 86, "satisfaction_rate": 0.8333},
@@ -100,16 +108,16 @@ const wantFixture = `{
   {"subject": {"type": "member", "id": "s4", "name": "张四", "org_id": "b1"},
    "rank": 4, "score": 32, "satisfaction_rate": 0.5,
    "grade": {"key": "unqualified", "label": "不合格"}, "final_grade": null,
-   "by_group": [{"group": "masses", "name": "群众", "weight": 0.6, "answers": 1, "score": 0},
-                {"group": "members", "name": "党员", "weight": 0.4, "answers": 1, "score": 80}],
+   "by_group": [{"group": "masses", "name": "群众", "weight": 0.6, "answers": 1, "score": 0, "satisfaction_rate": 0},
+                {"group": "members", "name": "党员", "weight": 0.4, "answers": 1, "score": 80, "satisfaction_rate": 1}],
    "by_dimension": [{"dimension": "服务", "score": 32}, {"dimension": "作风", "score": null}],
    "questions": [
     {"question": "q1", "answers": 2, "abstain": 0, "distribution": {"a": 0, "b": 1, "c": 1, "d": 0}, "mean": 32, "satisfaction_rate": 0.5},
     {"question": "q2", "answers": 0, "abstain": 0, "distribution": {"a": 0, "b": 0, "c": 0}, "mean": null, "satisfaction_rate": null}]},
   {"subject": {"type": "member", "id": "s5", "name": "张五", "org_id": "b1"},
    "rank": null, "score": null, "satisfaction_rate": null, "grade": null, "final_grade": null,
-   "by_group": [{"group": "masses", "name": "群众", "weight": 0.6, "answers": 0, "score": null},
-                {"group": "members", "name": "党员", "weight": 0.4, "answers": 0, "score": null}],
+   "by_group": [{"group": "masses", "name": "群众", "weight": 0.6, "answers": 0, "score": null, "satisfaction_rate": null},
+                {"group": "members", "name": "党员", "weight": 0.4, "answers": 0, "score": null, "satisfaction_rate": null}],
    "by_dimension": [{"dimension": "服务", "score": null}, {"dimension": "作风", "score": null}],
    "questions": [
     {"question": "q1", "answers": 1, "abstain": 1, "distribution": {"a": 0, "b": 0, "c": 0, "d": 1}, "mean": null, "satisfaction_rate": null},
@@ -117,6 +125,7 @@ const wantFixture = `{
  ],
  "questions": [
   {"question": "q3", "type": "scale", "answers": 4, "mean": 7.75,
+   "nps": {"score": 25, "promoters": 0.5, "detractors": 0.25},
    "distribution": {"0": 0, "1": 0, "2": 0, "3": 0, "4": 0, "5": 1, "6": 0, "7": 1, "8": 0, "9": 1, "10": 1}},
   {"question": "q4", "type": "multiple", "answers": 2, "distribution": {"a": 2, "b": 1, "c": 0}}
  ]
@@ -204,11 +213,12 @@ func TestGroupFilter(t *testing.T) {
 }
 
 // TestOrgFilter keeps subjects of the org subtree with their survey-wide
-// rank and grade (s3 is ranked 2 among all four).
+// grade; s3, ranked 2 among all four, is rank 1 of the one subject in b2
+// and keeps 2 as its overall rank.
 func TestOrgFilter(t *testing.T) {
 	final := map[string]analytics.FinalGrade{"s3": {Key: "good", Label: "良好", Reason: "群众反映好", SetBy: "u1", SetAt: genAt}}
 	r := computeFixture(fixtureSurvey(), analytics.Filter{Orgs: map[string]bool{"b2": true}}, final)
-	if len(r.Subjects) != 1 || r.Subjects[0].Subject.ID != "s3" || *r.Subjects[0].Rank != 2 || r.Subjects[0].Grade.Key != "qualified" {
+	if len(r.Subjects) != 1 || r.Subjects[0].Subject.ID != "s3" || *r.Subjects[0].Rank != 1 || *r.Subjects[0].OverallRank != 2 || r.Subjects[0].Grade.Key != "qualified" {
 		t.Fatalf("org filter: %+v", r.Subjects)
 	}
 	jsonEqual(t, r.Subjects[0].FinalGrade, `{"key": "good", "label": "良好", "reason": "群众反映好", "set_by": "u1", "set_at": "2026-11-25T10:00:00Z"}`)

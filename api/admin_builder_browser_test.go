@@ -57,6 +57,9 @@ func TestBuilderInBrowser(t *testing.T) {
 
 	click("#add-group")
 	retype(t, ctx, "f-rater-groups-0-name", "群众")
+	// Keys are generated and hidden until 高级 shows them.
+	waitTrue(t, ctx, "the key hidden", `getComputedStyle(document.getElementById("f-rater-groups-0-key").parentNode).display==="none"`)
+	click("#show-keys")
 	retype(t, ctx, "f-rater-groups-0-key", "masses")
 	retype(t, ctx, "f-rater-groups-0-weight", "0.6")
 	// A date-time field is typed field by field in the browser's locale;
@@ -72,7 +75,9 @@ func TestBuilderInBrowser(t *testing.T) {
 	retype(t, ctx, "f-questions-0-options-4-label", "不了解")
 	click("#f-questions-0-options-4-abstain")
 	click("#add-quota")
-	retype(t, ctx, "f-rules-quotas-0-max-share", "50")
+	// A quota as people write it: 三分之一 (read back as 33.33%).
+	retype(t, ctx, "f-rules-quotas-0-max-share", "三分之一")
+	waitTrue(t, ctx, "the share read", `document.querySelector('[data-path="rules.quotas[0]"] .b-share').textContent.includes("33.33%")`)
 	click("#f-scoring-trim")
 	click("#add-grade")
 	retype(t, ctx, "f-scoring-grades-0-label", "好")
@@ -114,7 +119,7 @@ func TestBuilderInBrowser(t *testing.T) {
 		!equalStrings(labels, []string{"优秀", "合格", "基本合格", "不合格", "不了解(abstain)"}) || *q.Options[0].Score != 95 || q.Options[4].Score != nil {
 		t.Errorf("question %+v options %v", q, labels)
 	}
-	if r := got.Rules.Quotas; len(r) != 1 || r[0].Question != q.Key || r[0].Option != "excellent" || r[0].MaxShare != 0.5 {
+	if r := got.Rules.Quotas; len(r) != 1 || r[0].Question != q.Key || r[0].Option != "excellent" || r[0].MaxShare != 1.0/3 {
 		t.Errorf("quotas %+v", r)
 	}
 	sc := got.Scoring

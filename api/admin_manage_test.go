@@ -290,9 +290,9 @@ func TestAdminSurveyWorkflow(t *testing.T) {
 		t.Fatalf("the draft: %+v", sv)
 	}
 	wantAdminPage(t, a.page(loc, admin), http.StatusOK, "已用模板创建测评草稿", "草稿", "第一党支部",
-		"本人 <code>self</code>：权重 0.1", "党员 <code>members</code>：权重 0.4", // the groups and weights
+		"本人：权重 0.1", "党员：权重 0.4", // the groups and weights, without their keys
 		"评议等次", "优秀（95分）", "逐个评价", // a question, its scored options
-		"每张票在“评议等次”中选“优秀”的不超过测评对象的 33.34%", // the quota rule
+		"每张票在“评议等次”中选“优秀”的不超过测评对象的三分之一", // the quota rule
 		"推荐等次“优秀”：得分不低于 90", "凭投票码参与", `id="codes-form"`, "发布后可下载打印投票码")
 	wantAdminPage(t, a.page("/admin/surveys", admin), http.StatusOK, `href="/admin/surveys/`+id+`"`, "第一党支部2026年民主评议", "民主评议党员")
 

@@ -262,7 +262,7 @@ func TestResultsPageFilter(t *testing.T) {
 	if subjectRowHTML(body, fx.b1) != "" {
 		t.Error("the org filter kept 第一党支部")
 	}
-	if row := subjectRowHTML(body, fx.b2); !strings.Contains(row, `<td class="num">—</td>`) {
+	if row := subjectRowHTML(body, fx.b2); !strings.Contains(row, `data-label="综合得分">—</td>`) {
 		t.Errorf("b2 among members has a score: %s", row)
 	}
 	body = wantAdminPage(t, fx.pageAs(page+"?group=members", leader, nil), http.StatusOK)
@@ -320,7 +320,7 @@ func TestResultsPageFinalGrade(t *testing.T) {
 		`<option value="good">好</option>`)
 	// b1 scores 94.00 but is recommended 中: 好 has a 30% quota, floor(0.3 × 2) = 0
 	// places. Its select starts at the recommendation.
-	if row := subjectRowHTML(body, fx.b1); !strings.Contains(row, `<td class="recommended grade-mid">中</td>`) || !strings.Contains(row, `<option value="ok" selected>`) {
+	if row := subjectRowHTML(body, fx.b1); !strings.Contains(row, `<td class="recommended grade-mid" data-label="推荐等次">中</td>`) || !strings.Contains(row, `<option value="ok" selected>`) {
 		t.Errorf("b1's form does not start at the recommended grade: %s", row)
 	}
 
@@ -349,7 +349,7 @@ func TestResultsPageFinalGrade(t *testing.T) {
 	body = wantAdminPage(t, fx.pageAs(back, admin, nil), http.StatusOK, `id="grade-saved"`, "已确定「第一党支部」的最终等次为「好」",
 		`<option value="masses" selected>`)
 	row := subjectRowHTML(body, fx.b1)
-	if !strings.Contains(row, `<td class="final">好<span class="final-reason">理由：民主测评后复核</span>`) || !strings.Contains(row, `<td class="recommended grade-mid">中</td>`) ||
+	if !strings.Contains(row, `<td class="final" data-label="最终等次">好<span class="final-reason">理由：民主测评后复核</span>`) || !strings.Contains(row, `<td class="recommended grade-mid" data-label="推荐等次">中</td>`) ||
 		!strings.Contains(row, "90.00") || !strings.Contains(row, `<option value="good" selected>`) {
 		t.Errorf("b1's row shows no recommended 中 and final 好: %s", row)
 	}
@@ -360,7 +360,7 @@ func TestResultsPageFinalGrade(t *testing.T) {
 
 	// A leader sees the grades but no form, and its POST is refused.
 	_, leader, leaderCSRF := fx.signInAs(accounts.RoleLeader, "")
-	body = wantAdminPage(t, fx.pageAs(page, leader, nil), http.StatusOK, `<td class="final">好`)
+	body = wantAdminPage(t, fx.pageAs(page, leader, nil), http.StatusOK, `<td class="final" data-label="最终等次">好`)
 	if strings.Contains(body, "grade-form") || strings.Contains(body, "确定最终等次") {
 		t.Error("a leader is offered the final-grade form")
 	}

@@ -13,11 +13,11 @@ import (
 	"minyi/exports"
 )
 
-// wantScoredCells compares every cell of 支部排名 and the scored columns of
-// 题目分布 with the results JSON of the same filter: each column of the
-// ranking is named by its header (rank, name, score, rate, grades, one
-// column per group score and per dimension score), so a column the
-// workbook adds without a JSON counterpart fails the test too.
+// wantScoredCells compares every cell of 支部排名, 分群体得分 (when the
+// view has two groups) and the scored columns of 题目分布 with the results
+// JSON of the same filter: each column of the ranking is named by its
+// header (rank, overall rank under a scope, name, score, rate, grades), so
+// a column the workbook adds without a JSON counterpart fails the test too.
 func wantScoredCells(t *testing.T, f *excelize.File, results map[string]any) {
 	t.Helper()
 	wantRanking(t, f, results)
@@ -46,14 +46,10 @@ func wantScoredCells(t *testing.T, f *excelize.File, results map[string]any) {
 			"综合得分": num(m["score"], 2), "满意率": num(m["satisfaction_rate"], 4),
 			"推荐等次": label(m["grade"]), "最终等次": label(m["final_grade"]), "等次调整理由": "",
 		}
-		for _, g := range m["by_group"].([]any) {
-			g := g.(map[string]any)
-			want[g["name"].(string)+"得分"] = num(g["score"], 2)
+		if o, ok := m["overall_rank"]; ok {
+			want["总排名"] = num(o, 0)
 		}
-		for _, d := range m["by_dimension"].([]any) {
-			d := d.(map[string]any)
-			want[d["dimension"].(string)+"得分"] = num(d["score"], 2)
-		}
+		wantGroupCells(t, f, m, num)
 		if len(header) != len(want) {
 			t.Errorf("支部排名 has columns %q, the JSON %d values %v", header, len(want), want)
 		}
@@ -68,8 +64,9 @@ func wantScoredCells(t *testing.T, f *excelize.File, results map[string]any) {
 			}
 		}
 	}
-	// 题目分布: per subject and question, answers (G), mean (I, 2 places)
-	// and satisfaction rate (J, 4 places) as the JSON has them.
+	// 题目分布: per subject and question (by title), answers (F), mean (H,
+	// 2 places) and satisfaction rate (I, 4 places) as the JSON has them.
+	titles := map[string]string{"q1": "服务群众", "q2": "最需改进", "q3": "推荐程度", "q4": "意见建议"}
 	dist, err := f.GetRows(exports.SheetDistribution, excelize.Options{RawCellValue: true})
 	if err != nil {
 		t.Fatal(err)
@@ -81,29 +78,62 @@ func wantScoredCells(t *testing.T, f *excelize.File, results map[string]any) {
 		name := m["subject"].(map[string]any)["name"].(string)
 		for _, q := range m["questions"].([]any) {
 			q := q.(map[string]any)
-			want[key{name, q["question"].(string)}] = num(q["answers"], 0) + "|" + num(q["mean"], 2) + "|" + num(q["satisfaction_rate"], 4)
+			want[key{name, titles[q["question"].(string)]}] = num(q["answers"], 0) + "|" + num(q["mean"], 2) + "|" + num(q["satisfaction_rate"], 4)
 		}
 	}
 	seen := map[key]bool{}
 	for _, r := range dist[2:] {
 		r = append(r, make([]string, 10)...)
-		if r[2] == "（整体）" {
+		if r[1] == "（整体）" {
 			continue
 		}
-		k := key{r[2], r[0]}
+		k := key{r[1], r[0]}
 		w, ok := want[k]
 		if !ok {
 			t.Errorf("题目分布 shows %v, which the results JSON does not have", k)
 			continue
 		}
 		seen[k] = true
-		if got := r[6] + "|" + r[8] + "|" + r[9]; got != w {
+		if got := r[5] + "|" + r[7] + "|" + r[8]; got != w {
 			t.Errorf("题目分布 %v: %s, want %s", k, got, w)
 		}
 	}
 	if len(seen) != len(want) {
 		t.Errorf("题目分布 shows %d subject questions, the JSON %d", len(seen), len(want))
 	}
+}
+
+// wantGroupCells compares one subject's row of 分群体得分 with its by_group
+// in the JSON; the sheet is there only with two groups or more.
+func wantGroupCells(t *testing.T, f *excelize.File, m map[string]any, num func(any, int) string) {
+	t.Helper()
+	groups := m["by_group"].([]any)
+	rows, err := f.GetRows(exports.SheetGroups, excelize.Options{RawCellValue: true})
+	if len(groups) < 2 {
+		if err == nil {
+			t.Errorf("分群体得分 with %d group", len(groups))
+		}
+		return
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	name := m["subject"].(map[string]any)["name"].(string)
+	for _, r := range rows[2:] {
+		if r[1] != name {
+			continue
+		}
+		r = append(r, make([]string, 3*len(groups)+4)...)
+		for i, g := range groups {
+			g := g.(map[string]any)
+			want := num(g["score"], 2) + "|" + num(g["answers"], 0) + "|" + num(g["satisfaction_rate"], 4)
+			if got := r[4+3*i] + "|" + r[5+3*i] + "|" + r[6+3*i]; got != want {
+				t.Errorf("分群体得分 %s %s: %s, want %s", name, g["name"], got, want)
+			}
+		}
+		return
+	}
+	t.Errorf("分群体得分 has no row for %s", name)
 }
 
 // summaryCell is a cell of 汇总, e.g. the filter line in A2.
@@ -174,7 +204,7 @@ func TestReportFilters(t *testing.T) {
 	if a2 := summaryCell(t, f, "A2"); a2 != "当前筛选：评价群体：党员" {
 		t.Errorf("汇总 A2 %q", a2)
 	}
-	if c, _ := f.GetRows(exports.SheetComments); len(c) != 3 || c[2][3] != "服务很好" {
+	if c, _ := f.GetRows(exports.SheetComments); len(c) != 3 || c[2][4] != "服务很好" {
 		t.Errorf("意见建议 %q, want the members' one text", c)
 	}
 	// No filter: no filter line.

@@ -40,7 +40,7 @@ func TestResultsPageInBrowser(t *testing.T) {
 	if err != nil || !strings.Contains(text, "已完成：3 份答卷") {
 		t.Errorf("progress text %q (%v)", text, err)
 	}
-	bars, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll("svg rect.bar").length`))
+	bars, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll("svg.chart-wide rect.bar").length`))
 	if err != nil || bars != 2 {
 		t.Errorf("%d bars in the chart (%v), want 2", bars, err)
 	}

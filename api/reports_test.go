@@ -60,6 +60,10 @@ func wantRanking(t *testing.T, f *excelize.File, results map[string]any) {
 		}
 		return strconv.FormatFloat(decimal.Round(v.(float64), places), 'f', -1, 64)
 	}
+	col := map[string]int{}
+	for i, h := range rows[1] {
+		col[h] = i
+	}
 	for i, s := range subjects {
 		m := s.(map[string]any)
 		r := append(rows[i+2], make([]string, 8)...)
@@ -68,7 +72,7 @@ func wantRanking(t *testing.T, f *excelize.File, results map[string]any) {
 			grade = g["label"].(string)
 		}
 		want := []string{num(m["rank"], 0), m["subject"].(map[string]any)["name"].(string), num(m["score"], 2), num(m["satisfaction_rate"], 4), grade}
-		got := []string{r[0], r[1], r[2], r[3], r[4]}
+		got := []string{r[col["排名"]], r[col["支部名称"]], r[col["综合得分"]], r[col["满意率"]], r[col["推荐等次"]]}
 		if strings.Join(got, "|") != strings.Join(want, "|") {
 			t.Errorf("row %d: %q, want %q (from the results JSON)", i, got, want)
 		}
@@ -87,7 +91,7 @@ func TestReportDownload(t *testing.T) {
 	f := openXLSX(t, fx.do(http.MethodGet, path, nil), wantName)
 	wantRanking(t, f, title)
 	sheets := strings.Join(f.GetSheetList(), ",")
-	if sheets != "汇总,支部排名,题目分布,意见建议,原始答卷" {
+	if sheets != "汇总,支部排名,分群体得分,题目分布,意见建议,原始答卷" {
 		t.Fatalf("admin sheets %s", sheets)
 	}
 	raw, _ := f.GetRows(exports.SheetBallots)
@@ -102,8 +106,8 @@ func TestReportDownload(t *testing.T) {
 		sheets string
 		query  string
 	}{
-		{"leader", fx.tokenFor(accounts.RoleLeader, ""), "汇总,支部排名,题目分布,意见建议", ""},
-		{"secretary of B1", fx.tokenFor(accounts.RoleSecretary, fx.b1), "汇总,支部排名,题目分布", ""},
+		{"leader", fx.tokenFor(accounts.RoleLeader, ""), "汇总,支部排名,分群体得分,题目分布,意见建议", ""},
+		{"secretary of B1", fx.tokenFor(accounts.RoleSecretary, fx.b1), "汇总,支部排名,分群体得分,题目分布", ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			auth := []string{"Authorization", "Bearer " + tc.token}

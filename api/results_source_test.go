@@ -52,7 +52,8 @@ func TestResultsOneSource(t *testing.T) {
 	body := wantAdminPage(t, w, http.StatusOK, "当前筛选："+filter.Words()+"。")
 	row := subjectRowHTML(body, fx.b1)
 	cells := pageCells(row)
-	if len(cells) < 7 || cells[0] != rank || cells[3] != score || !strings.HasPrefix(cells[5], grade) || !strings.HasPrefix(cells[6], final) {
+	// 排名, 总排名 (scoped by org), 评价对象, 所在组织, 综合得分, 满意率, 推荐等次, 最终等次.
+	if len(cells) < 8 || cells[0] != rank || cells[4] != score || !strings.HasPrefix(cells[6], grade) || !strings.HasPrefix(cells[7], final) {
 		t.Errorf("B1 on the page: %q, want rank %s score %s grades %s/%s", cells, rank, score, grade, final)
 	}
 	if got := pageGradeCounts(body); !equalMaps(got, counts) {
@@ -66,7 +67,8 @@ func TestResultsOneSource(t *testing.T) {
 	if err != nil || len(ranking) != 3 {
 		t.Fatalf("支部排名 %q (%v), want B1 alone", ranking, err)
 	}
-	if r := ranking[2]; r[0] != rank || r[1] != "第一党支部" || r[2] != score || r[4] != grade || r[5] != final {
+	// Under the org filter: 排名 (within the scope), 总排名, 支部名称, 综合得分, 满意率, 推荐等次, 最终等次.
+	if r := ranking[2]; r[0] != rank || r[2] != "第一党支部" || r[3] != score || r[5] != grade || r[6] != final {
 		t.Errorf("B1 on 支部排名: %q, want rank %s score %s grades %s/%s", r, rank, score, grade, final)
 	}
 	if a2 := summaryCell(t, f, "A2"); a2 != filter.Line(false) {

@@ -114,7 +114,9 @@ func rows(t *testing.T, r map[string]any) []subjectRow {
 //	       S = 0.6·40 / 0.6 = 40 (renormalised);  satisfied b of b, c = 1/2 = 0.5
 //	ranks B1 1, B2 2; grades with n = 2: good (≥ 90) quota floor(0.3·2) = 0
 //	→ B1 cannot take it → ok (≥ 60); B2 → bad
-//	q2 (multiple): 3 answers, a 2, b 1, c 1;  q3: (9 + 7 + 10) / 3 = 8.6667
+//	       by group: masses satisfied b of b, c = 0.5; members abstained → null
+//	q2 (multiple): 3 answers, a 2, b 1, c 1;  q3: (9 + 7 + 10) / 3 = 8.6667,
+//	NPS: promoters 9, 10 = 2/3, detractors none, (2 − 0) × 100 / 3 = 66.6667
 func TestResultsEndpoint(t *testing.T) {
 	fx := newResultsFixture(t)
 	r := fx.results(t, "")
@@ -129,13 +131,14 @@ func TestResultsEndpoint(t *testing.T) {
 	}
 	b2 := r["subjects"].([]any)[1].(map[string]any)
 	wantJSON(t, b2["subject"], `{"type": "org", "id": "`+fx.b2+`", "name": "第二党支部", "org_id": "`+fx.b2+`", "org_name": "第二党支部"}`)
-	wantJSON(t, b2["by_group"], `[{"group": "masses", "name": "群众", "weight": 0.6, "answers": 2, "score": 40},
-		{"group": "members", "name": "党员", "weight": 0.4, "answers": 0, "score": null}]`)
+	wantJSON(t, b2["by_group"], `[{"group": "masses", "name": "群众", "weight": 0.6, "answers": 2, "score": 40, "satisfaction_rate": 0.5},
+		{"group": "members", "name": "党员", "weight": 0.4, "answers": 0, "score": null, "satisfaction_rate": null}]`)
 	wantJSON(t, b2["by_dimension"], `[{"dimension": "服务群众", "score": 40}]`)
 	wantJSON(t, b2["questions"], `[{"question": "q1", "answers": 3, "abstain": 1, "distribution": {"a": 0, "b": 1, "c": 1, "d": 1}, "mean": 40, "satisfaction_rate": 0.5}]`)
 	wantJSON(t, r["questions"], `[
 		{"question": "q2", "type": "multiple", "answers": 3, "distribution": {"a": 2, "b": 1, "c": 1}},
 		{"question": "q3", "type": "scale", "answers": 3, "mean": 8.6667,
+		 "nps": {"score": 66.6667, "promoters": 0.6667, "detractors": 0},
 		 "distribution": {"0": 0, "1": 0, "2": 0, "3": 0, "4": 0, "5": 0, "6": 0, "7": 1, "8": 0, "9": 1, "10": 1}}]`)
 
 	// ?group=members: B1 {100} → 100, rank 1; B2 has no members' answers.
@@ -145,9 +148,10 @@ func TestResultsEndpoint(t *testing.T) {
 	}
 	wantError(t, fx.do(http.MethodGet, "/api/v1/surveys/"+fx.surveyID+"/results?group=nobody", nil), http.StatusUnprocessableEntity, "validation_failed", "group")
 
-	// ?org_id=B2 keeps B2 with its survey-wide rank.
-	got = rows(t, fx.results(t, "?org_id="+fx.b2))
-	if len(got) != 1 || got[0].ID != fx.b2 || got[0].Rank != 2.0 {
+	// ?org_id=B2 keeps B2, first of its scope and second overall.
+	scoped := fx.results(t, "?org_id="+fx.b2)
+	got = rows(t, scoped)
+	if len(got) != 1 || got[0].ID != fx.b2 || got[0].Rank != 1.0 || scoped["subjects"].([]any)[0].(map[string]any)["overall_rank"] != 2.0 {
 		t.Fatalf("org view %+v", got)
 	}
 	wantError(t, fx.do(http.MethodGet, "/api/v1/surveys/"+fx.surveyID+"/results?org_id=nope", nil), http.StatusNotFound, "")

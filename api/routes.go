@@ -129,6 +129,7 @@ func (s *Server) registerRoutes() {
 	s.add(route{method: http.MethodGet, path: "/exports/:id/file", summary: "下载后台导出的文件（完成前 409）", tag: "results", roles: readers, file: httpx.XLSXType, errs: conflict, handler: j.Reports.GetExportFile})
 	s.addPage(http.MethodGet, "/results/:id", false, readers, u.ResultPages.ResultsPage)
 	s.addPage(http.MethodPost, "/results/:id/subjects/:subject_id/final-grade", false, secretaries, u.ResultPages.ResultsFinalGrade)
+	s.addPage(http.MethodGet, "/results/:id/subjects/:subject_id", false, readers, u.ResultPages.ResultsSubjectPage)
 
 	// Work orders: hotline feedback from the call to the callback (rest.WorkOrders, ui.WorkOrderPages).
 	s.add(route{method: http.MethodPost, path: "/work-orders", summary: "受理工单（热线、来访、来信），返回编号、时限和可能重复的工单", tag: "work-orders", roles: operators, body: rest.WorkOrderInput{}, status: created, resp: rest.CreatedWorkOrder{}, handler: j.WorkOrders.CreateWorkOrder})

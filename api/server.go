@@ -172,7 +172,7 @@ func deps(o Options) httpx.Deps {
 	}
 	d.PublicLimit = httpx.Throttle{Clients: d.Clients(), Limiter: httpx.NewLimiter(rate, time.Minute, rate, a.Now)}
 	d.FeedbackLimit = httpx.Throttle{Clients: d.Clients(), Limiter: httpx.NewLimiter(rest.FeedbackPerHour, time.Hour, rest.FeedbackPerHour, a.Now)}
-	d.Source = &reports.Source{Surveys: a.Surveys, Ballots: a.Ballots, Tallies: a.Tallies, Finals: a.FinalGrades, Codes: a.Codes, Now: a.Now}
+	d.Source = &reports.Source{Surveys: a.Surveys, Ballots: a.Ballots, Tallies: a.Tallies, Finals: a.FinalGrades, Codes: a.Codes, Orgs: a.Orgs, Now: a.Now}
 	return d
 }
 

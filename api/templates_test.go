@@ -61,7 +61,7 @@ func TestTemplates(t *testing.T) {
 
 	// The appraisal template's rules, as the forms have them.
 	a, _ := surveys.FromTemplate(surveys.TemplateAppraisal)
-	if q := a.Rules.Quotas[0]; q.Question != "grade" || q.Option != "excellent" || q.MaxShare != 0.3334 {
+	if q := a.Rules.Quotas[0]; q.Question != "grade" || q.Option != "excellent" || q.MaxShare != 1.0/3 {
 		t.Errorf("appraisal quota %+v", q)
 	}
 	wantError(t, e.do(http.MethodPost, "/api/v1/surveys/templates/nope", nil), http.StatusNotFound, "template_not_found")

@@ -125,7 +125,7 @@ func New(ctx context.Context, st *store.Store, cfg Config) (*App, error) {
 		return nil, err
 	}
 	results := &reports.Source{
-		Surveys: a.Surveys, Ballots: a.Ballots, Tallies: a.Tallies, Finals: a.FinalGrades, Codes: a.Codes, Now: now,
+		Surveys: a.Surveys, Ballots: a.Ballots, Tallies: a.Tallies, Finals: a.FinalGrades, Codes: a.Codes, Orgs: a.Orgs, Now: now,
 	}
 	exports, err := reports.NewRunner(st.DB, results, reports.RunnerConfig{Logger: log, Now: now})
 	if err != nil {

@@ -166,6 +166,7 @@ type ballotRows struct {
 	comments, raw *table
 	layout        *rawLayout
 	row           []any // 原始答卷's row, reused
+	seq           int64 // 意见建议's last 序号 (a short number, not the ballot id)
 }
 
 func openBallotSheets(ctx context.Context, f *excelize.File, st *sheetStyles, v *view, o ballotSheets) (*ballotRows, error) {
@@ -185,8 +186,8 @@ func openBallotSheets(ctx context.Context, f *excelize.File, st *sheetStyles, v 
 	if o.comments {
 		if w.comments, err = newTable(ctx, f, st, tableSpec{
 			name: SheetComments, title: o.title + " · 意见建议", maxRows: o.maxRows,
-			header: []string{"提交时间", "题目", "评价对象", "意见建议", "评价群体", "渠道", "答卷有效", "答卷编号"},
-			widths: []float64{20, 20, 14, 60, 12, 10, 9, 22},
+			header: []string{"序号", "提交时间", "题目", "评价对象", "意见建议", "评价群体", "渠道", "答卷有效"},
+			widths: []float64{6, 17, 18, 12, 56, 10, 9, 9},
 		}); err != nil {
 			return nil, err
 		}
@@ -220,8 +221,9 @@ func (w *ballotRows) add(b *surveys.Ballot) error {
 			if a.Subject != "" {
 				subject = w.v.subject(a.Subject)
 			}
-			if err := w.comments.add([]any{at, st.text(title), st.text(subject), excelize.Cell{StyleID: st.wrap, Value: a.Text},
-				group, channel, w.yesNo(b.Valid), st.text(b.ID)}); err != nil {
+			w.seq++
+			if err := w.comments.add([]any{st.count(w.seq), at, st.text(title), st.text(subject), excelize.Cell{StyleID: st.wrap, Value: a.Text},
+				group, channel, w.yesNo(b.Valid)}); err != nil {
 				return err
 			}
 		}

@@ -71,14 +71,8 @@ func (b *ledgerBook) sheet(index int, name, head string, cols, headRows int, por
 	} else if _, err := b.f.NewSheet(name); err != nil {
 		return err
 	}
-	if err := setupSheet(b.f, name, cols, headRows); err != nil {
+	if err := setupSheet(b.f, name, pageSetup{title: head, cols: cols, headRows: headRows, landscape: !portrait}); err != nil {
 		return err
-	}
-	if portrait {
-		o := "portrait"
-		if err := b.f.SetPageLayout(name, &excelize.PageLayoutOptions{Orientation: &o}); err != nil {
-			return err
-		}
 	}
 	return b.f.SetHeaderFooter(name, &excelize.HeaderFooterOptions{
 		OddHeader: "&L" + escapeHF(head) + "&R" + name,

@@ -95,8 +95,8 @@ func TestLibreOfficeOpensScorecard(t *testing.T) {
 	comments := read("意见建议")
 	texts := map[string]bool{}
 	for _, r := range comments {
-		if len(r) > 3 {
-			texts[r[3]] = true
+		if len(r) > 4 {
+			texts[r[4]] = true
 		}
 	}
 	// LibreOffice shows the resident's text as typed, not a computed value.

@@ -2,6 +2,7 @@ package exports
 
 import (
 	"context"
+	"slices"
 	"strings"
 
 	"github.com/xuri/excelize/v2"
@@ -24,23 +25,11 @@ type chartSource struct {
 // top of the ranking): more bars than that cannot be read.
 const maxCharted = 60
 
-// rankingColumns are a ranking sheet's variable columns: the group and
-// dimension scores, following the survey's groups and the dimensions in the
-// results (the same for every subject).
-type rankingColumns struct {
-	isOrg  bool
-	groups []analytics.GroupScore
-	dims   []analytics.DimensionScore
-}
-
 // writeRanking writes 党员测评 or 支部排名: one row per subject in rank
 // order (unranked subjects last, without rank, score or grade).
 func writeRanking(ctx context.Context, f *excelize.File, st *sheetStyles, v *view, sheet string, subjects []analytics.SubjectResult, sc Scorecard) (chartSource, error) {
-	cols := rankingColumns{isOrg: sheet == SheetOrgs}
-	if len(subjects) > 0 {
-		cols.groups, cols.dims = subjects[0].ByGroup, subjects[0].ByDimension
-	}
-	header := cols.header(v)
+	cols := newRankingColumns(sheet, sc.Survey, subjects)
+	header := cols.header()
 	rows := make([][]any, 0, len(subjects))
 	ranked := 0
 	for _, r := range subjects {
@@ -49,14 +38,11 @@ func writeRanking(ctx context.Context, f *excelize.File, st *sheetStyles, v *vie
 		}
 		rows = append(rows, cols.row(st, v, r))
 	}
-	gradeCol := 5
-	if cols.isOrg {
-		gradeCol = 4
-	}
+	gradeCol := cols.col("推荐等次") + 1
 	t, err := newTable(ctx, f, st, tableSpec{
 		name: sheet, title: sc.Survey.Title + " · " + sheet, header: header, widths: widthsFor(header, rows, 8, 40), maxRows: sc.MaxRows,
 		finish: func(f *excelize.File, sheet string, last int) error {
-			return gradeColours(f, sheet, gradeCol+1, gradeCol+2, last, sc.Survey.Scoring.Grades)
+			return gradeColours(f, sheet, gradeCol, gradeCol+1, last, sc.Survey.Scoring.Grades)
 		},
 	})
 	if err != nil {
@@ -70,47 +56,85 @@ func writeRanking(ctx context.Context, f *excelize.File, st *sheetStyles, v *vie
 	if err := t.close(); err != nil {
 		return chartSource{}, err
 	}
-	nameCol, scoreCol := "B", "D"
+	letter := func(i int) string { n, _ := excelize.ColumnNumberToName(i + 1); return n }
+	name := "姓名"
 	if cols.isOrg {
-		scoreCol = "C"
+		name = "支部名称"
 	}
-	return chartSource{sheet: sheet, nameCol: nameCol, score: scoreCol, n: min(ranked, maxCharted)}, nil
+	return chartSource{sheet: sheet, nameCol: letter(cols.col(name)), score: letter(cols.col("综合得分")), n: min(ranked, maxCharted)}, nil
 }
 
-func (c rankingColumns) header(v *view) []string {
+// rankingColumns are a ranking sheet's columns: 总排名 under a scope,
+// 满意率 when the survey has satisfied options, the best and worst grades'
+// vote rates in an appraisal. Scores by group and by dimension have sheets
+// of their own (breakdown.go).
+type rankingColumns struct {
+	isOrg, overall, sat, votes bool
+	best, worst                string // the vote rates' labels (优秀, 不合格)
+}
+
+func newRankingColumns(sheet string, sv *surveys.Survey, subjects []analytics.SubjectResult) rankingColumns {
+	c := rankingColumns{isOrg: sheet == SheetOrgs, sat: hasSatisfied(sv)}
+	for _, r := range subjects {
+		c.overall = c.overall || r.OverallRank != nil
+		c.votes = c.votes || r.Votes != nil
+	}
+	if gq := analytics.GradeQuestion(sv); gq != nil && c.votes {
+		c.best, c.worst = voteLabels(gq)
+	}
+	return c
+}
+
+// hasSatisfied reports whether any per-subject question counts in the
+// satisfaction rate.
+func hasSatisfied(sv *surveys.Survey) bool {
+	for i := range sv.Questions {
+		if q := &sv.Questions[i]; q.PerSubject && analytics.HasSatisfied(q) {
+			return true
+		}
+	}
+	return false
+}
+
+func (c rankingColumns) header() []string {
 	header := []string{"排名"}
+	if c.overall {
+		header = append(header, "总排名")
+	}
 	if c.isOrg {
 		header = append(header, "支部名称")
 	} else {
 		header = append(header, "姓名", "所在支部")
 	}
-	header = append(header, "综合得分", "满意率", "推荐等次", "最终等次", "等次调整理由")
-	for _, g := range c.groups {
-		name := g.Name
-		if name == "" {
-			name = v.group(g.Group)
-		}
-		header = append(header, name+"得分")
+	header = append(header, "综合得分")
+	if c.sat {
+		header = append(header, "满意率")
 	}
-	for _, d := range c.dims {
-		header = append(header, d.Dimension+"得分")
+	if c.votes {
+		header = append(header, c.best+"率", c.worst+"率")
 	}
-	return header
+	return append(header, "推荐等次", "最终等次", "等次调整理由")
 }
+
+// col is the 0-based column of a header name.
+func (c rankingColumns) col(name string) int { return slices.Index(c.header(), name) }
 
 // row is one subject's row: rank, name (and branch), scores, grades.
 func (c rankingColumns) row(st *sheetStyles, v *view, r analytics.SubjectResult) []any {
-	row := []any{nil}
-	if r.Rank != nil {
-		row[0] = st.count(int64(*r.Rank))
+	row := []any{rankCell(st, r.Rank)}
+	if c.overall {
+		row = append(row, rankCell(st, r.OverallRank))
 	}
 	row = append(row, st.text(r.Subject.Name))
 	if !c.isOrg {
-		org := r.Subject.OrgName
-		if org == "" {
-			org = v.subjects[r.Subject.ID].OrgName
-		}
-		row = append(row, st.text(org))
+		row = append(row, st.text(subjectOrg(v, r)))
+	}
+	row = append(row, st.score(r.Score))
+	if c.sat {
+		row = append(row, st.rate(r.SatisfactionRate))
+	}
+	if c.votes {
+		row = append(row, st.ratePtr(r.ExcellentRate), st.ratePtr(r.UnqualifiedRate))
 	}
 	grade, final, reason := "", "", ""
 	if r.Grade != nil {
@@ -119,22 +143,26 @@ func (c rankingColumns) row(st *sheetStyles, v *view, r analytics.SubjectResult)
 	if r.FinalGrade != nil {
 		final, reason = r.FinalGrade.Label, r.FinalGrade.Reason
 	}
-	row = append(row, st.score(r.Score), st.rate(r.SatisfactionRate), st.text(grade), st.text(final), st.text(reason))
-	for i := range c.groups {
-		var n analytics.Number
-		if i < len(r.ByGroup) {
-			n = r.ByGroup[i].Score
-		}
-		row = append(row, st.score(n))
+	return append(row, st.text(grade), st.text(final), st.text(reason))
+}
+
+// rankCell is a rank, or nothing for an unranked subject.
+func rankCell(st *sheetStyles, rank *int) any {
+	if rank == nil {
+		return excelize.Cell{StyleID: st.int}
 	}
-	for i := range c.dims {
-		var n analytics.Number
-		if i < len(r.ByDimension) {
-			n = r.ByDimension[i].Score
-		}
-		row = append(row, st.score(n))
+	return st.count(int64(*rank))
+}
+
+// subjectOrg is the org a member subject belongs to ("" for a branch).
+func subjectOrg(v *view, r analytics.SubjectResult) string {
+	if r.Subject.Type == surveys.SubjectOrg {
+		return ""
 	}
-	return row
+	if r.Subject.OrgName != "" {
+		return r.Subject.OrgName
+	}
+	return v.subjects[r.Subject.ID].OrgName
 }
 
 // gradeColours colours the grade columns (fromCol…toCol, rows 3…last) by

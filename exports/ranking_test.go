@@ -17,7 +17,7 @@ func TestRankingMatchesResults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	wantHeader := "排名,姓名,所在支部,综合得分,满意率,推荐等次,最终等次,等次调整理由,群众得分,党员得分,服务得分"
+	wantHeader := "排名,姓名,所在支部,综合得分,满意率,推荐等次,最终等次,等次调整理由"
 	if got := strings.Join(header[1], ","); got != wantHeader {
 		t.Fatalf("header %s, want %s", got, wantHeader)
 	}
@@ -42,21 +42,22 @@ func TestRankingMatchesResults(t *testing.T) {
 		if cellAt(c, 5) != grade {
 			t.Errorf("%s grade %q, want %q", s.Subject.Name, cellAt(c, 5), grade)
 		}
-		for i, g := range s.ByGroup {
-			wantNum(t, s.Subject.Name+" "+g.Group, cellAt(c, 8+i), g.Score, 2)
-		}
-		for i, d := range s.ByDimension {
-			wantNum(t, s.Subject.Name+" "+d.Dimension, cellAt(c, 8+len(s.ByGroup)+i), d.Score, 2)
+		// 分群体得分: 排名, 评价对象, 所在组织, 综合得分, then per group
+		// 得分, 答案数, 满意率.
+		g := row(t, f, exports.SheetGroups, 1, s.Subject.Name)
+		for i, gs := range s.ByGroup {
+			wantNum(t, s.Subject.Name+" "+gs.Group, cellAt(g, 4+3*i), gs.Score, 2)
+			wantNum(t, s.Subject.Name+" "+gs.Group+" rate", cellAt(g, 6+3*i), gs.SatisfactionRate, 4)
 		}
 	}
 	// The hand-computed cells themselves, as a person sees them.
-	for name, want := range map[string][]string{"张一": {"1", "94.00", "100.0%", "优秀", "", "", "90.00", "100.00", "94.00"}, "李二": {"2", "40.00", "50.0%", "不合格", "", "", "40.00", "", "40.00"}} {
+	for name, want := range map[string][]string{"张一": {"1", "94.00", "100.0%", "优秀", "", ""}, "李二": {"2", "40.00", "50.0%", "不合格", "", ""}} {
 		rows, _ := f.GetRows(exports.SheetMembers)
 		for _, rr := range rows[2:] {
 			if rr[1] != name {
 				continue
 			}
-			got := []string{rr[0], rr[3], rr[4], rr[5], cellAt(rr, 6), cellAt(rr, 7), cellAt(rr, 8), cellAt(rr, 9), cellAt(rr, 10)}
+			got := []string{rr[0], rr[3], rr[4], rr[5], cellAt(rr, 6), cellAt(rr, 7)}
 			if strings.Join(got, "|") != strings.Join(want, "|") {
 				t.Errorf("%s shows %q, want %q", name, got, want)
 			}

@@ -13,10 +13,11 @@ import (
 	"minyi/surveys"
 )
 
-// The scorecard workbook, one file per sheet: 汇总 (summary.go, its
-// formulas in formulas.go), 党员测评 and 支部排名 (ranking.go), 题目分布
-// (questions.go), 意见建议 and 原始答卷 (ballots.go). This file holds what
-// they share.
+// The scorecard workbook, one file per sheet: 汇总 (summary.go, its title
+// block in summary_title.go, its formulas in formulas.go), 党员测评 and
+// 支部排名 (ranking.go), 得票情况, 分维度得分 and 分群体得分 (breakdown.go),
+// 题目分布 (questions.go), 意见建议 and 原始答卷 (ballots.go); print
+// settings in print.go. This file holds what they share.
 
 // Sheet names of the scorecard workbook.
 const (
@@ -46,6 +47,9 @@ type Scorecard struct {
 	// Counts are the ballots by group, channel and validity; when nil the
 	// summary falls back to Results.Ballots (totals by group and channel).
 	Counts []BallotCount
+	// OrgName is the organising org (组织单位) of the title block ("" when
+	// the survey names none).
+	OrgName string
 	// Issued are the ballot codes issued per rater group (nil: the survey
 	// does not use codes).
 	Issued map[string]int64
@@ -133,15 +137,17 @@ func splitSubjects(all []analytics.SubjectResult) (members, orgs []analytics.Sub
 }
 
 // sheetNames are the workbook's sheets in order: 党员测评 when there are
-// members (or no branches either), 支部排名 when there are branches.
+// members, 支部排名 when there are branches (a questionnaire without
+// subjects has neither), then the breakdowns the survey has.
 func sheetNames(sc Scorecard, members, orgs int) []string {
 	names := []string{SheetSummary}
-	if members > 0 || orgs == 0 {
+	if members > 0 {
 		names = append(names, SheetMembers)
 	}
 	if orgs > 0 {
 		names = append(names, SheetOrgs)
 	}
+	names = append(names, newBreakdowns(sc).sheets()...)
 	names = append(names, SheetDistribution)
 	if sc.Ballots != nil {
 		names = append(names, SheetComments)
@@ -157,7 +163,7 @@ func sheetNames(sc Scorecard, members, orgs int) []string {
 func writeSheets(ctx context.Context, f *excelize.File, st *sheetStyles, v *view, sc Scorecard, members, orgs []analytics.SubjectResult) error {
 	chart := chartSource{}
 	var err error
-	if len(members) > 0 || len(orgs) == 0 {
+	if len(members) > 0 {
 		if chart, err = writeRanking(ctx, f, st, v, SheetMembers, members, sc); err != nil {
 			return err
 		}
@@ -172,6 +178,9 @@ func writeSheets(ctx context.Context, f *excelize.File, st *sheetStyles, v *view
 		}
 	}
 	if err := writeSummary(f, st, v, sc, chart); err != nil {
+		return err
+	}
+	if err := newBreakdowns(sc).write(ctx, f, st, v, sc); err != nil {
 		return err
 	}
 	if err := writeDistribution(ctx, f, st, v, sc); err != nil {
@@ -225,7 +234,7 @@ func optionLabel(q *surveys.Question, key string) string {
 // published figures.
 func (st *sheetStyles) num(n analytics.Number, style, places int) any {
 	if !n.Valid {
-		return nil
+		return excelize.Cell{StyleID: style} // empty, with the table's border
 	}
 	return excelize.Cell{StyleID: style, Value: decimal.Round(n.Value, places)}
 }
@@ -238,13 +247,21 @@ func (st *sheetStyles) score(n analytics.Number) any {
 // of a percent.
 func (st *sheetStyles) rate(n analytics.Number) any { return st.num(n, st.pct, decimal.JSONPlaces) }
 
+// ratePtr is rate of an optional number.
+func (st *sheetStyles) ratePtr(n *analytics.Number) any {
+	if n == nil {
+		return excelize.Cell{StyleID: st.pct}
+	}
+	return st.rate(*n)
+}
+
 func (st *sheetStyles) count(n int64) excelize.Cell { return excelize.Cell{StyleID: st.int, Value: n} }
 
 // share is a ratio cell (0.0%) kept to the JSON's four decimals; nothing
 // when there is no denominator.
 func (st *sheetStyles) share(n, d int64) any {
 	if d <= 0 {
-		return nil
+		return excelize.Cell{StyleID: st.pct}
 	}
 	return excelize.Cell{StyleID: st.pct, Value: decimal.Round(float64(n)/float64(d), decimal.JSONPlaces)}
 }

@@ -209,7 +209,9 @@ func TestScorecardMatchesResults(t *testing.T) {
 	}
 
 	sheets := f.GetSheetList()
-	wantSheets := []string{exports.SheetSummary, exports.SheetMembers, exports.SheetDistribution, exports.SheetComments, exports.SheetBallots}
+	// Two rater groups: 分群体得分; one dimension: no 分维度得分; satisfied
+	// options: no votes, no 得票情况.
+	wantSheets := []string{exports.SheetSummary, exports.SheetMembers, exports.SheetGroups, exports.SheetDistribution, exports.SheetComments, exports.SheetBallots}
 	if strings.Join(sheets, ",") != strings.Join(wantSheets, ",") {
 		t.Fatalf("sheets %v, want %v", sheets, wantSheets)
 	}
@@ -316,10 +318,14 @@ func TestUndefinedAndWidths(t *testing.T) {
 	if err != nil || !panes.Freeze || panes.YSplit != 2 {
 		t.Errorf("panes %+v (%v), want the header frozen", panes, err)
 	}
-	layout, err := f.GetPageLayout(exports.SheetMembers)
-	if err != nil || layout.Orientation == nil || *layout.Orientation != "landscape" || layout.Size == nil || *layout.Size != 9 ||
-		layout.FitToWidth == nil || *layout.FitToWidth != 1 {
-		t.Errorf("page layout %+v (%v), want A4 landscape, one page wide", layout, err)
+	// A4, one page wide: portrait for the narrow ranking, landscape for
+	// the wide raw ballots.
+	for sheet, orient := range map[string]string{exports.SheetMembers: "portrait", exports.SheetBallots: "landscape"} {
+		layout, err := f.GetPageLayout(sheet)
+		if err != nil || layout.Orientation == nil || *layout.Orientation != orient || layout.Size == nil || *layout.Size != 9 ||
+			layout.FitToWidth == nil || *layout.FitToWidth != 1 {
+			t.Errorf("%s page layout %+v (%v), want A4 %s, one page wide", sheet, layout, err, orient)
+		}
 	}
 	// Filter buttons on the header row and the header repeated on every
 	// printed page.
@@ -330,7 +336,7 @@ func TestUndefinedAndWidths(t *testing.T) {
 	if got := names["_xlnm.Print_Titles@"+exports.SheetMembers]; got != "'党员测评'!$1:$2" {
 		t.Errorf("print titles %q; defined names %v", got, names)
 	}
-	if got := names["_xlnm._FilterDatabase@"+exports.SheetMembers]; got != "'党员测评'!$A$2:$K$5" {
+	if got := names["_xlnm._FilterDatabase@"+exports.SheetMembers]; got != "'党员测评'!$A$2:$H$5" {
 		t.Errorf("filter range %q; defined names %v", got, names)
 	}
 	// Grade colours: one rule per grade over the two grade columns.

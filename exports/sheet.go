@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"strings"
 	"unicode"
 
 	"github.com/xuri/excelize/v2"
@@ -45,13 +44,13 @@ func newSheetStyles(f *excelize.File) (*sheetStyles, error) {
 		{&st.header, &excelize.Style{NumFmt: 49, Font: &excelize.Font{Bold: true}, Border: border,
 			Fill:      excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"DDEBF7"}},
 			Alignment: &excelize.Alignment{Vertical: "center", WrapText: true}}},
-		{&st.txt, &excelize.Style{NumFmt: 49, Alignment: top}},
-		{&st.wrap, &excelize.Style{NumFmt: 49, Alignment: &excelize.Alignment{Vertical: "top", WrapText: true}}},
-		{&st.int, &excelize.Style{NumFmt: 1, Alignment: top}},
-		{&st.dec2, &excelize.Style{CustomNumFmt: &scoreFmt, Alignment: top}},
-		{&st.pct, &excelize.Style{CustomNumFmt: &pctFmt, Alignment: top}},
-		{&st.time, &excelize.Style{CustomNumFmt: &timeFmt, Alignment: top}},
-		{&st.label, &excelize.Style{NumFmt: 49, Font: &excelize.Font{Bold: true}, Alignment: top}},
+		{&st.txt, &excelize.Style{NumFmt: 49, Alignment: top, Border: border}},
+		{&st.wrap, &excelize.Style{NumFmt: 49, Alignment: &excelize.Alignment{Vertical: "top", WrapText: true}, Border: border}},
+		{&st.int, &excelize.Style{NumFmt: 1, Alignment: top, Border: border}},
+		{&st.dec2, &excelize.Style{CustomNumFmt: &scoreFmt, Alignment: top, Border: border}},
+		{&st.pct, &excelize.Style{CustomNumFmt: &pctFmt, Alignment: top, Border: border}},
+		{&st.time, &excelize.Style{CustomNumFmt: &timeFmt, Alignment: top, Border: border}},
+		{&st.label, &excelize.Style{NumFmt: 49, Font: &excelize.Font{Bold: true}, Alignment: top, Border: border}},
 	}
 	for _, d := range defs {
 		id, err := f.NewStyle(d.s)
@@ -167,7 +166,7 @@ func newTable(ctx context.Context, f *excelize.File, st *sheetStyles, spec table
 func (t *table) open(name string) error {
 	t.seq++
 	t.sheet, t.row = name, 1
-	if err := setupSheet(t.f, name, len(t.spec.header), 2); err != nil {
+	if err := setupSheet(t.f, name, pageSetup{title: t.spec.title, cols: len(t.spec.header), headRows: 2, landscape: wide(t.spec.widths)}); err != nil {
 		return err
 	}
 	sw, err := t.f.NewStreamWriter(name)
@@ -261,30 +260,6 @@ func (t *table) close() error {
 	}
 	if err := t.sw.Flush(); err != nil {
 		return fmt.Errorf("sheet %s flush: %w", t.sheet, err)
-	}
-	return nil
-}
-
-// setupSheet gives a sheet its print setup: A4 landscape, fitted to one
-// page wide, the first headRows rows repeated on every page. It must run
-// before the sheet's StreamWriter is made: the stream writes the sheet
-// properties (fit to page) first.
-func setupSheet(f *excelize.File, sheet string, cols, headRows int) error {
-	fit := true
-	if err := f.SetSheetProps(sheet, &excelize.SheetPropsOptions{FitToPage: &fit}); err != nil {
-		return fmt.Errorf("sheet %s props: %w", sheet, err)
-	}
-	size, orient, wide, tall := 9, "landscape", 1, 0
-	if err := f.SetPageLayout(sheet, &excelize.PageLayoutOptions{Size: &size, Orientation: &orient, FitToWidth: &wide, FitToHeight: &tall}); err != nil {
-		return fmt.Errorf("sheet %s layout: %w", sheet, err)
-	}
-	if headRows > 0 && cols > 0 {
-		if err := f.SetDefinedName(&excelize.DefinedName{
-			Name: "_xlnm.Print_Titles", Scope: sheet,
-			RefersTo: fmt.Sprintf("'%s'!$1:$%d", strings.ReplaceAll(sheet, "'", "''"), headRows),
-		}); err != nil {
-			return fmt.Errorf("sheet %s print titles: %w", sheet, err)
-		}
 	}
 	return nil
 }

@@ -3,18 +3,21 @@ package exports
 import (
 	"fmt"
 	"sort"
-	"time"
 
 	"github.com/xuri/excelize/v2"
 
+	"minyi/decimal"
 	"minyi/surveys"
 )
 
 // 汇总: the survey's facts, the ballots returned, the formulas used, the
 // grade counts and a chart of the scores.
 
-// summaryCols is how many columns 汇总 uses (A:G).
+// summaryCols is how many columns 汇总 uses (A:G), summaryWidths their
+// widths: 92 units, a portrait A4 page across.
 const summaryCols = 7
+
+var summaryWidths = []float64{20, 12, 12, 12, 12, 12, 12}
 
 // summary writes 汇总 top to bottom: row is the next row, merges the
 // ranges merged at the end (a StreamWriter merges after its rows).
@@ -27,27 +30,37 @@ type summary struct {
 	merges [][2]string
 }
 
-// writeSummary fills 汇总.
+// writeSummary fills 汇总. A first pass without a writer counts its rows,
+// so that the chart's row is known before the sheet is streamed: the chart
+// starts a printed page of its own (a row break, which must be set before
+// the StreamWriter is made) and is never cut in two.
 func writeSummary(f *excelize.File, st *sheetStyles, v *view, sc Scorecard, chart chartSource) error {
-	if err := setupSheet(f, SheetSummary, summaryCols, 0); err != nil {
+	if err := setupSheet(f, SheetSummary, pageSetup{title: sc.Survey.Title, cols: summaryCols}); err != nil {
 		return err
+	}
+	dry := &summary{st: st, v: v, sc: sc, row: 1}
+	if err := dry.parts(); err != nil {
+		return err
+	}
+	chartRow := dry.row + 1
+	if chart.n > 0 {
+		if err := f.InsertPageBreak(SheetSummary, fmt.Sprintf("A%d", chartRow)); err != nil {
+			return err
+		}
 	}
 	sw, err := f.NewStreamWriter(SheetSummary)
 	if err != nil {
 		return err
 	}
-	for i, w := range []float64{22, 14, 14, 14, 12, 12, 12} {
+	for i, w := range summaryWidths {
 		if err := sw.SetColWidth(i+1, i+1, w); err != nil {
 			return err
 		}
 	}
 	s := &summary{sw: sw, st: st, v: v, sc: sc, row: 1}
-	for _, part := range []func() error{s.title, s.facts, s.ballots, s.channels, s.reasons, s.formulas, s.grades} {
-		if err := part(); err != nil {
-			return err
-		}
+	if err := s.parts(); err != nil {
+		return err
 	}
-	chartRow := s.row + 1
 	for _, m := range s.merges {
 		if err := sw.MergeCell(m[0], m[1]); err != nil {
 			return err
@@ -59,11 +72,29 @@ func writeSummary(f *excelize.File, st *sheetStyles, v *view, sc Scorecard, char
 	return sw.Flush()
 }
 
+// parts writes 汇总's tables in order.
+func (s *summary) parts() error {
+	for _, part := range []func() error{s.title, s.facts, s.ballots, s.channels, s.reasons, s.formulas, s.grades} {
+		if err := part(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// setRow writes a row, or only counts it in the first pass (no writer).
+func (s *summary) setRow(cell string, cells []any, opts ...excelize.RowOpts) error {
+	if s.sw == nil {
+		return nil
+	}
+	return s.sw.SetRow(cell, cells, opts...)
+}
+
 // put writes cells on the next row.
 func (s *summary) put(cells ...any) error {
 	cell, _ := excelize.CoordinatesToCellName(1, s.row)
 	s.row++
-	return s.sw.SetRow(cell, cells)
+	return s.setRow(cell, cells)
 }
 
 // line writes a label and a long text merged across the other columns.
@@ -71,13 +102,17 @@ func (s *summary) line(label, text string) error {
 	a, _ := excelize.CoordinatesToCellName(2, s.row)
 	b, _ := excelize.CoordinatesToCellName(summaryCols, s.row)
 	s.merges = append(s.merges, [2]string{a, b})
-	// The merged B:G cell is about 78 units wide: one 16-point line per
-	// 74 units of text, so long explanations wrap instead of hiding.
-	h := 16.0 * float64(1+int(textWidth(text))/74)
+	// The merged B:G cell is 72 units wide; printed fonts run wider than
+	// the units, so one 18-point line per 60 units of text keeps long
+	// explanations whole instead of cut.
+	h := 18.0 * float64(1+int(textWidth(text))/60)
 	cell, _ := excelize.CoordinatesToCellName(1, s.row)
 	s.row++
-	return s.sw.SetRow(cell, []any{excelize.Cell{StyleID: s.st.label, Value: label}, excelize.Cell{StyleID: s.st.wrap, Value: text}},
-		excelize.RowOpts{Height: h})
+	cells := []any{excelize.Cell{StyleID: s.st.label, Value: label}, excelize.Cell{StyleID: s.st.wrap, Value: text}}
+	for len(cells) < summaryCols {
+		cells = append(cells, excelize.Cell{StyleID: s.st.wrap}) // the merged cell's border
+	}
+	return s.setRow(cell, cells, excelize.RowOpts{Height: h})
 }
 
 // head writes a table's header row.
@@ -87,56 +122,6 @@ func (s *summary) head(names ...string) error {
 		cells[i] = excelize.Cell{StyleID: s.st.header, Value: n}
 	}
 	return s.put(cells...)
-}
-
-// title is row 1, and row 2 states the filter of a filtered workbook.
-func (s *summary) title() error {
-	if err := s.sw.SetRow("A1", []any{excelize.Cell{StyleID: s.st.title, Value: s.sc.Survey.Title + " · 测评结果汇总"}}, excelize.RowOpts{Height: 24}); err != nil {
-		return err
-	}
-	s.merges = append(s.merges, [2]string{"A1", "G1"})
-	if text := s.sc.FilterLine; text != "" {
-		if err := s.sw.SetRow("A2", []any{excelize.Cell{StyleID: s.st.wrap, Value: text}}); err != nil {
-			return err
-		}
-		s.merges = append(s.merges, [2]string{"A2", "G2"})
-	}
-	s.row = 3
-	return nil
-}
-
-// facts are the survey's name, kind, period, generation time and scope.
-func (s *summary) facts() error {
-	sv, loc := s.sc.Survey, s.sc.Location
-	when := func(t *time.Time) string {
-		if t == nil || t.IsZero() {
-			return "未设定"
-		}
-		return t.In(loc).Format("2006-01-02 15:04")
-	}
-	opens, closes := sv.Access.OpensAt, sv.Access.ClosesAt
-	if opens == nil {
-		opens = sv.PublishedAt
-	}
-	if closes == nil {
-		closes = sv.ClosedAt
-	}
-	scope := "全部评价对象"
-	if s.sc.Scope != "" {
-		scope = s.sc.Scope
-	}
-	facts := [][2]string{
-		{"测评名称", sv.Title}, {"测评类型", sv.Kind.Label()},
-		{"开始时间", when(opens)}, {"结束时间", when(closes)},
-		{"生成时间", s.sc.Now.In(loc).Format("2006-01-02 15:04")}, {"统计范围", scope},
-	}
-	for _, kv := range facts {
-		if err := s.line(kv[0], kv[1]); err != nil {
-			return err
-		}
-	}
-	s.row++
-	return nil
 }
 
 // ballots is the table of ballots returned by rater group, with a total.
@@ -156,15 +141,15 @@ func (s *summary) ballots() error {
 	var total vi
 	var issuedTotal int64
 	for _, g := range byGroup {
-		issued, ratio := any(st.text("—")), any(nil)
+		issued, ratio := any(st.text("—")), st.share(0, 0)
 		if s.sc.Issued != nil {
 			n := s.sc.Issued[g.key]
 			issuedTotal += n
 			issued, ratio = st.count(n), st.share(g.valid+g.invalid, n)
 		}
-		weight := any(nil)
+		weight := any(excelize.Cell{StyleID: st.dec2})
 		if w, ok := weights[g.key]; ok {
-			weight = excelize.Cell{StyleID: st.dec2, Value: w}
+			weight = excelize.Cell{StyleID: st.dec2, Value: decimal.Round(w, decimal.JSONPlaces)}
 		}
 		total.valid += g.valid
 		total.invalid += g.invalid
@@ -172,11 +157,11 @@ func (s *summary) ballots() error {
 			return err
 		}
 	}
-	issued, ratio := any(st.text("—")), any(nil)
+	issued, ratio := any(st.text("—")), st.share(0, 0)
 	if s.sc.Issued != nil {
 		issued, ratio = st.count(issuedTotal), st.share(total.valid+total.invalid, issuedTotal)
 	}
-	if err := s.put(excelize.Cell{StyleID: st.label, Value: "合计"}, nil, issued, st.count(total.valid+total.invalid), st.count(total.valid), st.count(total.invalid), ratio); err != nil {
+	if err := s.put(excelize.Cell{StyleID: st.label, Value: "合计"}, excelize.Cell{StyleID: st.dec2}, issued, st.count(total.valid+total.invalid), st.count(total.valid), st.count(total.invalid), ratio); err != nil {
 		return err
 	}
 	s.row++
@@ -245,11 +230,11 @@ func (s *summary) grades() error {
 	}
 	for _, gc := range s.sc.Results.Grades {
 		g := gc.Grade
-		share := any(st.text("不限"))
+		share := st.text("不限")
 		if g.MaxShare > 0 {
-			share = excelize.Cell{StyleID: st.pct, Value: g.MaxShare}
+			share = st.text(surveys.ShareWords(g.MaxShare))
 		}
-		if err := s.put(st.text(g.Label), excelize.Cell{StyleID: st.dec2, Value: g.MinScore}, share,
+		if err := s.put(st.text(g.Label), excelize.Cell{StyleID: st.dec2, Value: decimal.Round(g.MinScore, decimal.DisplayPlaces)}, share,
 			st.count(int64(gc.Recommended)), st.count(int64(gc.Final))); err != nil {
 			return err
 		}
@@ -271,7 +256,8 @@ func summaryChart(f *excelize.File, chart chartSource, chartRow int) error {
 		title = fmt.Sprintf("综合得分（前 %d 名）", maxCharted)
 	}
 	anchor, _ := excelize.CoordinatesToCellName(1, chartRow)
-	width := uint(max(640, min(1600, 28*chart.n)))
+	// As wide as A:G (about 680 pixels) and 360 high: the chart prints on
+	// one portrait page with the columns, never beyond them.
 	one, lo, hi := false, 0.0, 100.0 // scores are 0–100: one colour, the whole scale
 	axisFont := excelize.Font{Color: "404040", Size: 9}
 	if err := f.AddChart(SheetSummary, anchor, &excelize.Chart{
@@ -282,7 +268,7 @@ func summaryChart(f *excelize.File, chart chartSource, chartRow int) error {
 		VaryColors: &one,
 		XAxis:      excelize.ChartAxis{Font: axisFont},
 		YAxis:      excelize.ChartAxis{NumFmt: excelize.ChartNumFmt{CustomNumFmt: "0"}, Minimum: &lo, Maximum: &hi, Font: axisFont},
-		Dimension:  excelize.ChartDimension{Width: width, Height: 320},
+		Dimension:  excelize.ChartDimension{Width: 670, Height: 360},
 	}); err != nil {
 		return fmt.Errorf("summary chart: %w", err)
 	}

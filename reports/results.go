@@ -43,6 +43,9 @@ type Results struct {
 	// Total counts every ballot stored, whatever the filter (what 原始答卷
 	// lists).
 	Total int64
+	// OrgName is the organising org (组织单位): the survey's org, or the
+	// top of the org tree when the survey names none ("" without orgs).
+	OrgName string
 }
 
 // Results assembles survey sv's results for q from the tallies and the
@@ -63,6 +66,9 @@ func (s *Source) Results(ctx context.Context, sv *surveys.Survey, q Query) (*Res
 		Scores: analytics.Compute(sv, t, q.Filter(), final, s.now()),
 		Filter: describe(sv, q),
 		Total:  t.Total(),
+	}
+	if r.OrgName, err = s.orgName(ctx, sv); err != nil {
+		return nil, err
 	}
 	for k, n := range t.Ballots {
 		if q.Group != "" && k.Group != q.Group {
@@ -131,4 +137,28 @@ func (d FilterText) Scope() string {
 		scope += "；仅" + d.Group + "的评价"
 	}
 	return scope
+}
+
+// orgName is the name of the org that runs sv: its own org, else the root
+// of the tree (the committee that runs a survey of all its branches). The
+// tree is small reference data, read whole.
+func (s *Source) orgName(ctx context.Context, sv *surveys.Survey) (string, error) {
+	if s.Orgs == nil {
+		return "", nil
+	}
+	all, err := s.Orgs.All(ctx)
+	if err != nil {
+		return "", err
+	}
+	for _, o := range all {
+		if sv.OrgID != "" && o.ID == sv.OrgID {
+			return o.Name, nil
+		}
+	}
+	for _, o := range all {
+		if o.ParentID == "" {
+			return o.Name, nil
+		}
+	}
+	return "", nil
 }

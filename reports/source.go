@@ -45,6 +45,7 @@ type Source struct {
 	Tallies  *analytics.TallyStore
 	Finals   *analytics.FinalGradeStore // nil: no final grades
 	Codes    *surveys.CodeStore         // nil: no code counts
+	Orgs     *surveys.OrgStore          // nil: no 组织单位 in the title block
 	Location *time.Location             // times in the workbook (default UTC+8, China has no DST)
 	Now      func() time.Time
 	TmpDir   string // excelize's temporary files
@@ -111,7 +112,7 @@ func (s *Source) Write(ctx context.Context, w io.Writer, sv *surveys.Survey, req
 func (s *Source) scorecard(ctx context.Context, res *Results, req Request) (exports.Scorecard, error) {
 	sv := res.Survey
 	sc := exports.Scorecard{
-		Survey: sv, Results: res.Scores, Counts: res.Counts, Location: s.loc(), Now: res.Scores.GeneratedAt,
+		Survey: sv, Results: res.Scores, Counts: res.Counts, OrgName: res.OrgName, Location: s.loc(), Now: res.Scores.GeneratedAt,
 		Scope: res.Filter.Scope(), FilterLine: res.Filter.Line(req.Raw),
 		MaxRows: s.MaxRows, TmpDir: s.TmpDir, RawBallots: req.Raw,
 	}

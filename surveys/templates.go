@@ -90,13 +90,13 @@ func appraisalTemplate() Survey {
 			{Key: "comment", Type: QText, Title: "意见建议", Description: "对党员的意见和建议（选填）", MaxLength: 1000},
 		},
 		Rules: Rules{
-			Quotas:      []Quota{{Question: "grade", Option: "excellent", MaxShare: 0.3334}},
+			Quotas:      []Quota{{Question: "grade", Option: "excellent", MaxShare: 1.0 / 3}}, // 三分之一
 			OnViolation: OnViolationReject,
 		},
 		Scoring: Scoring{
 			SatisfactionDenominator: DenomNonAbstain,
 			Grades: []Grade{
-				{Key: "excellent", Label: "优秀", MinScore: 90, MaxShare: 0.3334},
+				{Key: "excellent", Label: "优秀", MinScore: 90, MaxShare: 1.0 / 3},
 				{Key: "qualified", Label: "合格", MinScore: 70},
 				{Key: "basic", Label: "基本合格", MinScore: 60},
 				{Key: "unqualified", Label: "不合格", MinScore: 0},

@@ -177,7 +177,7 @@ func ruleLines(sv *surveys.Survey) []string {
 				label = o.Label
 			}
 		}
-		out = append(out, fmt.Sprintf("每张票在“%s”中选“%s”的不超过测评对象的 %s%%", title, label, num(q.MaxShare*100, 2)))
+		out = append(out, fmt.Sprintf("每张票在“%s”中选“%s”的不超过测评对象的%s", title, label, surveys.ShareWords(q.MaxShare)))
 	}
 	if sv.Rules.InvalidIfAllSame {
 		out = append(out, "所有测评对象选同一项的票不符合规则")
@@ -202,7 +202,7 @@ func scoringLines(sc surveys.Scoring) []string {
 	for _, g := range sc.Grades {
 		line := fmt.Sprintf("推荐等次“%s”：得分不低于 %s", g.Label, num(g.MinScore, 2))
 		if g.MaxShare > 0 {
-			line += fmt.Sprintf("，不超过参评人数的 %s%%", num(g.MaxShare*100, 2))
+			line += fmt.Sprintf("，不超过参评人数的%s", surveys.ShareWords(g.MaxShare))
 		}
 		out = append(out, line)
 	}

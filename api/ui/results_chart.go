@@ -13,9 +13,13 @@ import (
 // inline script): one horizontal bar per ranked subject, scores 0–100.
 type barChart struct {
 	Width, Height int
+	X0, LabelX    int // where the bars start, where the names end
 	Bars          []bar
 	Ticks         []tick
 	More          int // ranked subjects left out
+	// Narrow is the same chart drawn for a phone (shorter bars, so the
+	// names and values keep a readable size); nil on the narrow one.
+	Narrow *barChart
 }
 
 type bar struct {
@@ -40,7 +44,16 @@ const (
 )
 
 func newBarChart(rows []analytics.SubjectResult) barChart {
-	ch := barChart{Width: chartX0 + chartSpan + 60}
+	ch := drawBars(rows, chartX0, chartSpan)
+	narrow := drawBars(rows, 96, 190)
+	ch.Narrow = &narrow
+	return ch
+}
+
+// drawBars lays the chart out with names left of x0 and bars over span
+// pixels for 0–100 points.
+func drawBars(rows []analytics.SubjectResult, x0, span int) barChart {
+	ch := barChart{Width: x0 + span + 60, X0: x0, LabelX: x0 - 6}
 	for _, r := range rows {
 		if r.Rank == nil || !r.Score.Valid {
 			continue
@@ -50,14 +63,14 @@ func newBarChart(rows []analytics.SubjectResult) barChart {
 			continue
 		}
 		v := min(max(r.Score.Value, 0), 100)
-		w := int(v / 100 * chartSpan)
+		w := int(v / 100 * float64(span))
 		y := chartTop + len(ch.Bars)*chartRow
 		ch.Bars = append(ch.Bars, bar{Y: y, W: w, Label: r.Subject.Name, Value: decimal.Format(r.Score.Value, 2),
-			ValueX: chartX0 + w + 6, TextY: y + 15})
+			ValueX: x0 + w + 6, TextY: y + 15})
 	}
 	ch.Height = chartTop + len(ch.Bars)*chartRow + 24
 	for _, t := range []int{0, 20, 40, 60, 80, 100} {
-		ch.Ticks = append(ch.Ticks, tick{X: chartX0 + t*chartSpan/100, Label: fmt.Sprint(t)})
+		ch.Ticks = append(ch.Ticks, tick{X: x0 + t*span/100, Label: fmt.Sprint(t)})
 	}
 	return ch
 }

@@ -50,6 +50,13 @@ type resultsView struct {
 	CanGrade     bool
 	GradeOptions []option
 	Saved        string // notice after a final grade was recorded
+
+	// Which columns the ranking has: 总排名 under a scope, 满意率 when a
+	// question has satisfied options, votes and their rates in an
+	// appraisal; Questions are the questions not asked per subject.
+	Overall, Sat, Votes bool
+	BestRate, WorstRate string // "优秀率", "不合格率"
+	Questions           []questionView
 }
 
 type resultRow struct {
@@ -57,6 +64,9 @@ type resultRow struct {
 	Rank, Name, Org, Score, Rate, Grade, Final string
 	FinalReason                                string
 	GradeClass                                 string
+	OverallRank, BestRate, WorstRate           string
+	Votes                                      *voteView
+	Detail                                     string // the subject's detail page
 
 	CanGrade            bool
 	FormGrade           string // the select's choice: the answer after an error, else the final or recommended grade
@@ -127,8 +137,18 @@ func (s *ResultPages) renderResults(c *gin.Context, status int, sv *surveys.Surv
 			}
 		}
 	}
+	v.Sat, v.Questions = hasSubjectSatisfied(sv), surveyQuestions(sv, scores.Questions)
+	gq := analytics.GradeQuestion(sv)
+	if gq != nil {
+		v.Votes = true
+		best, worst := voteWords(gq)
+		v.BestRate, v.WorstRate = best+"率", worst+"率"
+	}
 	for _, r := range scores.Subjects {
 		row := newResultRow(sv, r)
+		v.Overall = v.Overall || r.OverallRank != nil
+		row.Votes, row.BestRate, row.WorstRate = newVoteView(gq, r), pctPtr(r.ExcellentRate), pctPtr(r.UnqualifiedRate)
+		row.Detail = subjectURL(sv.ID, r.Subject.ID, group, orgID)
 		row.CanGrade = v.CanGrade && httpx.InScope(scope, r.Subject.OrgID)
 		if attempt != nil && attempt.SubjectID == r.Subject.ID {
 			row.FormGrade, row.FormReason, row.Error = attempt.Grade, attempt.Reason, attempt.Message
@@ -151,6 +171,9 @@ func newResultRow(sv *surveys.Survey, r analytics.SubjectResult) resultRow {
 	}
 	if r.Rank != nil {
 		row.Rank = fmt.Sprint(*r.Rank)
+	}
+	if r.OverallRank != nil {
+		row.OverallRank = fmt.Sprint(*r.OverallRank)
 	}
 	if r.Score.Valid {
 		row.Score = decimal.Format(r.Score.Value, decimal.DisplayPlaces)

@@ -44,6 +44,9 @@
   var m = fromSurvey(data.survey);
   var errors = {}; // field path → message, from the last save
   var dirty = false;
+  // advanced shows the generated keys (标识) of groups, questions, options
+  // and grades; people work with names and an admin opens 高级 to see them.
+  var advanced = false;
 
   function fromSurvey(sv) {
     var a = sv.access || {};
@@ -513,15 +516,14 @@
     var rows = m.rules.quotas.map(function (r, i) {
       var p = 'rules.quotas[' + i + ']';
       var q = matrix.filter(function (x) { return x.key === r.question; })[0];
-      var qChoices = matrix.map(function (x) { return [x.key, x.title || x.key]; });
+      var qChoices = matrix.map(function (x) { return [x.key, x.title || '第' + (m.questions.indexOf(x) + 1) + '题（未填题目）']; });
       if (!q) { qChoices.unshift([r.question, '（请选择题目）']); }
-      var oChoices = (q ? q.options : []).filter(function (o) { return !o.abstain; }).map(function (o) { return [o.key, o.label || o.key]; });
+      var oChoices = (q ? q.options : []).filter(function (o) { return !o.abstain; }).map(function (o, j) { return [o.key, o.label || '选项' + (j + 1) + '（未填名称）']; });
       if (!oChoices.some(function (c) { return c[0] === r.option; })) { oChoices.unshift([r.option, '（请选择选项）']); }
       return el('div', { 'class': 'b-row', 'data-path': p }, [
         choose(p + '.question', '题目', r.question, qChoices, function (v) { r.question = v; r.option = ''; }, function () { redraw(idFor(p + '.question')); }),
         choose(p + '.option', '选项', r.option, oChoices, function (v) { r.option = v; }),
-        field(p + '.max_share', '不超过测评对象的（%）', isNum(r.max_share) ? Math.round(r.max_share * 10000) / 100 : null,
-          function (v) { r.max_share = v === null ? null : v / 100; }, { kind: 'number', min: 0, max: 100, cls: 'b-num' }),
+        shareField(p + '.max_share', '不超过测评对象的', r.max_share, function (v) { r.max_share = v; }),
         rowTools(m.rules.quotas, i, '第' + (i + 1) + '条比例限制', 'quota')
       ]);
     });
@@ -533,7 +535,7 @@
       kids.push(el('p', {}, [button('添加比例限制', function () {
         var q = matrix[0];
         var o = (q.options || []).filter(function (x) { return !x.abstain; })[0];
-        m.rules.quotas.push({ question: q.key, option: o ? o.key : '', max_share: 0.3334 });
+        m.rules.quotas.push({ question: q.key, option: o ? o.key : '', max_share: 1 / 3 });
         redraw(idFor('rules.quotas[' + (m.rules.quotas.length - 1) + '].question'));
       }, { id: 'add-quota', cls: 'small' })]));
     } else {
@@ -569,8 +571,7 @@
         field(p + '.label', '等次名称', g.label, function (v) { g.label = v; }),
         field(p + '.key', '标识', g.key, function (v) { g.key = v; }, { cls: 'b-key' }),
         field(p + '.min_score', '分数线（不低于）', g.min_score, function (v) { g.min_score = v; }, { kind: 'number', min: 0, max: 100, cls: 'b-num' }),
-        field(p + '.max_share', '比例上限（%）', isNum(g.max_share) ? Math.round(g.max_share * 10000) / 100 : null,
-          function (v) { g.max_share = v === null ? null : v / 100; }, { kind: 'number', min: 0, max: 100, cls: 'b-num' }),
+        shareField(p + '.max_share', '比例上限（不填为不限）', g.max_share, function (v) { g.max_share = v; }, true),
         rowTools(sc.grades, i, '等次“' + g.label + '”', 'grade')
       ]);
     })));
@@ -583,8 +584,87 @@
 
   function render() {
     box.textContent = '';
-    [basics(), subjects(), groups(), access(), questions(), rules(), scoring()].forEach(function (s) { box.appendChild(s); });
+    if (Object.keys(errors).some(function (p) { return /\.key$/.test(p); })) { advanced = true; } // a key to fix must be seen
+    box.classList.toggle('b-simple', !advanced);
+    [basics(), subjects(), groups(), access(), questions(), rules(), scoring(), advancedSection()].forEach(function (s) { box.appendChild(s); });
     applyErrors();
+  }
+
+  // advancedSection is 高级: the switch that shows the keys.
+  function advancedSection() {
+    var input = el('input', { type: 'checkbox', id: 'show-keys' });
+    input.checked = advanced;
+    input.addEventListener('change', function () { advanced = input.checked; box.classList.toggle('b-simple', !advanced); });
+    return el('section', { 'class': 'card b-section', id: 'b-advanced', 'aria-labelledby': 'b-advanced-title' }, [
+      el('h2', { id: 'b-advanced-title', text: '高级' }),
+      el('p', { 'class': 'b-check' }, [el('label', { 'for': 'show-keys' }, [input, ' 显示评价群体、题目、选项和等次的标识'])]),
+      el('p', { 'class': 'muted', text: '标识由系统自动生成，用于接口和导入导出，一般不必修改。' })
+    ]);
+  }
+
+  // --- shares as people write them: 三分之一, 1/3, 30% -------------------------
+  var DIGITS = ['', '一', '二', '三', '四', '五', '六', '七', '八', '九', '十'];
+  // shareWords is surveys.ShareWords: halves, thirds, quarters, sixths,
+  // sevenths and ninths in words, any other share as a percentage.
+  function shareWords(x) {
+    if (!isNum(x)) { return ''; }
+    var dens = [2, 3, 4, 6, 7, 9];
+    for (var i = 0; i < dens.length; i++) {
+      for (var n = 1; n < dens[i]; n++) {
+        if (gcd(n, dens[i]) === 1 && Math.abs(x - n / dens[i]) < 1e-9) { return DIGITS[dens[i]] + '分之' + DIGITS[n]; }
+      }
+    }
+    if (Math.abs(x - 1) < 1e-9) { return '全部'; }
+    return String(Math.round(x * 10000) / 100) + '%';
+  }
+  function gcd(a, b) { while (b) { var t = a % b; a = b; b = t; } return a; }
+  function smallNumber(s) {
+    if (/^\d+$/.test(s)) { return Number(s); }
+    var d = function (c) { return DIGITS.indexOf(c) > 0 && DIGITS.indexOf(c) < 10 ? DIGITS.indexOf(c) : 0; };
+    if (s === '十') { return 10; }
+    if (s.length === 1) { return d(s); }
+    if (s.length === 2 && s[0] === '十') { return d(s[1]) ? 10 + d(s[1]) : 0; }
+    if (s.length === 2 && s[1] === '十') { return d(s[0]) * 10; }
+    if (s.length === 3 && s[1] === '十') { return d(s[0]) && d(s[2]) ? d(s[0]) * 10 + d(s[2]) : 0; }
+    return 0;
+  }
+  // parseShare is surveys.ParseShare: 三分之一, 3分之1, 1/3, 33.34%, 30, 0.3
+  // (a bare number above 1 is a percentage); null when unreadable.
+  function parseShare(text) {
+    var s = String(text).replace(/\s+/g, '');
+    var x = NaN;
+    if (s === '') { return null; }
+    if (s.indexOf('分之') > 0) {
+      var parts = s.split('分之');
+      var den = smallNumber(parts[0]), num = smallNumber(parts[1]);
+      x = den ? num / den : NaN;
+    } else if (s.indexOf('/') > 0) {
+      var f = s.split('/');
+      x = Number(f[1]) ? Number(f[0]) / Number(f[1]) : NaN;
+    } else if (/[%％]$/.test(s)) {
+      x = Number(s.replace(/[%％]$/, '') + 'e-2');
+    } else {
+      x = Number(s);
+      if (x > 1) { x = Number(s + 'e-2'); }
+    }
+    return isNaN(x) || x < 0 || x > 1 ? null : x;
+  }
+  // shareField is a share typed as people write it; what it reads is shown
+  // beside it ("= 33.33%"), and an unreadable entry is sent as 0 for the
+  // server to refuse with its message. optional: empty means no limit.
+  function shareField(path, label, value, set, optional) {
+    var note = el('span', { 'class': 'b-share muted' });
+    var show = function (x, text) {
+      note.textContent = text === '' ? (optional ? '不限' : '') : x === null ? '看不懂，请写成“三分之一”“1/3”或“30%”' : '＝' + (Math.round(x * 10000) / 100) + '%';
+    };
+    var f = field(path, label + '（如 三分之一、1/3、30%）', shareWords(value), function (v) {
+      var x = parseShare(v);
+      set(x === null ? (v === '' && optional ? null : 0) : x);
+      show(x, v);
+    }, { cls: 'b-share-field' });
+    show(isNum(value) ? value : null, shareWords(value));
+    f.appendChild(note);
+    return f;
   }
 
   // --- errors -----------------------------------------------------------------
