@@ -40,6 +40,9 @@ type Config struct {
 	// Batch tunes the group commit (zero values: the defaults).
 	BatchWait     time.Duration
 	BatchFlushers int
+	// Assessment are the 三率 assessment's rules; nil means
+	// feedback.DefaultAssessSettings.
+	Assessment *feedback.AssessSettings
 }
 
 // App is the wired system: every store and service, each built once.
@@ -70,6 +73,7 @@ type App struct {
 	GradeOps  *analytics.GradeService
 	UserOps   *accounts.Service
 	OrderOps  *feedback.Service
+	AssessOps *feedback.AssessmentService // the 三率 assessment (issue 14)
 }
 
 // New creates the missing indexes on st and builds every service over it.
@@ -136,6 +140,12 @@ func New(ctx context.Context, st *store.Store, cfg Config) (*App, error) {
 	a.GradeOps = analytics.NewGradeService(a.FinalGrades, a.Surveys, a.Orgs, a.Auditor)
 	a.UserOps = accounts.NewService(a.Accounts, a.Orgs, a.Auditor)
 	a.OrderOps = feedback.NewService(a.WorkOrders, a.Keys, a.Orgs, a.Auditor)
+	// The 三率 assessment: its records of orders stored before them, once.
+	if err := a.WorkOrders.EnsureAssessed(ctx); err != nil {
+		a.Tallies.Close()
+		return nil, err
+	}
+	a.AssessOps = feedback.NewAssessmentService(a.WorkOrders, orgUnits{a.Orgs}, cfg.assessSettings(), now)
 	return a, nil
 }
 

@@ -195,6 +195,7 @@ type EventInput struct {
 	Note         string
 	Days         int // extend
 	Satisfaction Satisfaction
+	Resolution   Resolution // callback
 }
 
 // Act takes step in on order id: refused (403 action_forbidden) to a role
@@ -214,7 +215,7 @@ func (s *Service) Act(ctx context.Context, id string, in EventInput) (*Order, *E
 	if !MayTake(p, in.Action) {
 		return nil, nil, minyi.E(minyi.ErrForbidden, "action_forbidden", "您的角色不能进行“"+in.Action.Label()+"”操作")
 	}
-	e := Event{Action: in.Action, Actor: ActorOf(p), Note: in.Note, OrgID: strings.TrimSpace(in.OrgID), Days: in.Days, Satisfaction: in.Satisfaction}
+	e := Event{Action: in.Action, Actor: ActorOf(p), Note: in.Note, OrgID: strings.TrimSpace(in.OrgID), Days: in.Days, Satisfaction: in.Satisfaction, Resolution: in.Resolution}
 	if in.Action == ActionAssign {
 		if err := s.checkOrg(ctx, e.OrgID); err != nil {
 			return nil, nil, err

@@ -23,6 +23,7 @@ import (
 
 // Handlers are the JSON API's feature handlers, built once from the wired App.
 type Handlers struct {
+	Assessment     *Assessment
 	Audit          *Audit
 	Ballots        *Ballots
 	Codes          *Codes
@@ -41,6 +42,7 @@ type Handlers struct {
 func New(d httpx.Deps) *Handlers {
 	a := d.App
 	return &Handlers{
+		Assessment:     &Assessment{assess: a.AssessOps, auditor: a.Auditor, loc: a.WorkOrders.Policy().Location(), log: a.Logger, now: a.Now},
 		Audit:          &Audit{accounts: a.Accounts},
 		Ballots:        &Ballots{ballots: a.Ballots, now: a.Now, publicLimit: d.PublicLimit, submitter: a.Submitter},
 		Codes:          &Codes{auditor: a.Auditor, baseURL: d.BaseURL, codes: a.Codes, surveys: a.Surveys, sv: d.Surveys(), svOps: a.SurveyOps},

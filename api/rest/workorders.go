@@ -56,6 +56,7 @@ type EventInput struct {
 	Note         string                `json:"note"`
 	Days         int                   `json:"days"`
 	Satisfaction feedback.Satisfaction `json:"satisfaction"`
+	Resolution   feedback.Resolution   `json:"resolution"`
 }
 
 // CreatedWorkOrder is the answer to a new order.

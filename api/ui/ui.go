@@ -20,30 +20,32 @@ import (
 
 // Pages are the feature page handlers, built once from the wired App.
 type Pages struct {
-	AccountPages   *AccountPages
-	BallotPages    *BallotPages
-	BuilderPages   *BuilderPages
-	HomePage       *HomePage
-	OrgPages       *OrgPages
-	ResultPages    *ResultPages
-	SurveyPages    *SurveyPages
-	UserPages      *UserPages
-	WorkOrderPages *WorkOrderPages
+	AccountPages    *AccountPages
+	AssessmentPages *AssessmentPages
+	BallotPages     *BallotPages
+	BuilderPages    *BuilderPages
+	HomePage        *HomePage
+	OrgPages        *OrgPages
+	ResultPages     *ResultPages
+	SurveyPages     *SurveyPages
+	UserPages       *UserPages
+	WorkOrderPages  *WorkOrderPages
 }
 
 // New builds every page handler from d, rendering with r.
 func New(d httpx.Deps, r *Renderer) *Pages {
 	a := d.App
 	return &Pages{
-		AccountPages:   &AccountPages{accounts: a.Accounts, pages: r, userOps: a.UserOps},
-		BallotPages:    &BallotPages{now: a.Now, pages: r, publicLimit: d.PublicLimit, submitter: a.Submitter},
-		BuilderPages:   &BuilderPages{orgs: a.Orgs, pages: r, surveys: a.Surveys, svOps: a.SurveyOps},
-		HomePage:       &HomePage{pages: r, scope: d.Scope(), surveys: a.Surveys},
-		OrgPages:       &OrgPages{members: a.Members, orgOps: a.OrgOps, orgs: a.Orgs, pages: r},
-		ResultPages:    &ResultPages{exports: a.Exports, filter: d.Results(), gradeOps: a.GradeOps, orgs: a.Orgs, pages: r, scope: d.Scope(), source: d.Source, sv: d.Surveys()},
-		SurveyPages:    &SurveyPages{baseURL: d.BaseURL, codes: a.Codes, orgs: a.Orgs, pages: r, surveys: a.Surveys, svOps: a.SurveyOps, tallies: a.Tallies},
-		UserPages:      &UserPages{accounts: a.Accounts, orgs: a.Orgs, pages: r, userOps: a.UserOps},
-		WorkOrderPages: &WorkOrderPages{accounts: a.Accounts, feedbackLimit: d.FeedbackLimit, now: a.Now, orderOps: a.OrderOps, orgs: a.Orgs, pages: r, scope: d.Scope(), workOrders: a.WorkOrders},
+		AssessmentPages: &AssessmentPages{assess: a.AssessOps, loc: a.WorkOrders.Policy().Location(), now: a.Now, pages: r},
+		AccountPages:    &AccountPages{accounts: a.Accounts, pages: r, userOps: a.UserOps},
+		BallotPages:     &BallotPages{now: a.Now, pages: r, publicLimit: d.PublicLimit, submitter: a.Submitter},
+		BuilderPages:    &BuilderPages{orgs: a.Orgs, pages: r, surveys: a.Surveys, svOps: a.SurveyOps},
+		HomePage:        &HomePage{pages: r, scope: d.Scope(), surveys: a.Surveys},
+		OrgPages:        &OrgPages{members: a.Members, orgOps: a.OrgOps, orgs: a.Orgs, pages: r},
+		ResultPages:     &ResultPages{exports: a.Exports, filter: d.Results(), gradeOps: a.GradeOps, orgs: a.Orgs, pages: r, scope: d.Scope(), source: d.Source, sv: d.Surveys()},
+		SurveyPages:     &SurveyPages{baseURL: d.BaseURL, codes: a.Codes, orgs: a.Orgs, pages: r, surveys: a.Surveys, svOps: a.SurveyOps, tallies: a.Tallies},
+		UserPages:       &UserPages{accounts: a.Accounts, orgs: a.Orgs, pages: r, userOps: a.UserOps},
+		WorkOrderPages:  &WorkOrderPages{accounts: a.Accounts, feedbackLimit: d.FeedbackLimit, now: a.Now, orderOps: a.OrderOps, orgs: a.Orgs, pages: r, scope: d.Scope(), workOrders: a.WorkOrders},
 	}
 }
 
