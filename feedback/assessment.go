@@ -239,7 +239,8 @@ const tieEpsilon = 1e-9
 
 // rankUnits ranks the units with at least minRated rated orders by score,
 // ties sharing a rank (1, 2, 2, 4), and orders the list: ranked units by
-// rank, then the others apart, each group by name within.
+// rank, then the others apart, in the order of units (the org tree's)
+// within a tie and among the others.
 func rankUnits(units []AssessUnit, minRated int) {
 	for i := range units {
 		units[i].Ranked = units[i].Score != nil && units[i].Rated >= minRated
@@ -254,7 +255,7 @@ func rankUnits(units []AssessUnit, minRated int) {
 		if a.Ranked && math.Abs(a.exact-b.exact) > tieEpsilon {
 			return cmp.Compare(b.exact, a.exact)
 		}
-		return cmp.Compare(a.Org.Name, b.Org.Name)
+		return 0 // the org tree's order
 	})
 	for i := range units {
 		if !units[i].Ranked {

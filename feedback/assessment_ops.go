@@ -29,6 +29,9 @@ func NewAssessmentService(st *Store, units AssessUnits, settings AssessSettings,
 	return &AssessmentService{store: st, units: units, settings: settings, now: now}
 }
 
+// Location is the calendar's zone, in which periods are dates.
+func (s *AssessmentService) Location() *time.Location { return s.store.policy.Location() }
+
 // Settings are the rules the service applies.
 func (s *AssessmentService) Settings() AssessSettings { return s.settings }
 

@@ -22,8 +22,6 @@ import (
 // AssessmentPages serves /work-orders/assessment.
 type AssessmentPages struct {
 	assess *feedback.AssessmentService
-	loc    *time.Location
-	now    func() time.Time
 	pages  *Renderer
 }
 
@@ -123,7 +121,7 @@ func (s *AssessmentPages) AssessmentPage(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	from, _ := time.ParseInLocation(time.DateOnly, a.Period.From, s.loc)
+	from, _ := time.ParseInLocation(time.DateOnly, a.Period.From, s.assess.Location())
 	v := assessView{Title: strings.TrimSuffix(rest.NoticeTitle(a.Period), "通报"), From: a.Period.From, To: a.Period.To,
 		Month: from.Format("2006-01"), MinRated: a.Settings.MinRated,
 		Prev: from.AddDate(0, -1, 0).Format("2006-01"), Next: from.AddDate(0, 1, 0).Format("2006-01"),

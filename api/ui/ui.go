@@ -36,7 +36,7 @@ type Pages struct {
 func New(d httpx.Deps, r *Renderer) *Pages {
 	a := d.App
 	return &Pages{
-		AssessmentPages: &AssessmentPages{assess: a.AssessOps, loc: a.WorkOrders.Policy().Location(), now: a.Now, pages: r},
+		AssessmentPages: &AssessmentPages{assess: a.AssessOps, pages: r},
 		AccountPages:    &AccountPages{accounts: a.Accounts, pages: r, userOps: a.UserOps},
 		BallotPages:     &BallotPages{now: a.Now, pages: r, publicLimit: d.PublicLimit, submitter: a.Submitter},
 		BuilderPages:    &BuilderPages{orgs: a.Orgs, pages: r, surveys: a.Surveys, svOps: a.SurveyOps},
