@@ -56,8 +56,9 @@ func newAssessStyles(f *excelize.File) (*assessStyles, error) {
 		{&st.pct2, &excelize.Style{CustomNumFmt: &pct, Alignment: top}},
 		{&st.red, &excelize.Style{NumFmt: 49, Font: &excelize.Font{Bold: true, Color: "C00000"},
 			Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"FDE9E7"}}, Alignment: top}},
-		{&st.black, &excelize.Style{NumFmt: 49, Font: &excelize.Font{Bold: true, Color: "FFFFFF"},
-			Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"404040"}}, Alignment: top}},
+		// A light grey, not black: the notice is printed and posted.
+		{&st.black, &excelize.Style{NumFmt: 49, Font: &excelize.Font{Bold: true, Color: "000000"},
+			Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"D9D9D9"}}, Alignment: top}},
 		{&st.redTxt, &excelize.Style{NumFmt: 49, Font: &excelize.Font{Color: "C00000"}, Alignment: top}},
 		{&st.blackTxt, &excelize.Style{NumFmt: 49, Font: &excelize.Font{Bold: true}, Alignment: top}},
 	} {

@@ -1,12 +1,16 @@
 package feedback_test
 
 import (
+	"context"
+	"fmt"
 	"reflect"
 	"testing"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 
+	"minyi"
 	"minyi/feedback"
+	"minyi/store/storetest"
 )
 
 // TestAssessRecordsFollowTheOrder: the month document of the unit holds the
@@ -74,5 +78,50 @@ func TestAssessRecordsFollowTheOrder(t *testing.T) {
 	}
 	if r := records(); len(r["b"]) != 1 || !reflect.DeepEqual(r["b"][0], got) {
 		t.Fatalf("rebuilt %+v, want %+v", r, got)
+	}
+}
+
+type fakeUnits []feedback.Unit
+
+func (u fakeUnits) Scope(context.Context) ([]string, error)        { return nil, nil }
+func (u fakeUnits) Units(context.Context) ([]feedback.Unit, error) { return u, nil }
+
+// TestAssessmentDoesNotScan: the assessment of a month and the leader's
+// overview send only finds by _id (and the writes of the steps before).
+func TestAssessmentDoesNotScan(t *testing.T) {
+	s, c := newStore(t, cst(2026, 12, 1, 10, 0))
+	ctx := minyi.WithPrincipal(t.Context(), &minyi.Principal{Role: minyi.RoleLeader, Name: "领导"})
+	for i := range 6 {
+		o := newOrder(fmt.Sprintf("h%d", i), "", feedback.KindOpinion)
+		if err := s.Create(ctx, o, operator); err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range []feedback.Event{{Action: feedback.ActionAssign, OrgID: []string{"a", "b"}[i%2]}, {Action: feedback.ActionAccept}}[:i%3] {
+			e.Actor = operator
+			if _, _, err := s.Act(ctx, o.ID, e, nil); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	c.set(cst(2026, 12, 2, 10, 0))
+	scans := storetest.WatchScans(t, s.IndexCollection().Database())
+	svc := feedback.NewAssessmentService(s, fakeUnits{{ID: "a", Name: "甲", Branch: true}, {ID: "b", Name: "乙", Branch: true}},
+		feedback.DefaultAssessSettings(), c.now)
+	a, err := svc.Assess(ctx, feedback.AssessQuery{Period: "2026-12"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Total.Orders != 4 { // i = 1, 2, 4, 5 were assigned
+		t.Fatalf("total %d orders", a.Total.Orders)
+	}
+	ov, err := s.Overview(ctx, cst(2026, 12, 1, 0, 0), cst(2027, 1, 1, 0, 0), c.now(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ov.Received != 6 {
+		t.Fatalf("overview %+v", ov)
+	}
+	for _, sc := range scans.Scans() {
+		t.Errorf("scan: %s", sc)
 	}
 }
