@@ -35,7 +35,7 @@ type AcceptWithin struct {
 func DefaultAssessSettings() AssessSettings {
 	return AssessSettings{
 		Weights:      AssessWeights{Response: 0.30, Resolution: 0.35, Satisfaction: 0.35},
-		AcceptWithin: AcceptWithin{Hours: 2}, PartlyResolved: 0.5, MinRated: 5,
+		AcceptWithin: AcceptWithin{Hours: 2}, PartlyResolved: PartlyResolved, MinRated: 5,
 	}
 }
 
