@@ -9,6 +9,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"minyi/api/httpx"
 	"minyi/api/rest"
 	"minyi/decimal"
 	"minyi/exports"
@@ -34,6 +35,7 @@ type definition struct{ Term, Text string }
 
 type assessView struct {
 	Title, Month, From, To, Prev, Next, Download string
+	Error                                        string
 	Ranked, Unranked                             []assessRow
 	Total                                        assessRow
 	Chart                                        barChart
@@ -117,12 +119,25 @@ func assessChart(units []feedback.AssessUnit) barChart {
 
 func (s *AssessmentPages) AssessmentPage(c *gin.Context) error {
 	q := feedback.AssessQuery{Period: c.Query("period"), From: c.Query("from"), To: c.Query("to")}
+	status, problem := http.StatusOK, ""
 	a, err := s.assess.Assess(c.Request.Context(), q)
 	if err != nil {
-		return err
+		// A period the page cannot read: say what to fix above this month's
+		// figures, rather than a bare error page.
+		st, body := httpx.Classify(c.Request.Context(), err)
+		if st != http.StatusUnprocessableEntity {
+			return err
+		}
+		status, problem, q = st, body.Error.Message, feedback.AssessQuery{}
+		for _, f := range body.Error.Fields {
+			problem += "；" + f.Message
+		}
+		if a, err = s.assess.Assess(c.Request.Context(), q); err != nil {
+			return err
+		}
 	}
 	from, _ := time.ParseInLocation(time.DateOnly, a.Period.From, s.assess.Location())
-	v := assessView{Title: strings.TrimSuffix(rest.NoticeTitle(a.Period), "通报"), From: a.Period.From, To: a.Period.To,
+	v := assessView{Error: problem, Title: strings.TrimSuffix(rest.NoticeTitle(a.Period), "通报"), From: a.Period.From, To: a.Period.To,
 		Month: from.Format("2006-01"), MinRated: a.Settings.MinRated,
 		Prev: from.AddDate(0, -1, 0).Format("2006-01"), Next: from.AddDate(0, 1, 0).Format("2006-01"),
 		Chart: assessChart(a.Units), Total: newAssessRow(a.Total, "")}
@@ -141,5 +156,5 @@ func (s *AssessmentPages) AssessmentPage(c *gin.Context) error {
 	d := a.Definitions
 	v.Definitions = []definition{{"统计范围", d.Orders}, {"响应率", d.ResponseRate}, {"解决率", d.ResolutionRate},
 		{"满意率", d.SatisfactionRate}, {"综合得分", d.Score}, {"排名", d.Ranking}, {"失分", d.Lost}}
-	return s.pages.Render(c, http.StatusOK, "assessment", PageView{Title: v.Title, Data: v})
+	return s.pages.Render(c, status, "assessment", PageView{Title: v.Title, Data: v})
 }

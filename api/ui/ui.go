@@ -40,7 +40,7 @@ func New(d httpx.Deps, r *Renderer) *Pages {
 		AccountPages:    &AccountPages{accounts: a.Accounts, pages: r, userOps: a.UserOps},
 		BallotPages:     &BallotPages{now: a.Now, pages: r, publicLimit: d.PublicLimit, submitter: a.Submitter},
 		BuilderPages:    &BuilderPages{orgs: a.Orgs, pages: r, surveys: a.Surveys, svOps: a.SurveyOps},
-		HomePage:        &HomePage{pages: r, scope: d.Scope(), surveys: a.Surveys},
+		HomePage:        &HomePage{assess: a.AssessOps, now: a.Now, pages: r, scope: d.Scope(), surveys: a.Surveys, workOrders: a.WorkOrders},
 		OrgPages:        &OrgPages{members: a.Members, orgOps: a.OrgOps, orgs: a.Orgs, pages: r},
 		ResultPages:     &ResultPages{exports: a.Exports, filter: d.Results(), gradeOps: a.GradeOps, orgs: a.Orgs, pages: r, scope: d.Scope(), source: d.Source, sv: d.Surveys()},
 		SurveyPages:     &SurveyPages{baseURL: d.BaseURL, codes: a.Codes, orgs: a.Orgs, pages: r, surveys: a.Surveys, svOps: a.SurveyOps, tallies: a.Tallies},
@@ -74,9 +74,12 @@ type BuilderPages struct {
 
 // HomePage serves the home page: what the caller may do.
 type HomePage struct {
-	pages   *Renderer
-	scope   httpx.Scope
-	surveys *surveys.SurveyStore
+	assess     *feedback.AssessmentService
+	now        func() time.Time
+	pages      *Renderer
+	scope      httpx.Scope
+	surveys    *surveys.SurveyStore
+	workOrders *feedback.Store
 }
 
 // OrgPages serves the org tree and roster pages under /admin/orgs and /admin/members.

@@ -1,0 +1,64 @@
+package ui
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"minyi/exports"
+	"minyi/feedback"
+)
+
+// The leader's home figures: this month's orders, those overdue now, the
+// three rates of all units together and the units at the bottom of the
+// 三率 ranking, linking to the assessment page. Everything comes from the
+// index documents (feedback.Store.Overview, the assessment's month
+// documents), never from reading the orders.
+
+type homeLeader struct {
+	Month, MonthLabel                  string
+	Received, Overdue                  int
+	Response, Resolution, Satisfaction string
+	Score                              string
+	Bottom                             []assessRow
+	Ranked                             int
+}
+
+func (s *HomePage) leaderFigures(c *gin.Context) (*homeLeader, error) {
+	ctx := c.Request.Context()
+	a, err := s.assess.Assess(ctx, feedback.AssessQuery{})
+	if err != nil {
+		return nil, err
+	}
+	loc := s.assess.Location()
+	from, err := time.ParseInLocation(time.DateOnly, a.Period.From, loc)
+	if err != nil {
+		return nil, err
+	}
+	scope, err := s.scope.OrgScope(c)
+	if err != nil {
+		return nil, err
+	}
+	ov, err := s.workOrders.Overview(ctx, from, from.AddDate(0, 1, 0), s.now(), scope)
+	if err != nil {
+		return nil, err
+	}
+	t := a.Total
+	h := &homeLeader{Month: from.Format("2006-01"), MonthLabel: fmt.Sprintf("%d年%d月", from.Year(), from.Month()),
+		Received: ov.Received, Overdue: ov.Overdue, Response: pct(t.ResponseRate), Resolution: pct(t.ResolutionRate),
+		Satisfaction: pct(t.SatisfactionRate), Score: num2(t.Score)}
+	// The bottom units: the last HonourSize ranked positions (the 黑榜 of
+	// the notice), or the lower half when fewer than twice that many are
+	// ranked, so that nobody is shown as both top and bottom.
+	for _, u := range a.Units {
+		if u.Ranked {
+			h.Ranked++
+		}
+	}
+	n := min(exports.HonourSize, h.Ranked/2)
+	for _, u := range a.Units[h.Ranked-n : h.Ranked] {
+		h.Bottom = append(h.Bottom, newAssessRow(u, ""))
+	}
+	return h, nil
+}
