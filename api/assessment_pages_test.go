@@ -16,8 +16,9 @@ import (
 // Home, Tue 2026-12-01 15:30: received this month 26 (the fixture) + 1
 // urgent order taken at 10:00 and never dispatched (due 12:00: overdue) =
 // 27; overdue 1. Rates of all units together (the fixture's total):
-// 87.50%, 92.86%, 90.91%. Four ranked units → the bottom half, two: 第三党支部
-// (rank 2) and 第四党支部 (rank 4).
+// 87.50%, 92.86%, 90.91%. Four ranked units → k = min(5, 4/2) = 2: 红榜 the
+// units ranked 2 or better (第一, 第二, 第三党支部: the tie at 2 included), 黑榜
+// the last two positions less the 红榜: 第四党支部 alone.
 func TestAssessmentPageAndLeaderHome(t *testing.T) {
 	f := newAssessFixture(t)
 	f.at(12, 1, 10, 0)
@@ -26,7 +27,7 @@ func TestAssessmentPageAndLeaderHome(t *testing.T) {
 	f.at(12, 1, 15, 30)
 	leader := f.sessionFor(accounts.RoleLeader, "")
 	body := wantPage(t, f.page(http.MethodGet, "/work-orders/assessment?period=2026-12", nil, leader), http.StatusOK,
-		"2026年12月热线工单“三率”考核", `id="assess-chart"`, "<rect class=\"bar\"", "红榜", "响应率 −6.00（"+f.num["b1"]+"）",
+		"2026年12月热线工单“三率”考核", `id="assess-chart"`, "<rect class=\"bar\"", "红榜", "黑榜", "响应率 −6.00（"+f.num["b1"]+"）",
 		"不参与排名（回访不足 5 件）", "第七党支部", "综合得分 = 100 ×", `href="/api/v1/work-orders/assessment.xlsx?period=2026-12"`,
 		`href="/work-orders/assessment?period=2026-11"`)
 	ranked := body[strings.Index(body, `id="assess-ranking"`):strings.Index(body, `id="assess-unranked"`)]
@@ -52,7 +53,7 @@ func TestAssessmentPageAndLeaderHome(t *testing.T) {
 		`href="/work-orders/assessment?period=2026-12"`)
 	bottom := home[strings.Index(home, `id="bottom-units"`):]
 	bottom = bottom[:strings.Index(bottom, "</table>")]
-	if strings.Count(bottom, "<tr>") != 3 || !strings.Contains(bottom, "第三党支部") || !strings.Contains(bottom, "第四党支部") || strings.Contains(bottom, "第二党支部") {
+	if strings.Count(bottom, "<tr>") != 2 || !strings.Contains(bottom, "第四党支部") || strings.Contains(bottom, "第三党支部") {
 		t.Errorf("bottom units %s", bottom)
 	}
 	// A secretary's home has no leader's figures.

@@ -197,22 +197,25 @@ func (nb *notice) score(x *float64) excelize.Cell {
 
 func (nb *notice) count(n int) excelize.Cell { return excelize.Cell{StyleID: nb.st.int, Value: n} }
 
-// Honours marks the 红榜 (the first HonourSize ranks) and the 黑榜 (the
-// last HonourSize positions among the ranked units, the 红榜 excepted, so
-// that with fewer than ten ranked units nobody is on both).
+// Honours marks, by index in units (ranked first, as Assess orders them),
+// the 红榜 and the 黑榜. With n ranked units each names k = min(HonourSize,
+// n/2): the 红榜 every unit ranked k or better (ties at the edge included),
+// the 黑榜 the last k positions except those already on the 红榜, so that
+// nobody is on both and a small field is not all 红榜.
 func Honours(units []feedback.AssessUnit) map[int]string {
 	out := map[int]string{}
 	ranked := 0
-	for i, u := range units {
+	for _, u := range units {
 		if u.Ranked {
-			ranked = i + 1
-			if *u.Rank <= HonourSize {
-				out[i] = "红榜"
-			}
+			ranked++
 		}
 	}
-	for i := ranked - 1; i >= 0 && i >= ranked-HonourSize; i-- {
-		if out[i] == "" {
+	k := min(HonourSize, ranked/2)
+	for i := range ranked {
+		switch {
+		case *units[i].Rank <= k:
+			out[i] = "红榜"
+		case i >= ranked-k:
 			out[i] = "黑榜"
 		}
 	}

@@ -109,8 +109,8 @@ func (nb *notice) notes() error {
 		{"综合得分", d.Score},
 		{"排名", d.Ranking},
 		{"失分", d.Lost},
-		{"红榜、黑榜", "红榜：排名前 " + strconv.Itoa(HonourSize) + " 名（并列者同列）；黑榜：参与排名单位中排在最后的 " +
-			strconv.Itoa(HonourSize) + " 个（已列入红榜的除外）"},
+		{"红榜、黑榜", "各列 k 个单位，k = " + strconv.Itoa(HonourSize) + " 与参与排名单位数的一半（向下取整）中较小者；" +
+			"红榜：名次不低于第 k 名的单位（并列者同列）；黑榜：排在最后的 k 个单位（已列入红榜的除外）"},
 		{"高频问题", "按工单类别统计件数，增减 = 本期件数 − 上期件数；全部单位件数最多的前 " + strconv.Itoa(candidates) + " 类列为“每月一题”候选"},
 		{"权重", "响应率 " + g(s.Weights.Response) + "，解决率 " + g(s.Weights.Resolution) + "，满意率 " + g(s.Weights.Satisfaction)},
 		{"签收时限", "派单后 " + g(s.AcceptWithin.Hours) + " 个工作小时"},

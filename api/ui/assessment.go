@@ -91,9 +91,16 @@ func newAssessRow(u feedback.AssessUnit, mark string) assessRow {
 	return r
 }
 
+// The assessment chart is narrower than the results page's, so that its
+// labels stay legible scaled down to a phone's width.
+const (
+	assessX0   = 100
+	assessSpan = 260
+)
+
 // assessChart draws the ranked units' scores.
 func assessChart(units []feedback.AssessUnit) barChart {
-	ch := barChart{Width: chartX0 + chartSpan + 60}
+	ch := barChart{Width: assessX0 + assessSpan + 50}
 	for _, u := range units {
 		if !u.Ranked {
 			continue
@@ -102,17 +109,17 @@ func assessChart(units []feedback.AssessUnit) barChart {
 			ch.More++
 			continue
 		}
-		w := int(min(max(*u.Score, 0), 100) / 100 * chartSpan)
+		w := int(min(max(*u.Score, 0), 100) / 100 * assessSpan)
 		y := chartTop + len(ch.Bars)*chartRow
 		label := []rune(u.Org.Name)
-		if len(label) > 8 {
-			label = append(label[:8], '…')
+		if len(label) > 7 {
+			label = append(label[:7], '…')
 		}
-		ch.Bars = append(ch.Bars, bar{Y: y, W: w, Label: string(label), Value: decimal.Format(*u.Score, 2), ValueX: chartX0 + w + 6, TextY: y + 15})
+		ch.Bars = append(ch.Bars, bar{Y: y, W: w, Label: string(label), Value: decimal.Format(*u.Score, 2), ValueX: assessX0 + w + 6, TextY: y + 15})
 	}
 	ch.Height = chartTop + len(ch.Bars)*chartRow + 24
 	for _, t := range []int{0, 20, 40, 60, 80, 100} {
-		ch.Ticks = append(ch.Ticks, tick{X: chartX0 + t*chartSpan/100, Label: fmt.Sprint(t)})
+		ch.Ticks = append(ch.Ticks, tick{X: assessX0 + t*assessSpan/100, Label: fmt.Sprint(t)})
 	}
 	return ch
 }

@@ -48,17 +48,15 @@ func (s *HomePage) leaderFigures(c *gin.Context) (*homeLeader, error) {
 	h := &homeLeader{Month: from.Format("2006-01"), MonthLabel: fmt.Sprintf("%d年%d月", from.Year(), from.Month()),
 		Received: ov.Received, Overdue: ov.Overdue, Response: pct(t.ResponseRate), Resolution: pct(t.ResolutionRate),
 		Satisfaction: pct(t.SatisfactionRate), Score: num2(t.Score)}
-	// The bottom units: the last HonourSize ranked positions (the 黑榜 of
-	// the notice), or the lower half when fewer than twice that many are
-	// ranked, so that nobody is shown as both top and bottom.
-	for _, u := range a.Units {
+	// The bottom units: the notice's 黑榜.
+	marks := exports.Honours(a.Units)
+	for i, u := range a.Units {
 		if u.Ranked {
 			h.Ranked++
 		}
-	}
-	n := min(exports.HonourSize, h.Ranked/2)
-	for _, u := range a.Units[h.Ranked-n : h.Ranked] {
-		h.Bottom = append(h.Bottom, newAssessRow(u, ""))
+		if marks[i] == "黑榜" {
+			h.Bottom = append(h.Bottom, newAssessRow(u, ""))
+		}
 	}
 	return h, nil
 }
