@@ -4,7 +4,10 @@ import (
 	"fmt"
 	"net/http"
 	"reflect"
+	"strings"
 	"testing"
+
+	"github.com/xuri/excelize/v2"
 
 	"minyi/accounts"
 )
@@ -229,3 +232,53 @@ func TestAssessmentScopeAndRefusals(t *testing.T) {
 }
 
 func fmtAny(x any) string { return fmt.Sprint(x) }
+
+// TestAssessmentNoticeOverHTTP downloads the notice of the fixture and
+// reads it back: the four sheets, the ranking as the JSON ranks it (the
+// tie at 2, the 红榜 of k = min(5, 4/2) = 2 ranks: ranks 1 and 2; the 黑榜:
+// the last two positions less the 红榜 = 第四党支部), the lost points, and the
+// download audited.
+func TestAssessmentNoticeOverHTTP(t *testing.T) {
+	f := newAssessFixture(t)
+	w := f.as(f.leader, http.MethodGet, "/api/v1/work-orders/assessment.xlsx?period=2026-12", nil)
+	if cd := w.Header().Get("Content-Disposition"); !strings.Contains(cd, "attachment") {
+		t.Fatalf("content disposition %q (%d %s)", cd, w.Code, w.Body)
+	}
+	x, err := excelize.OpenReader(w.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer x.Close()
+	if got := x.GetSheetList(); !reflect.DeepEqual(got, []string{"排名", "失分明细", "高频问题", "说明"}) {
+		t.Fatalf("sheets %v", got)
+	}
+	raw := excelize.Options{RawCellValue: true}
+	rows, _ := x.GetRows("排名", raw)
+	if rows[0][0] != "2026年12月热线工单“三率”考核通报（2026-12-01 至 2026-12-31）" {
+		t.Errorf("title %q", rows[0][0])
+	}
+	want := [][]string{
+		{"1", "第一党支部", "5", "1", "1", "1", "100", "17.5", "5", "红榜"},
+		{"2", "第二党支部", "5", "0.8", "0.9", "1", "90.5", "-9.5", "5", "红榜"},
+		{"2", "第三党支部", "5", "0.8", "0.9", "1", "90.5", "—", "5", "红榜"},
+		{"4", "第四党支部", "7", "0.8333", "0.9", "0.8", "84.5", "—", "5", "黑榜"},
+		{"—", "第五党支部", "2", "1", "1", "0.5", "82.5", "—", "2", "不参与排名（回访不足 5 件）"},
+	}
+	for i, r := range want {
+		if !reflect.DeepEqual(rows[i+2], r) {
+			t.Errorf("排名 row %d: %q, want %q", i+3, rows[i+2], r)
+		}
+	}
+	lost, _ := x.GetRows("失分明细", raw)
+	if r := lost[len(lost)-1]; !reflect.DeepEqual(r, []string{"—", "第五党支部", "满意率", "17.5", "1", f.num["e2"]}) {
+		t.Errorf("last lost row %q", r)
+	}
+	audit := decode[struct {
+		Items []struct{ Action, Summary string }
+	}](t, f.do(http.MethodGet, "/api/v1/audit?action=export.download", nil), http.StatusOK)
+	if len(audit.Items) != 1 || !strings.Contains(audit.Items[0].Summary, "考核通报") {
+		t.Errorf("audit %+v", audit.Items)
+	}
+	wantError(t, f.as(f.operator, http.MethodGet, "/api/v1/work-orders/assessment.xlsx?period=2026-12", nil), http.StatusForbidden, "")
+	wantError(t, f.do(http.MethodGet, "/api/v1/work-orders/assessment.xlsx?period=12-2026", nil), http.StatusUnprocessableEntity, "validation_failed", "period")
+}
