@@ -38,7 +38,7 @@ type AssessmentNotice struct {
 // assessStyles are the notice's styles beyond the shared ones.
 type assessStyles struct {
 	*sheetStyles
-	pct2, red, black, redTxt, blackTxt int
+	pct2, red, black, redTxt, blackTxt, dash int
 }
 
 func newAssessStyles(f *excelize.File) (*assessStyles, error) {
@@ -61,6 +61,8 @@ func newAssessStyles(f *excelize.File) (*assessStyles, error) {
 			Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"D9D9D9"}}, Alignment: top}},
 		{&st.redTxt, &excelize.Style{NumFmt: 49, Font: &excelize.Font{Color: "C00000"}, Alignment: top}},
 		{&st.blackTxt, &excelize.Style{NumFmt: 49, Font: &excelize.Font{Bold: true}, Alignment: top}},
+		// "—" (no value) aligned with the numbers of its column.
+		{&st.dash, &excelize.Style{NumFmt: 49, Alignment: &excelize.Alignment{Vertical: "top", Horizontal: "right"}}},
 	} {
 		if *d.id, err = f.NewStyle(d.s); err != nil {
 			return nil, fmt.Errorf("assessment styles: %w", err)
@@ -181,16 +183,19 @@ func (nb *notice) put(sheet string, row int, cells []any) error {
 	return nil
 }
 
+// none is the cell of a value that is not defined.
+func (nb *notice) none() excelize.Cell { return excelize.Cell{StyleID: nb.st.dash, Value: "—"} }
+
 func (nb *notice) rate(r *float64) excelize.Cell {
 	if r == nil {
-		return nb.st.text("—")
+		return nb.none()
 	}
 	return excelize.Cell{StyleID: nb.st.pct2, Value: *r}
 }
 
 func (nb *notice) score(x *float64) excelize.Cell {
 	if x == nil {
-		return nb.st.text("—")
+		return nb.none()
 	}
 	return excelize.Cell{StyleID: nb.st.dec2, Value: *x}
 }
@@ -235,14 +240,11 @@ func (nb *notice) ranking() error {
 	marks := Honours(a.Units)
 	row := 3
 	for i, u := range a.Units {
-		rank := nb.st.text("—")
+		rank := nb.none()
 		if u.Rank != nil {
 			rank = nb.count(*u.Rank)
 		}
-		change := nb.st.text("—")
-		if u.Change != nil {
-			change = nb.score(u.Change)
-		}
+		change := nb.score(u.Change)
 		mark, style := marks[i], nb.st.txt
 		switch {
 		case mark == "红榜":

@@ -20,7 +20,7 @@ func (nb *notice) lost() error {
 	row := 3
 	for _, u := range nb.a.Units {
 		for _, l := range u.Lost {
-			rank := nb.st.text("—")
+			rank := nb.none()
 			if u.Rank != nil {
 				rank = nb.count(*u.Rank)
 			}
