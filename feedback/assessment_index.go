@@ -36,10 +36,19 @@ type AssessRecord struct {
 	Satisfaction Satisfaction `bson:"s,omitempty"`
 }
 
-// assessed reports whether o counts for its unit: dispatched to it and not
-// sent back (a returned order waits for the dispatcher, not the unit).
+// assessed reports whether o counts for its unit: dispatched to it and in
+// the unit's hands or past them. A returned order waits for the dispatcher,
+// not the unit; any status not named here (a duplicate merged into its
+// original, say) does not count either.
 func (o *Order) assessed() bool {
-	return o.OrgID != "" && o.AssignedAt != nil && o.Status != StatusReturned && o.Status != StatusReceived
+	if o.OrgID == "" || o.AssignedAt == nil {
+		return false
+	}
+	switch o.Status {
+	case StatusAssigned, StatusAccepted, StatusReplied, StatusClosed, StatusCalledBack:
+		return true
+	}
+	return false
 }
 
 func assessID(month, org string) string { return assessPrefix + month + "/" + org }
