@@ -295,20 +295,24 @@ func writeStats(f *excelize.File, st ledgerStyles, l Ledger, s *feedback.Stats, 
 			return err
 		}
 	}
+	return statsLayout(f)
+}
+
+// statsLayout prints 统计 like the ledger and sizes its columns.
+func statsLayout(f *excelize.File) error {
 	if err := setupSheet(f, SheetStats, len(unitHeader), 0); err != nil {
 		return err
 	}
 	if err := ledgerHeaderFooter(f, SheetStats); err != nil {
 		return err
 	}
-	if err := f.SetColWidth(SheetStats, "D", "H", 12); err != nil {
-		return err
+	for _, c := range []struct {
+		from, to string
+		w        float64
+	}{{"A", "A", 16}, {"B", "B", 22}, {"C", "C", 28}, {"D", "H", 12}} {
+		if err := f.SetColWidth(SheetStats, c.from, c.to, c.w); err != nil {
+			return err
+		}
 	}
-	if err := f.SetColWidth(SheetStats, "A", "A", 16); err != nil {
-		return err
-	}
-	if err := f.SetColWidth(SheetStats, "B", "B", 22); err != nil {
-		return err
-	}
-	return f.SetColWidth(SheetStats, "C", "C", 28)
+	return nil
 }
