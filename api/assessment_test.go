@@ -233,12 +233,12 @@ func TestAssessmentScopeAndRefusals(t *testing.T) {
 
 func fmtAny(x any) string { return fmt.Sprint(x) }
 
-// TestAssessmentNoticeOverHTTP downloads the notice of the fixture and
+// TestHotlineNoticeOverHTTP downloads the notice of the fixture and
 // reads it back: the four sheets, the ranking as the JSON ranks it (the
 // tie at 2, the 红榜 of k = min(5, 4/2) = 2 ranks: ranks 1 and 2; the 黑榜:
 // the last two positions less the 红榜 = 第四党支部), the lost points, and the
 // download audited.
-func TestAssessmentNoticeOverHTTP(t *testing.T) {
+func TestHotlineNoticeOverHTTP(t *testing.T) {
 	f := newAssessFixture(t)
 	w := f.as(f.leader, http.MethodGet, "/api/v1/work-orders/assessment.xlsx?period=2026-12", nil)
 	if cd := w.Header().Get("Content-Disposition"); !strings.Contains(cd, "attachment") {

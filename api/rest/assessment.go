@@ -63,7 +63,7 @@ func (s *Assessment) GetAssessmentReport(c *gin.Context) error {
 	w := &xlsxDownload{c: c, name: "三率考核通报-" + a.Period.From + ".xlsx", ascii: "assessment.xlsx", started: func() {
 		audit(c, s.auditor, "export.download", "work_order_assessment", "", "下载"+title+"（"+a.Period.From+" 至 "+a.Period.To+"）")
 	}}
-	err = exports.WriteAssessment(w, a, exports.AssessmentNotice{Title: title, Location: s.assess.Location(), Now: s.now()})
+	err = exports.WriteHotlineNotice(w, a, exports.HotlineNotice{Title: title, Location: s.assess.Location(), Now: s.now()})
 	if err != nil && !w.sent {
 		return err
 	}

@@ -26,18 +26,18 @@ type AssessmentPages struct {
 	pages  *Renderer
 }
 
-type assessRow struct {
+type rateRow struct {
 	Rank, Name, Orders, Response, Resolution, Satisfaction, Score, Change, Rated, Mark, MarkClass string
 	Lost                                                                                          []string
 }
 
 type definition struct{ Term, Text string }
 
-type assessView struct {
+type rateView struct {
 	Title, Month, From, To, Prev, Next, Download string
 	Error                                        string
-	Ranked, Unranked                             []assessRow
-	Total                                        assessRow
+	Ranked, Unranked                             []rateRow
+	Total                                        rateRow
 	Chart                                        barChart
 	Definitions                                  []definition
 	MinRated                                     int
@@ -68,8 +68,8 @@ func signed(x *float64) string {
 	return s
 }
 
-func newAssessRow(u feedback.AssessUnit, mark string) assessRow {
-	r := assessRow{Rank: "—", Name: u.Org.Name, Orders: fmt.Sprint(u.Orders), Response: pct(u.ResponseRate),
+func newRateRow(u feedback.AssessUnit, mark string) rateRow {
+	r := rateRow{Rank: "—", Name: u.Org.Name, Orders: fmt.Sprint(u.Orders), Response: pct(u.ResponseRate),
 		Resolution: pct(u.ResolutionRate), Satisfaction: pct(u.SatisfactionRate), Score: num2(u.Score),
 		Change: signed(u.Change), Rated: fmt.Sprint(u.Rated), Mark: mark}
 	switch mark {
@@ -144,10 +144,10 @@ func (s *AssessmentPages) AssessmentPage(c *gin.Context) error {
 		}
 	}
 	from, _ := time.ParseInLocation(time.DateOnly, a.Period.From, s.assess.Location())
-	v := assessView{Error: problem, Title: strings.TrimSuffix(rest.NoticeTitle(a.Period), "通报"), From: a.Period.From, To: a.Period.To,
+	v := rateView{Error: problem, Title: strings.TrimSuffix(rest.NoticeTitle(a.Period), "通报"), From: a.Period.From, To: a.Period.To,
 		Month: from.Format("2006-01"), MinRated: a.Settings.MinRated,
 		Prev: from.AddDate(0, -1, 0).Format("2006-01"), Next: from.AddDate(0, 1, 0).Format("2006-01"),
-		Chart: assessChart(a.Units), Total: newAssessRow(a.Total, "")}
+		Chart: assessChart(a.Units), Total: newRateRow(a.Total, "")}
 	v.Download = "/api/v1/work-orders/assessment.xlsx?" + c.Request.URL.Query().Encode()
 	if q == (feedback.AssessQuery{}) {
 		v.Download = "/api/v1/work-orders/assessment.xlsx?" + url.Values{"period": {v.Month}}.Encode()
@@ -155,9 +155,9 @@ func (s *AssessmentPages) AssessmentPage(c *gin.Context) error {
 	marks := exports.Honours(a.Units)
 	for i, u := range a.Units {
 		if u.Ranked {
-			v.Ranked = append(v.Ranked, newAssessRow(u, marks[i]))
+			v.Ranked = append(v.Ranked, newRateRow(u, marks[i]))
 		} else {
-			v.Unranked = append(v.Unranked, newAssessRow(u, ""))
+			v.Unranked = append(v.Unranked, newRateRow(u, ""))
 		}
 	}
 	d := a.Definitions

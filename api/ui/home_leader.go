@@ -21,7 +21,7 @@ type homeLeader struct {
 	Received, Overdue                  int
 	Response, Resolution, Satisfaction string
 	Score                              string
-	Bottom                             []assessRow
+	Bottom                             []rateRow
 	Ranked                             int
 }
 
@@ -55,7 +55,7 @@ func (s *HomePage) leaderFigures(c *gin.Context) (*homeLeader, error) {
 			h.Ranked++
 		}
 		if marks[i] == "黑榜" {
-			h.Bottom = append(h.Bottom, newAssessRow(u, ""))
+			h.Bottom = append(h.Bottom, newRateRow(u, ""))
 		}
 	}
 	return h, nil

@@ -28,8 +28,8 @@ const (
 // HonourSize is how many units the 红榜 and the 黑榜 each name.
 const HonourSize = 5
 
-// AssessmentNotice is what the notice needs besides the assessment.
-type AssessmentNotice struct {
+// HotlineNotice is what the notice needs besides the assessment.
+type HotlineNotice struct {
 	Title    string // e.g. "2026年12月热线工单“三率”考核通报"
 	Location *time.Location
 	Now      time.Time
@@ -71,8 +71,8 @@ func newAssessStyles(f *excelize.File) (*assessStyles, error) {
 	return st, nil
 }
 
-// WriteAssessment writes the notice workbook of a to w.
-func WriteAssessment(w io.Writer, a *feedback.Assessment, n AssessmentNotice) error {
+// WriteHotlineNotice writes the notice workbook of a to w.
+func WriteHotlineNotice(w io.Writer, a *feedback.Assessment, n HotlineNotice) error {
 	if n.Location == nil {
 		n.Location = time.UTC
 	}
@@ -108,7 +108,7 @@ type notice struct {
 	f  *excelize.File
 	st *assessStyles
 	a  *feedback.Assessment
-	n  AssessmentNotice
+	n  HotlineNotice
 }
 
 // sheet lays out one sheet: print setup, header and footer, widths, the

@@ -72,7 +72,7 @@ func assessFixture(t *testing.T) *feedback.Assessment {
 func writeAssessment(t *testing.T) (*excelize.File, []byte) {
 	t.Helper()
 	var buf bytes.Buffer
-	err := exports.WriteAssessment(&buf, assessFixture(t), exports.AssessmentNotice{Title: "2026年12月热线工单“三率”考核通报",
+	err := exports.WriteHotlineNotice(&buf, assessFixture(t), exports.HotlineNotice{Title: "2026年12月热线工单“三率”考核通报",
 		Location: shanghai, Now: time.Date(2026, 12, 31, 9, 0, 0, 0, time.UTC)})
 	if err != nil {
 		t.Fatal(err)
@@ -88,7 +88,7 @@ func writeAssessment(t *testing.T) (*excelize.File, []byte) {
 	return f, buf.Bytes()
 }
 
-func TestAssessmentNoticeWorkbook(t *testing.T) {
+func TestHotlineNoticeWorkbook(t *testing.T) {
 	f, _ := writeAssessment(t)
 	if got := f.GetSheetList(); !slices.Equal(got, []string{"排名", "失分明细", "高频问题", "说明"}) {
 		t.Fatalf("sheets %v", got)
@@ -190,7 +190,7 @@ func TestAssessmentNoticeWorkbook(t *testing.T) {
 	}
 }
 
-func TestLibreOfficeOpensAssessmentNotice(t *testing.T) {
+func TestLibreOfficeOpensHotlineNotice(t *testing.T) {
 	_, data := writeAssessment(t)
 	rows := libreOffice(t, "assessment", data)("排名")
 	// The CSV filter writes values, not what the cells show.
