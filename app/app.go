@@ -40,9 +40,9 @@ type Config struct {
 	// Batch tunes the group commit (zero values: the defaults).
 	BatchWait     time.Duration
 	BatchFlushers int
-	// Assessment are the 三率 assessment's rules; nil means
+	// RateSettings are the 三率 assessment's rules; nil means
 	// feedback.DefaultAssessSettings.
-	Assessment *feedback.AssessSettings
+	RateSettings *feedback.AssessSettings
 }
 
 // App is the wired system: every store and service, each built once.
@@ -73,7 +73,7 @@ type App struct {
 	GradeOps  *analytics.GradeService
 	UserOps   *accounts.Service
 	OrderOps  *feedback.Service
-	AssessOps *feedback.AssessmentService // the 三率 assessment (issue 14)
+	RateOps   *feedback.AssessmentService // the 三率 assessment (issue 14)
 }
 
 // New creates the missing indexes on st and builds every service over it.
@@ -145,7 +145,7 @@ func New(ctx context.Context, st *store.Store, cfg Config) (*App, error) {
 		a.Tallies.Close()
 		return nil, err
 	}
-	a.AssessOps = feedback.NewAssessmentService(a.WorkOrders, orgUnits{a.Orgs}, cfg.assessSettings(), now)
+	a.RateOps = feedback.NewAssessmentService(a.WorkOrders, orgUnits{a.Orgs}, cfg.assessSettings(), now)
 	return a, nil
 }
 

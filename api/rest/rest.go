@@ -42,7 +42,7 @@ type Handlers struct {
 func New(d httpx.Deps) *Handlers {
 	a := d.App
 	return &Handlers{
-		Assessment:     &Assessment{assess: a.AssessOps, auditor: a.Auditor, log: a.Logger, now: a.Now},
+		Assessment:     &Assessment{assess: a.RateOps, auditor: a.Auditor, log: a.Logger, now: a.Now},
 		Audit:          &Audit{accounts: a.Accounts},
 		Ballots:        &Ballots{ballots: a.Ballots, now: a.Now, publicLimit: d.PublicLimit, submitter: a.Submitter},
 		Codes:          &Codes{auditor: a.Auditor, baseURL: d.BaseURL, codes: a.Codes, surveys: a.Surveys, sv: d.Surveys(), svOps: a.SurveyOps},

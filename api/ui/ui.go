@@ -36,11 +36,11 @@ type Pages struct {
 func New(d httpx.Deps, r *Renderer) *Pages {
 	a := d.App
 	return &Pages{
-		AssessmentPages: &AssessmentPages{assess: a.AssessOps, pages: r},
+		AssessmentPages: &AssessmentPages{assess: a.RateOps, pages: r},
 		AccountPages:    &AccountPages{accounts: a.Accounts, pages: r, userOps: a.UserOps},
 		BallotPages:     &BallotPages{now: a.Now, pages: r, publicLimit: d.PublicLimit, submitter: a.Submitter},
 		BuilderPages:    &BuilderPages{orgs: a.Orgs, pages: r, surveys: a.Surveys, svOps: a.SurveyOps},
-		HomePage:        &HomePage{assess: a.AssessOps, now: a.Now, pages: r, scope: d.Scope(), surveys: a.Surveys, workOrders: a.WorkOrders},
+		HomePage:        &HomePage{assess: a.RateOps, now: a.Now, pages: r, scope: d.Scope(), surveys: a.Surveys, workOrders: a.WorkOrders},
 		OrgPages:        &OrgPages{members: a.Members, orgOps: a.OrgOps, orgs: a.Orgs, pages: r},
 		ResultPages:     &ResultPages{exports: a.Exports, filter: d.Results(), gradeOps: a.GradeOps, orgs: a.Orgs, pages: r, scope: d.Scope(), source: d.Source, sv: d.Surveys()},
 		SurveyPages:     &SurveyPages{baseURL: d.BaseURL, codes: a.Codes, orgs: a.Orgs, pages: r, surveys: a.Surveys, svOps: a.SurveyOps, tallies: a.Tallies},

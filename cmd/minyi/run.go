@@ -78,7 +78,7 @@ func open(ctx context.Context, cfg config, log *slog.Logger) (*service, error) {
 		return nil, err
 	}
 	a, err := app.New(ctx, st, app.Config{
-		Logger: log, SecretKey: cfg.SecretKey, Policy: policy, Assessment: &assess,
+		Logger: log, SecretKey: cfg.SecretKey, Policy: policy, RateSettings: &assess,
 	})
 	if err != nil {
 		_ = st.Close(context.WithoutCancel(ctx))

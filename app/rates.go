@@ -27,8 +27,8 @@ func (u orgUnits) Units(ctx context.Context) ([]feedback.Unit, error) {
 
 // assessSettings are cfg's assessment rules, or the defaults.
 func (cfg Config) assessSettings() feedback.AssessSettings {
-	if cfg.Assessment != nil {
-		return *cfg.Assessment
+	if cfg.RateSettings != nil {
+		return *cfg.RateSettings
 	}
 	return feedback.DefaultAssessSettings()
 }
