@@ -12,6 +12,7 @@ import (
 	"minyi/api/ui"
 	"minyi/assessments"
 	"minyi/commitments"
+	"minyi/feedback"
 	"minyi/reports"
 	"minyi/surveys"
 )
@@ -188,6 +189,10 @@ func (s *Server) registerRoutes() {
 	s.addPage(http.MethodGet, "/admin/assessments/new", false, adminOnly, u.CompositePages.NewCompositePage)
 	s.addPage(http.MethodPost, "/admin/assessments/new", false, adminOnly, u.CompositePages.CreateComposite)
 	s.add(route{method: http.MethodGet, path: "/assessments/:id/report.xlsx", summary: "下载考评结果汇总表（综合排名、各分项来源、趋势、公示与异议、说明）", tag: "assessments", roles: readers, file: httpx.XLSXType, handler: j.Composite.GetCompositeReport})
+	// The 三率 assessment of the units and its monthly notice (rest.Assessment, ui.AssessmentPages).
+	s.add(route{method: http.MethodGet, path: "/work-orders/assessment", summary: "三率考核：各单位响应率、解决率、满意率、综合得分、排名、较上期和失分情况（?period=YYYY-MM 或 from、to；按组织范围）", tag: "work-orders", roles: readers, query: rest.AssessmentParams{}, resp: feedback.Assessment{}, handler: j.Assessment.GetAssessment})
+	s.add(route{method: http.MethodGet, path: "/work-orders/assessment.xlsx", summary: "三率考核通报（Excel：排名含红黑榜、失分明细、高频问题、说明）", tag: "work-orders", roles: readers, query: rest.AssessmentParams{}, file: httpx.XLSXType, handler: j.Assessment.GetAssessmentReport})
+	s.addPage(http.MethodGet, "/work-orders/assessment", false, readers, u.AssessmentPages.AssessmentPage)
 
 	// Accounts: users, sign-in, API tokens, audit log (auth.go, session.go, rest.Users, rest.Tokens, rest.Audit, ui.AccountPages, ui.UserPages).
 	s.add(route{method: http.MethodPost, path: "/users", summary: "创建用户", tag: "accounts", roles: adminOnly, body: rest.UserInput{}, status: created, resp: accounts.User{}, errs: conflict, handler: j.Users.CreateUser})

@@ -147,8 +147,13 @@ func TestWorkOrderPages(t *testing.T) {
 	wantPage(t, f.page(http.MethodGet, "/branch/work-orders", nil, op), http.StatusForbidden)
 	wantPage(t, f.page(http.MethodGet, "/operator/work-orders/new", nil, sec), http.StatusForbidden)
 
-	// Close and call back from the operator's queue.
-	for _, step := range []url.Values{{"action": {"close"}}, {"action": {"callback"}, "satisfaction": {"basic"}}} {
+	// Close and call back from the operator's queue: the page asks for the
+	// resolution beside the satisfaction.
+	wantPage(t, f.page(http.MethodPost, "/operator/work-orders/"+first.ID+"/events", url.Values{"csrf_token": {tok}, "action": {"close"}}, op), http.StatusSeeOther)
+	wantPage(t, f.page(http.MethodGet, "/operator/work-orders", nil, op), http.StatusOK, `name="resolution" value="partly"`, "部分解决")
+	cb := url.Values{"csrf_token": {tok}, "action": {"callback"}, "satisfaction": {"basic"}}
+	wantPage(t, f.page(http.MethodPost, "/operator/work-orders/"+first.ID+"/events", cb, op), http.StatusUnprocessableEntity, "请选择解决情况")
+	for _, step := range []url.Values{{"action": {"callback"}, "satisfaction": {"basic"}, "resolution": {"partly"}}} {
 		step.Set("csrf_token", tok)
 		if w := f.page(http.MethodPost, "/operator/work-orders/"+first.ID+"/events", step, op); w.Code != http.StatusSeeOther {
 			t.Fatalf("%v: %d %s", step, w.Code, w.Body)
@@ -157,6 +162,10 @@ func TestWorkOrderPages(t *testing.T) {
 	o := decode[orderJSON](t, f.as(f.operator, http.MethodGet, "/api/v1/work-orders/"+first.ID, nil), http.StatusOK)
 	if o.Status != "called_back" || len(o.Events) != 6 {
 		t.Fatalf("after the pages: %s, %d events", o.Status, len(o.Events))
+	}
+	full := decode[map[string]any](t, f.as(f.operator, http.MethodGet, "/api/v1/work-orders/"+first.ID, nil), http.StatusOK)
+	if full["resolution"] != "partly" || full["satisfaction"] != "basic" || full["assigned_at"] == nil || full["accepted_at"] == nil {
+		t.Fatalf("callback on the order: %v %v %v %v", full["resolution"], full["satisfaction"], full["assigned_at"], full["accepted_at"])
 	}
 }
 

@@ -42,6 +42,9 @@ type Config struct {
 	// Batch tunes the group commit (zero values: the defaults).
 	BatchWait     time.Duration
 	BatchFlushers int
+	// RateSettings are the 三率 assessment's rules; nil means
+	// feedback.DefaultAssessSettings.
+	RateSettings *feedback.AssessSettings
 }
 
 // App is the wired system: every store and service, each built once.
@@ -80,6 +83,7 @@ type App struct {
 	// Public commitments (承诺践诺), their store and operations.
 	Commitments   *commitments.Store
 	CommitmentOps *commitments.Service
+	RateOps       *feedback.AssessmentService // the 三率 assessment (issue 14)
 }
 
 // New creates the missing indexes on st and builds every service over it.
@@ -165,6 +169,12 @@ func New(ctx context.Context, st *store.Store, cfg Config) (*App, error) {
 	a.AssessOps = assessments.NewService(a.Assessments, a.Orgs, a.Members, a.Surveys, assessments.Sources{
 		Survey: surveySource(a.Surveys, results), Commitments: commitmentSource(a.CommitmentOps),
 	}, a.Auditor, now, cfg.Policy.Location())
+	// The 三率 assessment: its records of orders stored before them, once.
+	if err := a.WorkOrders.EnsureAssessed(ctx); err != nil {
+		a.Tallies.Close()
+		return nil, err
+	}
+	a.RateOps = feedback.NewAssessmentService(a.WorkOrders, orgUnits{a.Orgs}, cfg.assessSettings(), now)
 	return a, nil
 }
 

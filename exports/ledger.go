@@ -6,8 +6,6 @@ package exports
 import (
 	"fmt"
 	"io"
-	"slices"
-	"strings"
 	"time"
 
 	"github.com/xuri/excelize/v2"
@@ -34,10 +32,12 @@ type Ledger struct {
 
 var ledgerHeader = []string{
 	"工单编号", "受理时间", "来源", "类别", "紧急程度", "反映人", "联系电话", "反映内容", "地点",
-	"承办组织", "状态", "办理时限", "是否超期", "回复时间", "按时回复", "延期次数", "督办次数", "重办次数", "回访评价",
+	"承办组织", "状态", "办理时限", "是否超期", "回复时间", "按时回复", "延期次数", "督办次数", "重办次数", "办理结果",
 }
 
-var ledgerWidths = []float64{16, 17, 10, 8, 9, 10, 14, 48, 20, 20, 9, 17, 9, 17, 9, 9, 9, 9, 10}
+// ledgerWidths keep the sheet printable: A4 landscape fitted to the page
+// width, the content wrapped in its column.
+var ledgerWidths = []float64{15, 16, 8, 6, 8, 8, 13, 36, 14, 14, 8, 16, 8, 16, 8, 8, 8, 8, 16}
 
 // ledgerStyles are the cell styles the ledger uses.
 type ledgerStyles struct {
@@ -83,11 +83,12 @@ func WriteLedger(w io.Writer, l Ledger) (*feedback.Stats, error) {
 		return nil, fmt.Errorf("ledger sheet: %w", err)
 	}
 	stats := feedback.NewStats()
-	if err := writeOrders(f, st, l, stats); err != nil {
+	units := unitStats{}
+	if err := writeOrders(f, st, l, stats, units); err != nil {
 		return nil, err
 	}
 	stats.Finish()
-	if err := writeStats(f, st, l, stats); err != nil {
+	if err := writeStats(f, st, l, stats, units); err != nil {
 		return nil, err
 	}
 	f.SetActiveSheet(0)
@@ -99,7 +100,7 @@ func WriteLedger(w io.Writer, l Ledger) (*feedback.Stats, error) {
 
 // writeOrders streams the ledger rows, opening a further sheet whenever
 // one is full.
-func writeOrders(f *excelize.File, st ledgerStyles, l Ledger, stats *feedback.Stats) error {
+func writeOrders(f *excelize.File, st ledgerStyles, l Ledger, stats *feedback.Stats, units unitStats) error {
 	sheet := 1
 	sw, err := startLedgerSheet(f, st, SheetLedger)
 	if err != nil {
@@ -120,6 +121,7 @@ func writeOrders(f *excelize.File, st ledgerStyles, l Ledger, stats *feedback.St
 	}
 	err = l.Each(func(o *feedback.Order) error {
 		stats.Add(o, l.Now)
+		units.add(o, l.Now)
 		if row > MaxSheetRows { // continue on 工单台账2, 工单台账3…
 			if err := finish(); err != nil {
 				return err
@@ -148,6 +150,14 @@ func writeOrders(f *excelize.File, st ledgerStyles, l Ledger, stats *feedback.St
 }
 
 func startLedgerSheet(f *excelize.File, st ledgerStyles, name string) (*excelize.StreamWriter, error) {
+	// Print setup first: the stream writes the sheet's properties before
+	// its rows.
+	if err := setupSheet(f, name, pageSetup{cols: len(ledgerHeader), headRows: 1, landscape: true}); err != nil {
+		return nil, err
+	}
+	if err := ledgerHeaderFooter(f, name); err != nil {
+		return nil, err
+	}
 	sw, err := f.NewStreamWriter(name)
 	if err != nil {
 		return nil, fmt.Errorf("ledger stream: %w", err)
@@ -201,7 +211,7 @@ func ledgerRow(o *feedback.Order, st ledgerStyles, l Ledger) []any {
 		text(o.Number), when(&created), text(o.Channel.Label()), text(o.Kind.Label()), text(o.Urgency.Label()),
 		text(o.Caller.Name), text(feedback.MaskPhone(o.Caller.Phone)), text(o.Content), text(o.Location),
 		text(org), text(o.Status.Label()), when(&due), yesNo(o.Overdue(l.Now)), when(o.RepliedAt), onTime,
-		num(o.Extensions), num(o.Supervised), num(o.Reopened), text(o.Satisfaction.Label()),
+		num(o.Extensions), num(o.Supervised), num(o.Reopened), text(o.Verdict()),
 	}
 }
 
@@ -214,7 +224,7 @@ func wall(t time.Time, loc *time.Location) time.Time {
 
 // writeStats fills the 统计 sheet: the period, each figure with how it is
 // computed, then counts by kind, status and org.
-func writeStats(f *excelize.File, st ledgerStyles, l Ledger, s *feedback.Stats) error {
+func writeStats(f *excelize.File, st ledgerStyles, l Ledger, s *feedback.Stats, units unitStats) error {
 	if _, err := f.NewSheet(SheetStats); err != nil {
 		return fmt.Errorf("stats sheet: %w", err)
 	}
@@ -241,6 +251,7 @@ func writeStats(f *excelize.File, st ledgerStyles, l Ledger, s *feedback.Stats) 
 	add("不满意", s.Unsatisfied, "")
 	add("满意率", rate(s.SatisfactionRate), "满意 ÷ 回访数")
 	add("基本满意率", rate(s.BasicSatisfactionRate), "（满意 + 基本满意）÷ 回访数")
+	add("解决率", rate(s.ResolutionRate), fmt.Sprintf("（已解决 + %g × 部分解决）÷ 回访时给出解决情况的工单数", feedback.PartlyResolved))
 	add("重办工单数", s.Reopened, fmt.Sprintf("至少重办一次的工单（共重办 %d 次）", s.Reopens))
 	add("超期未回复", s.Overdue, "生成时仍未回复且已过办理时限")
 	add("督办工单数", s.Supervised, "至少督办一次的工单")
@@ -255,9 +266,9 @@ func writeStats(f *excelize.File, st ledgerStyles, l Ledger, s *feedback.Stats) 
 		add(x.Label(), s.ByStatus[x])
 	}
 	add()
-	add("承办组织", "数量")
-	for id, n := range sortedOrgs(s.ByOrg, l.OrgNames) {
-		add(id, n)
+	unitsAt := len(rows) + 1
+	for _, r := range units.rows(l.OrgNames) {
+		add(r...)
 	}
 	for i, r := range rows {
 		for j, v := range r {
@@ -277,42 +288,31 @@ func writeStats(f *excelize.File, st ledgerStyles, l Ledger, s *feedback.Stats) 
 			}
 		}
 	}
-	for _, r := range []int{1, 5} {
+	for r, cols := range map[int]int{1: 3, 5: 3, unitsAt: len(unitHeader)} {
 		cell, _ := excelize.CoordinatesToCellName(1, r)
-		end, _ := excelize.CoordinatesToCellName(3, r)
+		end, _ := excelize.CoordinatesToCellName(cols, r)
 		if err := f.SetCellStyle(SheetStats, cell, end, st.header); err != nil {
 			return err
 		}
 	}
-	if err := f.SetColWidth(SheetStats, "A", "A", 16); err != nil {
-		return err
-	}
-	if err := f.SetColWidth(SheetStats, "B", "B", 22); err != nil {
-		return err
-	}
-	return f.SetColWidth(SheetStats, "C", "C", 40)
+	return statsLayout(f)
 }
 
-// sortedOrgs yields org names and counts ordered by name.
-func sortedOrgs(byOrg map[string]int, names map[string]string) func(yield func(string, int) bool) {
-	type kv struct {
-		name string
-		n    int
+// statsLayout prints 统计 like the ledger and sizes its columns.
+func statsLayout(f *excelize.File) error {
+	if err := setupSheet(f, SheetStats, pageSetup{cols: len(unitHeader), landscape: true}); err != nil {
+		return err
 	}
-	list := make([]kv, 0, len(byOrg))
-	for id, n := range byOrg {
-		name := names[id]
-		if name == "" {
-			name = id
-		}
-		list = append(list, kv{name, n})
+	if err := ledgerHeaderFooter(f, SheetStats); err != nil {
+		return err
 	}
-	slices.SortFunc(list, func(a, b kv) int { return strings.Compare(a.name, b.name) })
-	return func(yield func(string, int) bool) {
-		for _, x := range list {
-			if !yield(x.name, x.n) {
-				return
-			}
+	for _, c := range []struct {
+		from, to string
+		w        float64
+	}{{"A", "A", 16}, {"B", "B", 22}, {"C", "C", 28}, {"D", "H", 12}} {
+		if err := f.SetColWidth(SheetStats, c.from, c.to, c.w); err != nil {
+			return err
 		}
 	}
+	return nil
 }

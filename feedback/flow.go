@@ -146,6 +146,7 @@ type Event struct {
 	OrgID        string       `bson:"org_id,omitempty" json:"org_id,omitempty"`
 	Days         int          `bson:"days,omitempty" json:"days,omitempty"`
 	Satisfaction Satisfaction `bson:"satisfaction,omitempty" json:"satisfaction,omitempty"`
+	Resolution   Resolution   `bson:"resolution,omitempty" json:"resolution,omitempty"`
 	// DueAt is the deadline this event set (receive, extend, reopen). It is
 	// recorded rather than recomputed so that replaying history gives the
 	// same answer after the calendar file changes.
@@ -167,11 +168,11 @@ var transitions = map[Status][]Action{
 }
 
 // Allowed lists the actions possible on o now. Reopening (重办) is only
-// for a caller who was not satisfied.
+// for a caller who was not satisfied or whose matter was not solved.
 func (o *Order) Allowed() []Action {
 	var out []Action
 	for _, a := range transitions[o.Status] {
-		if a == ActionReopen && o.Satisfaction != Unsatisfied {
+		if a == ActionReopen && o.Satisfaction != Unsatisfied && o.Resolution != Unresolved {
 			continue
 		}
 		out = append(out, a)
@@ -248,6 +249,11 @@ func (o *Order) check(e *Event, ext ExtensionLimit) error {
 		if e.Satisfaction != Satisfied && e.Satisfaction != Basic && e.Satisfaction != Unsatisfied {
 			fe.Add("satisfaction", "required", "请选择回访评价：满意、基本满意或不满意")
 		}
+		// Optional for the clients of the first contract, which sent the
+		// satisfaction alone; the pages always ask.
+		if e.Resolution != "" && !e.Resolution.Valid() {
+			fe.Add("resolution", "invalid", "解决情况应为 resolved（已解决）、partly（部分解决）或 unresolved（未解决）")
+		}
 	case ActionReopen:
 		needNote("请填写重办理由")
 	}
@@ -259,6 +265,9 @@ func (o *Order) check(e *Event, ext ExtensionLimit) error {
 	}
 	if e.Action != ActionCallback && e.Satisfaction != "" {
 		fe.Add("satisfaction", "not_allowed", "只有回访时才能填写满意度")
+	}
+	if e.Action != ActionCallback && e.Resolution != "" {
+		fe.Add("resolution", "not_allowed", "只有回访时才能填写解决情况")
 	}
 	return fe.Err()
 }
@@ -274,8 +283,10 @@ func (o *Order) apply(e Event) {
 	case ActionAssign:
 		o.Status = StatusAssigned
 		o.OrgID = e.OrgID
+		o.AssignedAt, o.AcceptedAt = &at, nil
 	case ActionAccept:
 		o.Status = StatusAccepted
+		o.AcceptedAt = &at
 	case ActionReturn:
 		o.Status = StatusReturned
 	case ActionExtend:
@@ -290,7 +301,7 @@ func (o *Order) apply(e Event) {
 		o.ClosedAt = &at
 	case ActionCallback:
 		o.Status = StatusCalledBack
-		o.Satisfaction = e.Satisfaction
+		o.Satisfaction, o.Resolution = e.Satisfaction, e.Resolution
 	case ActionReopen:
 		// 重办 goes back to the same branch with a fresh deadline and a
 		// fresh extension allowance; the first round stays in the history.
@@ -298,7 +309,10 @@ func (o *Order) apply(e Event) {
 		o.Reopened++
 		o.Extensions, o.ExtendedDays = 0, 0
 		o.RepliedAt, o.OnTime, o.ClosedAt = nil, nil, nil
-		o.Satisfaction = ""
+		o.Satisfaction, o.Resolution = "", ""
+		// The branch must sign for it again: for the response rate a
+		// reopening is a fresh assignment.
+		o.AssignedAt, o.AcceptedAt = &at, nil
 	case ActionSupervise:
 		o.Supervised++
 	}
@@ -319,8 +333,9 @@ func Replay(o Order) Order {
 	r := o
 	r.Status, r.OrgID, r.DueAt = "", "", time.Time{}
 	r.Extensions, r.ExtendedDays, r.Supervised, r.Reopened, r.Version = 0, 0, 0, 0, 0
-	r.RepliedAt, r.OnTime, r.ClosedAt, r.Satisfaction = nil, nil, nil, ""
+	r.RepliedAt, r.OnTime, r.ClosedAt, r.Satisfaction, r.Resolution = nil, nil, nil, "", ""
 	r.Handling = Handling{}
+	r.AssignedAt, r.AcceptedAt = nil, nil
 	for _, e := range o.Events {
 		r.apply(e)
 	}

@@ -84,6 +84,9 @@ func (s *Store) indexOrder(ctx context.Context, o *Order, prev Status) error {
 	if err := s.timeline.Put(ctx, o.CreatedAt, o.ID, withText); err != nil {
 		return err
 	}
+	if err := s.assessIndex(ctx, o); err != nil { // the 三率 records (assessment_index.go)
+		return err
+	}
 	s.indexing.Lock()
 	defer s.indexing.Unlock()
 	var models []mongo.WriteModel

@@ -215,9 +215,10 @@ type EventInput struct {
 	Days         int // extend
 	Satisfaction Satisfaction
 	// The workspace steps: merge's original, a reply's outcome and reason.
-	Into    string
-	Outcome ReplyOutcome
-	Reason  string
+	Into       string
+	Outcome    ReplyOutcome
+	Reason     string
+	Resolution Resolution // callback
 }
 
 // Act takes step in on order id: refused (403 action_forbidden) to a role
@@ -240,7 +241,7 @@ func (s *Service) Act(ctx context.Context, id string, in EventInput) (*Order, *E
 	if err := s.freshCalendar(ctx); err != nil {
 		return nil, nil, err
 	}
-	e := Event{Action: in.Action, Actor: ActorOf(p), Note: in.Note, OrgID: strings.TrimSpace(in.OrgID), Days: in.Days, Satisfaction: in.Satisfaction,
+	e := Event{Action: in.Action, Actor: ActorOf(p), Note: in.Note, OrgID: strings.TrimSpace(in.OrgID), Days: in.Days, Satisfaction: in.Satisfaction, Resolution: in.Resolution,
 		EventDetail: EventDetail{Outcome: in.Outcome, Reason: in.Reason}}
 	switch id2, err := s.redirect(ctx, id, in); {
 	case err != nil:

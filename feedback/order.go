@@ -149,7 +149,13 @@ type Order struct {
 	ClosedAt     *time.Time   `bson:"closed_at,omitempty" json:"closed_at,omitempty"`
 	Satisfaction Satisfaction `bson:"satisfaction,omitempty" json:"satisfaction,omitempty"`
 	// Handling: reply outcome, pending extension request, merge pointers (workspace.go).
-	Handling `bson:",inline"`
+	Handling   `bson:",inline"`
+	Resolution Resolution `bson:"resolution,omitempty" json:"resolution,omitempty"`
+	// AssignedAt is the latest 派单 (or 重办, which sends the order back
+	// to the branch to sign for again) and AcceptedAt the 签收 after it:
+	// the response rate reads them without the events.
+	AssignedAt *time.Time `bson:"assigned_at,omitempty" json:"assigned_at,omitempty"`
+	AcceptedAt *time.Time `bson:"accepted_at,omitempty" json:"accepted_at,omitempty"`
 
 	CreatedAt time.Time `bson:"created_at" json:"created_at"`
 	UpdatedAt time.Time `bson:"updated_at" json:"updated_at"`

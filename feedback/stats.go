@@ -32,6 +32,14 @@ type Stats struct {
 	SatisfactionRate      *float64 `json:"satisfaction_rate"`
 	BasicSatisfactionRate *float64 `json:"basic_satisfaction_rate"`
 
+	// The callback's resolution, where it was given: ResolutionRate =
+	// (Resolved + PartlyResolved × Partly) ÷ (Resolved + Partly +
+	// Unresolved), the 解决率 of the 三率 assessment.
+	Resolved       int      `json:"resolved"`
+	Partly         int      `json:"partly"`
+	Unresolved     int      `json:"unresolved"`
+	ResolutionRate *float64 `json:"resolution_rate"`
+
 	// Reopened counts orders reopened (重办) at least once; Reopens counts
 	// every reopening.
 	Reopened   int `json:"reopened"`
@@ -80,6 +88,14 @@ func (st *Stats) Add(o *Order, now time.Time) {
 	if o.Satisfaction != "" {
 		st.Callbacks++
 	}
+	switch o.Resolution {
+	case Resolved:
+		st.Resolved++
+	case Partly:
+		st.Partly++
+	case Unresolved:
+		st.Unresolved++
+	}
 	if o.Reopened > 0 {
 		st.Reopened++
 		st.Reopens += o.Reopened
@@ -94,8 +110,17 @@ func (st *Stats) Finish() *Stats {
 	st.OnTimeRate = ratio(st.OnTime, st.Replied)
 	st.SatisfactionRate = ratio(st.Satisfied, st.Callbacks)
 	st.BasicSatisfactionRate = ratio(st.Satisfied+st.Basic, st.Callbacks)
+	if n := st.Resolved + st.Partly + st.Unresolved; n > 0 {
+		r := decimal.Round((float64(st.Resolved)+PartlyResolved*float64(st.Partly))/float64(n), decimal.JSONPlaces)
+		st.ResolutionRate = &r
+	}
 	return st
 }
+
+// PartlyResolved is what a 部分解决 counts for in Stats.ResolutionRate: the
+// assessment's default (DefaultAssessSettings), fixed here so that the
+// statistics of a period read the same under any assessment settings.
+const PartlyResolved = 0.5
 
 func ratio(n, d int) *float64 {
 	if d == 0 {

@@ -278,6 +278,7 @@ func derived(o *Order) bson.D {
 		{Key: "supervised", Value: o.Supervised}, {Key: "reopened", Value: o.Reopened},
 		{Key: "replied_at", Value: o.RepliedAt}, {Key: "on_time", Value: o.OnTime},
 		{Key: "closed_at", Value: o.ClosedAt}, {Key: "satisfaction", Value: o.Satisfaction},
+		{Key: "resolution", Value: o.Resolution}, {Key: "assigned_at", Value: o.AssignedAt}, {Key: "accepted_at", Value: o.AcceptedAt},
 		{Key: "updated_at", Value: o.UpdatedAt}, {Key: "version", Value: o.Version},
 	}, derivedHandling(o)...)
 }

@@ -24,6 +24,7 @@ import (
 // Handlers are the JSON API's feature handlers, built once from the wired App.
 type Handlers struct {
 	Composite      *Composite
+	Assessment     *Assessment
 	Audit          *Audit
 	Ballots        *Ballots
 	Codes          *Codes
@@ -44,6 +45,7 @@ func New(d httpx.Deps) *Handlers {
 	a := d.App
 	return &Handlers{
 		Composite:      &Composite{ops: a.AssessOps},
+		Assessment:     &Assessment{assess: a.RateOps, auditor: a.Auditor, log: a.Logger, now: a.Now},
 		Audit:          &Audit{accounts: a.Accounts},
 		Ballots:        &Ballots{ballots: a.Ballots, now: a.Now, publicLimit: d.PublicLimit, submitter: a.Submitter},
 		Codes:          &Codes{auditor: a.Auditor, baseURL: d.BaseURL, codes: a.Codes, surveys: a.Surveys, sv: d.Surveys(), svOps: a.SurveyOps},

@@ -54,9 +54,10 @@ type EventInput struct {
 	Days         int                   `json:"days"`
 	Satisfaction feedback.Satisfaction `json:"satisfaction"`
 	// The workspace steps: merge's original, a reply's outcome and reason.
-	Into    string                `json:"into"`
-	Outcome feedback.ReplyOutcome `json:"outcome"`
-	Reason  string                `json:"reason"`
+	Into       string                `json:"into"`
+	Outcome    feedback.ReplyOutcome `json:"outcome"`
+	Reason     string                `json:"reason"`
+	Resolution feedback.Resolution   `json:"resolution"`
 }
 
 // CreatedWorkOrder is the answer to a new order.

@@ -28,6 +28,7 @@ type homeView struct {
 	// commitments past their due date without an outcome, in scope.
 	Commitments bool
 	Overdue     []commitments.OpenEntry
+	Leader      *homeLeader // the work-order figures of a leader's (or admin's) home (home_leader.go)
 }
 
 type homeSurvey struct {
@@ -59,6 +60,13 @@ func (s *HomePage) HomePage(c *gin.Context) error {
 			}
 			v.Surveys = append(v.Surveys, h)
 		}
+	}
+	if p.Is(accounts.RoleLeader) && s.assess != nil {
+		leader, err := s.leaderFigures(c)
+		if err != nil {
+			return err
+		}
+		v.Leader = leader
 	}
 	if v.Operator && s.surveys != nil {
 		open, _, err := s.surveys.List(c.Request.Context(), surveys.StatusPublished, "", 50)

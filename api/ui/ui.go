@@ -21,36 +21,38 @@ import (
 
 // Pages are the feature page handlers, built once from the wired App.
 type Pages struct {
-	AccountPages   *AccountPages
-	CompositePages *CompositePages
-	DashboardPages *DashboardPages
-	BallotPages    *BallotPages
-	BuilderPages   *BuilderPages
-	Commitments    *CommitmentPages
-	HomePage       *HomePage
-	OrgPages       *OrgPages
-	ResultPages    *ResultPages
-	SurveyPages    *SurveyPages
-	UserPages      *UserPages
-	WorkOrderPages *WorkOrderPages
+	AccountPages    *AccountPages
+	CompositePages  *CompositePages
+	DashboardPages  *DashboardPages
+	BallotPages     *BallotPages
+	BuilderPages    *BuilderPages
+	Commitments     *CommitmentPages
+	HomePage        *HomePage
+	OrgPages        *OrgPages
+	ResultPages     *ResultPages
+	SurveyPages     *SurveyPages
+	UserPages       *UserPages
+	WorkOrderPages  *WorkOrderPages
+	AssessmentPages *AssessmentPages
 }
 
 // New builds every page handler from d, rendering with r.
 func New(d httpx.Deps, r *Renderer) *Pages {
 	a := d.App
 	return &Pages{
-		AccountPages:   &AccountPages{accounts: a.Accounts, pages: r, userOps: a.UserOps},
-		DashboardPages: &DashboardPages{ops: a.AssessOps, pages: r, surveys: a.Surveys, tallies: a.Tallies},
-		CompositePages: &CompositePages{ops: a.AssessOps, orgs: a.Orgs, pages: r, surveys: a.Surveys},
-		BallotPages:    &BallotPages{now: a.Now, pages: r, publicLimit: d.PublicLimit, submitter: a.Submitter},
-		BuilderPages:   &BuilderPages{orgs: a.Orgs, pages: r, surveys: a.Surveys, svOps: a.SurveyOps},
-		Commitments:    NewCommitmentPages(d, r),
-		HomePage:       &HomePage{commitments: a.CommitmentOps, pages: r, scope: d.Scope(), surveys: a.Surveys},
-		OrgPages:       &OrgPages{members: a.Members, orgOps: a.OrgOps, orgs: a.Orgs, pages: r},
-		ResultPages:    &ResultPages{exports: a.Exports, filter: d.Results(), gradeOps: a.GradeOps, orgs: a.Orgs, pages: r, scope: d.Scope(), source: d.Source, sv: d.Surveys()},
-		SurveyPages:    &SurveyPages{baseURL: d.BaseURL, codes: a.Codes, orgs: a.Orgs, pages: r, surveys: a.Surveys, svOps: a.SurveyOps, tallies: a.Tallies},
-		UserPages:      &UserPages{accounts: a.Accounts, orgs: a.Orgs, pages: r, userOps: a.UserOps},
-		WorkOrderPages: &WorkOrderPages{accounts: a.Accounts, feedbackLimit: d.FeedbackLimit, now: a.Now, orderOps: a.OrderOps, orgs: a.Orgs, pages: r, scope: d.Scope(), workOrders: a.WorkOrders},
+		AccountPages:    &AccountPages{accounts: a.Accounts, pages: r, userOps: a.UserOps},
+		DashboardPages:  &DashboardPages{ops: a.AssessOps, pages: r, surveys: a.Surveys, tallies: a.Tallies},
+		CompositePages:  &CompositePages{ops: a.AssessOps, orgs: a.Orgs, pages: r, surveys: a.Surveys},
+		BallotPages:     &BallotPages{now: a.Now, pages: r, publicLimit: d.PublicLimit, submitter: a.Submitter},
+		BuilderPages:    &BuilderPages{orgs: a.Orgs, pages: r, surveys: a.Surveys, svOps: a.SurveyOps},
+		Commitments:     NewCommitmentPages(d, r),
+		HomePage:        &HomePage{assess: a.RateOps, commitments: a.CommitmentOps, now: a.Now, pages: r, scope: d.Scope(), surveys: a.Surveys, workOrders: a.WorkOrders},
+		OrgPages:        &OrgPages{members: a.Members, orgOps: a.OrgOps, orgs: a.Orgs, pages: r},
+		ResultPages:     &ResultPages{exports: a.Exports, filter: d.Results(), gradeOps: a.GradeOps, orgs: a.Orgs, pages: r, scope: d.Scope(), source: d.Source, sv: d.Surveys()},
+		SurveyPages:     &SurveyPages{baseURL: d.BaseURL, codes: a.Codes, orgs: a.Orgs, pages: r, surveys: a.Surveys, svOps: a.SurveyOps, tallies: a.Tallies},
+		UserPages:       &UserPages{accounts: a.Accounts, orgs: a.Orgs, pages: r, userOps: a.UserOps},
+		WorkOrderPages:  &WorkOrderPages{accounts: a.Accounts, feedbackLimit: d.FeedbackLimit, now: a.Now, orderOps: a.OrderOps, orgs: a.Orgs, pages: r, scope: d.Scope(), workOrders: a.WorkOrders},
+		AssessmentPages: &AssessmentPages{assess: a.RateOps, pages: r},
 	}
 }
 
@@ -83,6 +85,9 @@ type HomePage struct {
 	pages       *Renderer
 	scope       httpx.Scope
 	surveys     *surveys.SurveyStore
+	assess      *feedback.AssessmentService
+	now         func() time.Time
+	workOrders  *feedback.Store
 }
 
 // OrgPages serves the org tree and roster pages under /admin/orgs and /admin/members.

@@ -51,6 +51,7 @@ type woDetailView struct {
 	Candidates []option // merge targets: the caller's other orders
 	Orgs       []option
 	Sats       []option
+	Ress       []option // the callback's resolutions
 	Outcomes   []option
 	Done       string
 	Error      string
@@ -104,7 +105,7 @@ func (s *WorkOrderPages) renderDetail(c *gin.Context, status int, base, phone, e
 	p := httpx.Principal(c)
 	v := &woDetailView{Base: base, Order: s.row(*o, p, orgs), Channel: o.Channel.Label(), Location: o.Location, Content: o.Content,
 		FullPhone: phone, HasPhone: o.Caller.Sealed != "", CanReveal: p.Is(accounts.RoleOperator) && o.Caller.Sealed != "",
-		MergedInto: o.MergedInto, MergedFrom: o.MergedFrom, Orgs: opts, Sats: satisfactionOptions(), Outcomes: outcomeOptions(),
+		MergedInto: o.MergedInto, MergedFrom: o.MergedFrom, Orgs: opts, Sats: satisfactionOptions(), Ress: resolutionOptions(), Outcomes: outcomeOptions(),
 		Done: doneMessage(c), Error: errMsg}
 	if err := s.detailFields(c, v, o, orgs); err != nil {
 		return err
@@ -269,9 +270,16 @@ func (s *WorkOrderPages) readStep(c *gin.Context) (feedback.EventInput, string, 
 	if err != nil {
 		return feedback.EventInput{}, "", err
 	}
-	return feedback.EventInput{
+	in := feedback.EventInput{
 		Action: feedback.Action(c.PostForm("action")), OrgID: resolveOrg(c.PostForm("org"), byID),
 		Note: c.PostForm("note"), Days: days, Satisfaction: feedback.Satisfaction(c.PostForm("satisfaction")),
-		Into: c.PostForm("into"), Outcome: feedback.ReplyOutcome(c.PostForm("outcome")), Reason: c.PostForm("reason"),
-	}, "", nil
+		Resolution: feedback.Resolution(c.PostForm("resolution")),
+		Into:       c.PostForm("into"), Outcome: feedback.ReplyOutcome(c.PostForm("outcome")), Reason: c.PostForm("reason"),
+	}
+	// The JSON API takes a callback without a resolution (its first
+	// contract had none); the pages always ask for both.
+	if in.Action == feedback.ActionCallback && in.Resolution == "" {
+		return in, "请选择解决情况：已解决、部分解决或未解决", nil
+	}
+	return in, "", nil
 }

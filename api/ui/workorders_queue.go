@@ -21,7 +21,7 @@ type woRow struct {
 	ID, Number, Created, Kind, Urgency, Content, Phone, Caller, Org, Status, Due string
 	Overdue, Urgent                                                              bool
 	Extensions, Supervised, Reopened                                             int
-	Satisfaction                                                                 string
+	Satisfaction                                                                 string // the standing callback: 满意 · 已解决
 	Actions                                                                      []woAction
 	woRowMore                                                                    // workorder_detail_forms.go
 }
@@ -48,6 +48,7 @@ type woQueueView struct {
 	Error    string
 	Sats     []option
 	Outcomes []option
+	Ress     []option // the callback's resolutions
 }
 
 func (s *WorkOrderPages) actionForm(a feedback.Action) woAction {
@@ -87,7 +88,7 @@ func (s *WorkOrderPages) row(o feedback.Order, p *accounts.Principal, orgs map[s
 		Urgency: o.Urgency.Label(), Urgent: o.Urgency == feedback.UrgencyUrgent, Content: string(content),
 		Phone: feedback.MaskPhone(o.Caller.Phone), Caller: o.Caller.Name, Status: o.Status.Label(),
 		Due: o.DueAt.In(loc).Format("01-02 15:04"), Overdue: o.Overdue(s.now()),
-		Extensions: o.Extensions, Supervised: o.Supervised, Reopened: o.Reopened, Satisfaction: o.Satisfaction.Label(),
+		Extensions: o.Extensions, Supervised: o.Supervised, Reopened: o.Reopened, Satisfaction: o.Verdict(),
 	}
 	if org, ok := orgs[o.OrgID]; ok {
 		r.Org = org.Name
@@ -139,7 +140,7 @@ func (s *WorkOrderPages) RenderOperatorQueue(c *gin.Context, status int, errMsg 
 		{"待回访", "没有待回访的工单", feedback.Filter{Statuses: []feedback.Status{feedback.StatusClosed}}, nil},
 		{"回访不满意（可重办）", "没有回访不满意的工单", feedback.Filter{Statuses: []feedback.Status{feedback.StatusCalledBack}, Unsatisfied: true}, nil},
 	}
-	v := woQueueView{Heading: "工单调度与回访", Post: "/operator/work-orders/", Orgs: opts, Done: doneMessage(c), Error: errMsg, Sats: satisfactionOptions(), Outcomes: outcomeOptions()}
+	v := woQueueView{Heading: "工单调度与回访", Post: "/operator/work-orders/", Orgs: opts, Done: doneMessage(c), Error: errMsg, Sats: satisfactionOptions(), Outcomes: outcomeOptions(), Ress: resolutionOptions()}
 	for _, sp := range specs {
 		sec, err := s.queueSection(c, sp.title, sp.empty, sp.f, sp.keep, orgs)
 		if err != nil {
@@ -166,6 +167,14 @@ func satisfactionOptions() []option {
 		{string(feedback.Basic), feedback.Basic.Label()},
 		{string(feedback.Unsatisfied), feedback.Unsatisfied.Label()},
 	}
+}
+
+func resolutionOptions() []option {
+	out := make([]option, len(feedback.Resolutions))
+	for i, r := range feedback.Resolutions {
+		out[i] = option{string(r), r.Label()}
+	}
+	return out
 }
 
 func (s *WorkOrderPages) BranchQueuePage(c *gin.Context) error {

@@ -10,6 +10,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"minyi/feedback"
 )
 
 // errUsage means the usage text was already printed.
@@ -36,6 +38,8 @@ type config struct {
 	// Reconcile is how often the tally reconciler runs (a Go duration);
 	// "0" keeps only its pass at start. Read it with reconcileInterval.
 	Reconcile string
+	// The 三率 assessment's rules (feedback.ParseAssessSettings).
+	AssessWeights, AssessAcceptHours, AssessPartly, AssessMinRated string
 }
 
 // Bounds of MINYI_RECONCILE_INTERVAL: a round reads every open survey's
@@ -80,6 +84,10 @@ func newFlagSet(name string, getenv func(string) string, stderr io.Writer, cfg *
 	str(&cfg.LogFormat, setting{"log-format", "MINYI_LOG_FORMAT", "text or json"}, "text")
 	str(&cfg.Env, setting{"env", "MINYI_ENV", "development or production; production refuses to start without a secret key"}, "development")
 	str(&cfg.Reconcile, setting{"reconcile-interval", "MINYI_RECONCILE_INTERVAL", "how often the tally reconciler compares open surveys' tallies with their ballots (at least 10s; 0: only once at start)"}, defaultReconcile.String())
+	str(&cfg.AssessWeights, setting{"assess-weights", "MINYI_ASSESS_WEIGHTS", "三率 assessment weights of the response, resolution and satisfaction rates"}, "0.30,0.35,0.35")
+	str(&cfg.AssessAcceptHours, setting{"assess-accept-hours", "MINYI_ASSESS_ACCEPT_HOURS", "working hours after the assignment within which an acceptance counts as in time"}, "2")
+	str(&cfg.AssessPartly, setting{"assess-partly", "MINYI_ASSESS_PARTLY", "what a partly resolved order counts for in the resolution rate (0-1)"}, "0.5")
+	str(&cfg.AssessMinRated, setting{"assess-min-rated", "MINYI_ASSESS_MIN_RATED", "called-back orders a unit needs to be ranked"}, "5")
 	fs.Int64Var(&cfg.MaxBody, "max-body", 1<<20, "request body limit in bytes")
 	fs.DurationVar(&cfg.ShutdownWait, "shutdown-timeout", 10*time.Second, "how long in-flight requests may take at shutdown")
 	return fs
@@ -112,7 +120,14 @@ func (c *config) check() error {
 	if _, err := c.reconcileInterval(); err != nil {
 		return err
 	}
+	if _, err := c.assessSettings(); err != nil {
+		return err
+	}
 	return nil
+}
+
+func (c *config) assessSettings() (feedback.AssessSettings, error) {
+	return feedback.ParseAssessSettings(c.AssessWeights, c.AssessAcceptHours, c.AssessPartly, c.AssessMinRated)
 }
 
 // reconcileInterval is the reconciler's period: 0 (no periodic rounds) or

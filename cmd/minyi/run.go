@@ -72,8 +72,13 @@ func open(ctx context.Context, cfg config, log *slog.Logger) (*service, error) {
 	if err != nil {
 		return nil, err
 	}
+	assess, err := cfg.assessSettings()
+	if err != nil {
+		_ = st.Close(context.WithoutCancel(ctx))
+		return nil, err
+	}
 	a, err := app.New(ctx, st, app.Config{
-		Logger: log, SecretKey: cfg.SecretKey, Policy: policy,
+		Logger: log, SecretKey: cfg.SecretKey, Policy: policy, RateSettings: &assess,
 	})
 	if err != nil {
 		_ = st.Close(context.WithoutCancel(ctx))

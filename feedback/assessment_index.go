@@ -1,0 +1,163 @@
+package feedback
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"minyi/store"
+)
+
+// The 三率 assessment reads no order. Each unit has one document per month
+// of receipt in collIndex, _id "assess/<yyyy-mm>/<org id>", holding a
+// compact record per order whose latest assignment is to that unit
+// (e.<order id>). Every saved state rewrites the order's record (indexOrder
+// calls assessIndex), and moves it when the order goes to another unit. An
+// assessment of a period then reads months × units documents by _id: the
+// cost follows the org tree and the length of the period, never the history.
+const (
+	assessPrefix   = "assess/"
+	assessedMarker = "meta/assessed"
+)
+
+// AssessRecord is what the assessment keeps of one order.
+type AssessRecord struct {
+	Number       string       `bson:"n"`
+	Kind         Kind         `bson:"k"`
+	Received     time.Time    `bson:"t"`
+	Assigned     time.Time    `bson:"a"`
+	Accepted     *time.Time   `bson:"acc,omitempty"`
+	Resolution   Resolution   `bson:"r,omitempty"`
+	Satisfaction Satisfaction `bson:"s,omitempty"`
+}
+
+// assessed reports whether o counts for its unit: dispatched to it and in
+// the unit's hands or past them. A returned order waits for the dispatcher,
+// not the unit; any status not named here (a duplicate merged into its
+// original, say) does not count either.
+func (o *Order) assessed() bool {
+	if o.OrgID == "" || o.AssignedAt == nil {
+		return false
+	}
+	switch o.Status {
+	case StatusAssigned, StatusAccepted, StatusReplied, StatusClosed, StatusCalledBack:
+		return true
+	}
+	return false
+}
+
+func assessID(month, org string) string { return assessPrefix + month + "/" + org }
+
+// AssessMonth is the month key of an instant in the calendar's zone.
+func (s *Store) AssessMonth(t time.Time) string { return t.In(s.policy.Location()).Format("2006-01") }
+
+// assessIndex writes o's record into its unit's month document and removes
+// it from those of the units it was assigned to before (from its events,
+// when loaded) or that it no longer counts for.
+func (s *Store) assessIndex(ctx context.Context, o *Order) error {
+	month := s.AssessMonth(o.CreatedAt)
+	counted := o.assessed()
+	var models []mongo.WriteModel
+	seen := map[string]bool{}
+	unset := func(org string) {
+		if org == "" || seen[org] || counted && org == o.OrgID {
+			return
+		}
+		seen[org] = true
+		models = append(models, mongo.NewUpdateOneModel().SetFilter(bson.D{{Key: "_id", Value: assessID(month, org)}}).
+			SetUpdate(bson.D{{Key: "$unset", Value: bson.D{{Key: "e." + o.ID, Value: ""}}}}))
+	}
+	for _, e := range o.Events {
+		if e.Action == ActionAssign {
+			unset(e.OrgID)
+		}
+	}
+	unset(o.OrgID)
+	if counted {
+		rec := AssessRecord{Number: o.Number, Kind: o.Kind, Received: o.CreatedAt, Assigned: *o.AssignedAt,
+			Accepted: o.AcceptedAt, Resolution: o.Resolution, Satisfaction: o.Satisfaction}
+		models = append(models, mongo.NewUpdateOneModel().SetFilter(bson.D{{Key: "_id", Value: assessID(month, o.OrgID)}}).
+			SetUpdate(bson.D{{Key: "$set", Value: bson.D{{Key: "e." + o.ID, Value: rec}}}}).SetUpsert(true))
+	}
+	if len(models) == 0 {
+		return nil
+	}
+	s.indexing.Lock()
+	defer s.indexing.Unlock()
+	err := store.Upserted(func() error {
+		_, err := s.index().BulkWrite(ctx, models, options.BulkWrite().SetOrdered(false))
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("index work order for the assessment: %w", err)
+	}
+	return nil
+}
+
+// AssessRecords reads the records of orgs for months (yyyy-mm), one find by
+// _id per unit and month: org id → its records.
+func (s *Store) AssessRecords(ctx context.Context, months, orgs []string) (map[string][]AssessRecord, error) {
+	out := make(map[string][]AssessRecord, len(orgs))
+	for _, org := range orgs {
+		for _, m := range months {
+			var d struct {
+				E map[string]AssessRecord `bson:"e"`
+			}
+			err := s.index().FindOne(ctx, bson.D{{Key: "_id", Value: assessID(m, org)}}).Decode(&d)
+			if errors.Is(err, mongo.ErrNoDocuments) {
+				continue
+			}
+			if err != nil {
+				return nil, fmt.Errorf("read assessment records: %w", err)
+			}
+			for _, r := range d.E {
+				out[org] = append(out[org], r)
+			}
+		}
+	}
+	return out, nil
+}
+
+// EnsureAssessed writes the assessment records of orders stored before
+// they existed (one pass over the orders and their events, once per
+// database), then marks the database. Run it at start, after
+// EnsureIndexed.
+func (s *Store) EnsureAssessed(ctx context.Context) error {
+	err := s.index().FindOne(ctx, bson.D{{Key: "_id", Value: assessedMarker}}).Err()
+	if err == nil {
+		return nil
+	}
+	if !errors.Is(err, mongo.ErrNoDocuments) {
+		return fmt.Errorf("assessment index: %w", err)
+	}
+	err = s.Each(ctx, Filter{}, func(o *Order) error {
+		if o.OrgID == "" {
+			return nil // never dispatched: nothing to assess
+		}
+		full, err := s.Get(ctx, o.ID) // replays the events: assigned_at and accepted_at
+		if err != nil {
+			return err
+		}
+		s.saving.Lock()
+		_, err = s.coll().UpdateOne(ctx, bson.D{{Key: "_id", Value: full.ID}}, bson.D{{Key: "$set", Value: derived(full)}})
+		s.saving.Unlock()
+		if err != nil {
+			return fmt.Errorf("save work order state: %w", err)
+		}
+		return s.assessIndex(ctx, full)
+	})
+	if err != nil {
+		return err
+	}
+	_, err = s.index().UpdateOne(ctx, bson.D{{Key: "_id", Value: assessedMarker}},
+		bson.D{{Key: "$set", Value: bson.D{{Key: "at", Value: s.now().UTC()}}}}, options.UpdateOne().SetUpsert(true))
+	if err != nil {
+		return fmt.Errorf("assessment index: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,55 @@
+package feedback
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+)
+
+// Overview is the leader's home figures: orders received in a period and
+// orders overdue now, counted from the index documents alone (the period's
+// day buckets and the working set), never by reading the orders.
+type Overview struct {
+	Received int
+	Overdue  int
+}
+
+// Overview counts the orders received in [from, to) and those awaiting a
+// reply past their deadline at now, within scope (nil: every org).
+func (s *Store) Overview(ctx context.Context, from, to, now time.Time, scope []string) (Overview, error) {
+	var ov Overview
+	f := Filter{From: from, To: to, OrgIDs: scope}
+	err := s.timeline.Walk(ctx, "", "", from, to, func(_ string, raw bson.Raw) (bool, error) {
+		var m summary
+		if err := bson.Unmarshal(raw, &m); err != nil {
+			return false, fmt.Errorf("read work-order index: %w", err)
+		}
+		if f.matches(m) {
+			ov.Received++
+		}
+		return true, nil
+	})
+	if err != nil {
+		return ov, err
+	}
+	over := Filter{Overdue: true, Now: now, OrgIDs: scope}
+	for _, st := range OpenStatuses {
+		var d struct {
+			E map[string]summary `bson:"e"`
+		}
+		err := s.index().FindOne(ctx, bson.D{{Key: "_id", Value: activePrefix + string(st)}}).Decode(&d)
+		if err != nil && !errors.Is(err, mongo.ErrNoDocuments) {
+			return ov, fmt.Errorf("read work-order queue: %w", err)
+		}
+		for _, m := range d.E {
+			if over.matches(m) {
+				ov.Overdue++
+			}
+		}
+	}
+	return ov, nil
+}
