@@ -112,7 +112,7 @@ const (
 // any other (public, the default) anyone with the link.
 func (m AccessMode) Label() string {
 	if m == AccessCode {
-		return "凭投票码参与（每码一次）"
+		return "凭测评码参与（每码一次）"
 	}
 	return "凭链接参与（任何人）"
 }
@@ -187,6 +187,12 @@ type Access struct {
 	Mode     AccessMode `bson:"mode" json:"mode"`
 	OpensAt  *time.Time `bson:"opens_at,omitempty" json:"opens_at"`
 	ClosesAt *time.Time `bson:"closes_at,omitempty" json:"closes_at"`
+	// PublicGroups are the rater groups an open-link voter may pick for
+	// themself (empty: all); the others need codes.
+	PublicGroups []string `bson:"public_groups,omitempty" json:"public_groups,omitempty"`
+	// OnePerDevice refuses a second open-link ballot from a device that
+	// already submitted (409 device_voted); otherwise it is only counted.
+	OnePerDevice bool `bson:"one_per_device,omitempty" json:"one_per_device,omitempty"`
 }
 
 // Question is one question. A per-subject question is asked once for each
@@ -317,8 +323,8 @@ type Ballot struct {
 	ID            string   `bson:"_id" json:"id"`
 	SurveyID      string   `bson:"survey_id" json:"survey_id"`
 	SurveyVersion int      `bson:"survey_version" json:"survey_version"`
-	SubmissionID  string   `bson:"submission_id" json:"submission_id"`
-	CodeHash      string   `bson:"code_hash,omitempty" json:"-"`
+	SubmissionID  string   `bson:"-" json:"-"` // in memory only (code_spend.go)
+	CodeHash      string   `bson:"-" json:"-"` // in memory only: a stored ballot keeps nothing of its code
 	Channel       Channel  `bson:"channel" json:"channel"`
 	RaterGroup    string   `bson:"rater_group" json:"rater_group"`
 	Valid         bool     `bson:"valid" json:"valid"`

@@ -165,7 +165,12 @@ func (s *Survey) checkAccess(fe *minyi.FieldErrors) {
 	switch s.Access.Mode {
 	case AccessPublic, AccessCode:
 	default:
-		fe.Add("access.mode", "invalid", "参与方式应为 public（凭链接）或 code（凭投票码）")
+		fe.Add("access.mode", "invalid", "参与方式应为 public（凭链接）或 code（凭测评码）")
+	}
+	for i, g := range s.Access.PublicGroups {
+		if _, ok := s.RaterGroup(g); !ok {
+			fe.Addf(fmt.Sprintf("access.public_groups[%d]", i), "unknown_group", "评价群体 %s 不存在", g)
+		}
 	}
 	if a := s.Access; a.OpensAt != nil && a.ClosesAt != nil && !a.OpensAt.Before(*a.ClosesAt) {
 		fe.Add("access.closes_at", "before_opens", "结束时间应晚于开始时间")
