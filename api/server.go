@@ -35,6 +35,10 @@ import (
 // Options.BaseURL is empty.
 const DefaultBaseURL = "http://localhost:8080"
 
+// CodeGuessesPerHour is how many unknown ballot codes one address may try
+// in an hour (typos included; a voter's valid code never counts).
+const CodeGuessesPerHour = 60
+
 // DefaultMaxBody is the request body limit when Options.MaxBodyBytes is 0.
 const DefaultMaxBody = 1 << 20
 
@@ -170,6 +174,8 @@ func deps(o Options) httpx.Deps {
 		rate = 120
 	}
 	d.PublicLimit = httpx.Throttle{Clients: d.Clients(), Limiter: httpx.NewLimiter(rate, time.Minute, rate, a.Now)}
+	d.Gate = httpx.BallotGate{Public: d.PublicLimit, Signals: a.Signals,
+		Guess: httpx.Throttle{Clients: d.Clients(), Limiter: httpx.NewLimiter(CodeGuessesPerHour, time.Hour, CodeGuessesPerHour, a.Now)}}
 	d.FeedbackLimit = httpx.Throttle{Clients: d.Clients(), Limiter: httpx.NewLimiter(rest.FeedbackPerHour, time.Hour, rest.FeedbackPerHour, a.Now)}
 	d.Source = &reports.Source{Surveys: a.Surveys, Ballots: a.Ballots, Tallies: a.Tallies, Finals: a.FinalGrades, Codes: a.Codes, Now: a.Now}
 	return d

@@ -61,6 +61,7 @@ type App struct {
 	Exports     *reports.Runner
 	Batcher     *surveys.Batcher
 	Submitter   *surveys.Submitter
+	Signals     *surveys.SignalStore // stuffing signals of open-link surveys (ballots issue)
 
 	// The domain operations (state change, authorisation, audit) that the
 	// JSON handlers and the pages both call.
@@ -130,6 +131,7 @@ func New(ctx context.Context, st *store.Store, cfg Config) (*App, error) {
 		Surveys: a.Surveys.Cache(SurveyCacheTTL), // the store forgets what it changes
 		Codes:   a.Codes, Ballots: a.Ballots, Writer: a.Batcher, Now: now,
 	}
+	a.Signals = surveys.NewSignalStore(st.DB, now)
 	a.Auditor = accounts.NewAuditor(a.Accounts, log)
 	a.OrgOps = surveys.NewOrgService(a.Orgs, a.Members, a.Auditor)
 	a.SurveyOps = surveys.NewSurveyService(a.Surveys, a.Codes, a.Auditor).WithLogger(log)

@@ -1,8 +1,12 @@
 package surveys
 
 import (
+	"context"
+	"errors"
 	"slices"
 	"time"
+
+	"minyi"
 )
 
 // Code is an issued ballot code as stored: never the code itself, only its
@@ -62,4 +66,21 @@ func (s *Survey) For(c *Code) *Survey {
 		}
 	}
 	return &view
+}
+
+// ViewFor is sv as the ballot of code (as typed; "" for none) shows it:
+// only the subjects the code rates. An unknown code shows the whole survey
+// (the submission refuses it).
+func (s *Submitter) ViewFor(ctx context.Context, sv *Survey, code string) (*Survey, error) {
+	if code == "" || s.Codes == nil {
+		return sv, nil
+	}
+	c, err := s.Codes.Lookup(ctx, sv.ID, code)
+	if errors.Is(err, minyi.ErrNotFound) {
+		return sv, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return sv.For(c), nil
 }

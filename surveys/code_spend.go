@@ -9,6 +9,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
+	"minyi"
 	"minyi/store"
 )
 
@@ -87,4 +88,22 @@ func (s *CodeStore) MarkUsed(ctx context.Context, hashes []string) error {
 		return fmt.Errorf("mark codes used: %w", err)
 	}
 	return nil
+}
+
+// ErrCodesSealed refuses the list of codes once voting has begun: an admin
+// who could fetch the unused codes before and after each vote would learn
+// which code, and so which person, cast the new ballot.
+var ErrCodesSealed = minyi.E(minyi.ErrConflict, "codes_sealed",
+	"已有人使用测评码投票，为保证投票保密，不再提供测评码清单，只提供发放与使用数量；如需补发，请生成新的测评码")
+
+// voting reports whether any code of the survey was spent.
+func (s *CodeStore) voting(ctx context.Context, surveyID string) (bool, error) {
+	err := s.db.Collection(collSpends).FindOne(ctx, bson.D{{Key: "survey_id", Value: surveyID}}).Err()
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("read code spends: %w", err)
+	}
+	return true, nil
 }

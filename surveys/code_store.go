@@ -234,8 +234,14 @@ func (s *CodeStore) Counts(ctx context.Context, surveyID string) (map[string]Cod
 
 // Reveal opens the sealed copies of the survey's codes for printing, sorted
 // by group then code; group "" means every group, unusedOnly leaves out
-// codes already used.
+// codes already used. Once a code was spent it refuses (ErrCodesSealed).
 func (s *CodeStore) Reveal(ctx context.Context, surveyID, group string, unusedOnly bool) ([]IssuedCode, error) {
+	if v, err := s.voting(ctx, surveyID); err != nil || v {
+		if err == nil {
+			err = ErrCodesSealed
+		}
+		return nil, err
+	}
 	filter := bson.D{{Key: "survey_id", Value: surveyID}}
 	if group != "" {
 		filter = append(filter, bson.E{Key: "rater_group", Value: group})

@@ -307,3 +307,9 @@ func validSubmissionID(id string) bool {
 	}
 	return true
 }
+
+// UnknownCode reports whether the ballot was refused for a code that was
+// never issued (a guess, or a typo).
+func (e *CheckError) UnknownCode() bool {
+	return slices.ContainsFunc(e.Problems, func(p Problem) bool { return p.Field == "code" && p.Code == "code_unknown" })
+}

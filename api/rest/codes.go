@@ -21,12 +21,21 @@ var errNoSlugYet = minyi.E(minyi.ErrConflict, "survey_not_published", "测评发
 type CodesInput struct {
 	Count      int    `json:"count"`
 	RaterGroup string `json:"rater_group"`
+	OrgID      string `json:"org_id" doc:"只评议该组织（含下级）的对象"`
+	PerMember  string `json:"per_member" enum:"self,peer" doc:"每名党员一个码：self 只评本人，peer 评除本人外的所有人"`
 }
 
 type CodesIssued struct {
-	Codes      []string `json:"codes"` // grouped for reading aloud: ABCD-EFGH-JK
-	RaterGroup string   `json:"rater_group"`
-	Count      int      `json:"count"`
+	Codes      []string       `json:"codes"` // grouped for reading aloud: ABCD-EFGH-JK
+	RaterGroup string         `json:"rater_group"`
+	Count      int            `json:"count"`
+	Personal   []PersonalCode `json:"personal,omitempty"` // per_member: whose code each is, in the order of codes
+}
+
+// PersonalCode is a per-member code and its holder.
+type PersonalCode struct {
+	Code     string `json:"code"`
+	MemberID string `json:"member_id"`
 }
 
 // issueCodes creates ballot codes. They are shown in clear only here and on
@@ -36,13 +45,17 @@ func (s *Codes) IssueCodes(c *gin.Context) error {
 	if err := httpx.DecodeJSON(c, &in); err != nil {
 		return err
 	}
-	codes, err := s.svOps.IssueCodes(c.Request.Context(), c.Param("id"), in.RaterGroup, in.Count)
+	codes, err := s.svOps.IssueCodesFor(c.Request.Context(), c.Param("id"),
+		surveys.CodeRequest{Count: in.Count, RaterGroup: in.RaterGroup, OrgID: in.OrgID, PerMember: in.PerMember})
 	if err != nil {
 		return err
 	}
 	out := CodesIssued{Codes: make([]string, len(codes)), RaterGroup: in.RaterGroup, Count: len(codes)}
 	for i, code := range codes {
-		out.Codes[i] = surveys.FormatCode(code)
+		out.Codes[i] = surveys.FormatCode(code.Code)
+		if code.MemberID != "" {
+			out.Personal = append(out.Personal, PersonalCode{Code: out.Codes[i], MemberID: code.MemberID})
+		}
 	}
 	c.JSON(http.StatusCreated, out)
 	return nil

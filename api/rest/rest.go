@@ -42,7 +42,7 @@ func New(d httpx.Deps) *Handlers {
 	a := d.App
 	return &Handlers{
 		Audit:          &Audit{accounts: a.Accounts},
-		Ballots:        &Ballots{ballots: a.Ballots, now: a.Now, publicLimit: d.PublicLimit, submitter: a.Submitter},
+		Ballots:        &Ballots{ballots: a.Ballots, now: a.Now, gate: d.Gate, submitter: a.Submitter},
 		Codes:          &Codes{auditor: a.Auditor, baseURL: d.BaseURL, codes: a.Codes, surveys: a.Surveys, sv: d.Surveys(), svOps: a.SurveyOps},
 		LoginThrottles: &LoginThrottles{accounts: a.Accounts, auditor: a.Auditor},
 		Members:        &Members{members: a.Members, orgOps: a.OrgOps, orgs: a.Orgs, scope: d.Scope()},
@@ -65,7 +65,7 @@ type Audit struct {
 type Ballots struct {
 	ballots     *surveys.BallotStore
 	now         func() time.Time
-	publicLimit httpx.Throttle
+	gate        httpx.BallotGate
 	submitter   *surveys.Submitter
 }
 

@@ -76,7 +76,11 @@ func (s *BallotPages) BallotForm(c *gin.Context) error {
 	if sv.Access.Mode == surveys.AccessCode && code == "" {
 		return s.pages.Render(c, http.StatusOK, "ballot_code", PageView{Title: sv.Title, Data: gin.H{"Title": sv.Title, "Slug": sv.Slug}})
 	}
-	p := newBallotPage(sv, code, newSubmissionID(), url.Values{}, nil)
+	view, err := s.viewFor(c, sv, code)
+	if err != nil {
+		return err
+	}
+	p := newBallotPage(view, code, newSubmissionID(), url.Values{}, nil)
 	p.RepeatDevice = slices.Contains(httpx.VotedOn(c), sv.ID)
 	return s.pages.Render(c, http.StatusOK, "ballot", PageView{Title: sv.Title, Data: p})
 }
@@ -85,9 +89,6 @@ func (s *BallotPages) BallotForm(c *gin.Context) error {
 func (s *BallotPages) BallotPost(c *gin.Context) error {
 	if !sameOrigin(c) {
 		return minyi.E(minyi.ErrForbidden, "cross_site", "请从测评页面提交答卷")
-	}
-	if err := s.publicLimit.Take(c); err != nil {
-		return err
 	}
 	if err := c.Request.ParseForm(); err != nil {
 		return errBadForm
@@ -100,20 +101,42 @@ func (s *BallotPages) BallotPost(c *gin.Context) error {
 	// The code is checked by Submit alone: a refresh after the thank-you
 	// posts a code that is used by now, and only Submit can tell that
 	// replay (the same thank-you) from a second ballot (code_used).
+	code := surveys.NormalizeCode(form.Get("code"))
+	view, err := s.viewFor(c, sv, code)
+	if err != nil {
+		return err
+	}
+	if err := s.gate.Before(c, sv, code); err != nil {
+		// Refused before checking (the address's limit, a device that
+		// voted): the page comes back with every answer kept.
+		status, body := httpx.Classify(c.Request.Context(), err)
+		p := newBallotPage(view, code, form.Get("submission_id"), form, nil)
+		p.Errors = append(p.Errors, body.Error.Message+"（您填写的内容已保留，稍后再点提交即可）")
+		return s.pages.Render(c, status, "ballot", PageView{Title: sv.Title, Data: p})
+	}
 	sub := surveys.Submission{Slug: sv.Slug, Channel: surveys.ChannelWeb, SubmissionID: form.Get("submission_id"),
-		Code: surveys.NormalizeCode(form.Get("code")), RaterGroup: form.Get("rater_group"), Answers: formAnswers(sv, form)}
+		Code: code, RaterGroup: form.Get("rater_group"), Answers: formAnswers(view, form)}
 	r, err := s.submitter.Submit(c.Request.Context(), sub)
+	if err != nil {
+		s.gate.After(c, code, r, err, false)
+	}
 	var ce *surveys.CheckError
 	if errors.As(err, &ce) {
-		p := newBallotPage(sv, sub.Code, sub.SubmissionID, form, ce)
+		p := newBallotPage(view, sub.Code, sub.SubmissionID, form, ce)
 		return s.pages.Render(c, http.StatusUnprocessableEntity, "ballot", PageView{Title: sv.Title, Data: p})
 	}
 	if err != nil {
 		return err
 	}
 	repeat := httpx.MarkDevice(c, r)
+	s.gate.After(c, code, r, nil, repeat)
 	return s.pages.Render(c, http.StatusOK, "ballot_done", PageView{Title: "提交成功", Data: gin.H{
 		"Title": sv.Title, "Valid": r.Valid, "Reason": r.Reason, "Repeat": repeat, "Next": ""}})
+}
+
+// viewFor is sv as the ballot of code sees it (only its subjects).
+func (s *BallotPages) viewFor(c *gin.Context, sv *surveys.Survey, code string) (*surveys.Survey, error) {
+	return s.submitter.ViewFor(c.Request.Context(), sv, code)
 }
 
 var errBadForm = minyi.E(minyi.ErrBadRequest, "bad_form", "提交的内容无法识别，请返回重试")
@@ -246,6 +269,9 @@ func newBallotPage(sv *surveys.Survey, code, submissionID string, form url.Value
 	if code == "" && len(sv.RaterGroups) > 1 {
 		p.GroupChoice = true
 		for _, g := range sv.RaterGroups {
+			if sv.Access.Mode == surveys.AccessPublic && !sv.PublicPick(g.Key) {
+				continue // needs a code
+			}
 			p.Groups = append(p.Groups, optView{Value: g.Key, Label: g.Name, Checked: form.Get("rater_group") == g.Key})
 		}
 	}

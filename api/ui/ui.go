@@ -36,7 +36,7 @@ func New(d httpx.Deps, r *Renderer) *Pages {
 	a := d.App
 	return &Pages{
 		AccountPages:   &AccountPages{accounts: a.Accounts, pages: r, userOps: a.UserOps},
-		BallotPages:    &BallotPages{now: a.Now, pages: r, publicLimit: d.PublicLimit, submitter: a.Submitter},
+		BallotPages:    &BallotPages{now: a.Now, pages: r, gate: d.Gate, submitter: a.Submitter},
 		BuilderPages:   &BuilderPages{orgs: a.Orgs, pages: r, surveys: a.Surveys, svOps: a.SurveyOps},
 		HomePage:       &HomePage{pages: r, scope: d.Scope(), surveys: a.Surveys},
 		OrgPages:       &OrgPages{members: a.Members, orgOps: a.OrgOps, orgs: a.Orgs, pages: r},
@@ -58,7 +58,7 @@ type AccountPages struct {
 type BallotPages struct {
 	now         func() time.Time
 	pages       *Renderer
-	publicLimit httpx.Throttle
+	gate        httpx.BallotGate
 	submitter   *surveys.Submitter
 }
 
