@@ -31,10 +31,6 @@ import (
 	"minyi/secret"
 )
 
-// DefaultBaseURL is the public address QR codes point to when
-// Options.BaseURL is empty.
-const DefaultBaseURL = "http://localhost:8080"
-
 // CodeGuessesPerHour is how many unknown ballot codes one address may try
 // in an hour (typos included; a voter's valid code never counts).
 const CodeGuessesPerHour = 60
@@ -63,7 +59,8 @@ type Options struct {
 	MaxBodyBytes int64
 	Version      string
 	// BaseURL is the public address (scheme and host, no trailing slash)
-	// that QR codes and shared links point to; default DefaultBaseURL.
+	// that QR codes and shared links point to; empty: the scheme and host
+	// of the request that asks for the link (httpx.BaseOf).
 	BaseURL string
 	// PublicRatePerMinute limits public submissions per client (default 120:
 	// a meeting room behind one address submits together).
@@ -166,9 +163,6 @@ func deps(o Options) httpx.Deps {
 		a.Auditor = minyi.NoAudit{}
 	}
 	d := httpx.Deps{App: &a, BaseURL: strings.TrimRight(o.BaseURL, "/")}
-	if d.BaseURL == "" {
-		d.BaseURL = DefaultBaseURL
-	}
 	rate := o.PublicRatePerMinute
 	if rate <= 0 {
 		rate = 120

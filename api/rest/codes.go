@@ -107,7 +107,7 @@ func (s *Codes) printCards(c *gin.Context) (*surveys.Survey, []exports.CodeCard,
 		}
 		cards[i] = exports.CodeCard{
 			Code: surveys.FormatCode(code.Code), Group: name, GroupKey: code.RaterGroup,
-			URL: httpx.PublicLink(s.baseURL, sv) + "?code=" + url.QueryEscape(code.Code),
+			URL: httpx.PublicLink(c, s.baseURL, sv) + "?code=" + url.QueryEscape(code.Code),
 		}
 	}
 	return sv, cards, nil
@@ -169,7 +169,7 @@ func (s *Codes) CodesPNG(c *gin.Context) error {
 		return err
 	}
 	var buf bytes.Buffer
-	if err := exports.WriteCodePagePNG(&buf, exports.CodePage{Cards: cards, Footer: httpx.PublicLink(s.baseURL, sv), Number: n, Count: pages}); err != nil {
+	if err := exports.WriteCodePagePNG(&buf, exports.CodePage{Cards: cards, Footer: httpx.PublicLink(c, s.baseURL, sv), Number: n, Count: pages}); err != nil {
 		return err
 	}
 	c.Header("X-Page-Count", strconv.Itoa(pages))
@@ -189,7 +189,7 @@ func (s *Codes) CodesPDF(c *gin.Context) error {
 		return err
 	}
 	var buf bytes.Buffer
-	if err := exports.WriteCodeSheetPDF(&buf, exports.CodeSheet{Title: sv.Title, Cards: cards}, httpx.PublicLink(s.baseURL, sv)); err != nil {
+	if err := exports.WriteCodeSheetPDF(&buf, exports.CodeSheet{Title: sv.Title, Cards: cards}, httpx.PublicLink(c, s.baseURL, sv)); err != nil {
 		return err
 	}
 	httpx.Attachment(c, "ballot-codes.pdf", fmt.Sprintf("投票码-%s.pdf", sv.Title))
@@ -211,7 +211,7 @@ func (s *Codes) SurveyQR(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	png, err := exports.QRPNG(httpx.PublicLink(s.baseURL, sv), size)
+	png, err := exports.QRPNG(httpx.PublicLink(c, s.baseURL, sv), size)
 	if err != nil {
 		return err
 	}

@@ -203,7 +203,7 @@ func (s *Surveys) PublishSurvey(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	c.JSON(http.StatusOK, Published{Slug: sv.Slug, URL: httpx.PublicPath(sv.Slug), Link: httpx.PublicLink(s.baseURL, sv)})
+	c.JSON(http.StatusOK, Published{Slug: sv.Slug, URL: httpx.PublicPath(sv.Slug), Link: httpx.PublicLink(c, s.baseURL, sv)})
 	return nil
 }
 

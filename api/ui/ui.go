@@ -41,7 +41,7 @@ func New(d httpx.Deps, r *Renderer) *Pages {
 		HomePage:       &HomePage{pages: r, scope: d.Scope(), surveys: a.Surveys},
 		OrgPages:       &OrgPages{members: a.Members, orgOps: a.OrgOps, orgs: a.Orgs, pages: r},
 		ResultPages:    &ResultPages{exports: a.Exports, filter: d.Results(), gradeOps: a.GradeOps, orgs: a.Orgs, pages: r, scope: d.Scope(), source: d.Source, sv: d.Surveys()},
-		SurveyPages:    &SurveyPages{baseURL: d.BaseURL, codes: a.Codes, orgs: a.Orgs, pages: r, surveys: a.Surveys, svOps: a.SurveyOps, tallies: a.Tallies},
+		SurveyPages:    &SurveyPages{baseURL: d.BaseURL, codes: a.Codes, orgs: a.Orgs, pages: r, surveys: a.Surveys, svOps: a.SurveyOps, tallies: a.Tallies, signals: a.Signals},
 		UserPages:      &UserPages{accounts: a.Accounts, orgs: a.Orgs, pages: r, userOps: a.UserOps},
 		WorkOrderPages: &WorkOrderPages{accounts: a.Accounts, feedbackLimit: d.FeedbackLimit, now: a.Now, orderOps: a.OrderOps, orgs: a.Orgs, pages: r, scope: d.Scope(), workOrders: a.WorkOrders},
 	}
@@ -106,6 +106,7 @@ type SurveyPages struct {
 	surveys *surveys.SurveyStore
 	svOps   *surveys.SurveyService
 	tallies *analytics.TallyStore
+	signals *surveys.SignalStore
 }
 
 // UserPages serves user administration and the audit log pages.
