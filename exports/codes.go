@@ -12,7 +12,7 @@ import (
 
 // Sheet names of the ballot-code workbook.
 const (
-	SheetCodeCards = "投票码"
+	SheetCodeCards = "测评码"
 	SheetCodeList  = "清单"
 )
 
@@ -148,7 +148,7 @@ func writeCards(f *excelize.File, cs CodeSheet) error {
 }
 
 func writeCard(f *excelize.File, sh, col string, top int, title string, card CodeCard, st cardStyles) error {
-	values := []string{title, "", card.Code, "评价群体：" + card.Group + "\n扫描二维码或打开链接，输入投票码"}
+	values := []string{title, "", card.Code, "评价群体：" + card.Group + "\n扫描二维码或打开链接，输入测评码"}
 	for r, v := range values {
 		cell := fmt.Sprintf("%s%d", col, top+r)
 		if err := f.SetCellStr(sh, cell, v); err != nil {
@@ -190,7 +190,7 @@ func writeCodeList(f *excelize.File, cs CodeSheet) error {
 	if err != nil {
 		return err
 	}
-	for i, h := range []string{"序号", "投票码", "评价群体", "参与链接"} {
+	for i, h := range []string{"序号", "测评码", "评价群体", "参与链接"} {
 		cell, _ := excelize.CoordinatesToCellName(i+1, 1)
 		if err := f.SetCellStr(sh, cell, h); err != nil {
 			return err

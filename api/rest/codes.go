@@ -143,8 +143,8 @@ func (s *Codes) CodesSheet(c *gin.Context) error {
 	if err := exports.WriteCodeSheet(&buf, exports.CodeSheet{Title: sv.Title, Cards: cards}); err != nil {
 		return err
 	}
-	httpx.Attachment(c, "ballot-codes.xlsx", fmt.Sprintf("投票码-%s.xlsx", sv.Title))
-	audit(c, s.auditor, "export.download", "survey", sv.ID, fmt.Sprintf("下载测评「%s」的投票码表（%d 个）", sv.Title, len(cards)))
+	httpx.Attachment(c, "ballot-codes.xlsx", fmt.Sprintf("测评码-%s.xlsx", sv.Title))
+	audit(c, s.auditor, "export.download", "survey", sv.ID, fmt.Sprintf("下载测评「%s」的测评码表（%d 个）", sv.Title, len(cards)))
 	c.Data(http.StatusOK, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", buf.Bytes())
 	return nil
 }
@@ -173,8 +173,8 @@ func (s *Codes) CodesPNG(c *gin.Context) error {
 		return err
 	}
 	c.Header("X-Page-Count", strconv.Itoa(pages))
-	httpx.Attachment(c, fmt.Sprintf("ballot-codes-%d.png", n), fmt.Sprintf("投票码-%s-第%d页.png", sv.Title, n))
-	audit(c, s.auditor, "export.download", "survey", sv.ID, fmt.Sprintf("下载测评「%s」的投票码图片第%d/%d页（%d 个）", sv.Title, n, pages, len(cards)))
+	httpx.Attachment(c, fmt.Sprintf("ballot-codes-%d.png", n), fmt.Sprintf("测评码-%s-第%d页.png", sv.Title, n))
+	audit(c, s.auditor, "export.download", "survey", sv.ID, fmt.Sprintf("下载测评「%s」的测评码图片第%d/%d页（%d 个）", sv.Title, n, pages, len(cards)))
 	c.Data(http.StatusOK, "image/png", buf.Bytes())
 	return nil
 }
@@ -192,8 +192,8 @@ func (s *Codes) CodesPDF(c *gin.Context) error {
 	if err := exports.WriteCodeSheetPDF(&buf, exports.CodeSheet{Title: sv.Title, Cards: cards}, httpx.PublicLink(c, s.baseURL, sv)); err != nil {
 		return err
 	}
-	httpx.Attachment(c, "ballot-codes.pdf", fmt.Sprintf("投票码-%s.pdf", sv.Title))
-	audit(c, s.auditor, "export.download", "survey", sv.ID, fmt.Sprintf("下载测评「%s」的投票码 PDF（%d 个，%d 页）", sv.Title, len(cards), exports.CodePages(len(cards))))
+	httpx.Attachment(c, "ballot-codes.pdf", fmt.Sprintf("测评码-%s.pdf", sv.Title))
+	audit(c, s.auditor, "export.download", "survey", sv.ID, fmt.Sprintf("下载测评「%s」的测评码 PDF（%d 个，%d 页）", sv.Title, len(cards), exports.CodePages(len(cards))))
 	c.Data(http.StatusOK, "application/pdf", buf.Bytes())
 	return nil
 }

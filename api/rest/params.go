@@ -34,8 +34,8 @@ type SurveyListParams struct {
 
 // PrintParams choose which codes printCards prints.
 type PrintParams struct {
-	RaterGroup string `form:"rater_group" doc:"只打印该评价群体的投票码"`
-	All        string `form:"all" enum:"true" doc:"true：含已使用的投票码（默认只含未使用的）"`
+	RaterGroup string `form:"rater_group" doc:"只打印该评价群体的测评码"`
+	All        string `form:"all" enum:"true" doc:"true：含已使用的测评码（默认只含未使用的）"`
 }
 
 type PrintPageParams struct {
