@@ -83,7 +83,7 @@ type Deps struct {
 	BaseURL       string
 	PublicLimit   Throttle   // public ballots without a code, per client
 	Gate          BallotGate // what public ballots pass (ballot_gate.go)
-	FeedbackLimit Throttle // public online opinions, per client
+	FeedbackLimit Throttle   // public online opinions, per client
 	Source        *reports.Source
 }
 

@@ -63,10 +63,10 @@ type Audit struct {
 
 // Ballots takes ballots (public and operator) and lists raw ballots.
 type Ballots struct {
-	ballots     *surveys.BallotStore
-	now         func() time.Time
-	gate        httpx.BallotGate
-	submitter   *surveys.Submitter
+	ballots   *surveys.BallotStore
+	now       func() time.Time
+	gate      httpx.BallotGate
+	submitter *surveys.Submitter
 }
 
 // Codes issues ballot codes and prints them (workbook, PNG, PDF, QR).

@@ -53,10 +53,10 @@ type adminSurveyView struct {
 	Questions   []questionRow
 	Rules       []string
 	Scoring     []string
-	Link        string // the absolute public link, once published
-	Path        string // the same, relative
-	LinkWarning string // the link points to this machine while the admin is not on it
-	Sealed      bool   // a code was used: only counts, never the list (voting is secret)
+	Link        string           // the absolute public link, once published
+	Path        string           // the same, relative
+	LinkWarning string           // the link points to this machine while the admin is not on it
+	Sealed      bool             // a code was used: only counts, never the list (voting is secret)
 	Signals     *surveys.Signals // an open-link survey's stuffing signals
 	CodeMode    bool
 	Issued      int

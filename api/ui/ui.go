@@ -56,10 +56,10 @@ type AccountPages struct {
 
 // BallotPages serves the residents' ballot page and the operator's ballot entry.
 type BallotPages struct {
-	now         func() time.Time
-	pages       *Renderer
-	gate        httpx.BallotGate
-	submitter   *surveys.Submitter
+	now       func() time.Time
+	pages     *Renderer
+	gate      httpx.BallotGate
+	submitter *surveys.Submitter
 }
 
 // BuilderPages serves the survey builder and its live preview.
