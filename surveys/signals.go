@@ -29,9 +29,9 @@ const BurstPerMinute = 10
 // Signals are a survey's stuffing signals.
 type Signals struct {
 	SurveyID     string    `bson:"_id" json:"survey_id"`
-	RepeatDevice int       `bson:"repeat_device" json:"repeat_device"` // ballots from a device that had submitted before
-	Burst        int       `bson:"burst" json:"burst"`                 // ballots beyond BurstPerMinute a minute from one address
-	BurstMinutes int       `bson:"burst_minutes" json:"burst_minutes"` // address-minutes that crossed the threshold
+	RepeatDevice int       `bson:"repeat_device" json:"repeat_device"`        // ballots from a device that had submitted before
+	Burst        int       `bson:"burst" json:"burst"`                        // ballots beyond BurstPerMinute a minute from one address
+	BurstMinutes int       `bson:"burst_minutes" json:"burst_minutes"`        // address-minutes that crossed the threshold
 	LastAt       time.Time `bson:"last_at,omitempty" json:"last_at,omitzero"` // the hour of the last signal
 }
 

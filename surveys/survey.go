@@ -260,6 +260,9 @@ type Scoring struct {
 	Trim                    *Trim       `bson:"trim,omitempty" json:"trim,omitempty"`
 	SatisfactionDenominator Denominator `bson:"satisfaction_denominator,omitempty" json:"satisfaction_denominator,omitempty"` // non_abstain (default) | all
 	Grades                  []Grade     `bson:"grades,omitempty" json:"grades,omitempty"`
+	// MinGroupBallots: a rater group with fewer ballots is not reported on
+	// its own (default 3; 0: every group is).
+	MinGroupBallots *int `bson:"min_group_ballots,omitempty" json:"min_group_ballots,omitempty"`
 }
 
 // Denominator is what a satisfaction rate divides by.

@@ -31,7 +31,7 @@ type AccessPatch struct {
 	PublicGroups *[]string
 	OnePerDevice *bool
 	OpensAt      *TimePatch
-	ClosesAt *TimePatch
+	ClosesAt     *TimePatch
 }
 
 // TimePatch sets an optional time; To nil clears it.

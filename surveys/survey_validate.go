@@ -271,6 +271,9 @@ func (s *Survey) hasPerSubject() bool {
 }
 
 func (s *Survey) checkScoring(fe *minyi.FieldErrors) {
+	if m := s.Scoring.MinGroupBallots; m != nil && (*m < 0 || *m > 1000) {
+		fe.Add("scoring.min_group_ballots", "out_of_range", "单独列出一个评价群体所需的最少答卷数应在0到1000之间")
+	}
 	sc := s.Scoring
 	if t := sc.Trim; t != nil {
 		if t.MinAnswers < 1 {
