@@ -104,7 +104,7 @@ func (s *Server) registerRoutes() {
 	s.add(route{method: http.MethodGet, path: "/surveys/:id/qr.png", summary: "测评链接二维码", tag: "surveys", roles: everyone, query: rest.QrParams{}, file: pngType, handler: j.Codes.SurveyQR})
 
 	// Ballots: public submission, operator entry, raw ballots (rest.Ballots), the ballot pages (ui.BallotPages).
-	s.add(route{method: http.MethodGet, path: "/public/surveys/:slug", summary: "评议人看到的测评（不含计分细节）", tag: "ballots", public: true, resp: httpx.PublicSurvey{}, errs: gone, handler: j.Ballots.GetPublicSurvey})
+	s.add(route{method: http.MethodGet, path: "/public/surveys/:slug", summary: "评议人看到的测评（不含计分细节）", tag: "ballots", public: true, query: rest.PublicSurveyParams{}, resp: httpx.PublicSurvey{}, errs: gone, handler: j.Ballots.GetPublicSurvey})
 	s.add(route{method: http.MethodPost, path: "/public/surveys/:slug/ballots", summary: "提交答卷（群众、党员，经链接或二维码）", tag: "ballots", public: true, body: rest.BallotRequest{}, status: createdOrReplayed, resp: rest.ReceiptBody{}, errs: submitErrs, handler: j.Ballots.SubmitPublic})
 	s.add(route{method: http.MethodPost, path: "/surveys/:id/ballots", summary: "代录答卷（热线、纸质、走访）", tag: "ballots", roles: operators, body: rest.BallotRequest{}, status: createdOrReplayed, resp: rest.ReceiptBody{}, errs: usedOrClosed, handler: j.Ballots.SubmitOperator})
 	s.add(route{method: http.MethodGet, path: "/surveys/:id/ballots", summary: "原始答卷（分页）", tag: "ballots", roles: adminOnly, query: rest.PageParams{}, resp: httpx.List[surveys.Ballot]{}, handler: j.Ballots.ListBallots})

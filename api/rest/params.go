@@ -84,3 +84,8 @@ type AuditParams struct {
 	Action   string `form:"action" doc:"操作，如 survey.publish"`
 	ObjectID string `form:"object_id" doc:"对象编号"`
 }
+
+// PublicSurveyParams: the survey as the ballot of a code sees it.
+type PublicSurveyParams struct {
+	Code string `form:"code" doc:"测评码：只列出该码的评议对象（按组织、按人发放的码）"`
+}

@@ -28,6 +28,7 @@ func (s *BallotPages) OperatorBallotForm(c *gin.Context) error {
 	}
 	p := newBallotPage(sv, "", newSubmissionID(), nil, nil)
 	p.Action, p.Operator = operatorBallotPath(sv.ID), true
+	p.CodeField, p.GroupChoice = sv.Access.Mode == surveys.AccessCode, p.GroupChoice && sv.Access.Mode != surveys.AccessCode
 	return s.pages.Render(c, http.StatusOK, "ballot", PageView{Title: "代录答卷：" + sv.Title, Data: p})
 }
 
@@ -50,8 +51,9 @@ func (s *BallotPages) OperatorBallotPost(c *gin.Context) error {
 	r, err := s.submitter.Submit(c.Request.Context(), sub)
 	var ce *surveys.CheckError
 	if errors.As(err, &ce) {
-		p := newBallotPage(sv, "", sub.SubmissionID, form, ce)
+		p := newBallotPage(sv, sub.Code, sub.SubmissionID, form, ce)
 		p.Action, p.Operator, p.Channel = operatorBallotPath(sv.ID), true, channel
+		p.CodeField, p.GroupChoice = sv.Access.Mode == surveys.AccessCode, p.GroupChoice && sv.Access.Mode != surveys.AccessCode
 		return s.pages.Render(c, http.StatusUnprocessableEntity, "ballot", PageView{Title: "代录答卷：" + sv.Title, Data: p})
 	}
 	if err != nil {

@@ -29,6 +29,7 @@ type ballotPage struct {
 	Preview            bool   // the builder's preview: nothing can be submitted
 	Channel            surveys.Channel
 	Code, SubmissionID string
+	CodeField          bool // an operator types in the paper ballot's code
 	Survey             httpx.PublicSurvey
 	GroupChoice        bool
 	Groups             []optView
