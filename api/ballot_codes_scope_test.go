@@ -22,6 +22,12 @@ type scopeFixture struct {
 
 func newScopeFixture(t *testing.T, mode string, opts ...func(*envConfig)) *scopeFixture {
 	t.Helper()
+	return newScopeFixtureAccess(t, map[string]any{"mode": mode}, opts...)
+}
+
+// newScopeFixtureAccess is newScopeFixture with the survey's access given.
+func newScopeFixtureAccess(t *testing.T, access map[string]any, opts ...func(*envConfig)) *scopeFixture {
+	t.Helper()
 	e := newEnv(t, opts...)
 	fx := &scopeFixture{env: e, members: map[string]string{}, names: map[string]string{}}
 	var subjects []map[string]any
@@ -42,7 +48,7 @@ func newScopeFixture(t *testing.T, mode string, opts ...func(*envConfig)) *scope
 	sv := decode[map[string]any](t, e.do(http.MethodPost, "/api/v1/surveys", map[string]any{
 		"title": "2026年度民主评议党员", "kind": "appraisal", "subjects": subjects,
 		"rater_groups": []map[string]any{{"key": "members", "name": "党员", "weight": 0.6}, {"key": "self", "name": "本人", "weight": 0.1}, {"key": "masses", "name": "群众", "weight": 0.3}},
-		"access":       map[string]any{"mode": mode},
+		"access":       access,
 		"questions": []map[string]any{
 			{"key": "grade", "type": "single", "title": "评议等次", "required": true, "per_subject": true, "options": []map[string]any{
 				{"key": "excellent", "label": "优秀", "score": 95}, {"key": "qualified", "label": "合格", "score": 80},
