@@ -90,6 +90,9 @@ func New(ctx context.Context, st *store.Store, cfg Config) (*App, error) {
 		}
 		cfg.Policy = p
 	}
+	if err := surveys.RetireMemberNameIndex(ctx, st.DB); err != nil { // same-name members may differ by number
+		return nil, err
+	}
 	if err := store.EnsureIndexes(ctx, st.DB, Indexes()); err != nil {
 		return nil, err
 	}
