@@ -17,11 +17,22 @@ type Member struct {
 	ID           string    `bson:"_id" json:"id"`
 	Name         string    `bson:"name" json:"name"`
 	Number       string    `bson:"number,omitempty" json:"number,omitempty"` // 党员编号
+	// Ident is what the unique index holds: "#" + number, or the org and
+	// name of a member without a number.
+	Ident string `bson:"ident,omitempty" json:"-"`
 	OrgID        string    `bson:"org_id" json:"org_id"`
 	Title        string    `bson:"title" json:"title"`               // 职务, e.g. 支部书记; may be empty
 	Probationary bool      `bson:"probationary" json:"probationary"` // 预备党员
 	CreatedAt    time.Time `bson:"created_at" json:"created_at"`
 	UpdatedAt    time.Time `bson:"updated_at" json:"updated_at"`
+}
+
+// identity is m's Ident.
+func (m *Member) identity() string {
+	if m.Number != "" {
+		return "#" + m.Number
+	}
+	return "=" + m.OrgID + "\x00" + m.Name
 }
 
 // Validate checks the member's own fields; whether the org exists needs the

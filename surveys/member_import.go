@@ -208,7 +208,7 @@ func sameName(m Member, row int, seen map[string]int, namesakes map[string]int) 
 		return nil
 	}
 	if first, dup := seen[nameKey]; dup {
-		return []string{fmt.Sprintf("与第%d行同名（同一支部的“%s”），无法区分是否同一人：如为两人，请在“党员编号”列分别填写编号", first, m.Name)}
+		return []string{fmt.Sprintf("与第%d行重复（同一支部同名的“%s”），无法区分是否同一人：如为两人，请在“党员编号”列分别填写编号", first, m.Name)}
 	}
 	seen[nameKey] = row
 	if namesakes[nameKey] > 1 {
@@ -259,14 +259,19 @@ func (s *MemberStore) plan(ctx context.Context, good []Member, res *ImportResult
 			old, ok = byName[m.OrgID+"\x00"+m.Name]
 			ok = ok && (m.Number == "" || old.Number == "")
 		}
+		if ok && m.Number == "" {
+			m.Number = old.Number // a row without a number keeps the member's
+		}
 		switch {
 		case !ok:
 			m.ID = bson.NewObjectID().Hex()
+			m.Ident = m.identity()
 			m.CreatedAt, m.UpdatedAt = now, now
 			p.inserts = append(p.inserts, m)
 		case old.Title != m.Title || old.Probationary != m.Probationary || old.Name != m.Name || old.OrgID != m.OrgID || m.Number != "" && old.Number != m.Number:
 			set := bson.D{{Key: "name", Value: m.Name}, {Key: "org_id", Value: m.OrgID},
-				{Key: "title", Value: m.Title}, {Key: "probationary", Value: m.Probationary}, {Key: "updated_at", Value: now}}
+				{Key: "title", Value: m.Title}, {Key: "probationary", Value: m.Probationary}, {Key: "updated_at", Value: now},
+				{Key: "ident", Value: m.identity()}}
 			if m.Number != "" {
 				set = append(set, bson.E{Key: "number", Value: m.Number})
 			}

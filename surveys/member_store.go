@@ -38,14 +38,24 @@ func NewMemberStore(db *mongo.Database, orgs *OrgStore, now func() time.Time) *M
 // same-name members of one branch need numbers that differ.
 func MemberIndexes() []store.Index {
 	return []store.Index{
-		{Collection: collMembers, Name: "number_unique", Keys: bson.D{{Key: "number", Value: 1}}, Unique: true, Sparse: true},
-		{Collection: collMembers, Name: "org_name_number_unique", Keys: bson.D{{Key: "org_id", Value: 1}, {Key: "name", Value: 1}, {Key: "number", Value: 1}}, Unique: true},
+		{Collection: collMembers, Name: "ident_unique", Keys: bson.D{{Key: "ident", Value: 1}}, Unique: true, Sparse: true},
 	}
 }
 
 // RetireMemberNameIndex drops the old unique index over org and name alone
-// (it refused same-name members with different numbers), if present.
+// (it refused same-name members with different numbers), if present, and
+// gives members stored before it their Ident (a scan of the roster, once).
 func RetireMemberNameIndex(ctx context.Context, db *mongo.Database) error {
+	old, err := store.FindAll[Member](ctx, db.Collection(collMembers), bson.D{{Key: "ident", Value: bson.D{{Key: "$exists", Value: false}}}}, "members without ident")
+	if err != nil {
+		return err
+	}
+	for _, m := range old {
+		if _, err := db.Collection(collMembers).UpdateOne(ctx, bson.D{{Key: "_id", Value: m.ID}},
+			bson.D{{Key: "$set", Value: bson.D{{Key: "ident", Value: m.identity()}}}}); err != nil {
+			return fmt.Errorf("set member ident: %w", err)
+		}
+	}
 	specs, err := db.Collection(collMembers).Indexes().ListSpecifications(ctx)
 	if err != nil {
 		return fmt.Errorf("list member indexes: %w", err)
@@ -68,6 +78,7 @@ func (s *MemberStore) Create(ctx context.Context, m *Member) error {
 		return err
 	}
 	m.ID = bson.NewObjectID().Hex()
+	m.Ident = m.identity()
 	m.CreatedAt = s.now().UTC()
 	m.UpdatedAt = m.CreatedAt
 	defer s.touchRoster(ctx)
@@ -138,6 +149,7 @@ func (s *MemberStore) Update(ctx context.Context, id string, p MemberPatch) (*Me
 	set := bson.D{
 		{Key: "name", Value: m.Name}, {Key: "org_id", Value: m.OrgID}, {Key: "title", Value: m.Title},
 		{Key: "probationary", Value: m.Probationary}, {Key: "updated_at", Value: m.UpdatedAt},
+		{Key: "ident", Value: m.identity()},
 	}
 	update := bson.D{{Key: "$unset", Value: bson.D{{Key: "number", Value: ""}}}}
 	if m.Number != "" {

@@ -150,6 +150,7 @@ type Subject struct {
 	Name    string      `bson:"name,omitempty" json:"name,omitempty"`
 	OrgID   string      `bson:"org_id,omitempty" json:"org_id,omitempty"`
 	OrgName string      `bson:"org_name,omitempty" json:"org_name,omitempty"`
+	Number  string      `bson:"number,omitempty" json:"number,omitempty"` // a member's 党员编号, to tell same-name members apart
 }
 
 // Org is the org a subject belongs to for scoping and filtering: a

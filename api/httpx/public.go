@@ -97,8 +97,15 @@ type PublicRule struct {
 func ToPublic(sv *surveys.Survey) PublicSurvey {
 	p := PublicSurvey{Slug: sv.Slug, Title: sv.Title, Kind: sv.Kind, Description: sv.Description, Access: sv.Access,
 		Subjects: make([]surveys.Subject, len(sv.Subjects)), Rules: ballotRules(sv)}
+	names := map[string]int{}
+	for _, sub := range sv.Subjects {
+		names[sub.Name]++
+	}
 	for i, sub := range sv.Subjects {
 		p.Subjects[i] = surveys.Subject{Type: sub.Type, ID: sub.ID, Name: sub.Name, OrgName: sub.OrgName}
+		if names[sub.Name] > 1 {
+			p.Subjects[i].Number = sub.Number // only to tell namesakes apart
+		}
 	}
 	for _, g := range sv.RaterGroups {
 		p.RaterGroups = append(p.RaterGroups, PublicGroup{Key: g.Key, Name: g.Name})

@@ -303,7 +303,7 @@ func newBallotPage(sv *surveys.Survey, code, submissionID string, form url.Value
 		}
 		return v
 	}
-	for _, sub := range sv.Subjects {
+	for _, sub := range p.Survey.Subjects { // the public copy: numbers only for namesakes
 		card := subjectCard{Subject: sub}
 		for _, q := range sv.Questions {
 			if q.PerSubject {
