@@ -14,12 +14,12 @@ import (
 // over org, name and number), so two members of one branch may share a
 // name only when their numbers tell them apart.
 type Member struct {
-	ID           string    `bson:"_id" json:"id"`
-	Name         string    `bson:"name" json:"name"`
-	Number       string    `bson:"number,omitempty" json:"number,omitempty"` // 党员编号
+	ID     string `bson:"_id" json:"id"`
+	Name   string `bson:"name" json:"name"`
+	Number string `bson:"number,omitempty" json:"number,omitempty"` // 党员编号
 	// Ident is what the unique index holds: "#" + number, or the org and
 	// name of a member without a number.
-	Ident string `bson:"ident,omitempty" json:"-"`
+	Ident        string    `bson:"ident,omitempty" json:"-"`
 	OrgID        string    `bson:"org_id" json:"org_id"`
 	Title        string    `bson:"title" json:"title"`               // 职务, e.g. 支部书记; may be empty
 	Probationary bool      `bson:"probationary" json:"probationary"` // 预备党员
