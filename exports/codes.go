@@ -24,6 +24,7 @@ type CodeCard struct {
 	// GroupKey is the rater group's key (e.g. masses), printed on the PNG
 	// and PDF pages, whose font has no Chinese.
 	GroupKey string
+	Holder   string // a personal code's member, e.g. 本人：张三
 	URL      string
 	QR       []byte // PNG
 }

@@ -106,7 +106,7 @@ func (s *Codes) printCards(c *gin.Context) (*surveys.Survey, []exports.CodeCard,
 			name = g.Name
 		}
 		cards[i] = exports.CodeCard{
-			Code: surveys.FormatCode(code.Code), Group: name, GroupKey: code.RaterGroup,
+			Code: surveys.FormatCode(code.Code), Group: name, GroupKey: code.RaterGroup, Holder: holder(sv, code),
 			URL: httpx.PublicLink(c, s.baseURL, sv) + "?code=" + url.QueryEscape(code.Code),
 		}
 	}
@@ -158,18 +158,18 @@ func (s *Codes) CodesPNG(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	pages := exports.CodePages(len(cards))
+	pages := exports.CodePages(cards)
 	n, err := httpx.QueryInt(c, "page", 1, 1, pages)
 	if err != nil {
 		return err
 	}
-	lo, hi := exports.PageCards(len(cards), n)
+	lo, hi := exports.PageCards(cards, n)
 	cards = cards[lo:hi]
 	if err := withQR(cards, 1); err != nil {
 		return err
 	}
 	var buf bytes.Buffer
-	if err := exports.WriteCodePagePNG(&buf, exports.CodePage{Cards: cards, Footer: httpx.PublicLink(c, s.baseURL, sv), Number: n, Count: pages}); err != nil {
+	if err := exports.WriteCodePagePNG(&buf, exports.CodePage{Title: sv.Title, Cards: cards, Footer: httpx.PublicLink(c, s.baseURL, sv), Number: n, Count: pages}); err != nil {
 		return err
 	}
 	c.Header("X-Page-Count", strconv.Itoa(pages))
@@ -193,7 +193,7 @@ func (s *Codes) CodesPDF(c *gin.Context) error {
 		return err
 	}
 	httpx.Attachment(c, "ballot-codes.pdf", fmt.Sprintf("测评码-%s.pdf", sv.Title))
-	audit(c, s.auditor, "export.download", "survey", sv.ID, fmt.Sprintf("下载测评「%s」的测评码 PDF（%d 个，%d 页）", sv.Title, len(cards), exports.CodePages(len(cards))))
+	audit(c, s.auditor, "export.download", "survey", sv.ID, fmt.Sprintf("下载测评「%s」的测评码 PDF（%d 个，%d 页）", sv.Title, len(cards), exports.CodePages(cards)))
 	c.Data(http.StatusOK, "application/pdf", buf.Bytes())
 	return nil
 }
@@ -218,4 +218,19 @@ func (s *Codes) SurveyQR(c *gin.Context) error {
 	c.Header("Cache-Control", "private, max-age=300")
 	c.Data(http.StatusOK, "image/png", png)
 	return nil
+}
+
+// holder names a personal code's member on its card.
+func holder(sv *surveys.Survey, code surveys.IssuedCode) string {
+	if code.MemberID == "" {
+		return ""
+	}
+	name := code.MemberID
+	if sub, ok := sv.Subject(code.MemberID); ok {
+		name = sub.Name
+	}
+	if code.PerMember == surveys.PerMemberSelf {
+		return "本人：" + name
+	}
+	return "互评（" + name + "）"
 }
