@@ -116,8 +116,13 @@ func writeCards(f *excelize.File, cs CodeSheet) error {
 			}
 		}
 	}
-	portrait, a4 := "portrait", 9
-	if err := f.SetPageLayout(sh, &excelize.PageLayoutOptions{Size: &a4, Orientation: &portrait}); err != nil {
+	// Fitted to one page wide: the three card columns print side by side
+	// on A4 (unfitted, the third fell on a page of its own).
+	portrait, a4, wide, tall, fit := "portrait", 9, 1, 0, true
+	if err := f.SetSheetProps(sh, &excelize.SheetPropsOptions{FitToPage: &fit}); err != nil {
+		return err
+	}
+	if err := f.SetPageLayout(sh, &excelize.PageLayoutOptions{Size: &a4, Orientation: &portrait, FitToWidth: &wide, FitToHeight: &tall}); err != nil {
 		return err
 	}
 	margin := 0.4
