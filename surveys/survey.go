@@ -220,6 +220,7 @@ type Option struct {
 	Score     *float64 `bson:"score,omitempty" json:"score,omitempty"` // 0–100; none on abstain options
 	Satisfied bool     `bson:"satisfied,omitempty" json:"satisfied,omitempty"`
 	Abstain   bool     `bson:"abstain,omitempty" json:"abstain,omitempty"` // 不了解: counted, never scored
+	Other     bool     `bson:"other,omitempty" json:"other,omitempty"`     // 其他: chosen with the rater's own words (Answer.Text)
 }
 
 // Rules are the per-ballot rules checked at submission.

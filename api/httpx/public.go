@@ -82,6 +82,7 @@ type PublicOption struct {
 	Key     string `json:"key"`
 	Label   string `json:"label"`
 	Abstain bool   `json:"abstain,omitempty"`
+	Other   bool   `json:"other,omitempty"` // 其他: takes the rater's text
 }
 
 // PublicRule is a ballot rule stated to the rater before submitting.
@@ -114,7 +115,7 @@ func ToPublic(sv *surveys.Survey) PublicSurvey {
 		pq := PublicQuestion{Key: q.Key, Type: q.Type, Title: q.Title, Description: q.Description, Required: q.Required,
 			PerSubject: q.PerSubject, Dimension: q.Dimension, Min: q.Min, Max: q.Max, MaxLength: q.MaxLength}
 		for _, o := range q.Options {
-			pq.Options = append(pq.Options, PublicOption{Key: o.Key, Label: o.Label, Abstain: o.Abstain})
+			pq.Options = append(pq.Options, PublicOption{Key: o.Key, Label: o.Label, Abstain: o.Abstain, Other: o.Other})
 		}
 		p.Questions = append(p.Questions, pq)
 	}

@@ -35,6 +35,7 @@ type ballotPage struct {
 	Groups             []optView
 	GroupError         string
 	Cards              []subjectCard
+	Matrices           []matrixView // an appraisal's per-subject single questions, one row a subject (ballot_matrix.go)
 	General            []qView
 	Errors             []string // not tied to one field: rule violations, "fix the marked items"
 	RepeatDevice       bool
@@ -56,12 +57,15 @@ type qView struct {
 	Text                          string
 	MaxLength                     int
 	Error                         string
+	Min, Max                      int    // a multiple question's choice bounds, for the live hint (0: none)
+	OtherName, OtherText          string // the 其他 option's text field and its value
 }
 
 type optView struct {
 	Value, Label string
 	Checked      bool
 	Abstain      bool
+	Other        bool
 }
 
 // ballotForm shows the survey's form, or the page that explains why not.
@@ -215,10 +219,12 @@ func formAnswers(sv *surveys.Survey, form url.Values) []surveys.Answer {
 			if a.Option = form.Get(name); a.Option == "" {
 				return
 			}
+			a.Text = otherOf(q, []string{a.Option}, form, name)
 		case surveys.QMultiple:
 			if a.Options = form[name]; len(a.Options) == 0 {
 				return
 			}
+			a.Text = otherOf(q, a.Options, form, name)
 		case surveys.QScale:
 			v, err := strconv.Atoi(strings.TrimSpace(form.Get(name)))
 			if err != nil {
@@ -283,7 +289,19 @@ func newBallotPage(sv *surveys.Survey, code, submissionID string, form url.Value
 			MaxLength: q.MaxLength, Text: form.Get(name), Error: errs[name]}
 		chosen := form[name]
 		for _, o := range q.Options {
-			v.Options = append(v.Options, optView{Value: o.Key, Label: o.Label, Abstain: o.Abstain, Checked: slices.Contains(chosen, o.Key)})
+			v.Options = append(v.Options, optView{Value: o.Key, Label: o.Label, Abstain: o.Abstain, Other: o.Other, Checked: slices.Contains(chosen, o.Key)})
+			if o.Other {
+				v.OtherName = otherName(name)
+				v.OtherText = form.Get(v.OtherName)
+			}
+		}
+		if q.Type == surveys.QMultiple {
+			if q.Min != nil {
+				v.Min = *q.Min
+			}
+			if q.Max != nil {
+				v.Max = *q.Max
+			}
 		}
 		if q.Type == surveys.QScale {
 			lo, hi := 0, 10
@@ -303,10 +321,11 @@ func newBallotPage(sv *surveys.Survey, code, submissionID string, form url.Value
 		}
 		return v
 	}
+	p.Matrices = matrices(sv, p.Survey.Subjects, view)
 	for _, sub := range p.Survey.Subjects { // the public copy: numbers only for namesakes
 		card := subjectCard{Subject: sub}
 		for _, q := range sv.Questions {
-			if q.PerSubject {
+			if q.PerSubject && !inMatrix(sv, q) {
 				card.Questions = append(card.Questions, view(q, sub.ID))
 			}
 		}
