@@ -254,25 +254,7 @@ func formAnswers(sv *surveys.Survey, form url.Values) []surveys.Answer {
 // given answers kept and the problems placed next to their fields.
 func newBallotPage(sv *surveys.Survey, code, submissionID string, form url.Values, ce *surveys.CheckError) ballotPage {
 	p := ballotPage{Action: httpx.PublicPath(sv.Slug), Code: code, SubmissionID: submissionID, Survey: httpx.ToPublic(sv)}
-	errs := map[string]string{}
-	if ce != nil {
-		for _, pr := range ce.Problems {
-			switch {
-			case pr.Field == "rater_group":
-				p.GroupError = pr.Message
-			case pr.Question != "":
-				errs[fieldName(pr.Question, pr.Subject)] = pr.Message
-			default:
-				p.Errors = append(p.Errors, pr.Message)
-			}
-		}
-		for _, v := range ce.Violations {
-			p.Errors = append(p.Errors, v.Message)
-		}
-		if len(ce.Problems) > 0 {
-			p.Errors = append([]string{"答卷还有未完成或有误的地方，请查看标红的提示。"}, p.Errors...)
-		}
-	}
+	errs := p.place(ce)
 	if code == "" && len(sv.RaterGroups) > 1 {
 		p.GroupChoice = true
 		for _, g := range sv.RaterGroups {
@@ -339,4 +321,30 @@ func newBallotPage(sv *surveys.Survey, code, submissionID string, form url.Value
 		}
 	}
 	return p
+}
+
+// place puts ce's problems on the page: the group's on the group choice,
+// a question's by its field (the map returned), the others at the top.
+func (p *ballotPage) place(ce *surveys.CheckError) map[string]string {
+	errs := map[string]string{}
+	if ce == nil {
+		return errs
+	}
+	for _, pr := range ce.Problems {
+		switch {
+		case pr.Field == "rater_group":
+			p.GroupError = pr.Message
+		case pr.Question != "":
+			errs[fieldName(pr.Question, pr.Subject)] = pr.Message
+		default:
+			p.Errors = append(p.Errors, pr.Message)
+		}
+	}
+	for _, v := range ce.Violations {
+		p.Errors = append(p.Errors, v.Message)
+	}
+	if len(ce.Problems) > 0 {
+		p.Errors = append([]string{"答卷还有未完成或有误的地方，请查看标红的提示。"}, p.Errors...)
+	}
+	return errs
 }
