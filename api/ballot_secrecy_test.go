@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"slices"
 	"strings"
 	"testing"
@@ -220,5 +221,32 @@ func TestLinksFromRequestHost(t *testing.T) {
 	page = get("/admin/surveys/"+fx.surveyID, "localhost:8080").Body.String()
 	if !strings.Contains(page, `value="http://localhost:8080/s/`+fx.slug+`"`) || !strings.Contains(page, `id="link-warning"`) {
 		t.Fatalf("loopback link from a remote admin (192.0.2.1) without a warning")
+	}
+}
+
+// TestRefusedFormKeepsAnswers: a ballot page refused by the per-address
+// limit (here 1 a minute) comes back with 429, the reason, and every answer
+// still chosen, so the voter only presses 提交 again later.
+func TestRefusedFormKeepsAnswers(t *testing.T) {
+	fx := newBallotFixture(t, "public", func(c *envConfig) { c.api.PublicRatePerMinute = 1 })
+	post := func(sid string) *httptest.ResponseRecorder {
+		form := url.Values{"submission_id": {sid}, "rater_group": {"masses"}, "a|note": {"路灯坏了"}}
+		form.Set("a|grade|"+fx.members[0], "excellent")
+		form.Set("a|grade|"+fx.members[1], "qualified")
+		form.Set("a|grade|"+fx.members[2], "basic")
+		return fx.do(http.MethodPost, "/s/"+fx.slug, form.Encode(), "Authorization", "", "Content-Type", "application/x-www-form-urlencoded")
+	}
+	if w := post("form-sub-0001"); w.Code != http.StatusOK {
+		t.Fatalf("first ballot: %d", w.Code)
+	}
+	w := post("form-sub-0002")
+	page := w.Body.String()
+	if w.Code != http.StatusTooManyRequests || !strings.Contains(page, "已保留") {
+		t.Fatalf("refused page: %d, want 429 saying the answers are kept", w.Code)
+	}
+	for _, kept := range []string{`value="excellent" checked`, `value="qualified" checked`, `value="basic" checked`, "路灯坏了</textarea>", `value="form-sub-0002"`} {
+		if !strings.Contains(page, kept) {
+			t.Errorf("refused page lost %q", kept)
+		}
 	}
 }
