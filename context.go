@@ -53,7 +53,10 @@ type Principal struct {
 	Name   string `json:"name"`
 	Role   Role   `json:"role"`
 	OrgID  string `json:"org_id,omitempty"` // the org subtree a secretary is limited to
-	Via    string `json:"via"`              // "token", "session" or "admin_token"
+	// MemberID is the member the user is, if linked: such a user may not
+	// record their own final grade.
+	MemberID string `json:"member_id,omitempty"`
+	Via      string `json:"via"` // "token", "session" or "admin_token"
 }
 
 // Is reports whether p holds one of roles; an admin holds every role.

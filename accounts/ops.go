@@ -46,6 +46,7 @@ type UserInput struct {
 	Password string
 	Role     Role
 	OrgID    string
+	MemberID string
 }
 
 // CreateUser creates a user (admins only).
@@ -56,7 +57,7 @@ func (s *Service) CreateUser(ctx context.Context, in UserInput) (*User, error) {
 	if err := s.checkOrg(ctx, in.OrgID); err != nil {
 		return nil, err
 	}
-	u := User{Login: in.Login, Name: in.Name, Role: in.Role, OrgID: in.OrgID}
+	u := User{Login: in.Login, Name: in.Name, Role: in.Role, OrgID: in.OrgID, MemberID: in.MemberID}
 	if err := s.store.CreateUser(ctx, &u, in.Password); err != nil {
 		return nil, err
 	}

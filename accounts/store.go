@@ -203,6 +203,9 @@ func (s *Store) UpdateUser(ctx context.Context, id string, p UserPatch) (*User, 
 	if p.Disabled != nil {
 		u.Disabled = *p.Disabled
 	}
+	if p.MemberID != nil {
+		u.MemberID = *p.MemberID
+	}
 	err = u.Validate()
 	if p.Password != nil {
 		if perr := ValidatePassword("password", *p.Password); perr != nil {

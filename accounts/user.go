@@ -17,6 +17,7 @@ type User struct {
 	Name      string        `bson:"name" json:"name"`
 	Role      Role          `bson:"role" json:"role"`
 	OrgID     string        `bson:"org_id,omitempty" json:"org_id,omitempty"`
+	MemberID  string        `bson:"member_id,omitempty" json:"member_id,omitempty"` // the member this user is, if any (may not grade themself)
 	Disabled  bool          `bson:"disabled" json:"disabled"`
 	Password  *PasswordHash `bson:"password" json:"-"`
 	CreatedAt time.Time     `bson:"created_at" json:"created_at"`
@@ -30,7 +31,7 @@ func (u *User) LogValue() slog.Value {
 
 // Principal is the user as a request's caller.
 func (u *User) Principal(via string) *Principal {
-	return &Principal{UserID: u.ID, Login: u.Login, Name: u.Name, Role: u.Role, OrgID: u.OrgID, Via: via}
+	return &Principal{UserID: u.ID, Login: u.Login, Name: u.Name, Role: u.Role, OrgID: u.OrgID, MemberID: u.MemberID, Via: via}
 }
 
 // NormalizeLogin is how logins are compared: trimmed and lower case, so
@@ -86,4 +87,5 @@ type UserPatch struct {
 	OrgID    *string
 	Password *string
 	Disabled *bool
+	MemberID *string
 }

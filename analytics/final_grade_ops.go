@@ -35,10 +35,15 @@ type FinalGradeInput struct {
 // surveyID. Admins may grade every subject; a secretary only a survey it
 // sees and a subject of its own org subtree (403 out_of_scope otherwise).
 // Earlier records stay as history; the latest is the one in force.
+var errOwnGrade = minyi.E(minyi.ErrForbidden, "own_grade", "不能为自己确定评议等次，请由其他负责人确定")
+
 func (s *GradeService) RecordFinalGrade(ctx context.Context, surveyID, subjectID string, in FinalGradeInput) (*FinalGradeRecord, error) {
 	p, err := minyi.Require(ctx, minyi.RoleSecretary)
 	if err != nil {
 		return nil, err
+	}
+	if p.MemberID != "" && p.MemberID == subjectID {
+		return nil, errOwnGrade
 	}
 	sv, err := s.surveys.Get(ctx, surveyID)
 	if err != nil {

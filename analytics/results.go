@@ -23,6 +23,9 @@ type Results struct {
 	// for each of the survey's grades in order (the page's and the 汇总
 	// sheet's table; not in the JSON, whose subjects carry their grades).
 	Grades []GradeCount `json:"-"`
+	// HiddenGroups are the rater groups too small to report on their own
+	// (small_groups.go).
+	HiddenGroups []string `json:"hidden_groups,omitempty"`
 }
 
 // GradeCount is how many subjects were recommended for a grade and how
@@ -174,8 +177,9 @@ func (f Filter) WithOrgs(ids []string) Filter {
 
 // Compute is the whole scorecard of survey s from its tally t.
 func Compute(s *surveys.Survey, t *Tally, f Filter, final map[string]FinalGrade, now time.Time) *Results {
+	small := smallGroups(s, t)
 	if f.Group != "" {
-		t = t.OnlyGroup(f.Group)
+		t = hideSmallGroups(t.OnlyGroup(f.Group), f, small)
 	}
 	sc := newScorer(s, t, f.Group)
 	r := &Results{
@@ -194,6 +198,7 @@ func Compute(s *surveys.Survey, t *Tally, f Filter, final map[string]FinalGrade,
 		r.Subjects = kept
 		scopeRanks(r.Subjects)
 	}
+	dropSmallGroups(r, small)
 	r.Grades = gradeCounts(s.Scoring.Grades, r.Subjects)
 	return r
 }

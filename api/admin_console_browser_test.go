@@ -173,7 +173,7 @@ func TestAdminConsoleInBrowser(t *testing.T) {
 		t.Fatalf("the ballot page does not show the edited survey: %q (%v)", text, err)
 	}
 	// 合格 for every member, tapped as a resident would.
-	n, err := chromedp.Run(phone, chromedp.Evaluate[int](`(function(){var fs=document.querySelectorAll("fieldset.question[data-required]");fs.forEach(function(f){f.querySelectorAll("label")[1].click()});return fs.length})()`))
+	n, err := chromedp.Run(phone, chromedp.Evaluate[int](`(function(){var fs=document.querySelectorAll(".question[data-required]");fs.forEach(function(f){f.querySelectorAll("label")[1].click()});return fs.length})()`))
 	if err != nil || n != 8 {
 		t.Fatalf("answered %d questions (%v)", n, err)
 	}

@@ -293,7 +293,7 @@ func TestAdminSurveyWorkflow(t *testing.T) {
 		"本人：权重 0.1", "党员：权重 0.4", // the groups and weights, without their keys
 		"评议等次", "优秀（95分）", "逐个评价", // a question, its scored options
 		"每张票在“评议等次”中选“优秀”的不超过测评对象的三分之一", // the quota rule
-		"推荐等次“优秀”：得分不低于 90", "凭投票码参与", `id="codes-form"`, "发布后可下载打印投票码")
+		"推荐等次“优秀”：得分不低于 90", "凭测评码参与", `id="codes-form"`, "发布后可下载打印测评码")
 	wantAdminPage(t, a.page("/admin/surveys", admin), http.StatusOK, `href="/admin/surveys/`+id+`"`, "第一党支部2026年民主评议", "民主评议党员")
 
 	// A draft that cannot be published: ZB2 has no members. The reasons
@@ -308,7 +308,7 @@ func TestAdminSurveyWorkflow(t *testing.T) {
 
 	// Codes before publishing; a bad count by its field, the group kept.
 	wantAdminPage(t, post("/admin/surveys/"+id+"/codes", withCSRF(csrf, url.Values{"count": {"0"}, "rater_group": {"masses"}})),
-		http.StatusUnprocessableEntity, fieldError("count", "一次可生成1到5000个投票码"), `<option value="masses" selected>`, `value="0"`)
+		http.StatusUnprocessableEntity, fieldError("count", "一次可生成1到5000个测评码"), `<option value="masses" selected>`, `value="0"`)
 	wantAdminPage(t, post("/admin/surveys/"+id+"/codes", withCSRF(csrf, url.Values{"count": {"3"}, "rater_group": {"nobody"}})),
 		http.StatusUnprocessableEntity, fieldError("rater_group", "评价群体不存在"))
 
@@ -339,7 +339,7 @@ func TestAdminSurveyWorkflow(t *testing.T) {
 	if counts.Total.Issued != 7 || byGroup["masses"] != 5 || byGroup["members"] != 2 {
 		t.Fatalf("codes after the forms: %+v", counts)
 	}
-	wantAdminPage(t, a.page(loc, admin), http.StatusOK, "已生成 5 个投票码", `<td id="codes-issued">7</td>`, `<td id="codes-used">0</td>`,
+	wantAdminPage(t, a.page(loc, admin), http.StatusOK, "已生成 5 个测评码", `<td id="codes-issued">7</td>`, `<td id="codes-used">0</td>`,
 		`href="/api/v1/surveys/`+id+`/codes.pdf"`, `href="/api/v1/surveys/`+id+`/codes.xlsx"`, `href="/api/v1/surveys/`+id+`/codes.png?page=1"`,
 		`<td>群众</td><td class="issued">5</td><td class="used">0</td>`,
 		`href="/api/v1/surveys/`+id+`/codes.pdf?rater_group=masses"`)

@@ -57,7 +57,7 @@ func TestAdminSurveyConfirmPublishClose(t *testing.T) {
 		"<dt>题目</dt><dd>共 2 道（其中逐个评价测评对象的 1 道）</dd>",
 		"<dt>答卷规则</dt><dd>每张票在“评议等次”中选“优秀”的不超过测评对象的三分之一</dd>",
 		"<dt>计分方式</dt><dd>满意率 = 满意票 ÷ 表态票（不含“不了解”）</dd>", "推荐等次“优秀”：得分不低于 90",
-		"<dt>参与方式</dt><dd>凭投票码参与（每码一次）</dd>",
+		"<dt>参与方式</dt><dd>凭测评码参与（每码一次）</dd>",
 		"发布后仍可修改", `<p id="changeable">标题、说明、结束时间。</p>`, "生成参与链接和二维码",
 		`<form method="post" action="`+base+`/publish"`, `name="csrf_token" value="`+csrf+`"`, `id="confirm">确认发布</button>`,
 		`<a href="`+base+`" id="cancel">取消</a>`)
@@ -103,7 +103,7 @@ func TestAdminSurveyConfirmPublishClose(t *testing.T) {
 
 	// The close confirmation: what stops, what stays.
 	wantAdminPage(t, a.page(base+"/close", admin), http.StatusOK, "结束测评「第一党支部评议」", "不再接受答卷",
-		"未使用的投票码也不能再用", "统计结果和投票码记录都保留", `<strong id="ballots">0</strong>`,
+		"未使用的测评码也不能再用", "统计结果和测评码记录都保留", `<strong id="ballots">0</strong>`,
 		`<form method="post" action="`+base+`/close"`, `id="confirm">确认结束</button>`, `<a href="`+base+`" id="cancel">取消</a>`)
 	if st := status(id); st != surveys.StatusPublished {
 		t.Fatalf("the close page changed the status to %s", st)
@@ -141,7 +141,7 @@ func TestAdminSurveyDeleteDraft(t *testing.T) {
 	loc := wantSeeOther(t, post(base+"/delete", withCSRF(csrf, nil)), "/admin/surveys?deleted=")
 	wantError(t, a.do(http.MethodGet, "/api/v1/surveys/"+id, nil), http.StatusNotFound, "survey_not_found")
 	wantAdminPage(t, a.page(loc, admin), http.StatusOK, `id="deleted"`, "已删除测评草稿「作废的评议」")
-	wantAdminPage(t, a.page("/admin/audit?action=survey.delete", admin), http.StatusOK, "删除测评草稿「作废的评议」（及其投票码 3 个）", id)
+	wantAdminPage(t, a.page("/admin/audit?action=survey.delete", admin), http.StatusOK, "删除测评草稿「作废的评议」（及其测评码 3 个）", id)
 	wantAdminPage(t, post(base+"/delete", withCSRF(csrf, nil)), http.StatusNotFound, "测评不存在")
 
 	// Published: history, not deletable.

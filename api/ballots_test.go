@@ -353,10 +353,12 @@ func TestOperatorBallotPage(t *testing.T) {
 	path := "/operator/surveys/" + fx.surveyID + "/ballot"
 	w := fx.do(http.MethodGet, path, nil, "Authorization", op)
 	page := w.Body.String()
-	if w.Code != http.StatusOK || !strings.Contains(page, `name="channel" value="hotline"`) || !strings.Contains(page, `name="rater_group"`) {
+	if w.Code != http.StatusOK || !strings.Contains(page, `name="channel" value="hotline"`) || !strings.Contains(page, `id="code-input" name="code"`) {
 		t.Fatalf("entry form: %d %s", w.Code, page)
 	}
-	form := url.Values{"submission_id": {between(page, `name="submission_id" value="`, `"`)}, "channel": {"paper"}, "rater_group": {"masses"}}
+	// A code survey's paper ballot carries its code, which sets the group.
+	issued := decode[struct{ Codes []string }](t, fx.do(http.MethodPost, "/api/v1/surveys/"+fx.surveyID+"/codes", map[string]any{"count": 1, "rater_group": "masses"}), http.StatusCreated)
+	form := url.Values{"submission_id": {between(page, `name="submission_id" value="`, `"`)}, "channel": {"paper"}, "code": {issued.Codes[0]}}
 	form.Set("a|grade|"+fx.members[0], "excellent")
 	form.Set("a|grade|"+fx.members[1], "qualified")
 	post := func() *httptest.ResponseRecorder {

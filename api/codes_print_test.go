@@ -10,6 +10,7 @@ import (
 	"image/png"
 	"io"
 	"net/http"
+	"os"
 	"regexp"
 	"slices"
 	"strconv"
@@ -122,8 +123,8 @@ func checkCodePage(t *testing.T, page image.Image, links []string) {
 
 func TestCodesPNG(t *testing.T) {
 	e := newEnv(t)
-	// 23 members' codes and 2 masses': 25 codes, 20 a page → 2 pages,
-	// the second with 25 − 20 = 5.
+	// 2 masses' codes and 23 members': one group a page, 12 a page → the
+	// masses on page 1, the members on pages 2 (12) and 3 (23 − 12 = 11).
 	sv, links := printedCodes(t, e, 23, 2)
 	base := "/api/v1/surveys/" + sv.ID + "/codes.png"
 
@@ -132,12 +133,13 @@ func TestCodesPNG(t *testing.T) {
 		pages int
 		links []string
 	}{
-		{"", 2, links[:20]},
-		{"?page=1", 2, links[:20]},
-		{"?page=2", 2, links[20:]},
+		{"", 3, links[:2]},
+		{"?page=1", 3, links[:2]},
+		{"?page=2", 3, links[2:14]},
+		{"?page=3", 3, links[14:]},
 		{"?rater_group=masses", 1, links[:2]},
-		{"?rater_group=members&page=2", 2, links[22:]},
-		{"?all=true&page=2", 2, links[20:]},
+		{"?rater_group=members&page=2", 2, links[14:]},
+		{"?all=true&page=2", 3, links[2:14]},
 	} {
 		t.Run(tc.query, func(t *testing.T) {
 			w := e.do(http.MethodGet, base+tc.query, nil)
@@ -159,7 +161,7 @@ func TestCodesPNG(t *testing.T) {
 			checkCodePage(t, img, tc.links)
 		})
 	}
-	for _, q := range []string{"?page=3", "?page=0", "?page=x"} {
+	for _, q := range []string{"?page=4", "?page=0", "?page=x"} {
 		wantError(t, e.do(http.MethodGet, base+q, nil), http.StatusUnprocessableEntity, "validation_failed", "page")
 	}
 	wantError(t, e.do(http.MethodGet, base+"?rater_group=cadres", nil), http.StatusUnprocessableEntity, "validation_failed", "rater_group")
@@ -230,8 +232,8 @@ func TestCodesPDF(t *testing.T) {
 			t.Errorf("xref entry %d → offset %d holds %q", i, off, pdf[off:off+12])
 		}
 	}
-	if !bytes.Contains(pdf, []byte("/Type /Pages /Kids [ 4 0 R 7 0 R ] /Count 2 >>")) {
-		t.Error("page tree is not 2 pages")
+	if !bytes.Contains(pdf, []byte("/Type /Pages /Kids [ 4 0 R 7 0 R 10 0 R ] /Count 3 >>")) {
+		t.Error("page tree is not 3 pages")
 	}
 	// Each page is one A4 image; its pixels are the PNG page's.
 	re := regexp.MustCompile(`/Subtype /Image /Width (\d+) /Height (\d+) /ColorSpace /DeviceGray /BitsPerComponent 1 /Filter /FlateDecode /Length (\d+) >>\nstream\n`)
@@ -253,9 +255,41 @@ func TestCodesPDF(t *testing.T) {
 		}
 		pages = append(pages, pdfImage{wd, ht, bits})
 	}
-	if len(pages) != 2 {
-		t.Fatalf("%d page images, want 2", len(pages))
+	if len(pages) != 3 {
+		t.Fatalf("%d page images, want 3 (one group a page)", len(pages))
 	}
-	checkCodePage(t, pages[0].gray(), links[:20])
-	checkCodePage(t, pages[1].gray(), links[20:])
+	checkCodePage(t, pages[0].gray(), links[:2])
+	checkCodePage(t, pages[1].gray(), links[2:14])
+	checkCodePage(t, pages[2].gray(), links[14:])
+}
+
+// TestCodeCardLooks saves a printed page for a person to look at (set
+// MINYI_CARD_PNG to a path) and checks the card's Chinese lines are drawn:
+// the band of the title and group above the QR holds ink.
+func TestCodeCardLooks(t *testing.T) {
+	e := newEnv(t)
+	sv, _ := printedCodes(t, e, 3, 2)
+	w := e.do(http.MethodGet, "/api/v1/surveys/"+sv.ID+"/codes.png?page=2", nil)
+	if w.Code != http.StatusOK {
+		t.Fatalf("%d", w.Code)
+	}
+	if p := os.Getenv("MINYI_CARD_PNG"); p != "" {
+		_ = os.WriteFile(p, w.Body.Bytes(), 0o644)
+	}
+	img, err := png.Decode(bytes.NewReader(w.Body.Bytes()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cell := exports.CodePageCells()[0]
+	n := 0
+	for y := cell.Min.Y + 20; y < cell.Min.Y+135; y++ {
+		for x := cell.Min.X + 10; x < cell.Max.X-10; x++ {
+			if color.GrayModel.Convert(img.At(x, y)).(color.Gray).Y < 128 {
+				n++
+			}
+		}
+	}
+	if n < 2000 {
+		t.Fatalf("title and group band has %d dark pixels: no Chinese drawn", n)
+	}
 }

@@ -78,7 +78,7 @@ func (r route) operation() openapi.Operation {
 		op.Security = [][]string{{"bearer"}, session}
 	}
 	if _, ok := r.query.(rest.PrintPageParams); ok {
-		op.Headers = map[string]string{"X-Page-Count": "投票码的总页数"}
+		op.Headers = map[string]string{"X-Page-Count": "测评码的总页数"}
 	}
 	return op
 }
@@ -135,7 +135,7 @@ var openapiOptions = openapi.Options{
 	Tags: map[string]string{
 		"orgs":        "组织树",
 		"members":     "党员名册",
-		"surveys":     "测评定义、模板、投票码和二维码",
+		"surveys":     "测评定义、模板、测评码和二维码",
 		"ballots":     "答卷：评议人提交、代录、原始答卷",
 		"results":     "测评结果、最终等次、文字题答案、结果导出",
 		"work-orders": "热线工单：受理、流转、统计、台账",

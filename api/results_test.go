@@ -30,6 +30,7 @@ func newResultsFixture(t *testing.T) *resultsFixture {
 	fx := &resultsFixture{env: e, b1: org("第一党支部", "ZB1", "branch", c), b2: org("第二党支部", "ZB2", "branch", c)}
 	def := validDef(orgSubject(fx.b1), orgSubject(fx.b2))
 	def.Scoring.Trim = nil
+	def.Scoring.MinGroupBallots = new(int) // groups of 1–2 ballots reported, as these hand-computed results expect
 	sv := decode[map[string]any](t, e.do(http.MethodPost, "/api/v1/surveys", def), http.StatusCreated)
 	fx.surveyID = sv["id"].(string)
 	pub := decode[publishAnswer](t, e.do(http.MethodPost, "/api/v1/surveys/"+fx.surveyID+"/publish", nil), http.StatusOK)

@@ -31,9 +31,9 @@ import (
 	"minyi/secret"
 )
 
-// DefaultBaseURL is the public address QR codes point to when
-// Options.BaseURL is empty.
-const DefaultBaseURL = "http://localhost:8080"
+// CodeGuessesPerHour is how many unknown ballot codes one address may try
+// in an hour (typos included; a voter's valid code never counts).
+const CodeGuessesPerHour = 60
 
 // DefaultMaxBody is the request body limit when Options.MaxBodyBytes is 0.
 const DefaultMaxBody = 1 << 20
@@ -59,7 +59,8 @@ type Options struct {
 	MaxBodyBytes int64
 	Version      string
 	// BaseURL is the public address (scheme and host, no trailing slash)
-	// that QR codes and shared links point to; default DefaultBaseURL.
+	// that QR codes and shared links point to; empty: the scheme and host
+	// of the request that asks for the link (httpx.BaseOf).
 	BaseURL string
 	// PublicRatePerMinute limits public submissions per client (default 120:
 	// a meeting room behind one address submits together).
@@ -163,14 +164,13 @@ func deps(o Options) httpx.Deps {
 		a.Auditor = minyi.NoAudit{}
 	}
 	d := httpx.Deps{App: &a, BaseURL: strings.TrimRight(o.BaseURL, "/")}
-	if d.BaseURL == "" {
-		d.BaseURL = DefaultBaseURL
-	}
 	rate := o.PublicRatePerMinute
 	if rate <= 0 {
 		rate = 120
 	}
 	d.PublicLimit = httpx.Throttle{Clients: d.Clients(), Limiter: httpx.NewLimiter(rate, time.Minute, rate, a.Now)}
+	d.Gate = httpx.BallotGate{Public: d.PublicLimit, Signals: a.Signals,
+		Guess: httpx.Throttle{Clients: d.Clients(), Limiter: httpx.NewLimiter(CodeGuessesPerHour, time.Hour, CodeGuessesPerHour, a.Now)}}
 	d.FeedbackLimit = httpx.Throttle{Clients: d.Clients(), Limiter: httpx.NewLimiter(rest.FeedbackPerHour, time.Hour, rest.FeedbackPerHour, a.Now)}
 	d.Source = &reports.Source{Surveys: a.Surveys, Ballots: a.Ballots, Tallies: a.Tallies, Finals: a.FinalGrades, Codes: a.Codes, Orgs: a.Orgs, Now: a.Now}
 	return d

@@ -49,7 +49,7 @@ func TestDeleteSurvey(t *testing.T) {
 			Summary  string `json:"summary"`
 		}
 	}](t, e.do(http.MethodGet, "/api/v1/audit?action=survey.delete", nil), http.StatusOK)
-	want := "删除测评草稿「" + draft.Title + "」（及其投票码 3 个）"
+	want := "删除测评草稿「" + draft.Title + "」（及其测评码 3 个）"
 	if len(audit.Items) != 1 || audit.Items[0].ObjectID != draft.ID || audit.Items[0].Summary != want {
 		t.Fatalf("audit %+v, want one survey.delete %q", audit.Items, want)
 	}

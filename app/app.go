@@ -68,6 +68,7 @@ type App struct {
 	Exports     *reports.Runner
 	Batcher     *surveys.Batcher
 	Submitter   *surveys.Submitter
+	Signals     *surveys.SignalStore // stuffing signals of open-link surveys (ballots issue)
 
 	// The domain operations (state change, authorisation, audit) that the
 	// JSON handlers and the pages both call.
@@ -102,6 +103,9 @@ func New(ctx context.Context, st *store.Store, cfg Config) (*App, error) {
 			return nil, err
 		}
 		cfg.Policy = p
+	}
+	if err := surveys.RetireMemberNameIndex(ctx, st.DB); err != nil { // same-name members may differ by number
+		return nil, err
 	}
 	if err := store.EnsureIndexes(ctx, st.DB, Indexes()); err != nil {
 		return nil, err
@@ -145,6 +149,7 @@ func New(ctx context.Context, st *store.Store, cfg Config) (*App, error) {
 		Surveys: a.Surveys.Cache(SurveyCacheTTL), // the store forgets what it changes
 		Codes:   a.Codes, Ballots: a.Ballots, Writer: a.Batcher, Now: now,
 	}
+	a.Signals = surveys.NewSignalStore(st.DB, now)
 	a.Auditor = accounts.NewAuditor(a.Accounts, log)
 	a.Categories = feedback.NewCategories(st.DB, now, a.Auditor)
 	a.Calendar = feedback.NewCalendar(st.DB, cfg.Policy, now, a.Auditor)

@@ -12,7 +12,7 @@ import (
 
 // Sheet names of the ballot-code workbook.
 const (
-	SheetCodeCards = "投票码"
+	SheetCodeCards = "测评码"
 	SheetCodeList  = "清单"
 )
 
@@ -24,6 +24,7 @@ type CodeCard struct {
 	// GroupKey is the rater group's key (e.g. masses), printed on the PNG
 	// and PDF pages, whose font has no Chinese.
 	GroupKey string
+	Holder   string // a personal code's member, e.g. 本人：张三
 	URL      string
 	QR       []byte // PNG
 }
@@ -115,8 +116,13 @@ func writeCards(f *excelize.File, cs CodeSheet) error {
 			}
 		}
 	}
-	portrait, a4 := "portrait", 9
-	if err := f.SetPageLayout(sh, &excelize.PageLayoutOptions{Size: &a4, Orientation: &portrait}); err != nil {
+	// Fitted to one page wide: the three card columns print side by side
+	// on A4 (unfitted, the third fell on a page of its own).
+	portrait, a4, wide, tall, fit := "portrait", 9, 1, 0, true
+	if err := f.SetSheetProps(sh, &excelize.SheetPropsOptions{FitToPage: &fit}); err != nil {
+		return err
+	}
+	if err := f.SetPageLayout(sh, &excelize.PageLayoutOptions{Size: &a4, Orientation: &portrait, FitToWidth: &wide, FitToHeight: &tall}); err != nil {
 		return err
 	}
 	margin := 0.4
@@ -148,7 +154,7 @@ func writeCards(f *excelize.File, cs CodeSheet) error {
 }
 
 func writeCard(f *excelize.File, sh, col string, top int, title string, card CodeCard, st cardStyles) error {
-	values := []string{title, "", card.Code, "评价群体：" + card.Group + "\n扫描二维码或打开链接，输入投票码"}
+	values := []string{title, "", card.Code, "评价群体：" + card.Group + "\n扫描二维码或打开链接，输入测评码"}
 	for r, v := range values {
 		cell := fmt.Sprintf("%s%d", col, top+r)
 		if err := f.SetCellStr(sh, cell, v); err != nil {
@@ -190,7 +196,7 @@ func writeCodeList(f *excelize.File, cs CodeSheet) error {
 	if err != nil {
 		return err
 	}
-	for i, h := range []string{"序号", "投票码", "评价群体", "参与链接"} {
+	for i, h := range []string{"序号", "测评码", "评价群体", "参与链接"} {
 		cell, _ := excelize.CoordinatesToCellName(i+1, 1)
 		if err := f.SetCellStr(sh, cell, h); err != nil {
 			return err

@@ -23,14 +23,14 @@ const (
 // hand rather than with a library: each page is a single black-and-white
 // image (1 bit a pixel, Flate-compressed) scaled to A4, which needs only
 // the catalog, the page tree, and per page a page, a content stream and an
-// image. footer is printed at the bottom of every page (ASCII only).
+// image. footer (the link) is printed on every card and page.
 func WriteCodeSheetPDF(w io.Writer, cs CodeSheet, footer string) error {
 	faces, err := newPageFaces()
 	if err != nil {
 		return err
 	}
 	defer faces.Close()
-	pages := CodePages(len(cs.Cards))
+	pages := CodePages(cs.Cards)
 	pw := &pdfWriter{w: bufio.NewWriter(w)}
 	// Objects: 1 catalog, 2 page tree, 3 info, then per page i (from 0)
 	// 4+3i the page, 5+3i its content, 6+3i its image.
@@ -45,8 +45,8 @@ func WriteCodeSheetPDF(w io.Writer, cs CodeSheet, footer string) error {
 	pw.object(3, fmt.Sprintf("<< /Title %s /Producer (minyi) >>", pdfText(cs.Title)))
 	content := fmt.Sprintf("q %.2f 0 0 %.2f 0 0 cm /Im0 Do Q", a4WidthPt, a4HeightPt)
 	for i := range pages {
-		lo, hi := PageCards(len(cs.Cards), i+1)
-		img, err := faces.draw(CodePage{Cards: cs.Cards[lo:hi], Footer: footer, Number: i + 1, Count: pages})
+		lo, hi := PageCards(cs.Cards, i+1)
+		img, err := faces.draw(CodePage{Title: cs.Title, Cards: cs.Cards[lo:hi], Footer: footer, Number: i + 1, Count: pages})
 		if err != nil {
 			return err
 		}

@@ -17,28 +17,41 @@ import (
 )
 
 // Printable code pages: an A4 sheet at 300 dpi (210 × 297 mm is
-// 2480 × 3508 px) holding a grid of cut-out cells, each a QR code with its
-// code underneath. Codes are ASCII, so the Go Mono font (BSD licensed,
-// compiled in) draws them and no CJK font is needed.
+// 2480 × 3508 px) holding a grid of cut-out cards, each with the survey's
+// title, the rater group's Chinese name (and a personal code's holder), a
+// QR code, the code, two lines of instructions and the link. One group to
+// a page, so a pile of cut cards never mixes groups. Codes are drawn in Go
+// Mono (BSD licensed), the Chinese in a GB 2312 subset of Noto Sans CJK SC
+// (OFL, exports/fonts), both compiled in.
 const (
 	PageWidth    = 2480
 	PageHeight   = 3508
 	PageDPI      = 300
-	PageColumns  = 4
-	PageRows     = 5
-	CodesPerPage = PageColumns * PageRows // 20
+	PageColumns  = 3
+	PageRows     = 4
+	CodesPerPage = PageColumns * PageRows // 12
 
 	pageMargin = 120                                      // 10 mm
-	cellWidth  = (PageWidth - 2*pageMargin) / PageColumns // 560 px ≈ 47 mm
-	cellHeight = 630                                      // 5 rows: 3150 px, leaving 238 px below for the footer
-	qrBox      = 420                                      // ≈ 36 mm, quiet zone included
-	qrTop      = 40                                       // from the cell's top
-	codeBase   = qrTop + qrBox + 75                       // baseline of the code
-	groupBase  = codeBase + 55                            // baseline of the rater group's key
-	footerBase = pageMargin + PageRows*cellHeight + 90    // baseline of the footer
-	dashOn     = 24                                       // cut line dashes, px
+	cellWidth  = (PageWidth - 2*pageMargin) / PageColumns // 746 px ≈ 63 mm
+	cellHeight = 790                                      // 4 rows: 3160 px, leaving 228 px below for the footer
+	titleBase  = 62                                       // baselines and boxes from the cell's top
+	groupBase  = 125
+	qrBox      = 420 // ≈ 36 mm, quiet zone included
+	qrTop      = 140
+	codeBase   = qrTop + qrBox + 70
+	hintBase   = codeBase + 52
+	hint2Base  = hintBase + 40
+	linkBase   = hint2Base + 42
+	footerBase = pageMargin + PageRows*cellHeight + 90 // baseline of the footer
+	dashOn     = 24                                    // cut line dashes, px
 	dashOff    = 16
 	cutWidth   = 2
+)
+
+// The two lines of instructions on every card.
+const (
+	CardHint1 = "手机扫描二维码，或打开下方链接后输入测评码"
+	CardHint2 = "每个测评码只能提交一次，投票不记名，请妥善保管"
 )
 
 // cutGray is the cut lines' gray: dark enough to survive the PDF's
@@ -49,18 +62,40 @@ var cutGray = color.Gray{Y: 0x60}
 // images must be set), an ASCII footer (the survey's link) and the page's
 // number out of count.
 type CodePage struct {
+	Title         string // the survey's
 	Cards         []CodeCard
-	Footer        string
+	Footer        string // the link, on every card and at the foot of the page
 	Number, Count int
 }
 
-// CodePages is how many pages n codes fill (one, empty, for none).
-func CodePages(n int) int { return max(1, (n+CodesPerPage-1)/CodesPerPage) }
+// CodePages is how many pages cards fill (one, empty, for none): a page
+// holds CodesPerPage cards of one group (cards come sorted by group).
+func CodePages(cards []CodeCard) int { return len(pageRanges(cards)) }
 
-// PageCards is the range [lo, hi) of n codes printed on page (1-based).
-func PageCards(n, page int) (lo, hi int) {
-	lo = min(n, (page-1)*CodesPerPage)
-	return lo, min(n, lo+CodesPerPage)
+// PageCards is the range [lo, hi) of cards printed on page (1-based).
+func PageCards(cards []CodeCard, page int) (lo, hi int) {
+	r := pageRanges(cards)
+	if page < 1 || page > len(r) {
+		return len(cards), len(cards)
+	}
+	return r[page-1][0], r[page-1][1]
+}
+
+// pageRanges splits cards into pages: a new page at CodesPerPage cards and
+// wherever the group changes.
+func pageRanges(cards []CodeCard) [][2]int {
+	var out [][2]int
+	lo := 0
+	for i := 1; i <= len(cards); i++ {
+		if i == len(cards) || i-lo == CodesPerPage || cards[i].GroupKey != cards[lo].GroupKey {
+			out = append(out, [2]int{lo, i})
+			lo = i
+		}
+	}
+	if len(out) == 0 {
+		out = append(out, [2]int{0, 0})
+	}
+	return out
 }
 
 // CodePageCells are the cells of a page, row by row: where the cards go,
@@ -89,7 +124,7 @@ func PlaceQR(cell image.Rectangle, side int) image.Rectangle {
 
 // pageFaces are the fonts of a page; Close them after drawing.
 type pageFaces struct {
-	code, small font.Face
+	code, small, cjk, cjkSmall, group font.Face
 }
 
 func newPageFaces() (*pageFaces, error) {
@@ -106,17 +141,26 @@ func newPageFaces() (*pageFaces, error) {
 	if err != nil {
 		return nil, err
 	}
-	small, err := face(gomono.TTF, 8)
-	if err != nil {
-		code.Close()
-		return nil, err
+	f := &pageFaces{code: code}
+	for _, x := range []struct {
+		dst    *font.Face
+		ttf    []byte
+		points float64
+	}{{&f.small, gomono.TTF, 7}, {&f.cjk, cjkFont, 9}, {&f.cjkSmall, cjkFont, 7}, {&f.group, cjkFont, 12}} {
+		if *x.dst, err = face(x.ttf, x.points); err != nil {
+			f.Close()
+			return nil, err
+		}
 	}
-	return &pageFaces{code: code, small: small}, nil
+	return f, nil
 }
 
 func (f *pageFaces) Close() {
-	f.code.Close()
-	f.small.Close()
+	for _, x := range []font.Face{f.code, f.small, f.cjk, f.cjkSmall, f.group} {
+		if x != nil {
+			x.Close()
+		}
+	}
 }
 
 // DrawCodePage draws p as a white A4 page in gray.
@@ -141,11 +185,20 @@ func (f *pageFaces) draw(p CodePage) (*image.Gray, error) {
 		if err := drawQR(img, cell, card.QR); err != nil {
 			return nil, fmt.Errorf("code %s: %w", card.Code, err)
 		}
-		drawText(img, f.code, ascii(card.Code), cell.Min.X+cellWidth/2, cell.Min.Y+codeBase, 0)
-		drawText(img, f.small, ascii(card.GroupKey), cell.Min.X+cellWidth/2, cell.Min.Y+groupBase, 0)
+		mid, top := cell.Min.X+cellWidth/2, cell.Min.Y
+		drawText(img, f.cjk, fit(f.cjk, p.Title, cellWidth-40), mid, top+titleBase, 0)
+		group := card.Group
+		if card.Holder != "" {
+			group += " · " + card.Holder
+		}
+		drawText(img, f.group, fit(f.group, group, cellWidth-40), mid, top+groupBase, 0)
+		drawText(img, f.code, ascii(card.Code), mid, top+codeBase, 0)
+		drawText(img, f.cjkSmall, CardHint1, mid, top+hintBase, 0)
+		drawText(img, f.cjkSmall, CardHint2, mid, top+hint2Base, 0)
+		drawText(img, f.small, fit(f.small, ascii(p.Footer), cellWidth-30), mid, top+linkBase, 0)
 		drawCutLines(img, cell)
 	}
-	drawText(img, f.small, ascii(p.Footer), pageMargin, footerBase, -1)
+	drawText(img, f.cjkSmall, p.Title+"　"+ascii(p.Footer), pageMargin, footerBase, -1)
 	if p.Count > 0 {
 		drawText(img, f.small, fmt.Sprintf("%d / %d", p.Number, p.Count), PageWidth-pageMargin, footerBase, 1)
 	}
@@ -193,6 +246,19 @@ func drawText(img *image.Gray, face font.Face, s string, x, y, align int) {
 	}
 	d.Dot = fixed.P(x, y)
 	d.DrawString(s)
+}
+
+// fit shortens s with an ellipsis until it is at most width px in face.
+func fit(face font.Face, s string, width int) string {
+	d := &font.Drawer{Face: face}
+	if d.MeasureString(s).Round() <= width {
+		return s
+	}
+	r := []rune(s)
+	for len(r) > 1 && d.MeasureString(string(r)+"…").Round() > width {
+		r = r[:len(r)-1]
+	}
+	return string(r) + "…"
 }
 
 // ascii keeps the printable ASCII of s: the compiled-in font has no other

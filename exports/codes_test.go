@@ -81,7 +81,7 @@ func TestWriteCodeSheet(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(rows) != len(codes)+1 || rows[0][1] != "投票码" {
+	if len(rows) != len(codes)+1 || rows[0][1] != "测评码" {
 		t.Fatalf("list rows %v", rows)
 	}
 	for i, c := range codes {

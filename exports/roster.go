@@ -20,6 +20,7 @@ var rosterColumns = []struct {
 	{[]string{"所在支部", "所在党支部", "所在组织", "支部"}, true},
 	{[]string{"职务"}, false},
 	{[]string{"预备党员", "是否预备党员"}, false},
+	{[]string{"党员编号", "编号"}, false},
 }
 
 // ReadRoster reads the member rows of a roster workbook: the first sheet,
@@ -39,7 +40,7 @@ func ReadRoster(ctx context.Context, r io.Reader) ([]surveys.RosterRow, error) {
 	if len(sheets) == 0 {
 		return nil, fileError("empty", "名册中没有工作表")
 	}
-	var cols [4]int // column index of each rosterColumns entry, -1 if absent
+	var cols [5]int // column index of each rosterColumns entry, -1 if absent
 	var out []surveys.RosterRow
 	header := false
 	err = wb.EachRow(ctx, sheets[0], func(n int, cells []string) error {
@@ -57,7 +58,7 @@ func ReadRoster(ctx context.Context, r io.Reader) ([]surveys.RosterRow, error) {
 		}
 		out = append(out, surveys.RosterRow{
 			Row: n, Name: cell(cells, cols[0]), Org: cell(cells, cols[1]),
-			Title: cell(cells, cols[2]), Probationary: cell(cells, cols[3]),
+			Title: cell(cells, cols[2]), Probationary: cell(cells, cols[3]), Number: cell(cells, cols[4]),
 		})
 		return nil
 	})
@@ -70,8 +71,8 @@ func ReadRoster(ctx context.Context, r io.Reader) ([]surveys.RosterRow, error) {
 	return out, nil
 }
 
-func rosterHeader(cells []string) ([4]int, error) {
-	var cols [4]int
+func rosterHeader(cells []string) ([5]int, error) {
+	var cols [5]int
 	var fe minyi.FieldErrors
 	for i, c := range rosterColumns {
 		cols[i] = -1

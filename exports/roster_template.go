@@ -35,10 +35,11 @@ const rosterTemplateRows = surveys.MaxRosterRows
 // rosterHelp explains each column, in the order of rosterColumns (a test
 // checks there is one entry per column).
 var rosterHelp = []struct{ required, text, example string }{
-	{"必填", "党员姓名，不超过50个字。同一组织内不能有两个同名党员：重复导入时按“所在支部＋姓名”认出同一个人，已有的会更新职务和预备党员，不会新增。", "张建国"},
+	{"必填", "党员姓名，不超过50个字。重复导入时按“党员编号”认出同一个人；没有编号时按“所在支部＋姓名”，已有的会更新职务和预备党员，不会新增。同一支部有同名党员时，必须填写各自的党员编号。", "张建国"},
 	{"必填", "党员所在组织。填“组织编码”工作表中的组织编码（推荐），或组织的全称；有两个组织同名时必须填编码。", "ZB1"},
 	{"选填", "党内职务，如支部书记、组织委员，不超过50个字；没有可留空。", "支部书记"},
 	{"选填", "填“是”或“否”；留空视为“否”。", "否"},
+	{"选填", "党员编号，全系统唯一，不超过32个字符；填写后按编号认人（可区分同名党员）。", "20260001"},
 }
 
 // WriteRosterTemplate writes the roster template to w: 名册 (the header
@@ -76,7 +77,7 @@ func WriteRosterTemplate(w io.Writer, orgs []RosterOrg) error {
 // as typed.
 func writeRosterSheet(f *excelize.File, st *sheetStyles) error {
 	sh := RosterSheet
-	widths := []float64{14, 28, 18, 12}
+	widths := []float64{14, 28, 18, 12, 16}
 	for i, c := range rosterColumns {
 		col, _ := excelize.ColumnNumberToName(i + 1)
 		if err := f.SetColWidth(sh, col, col, widths[i]); err != nil {

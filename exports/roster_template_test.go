@@ -43,7 +43,7 @@ func TestRosterTemplate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if d := cmp.Diff([][]string{{"姓名", "所在支部", "职务", "预备党员"}}, rows); d != "" {
+	if d := cmp.Diff([][]string{{"姓名", "所在支部", "职务", "预备党员", "党员编号"}}, rows); d != "" {
 		t.Fatalf("名册 (-want +got):\n%s", d)
 	}
 	panes, err := f.GetPanes(exports.RosterSheet)

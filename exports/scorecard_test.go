@@ -54,7 +54,7 @@ func scoreSurvey(title string) *surveys.Survey {
 			{Key: "q3", Type: surveys.QText, Title: "对该党员的意见", PerSubject: true},
 			{Key: "q4", Type: surveys.QText, Title: "意见建议"},
 		},
-		Scoring: surveys.Scoring{Grades: []surveys.Grade{
+		Scoring: surveys.Scoring{MinGroupBallots: new(int), Grades: []surveys.Grade{
 			{Key: "excellent", Label: "优秀", MinScore: 90, MaxShare: 0.5},
 			{Key: "qualified", Label: "合格", MinScore: 60},
 			{Key: "unqualified", Label: "不合格", MinScore: 0},

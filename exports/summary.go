@@ -130,7 +130,7 @@ func (s *summary) ballots() error {
 	if err := s.line("答卷回收", "回收 = 收到的答卷（含无效）；无效答卷只计数、不计分。"); err != nil {
 		return err
 	}
-	if err := s.head("评价群体", "权重", "发放投票码", "回收答卷", "有效", "无效", "回收率"); err != nil {
+	if err := s.head("评价群体", "权重", "发放测评码", "回收答卷", "有效", "无效", "回收率"); err != nil {
 		return err
 	}
 	weights := map[string]float64{}

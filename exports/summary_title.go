@@ -81,7 +81,7 @@ func (s *summary) returned() string {
 		valid += g.valid
 		invalid += g.invalid
 	}
-	text := "凭链接参与，不发放投票码；"
+	text := "凭链接参与，不发放测评码；"
 	if s.sc.Issued != nil {
 		for _, n := range s.sc.Issued {
 			issued += n

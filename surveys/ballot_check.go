@@ -157,7 +157,7 @@ func (q *Question) checkSingle(f string, a Answer, out *Answer) *Problem {
 		return notAllowed(f, "options")
 	case a.Value != nil:
 		return notAllowed(f, "value")
-	case a.Text != "":
+	case a.Text != "" && !q.takesOther([]string{a.Option}):
 		return notAllowed(f, "text")
 	case a.Option == "":
 		return &Problem{Field: f + ".option", Code: "required", Message: "请选择一项"}
@@ -166,7 +166,7 @@ func (q *Question) checkSingle(f string, a Answer, out *Answer) *Problem {
 		return &Problem{Field: f + ".option", Code: "unknown_option", Message: "没有这个选项"}
 	}
 	out.Option = a.Option
-	return nil
+	return q.otherText(f, a, out)
 }
 
 func (q *Question) checkMultiple(f string, a Answer, out *Answer) *Problem {
@@ -175,7 +175,7 @@ func (q *Question) checkMultiple(f string, a Answer, out *Answer) *Problem {
 		return notAllowed(f, "option")
 	case a.Value != nil:
 		return notAllowed(f, "value")
-	case a.Text != "":
+	case a.Text != "" && !q.takesOther(a.Options):
 		return notAllowed(f, "text")
 	}
 	set := map[string]bool{}
@@ -199,7 +199,7 @@ func (q *Question) checkMultiple(f string, a Answer, out *Answer) *Problem {
 		return &Problem{Field: f + ".options", Code: "choice_count", Message: choiceCountMessage(lo, hi)}
 	}
 	out.Options = q.sortedOptions(a.Options)
-	return nil
+	return q.otherText(f, a, out)
 }
 
 func (q *Question) checkScale(f string, a Answer, out *Answer) *Problem {

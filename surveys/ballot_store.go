@@ -26,12 +26,11 @@ func NewBallotStore(db *mongo.Database) *BallotStore { return &BallotStore{db: d
 
 // BallotIndexes are the ballots collection's indexes. A ballot's _id is
 // derived from its survey and submission id, so a replayed submission is a
-// duplicate _id; a ballot code is single-use through the unique sparse
-// code_hash index.
+// duplicate _id; a ballot code is single-use through its spend record
+// (code_spend.go), and the ballot keeps nothing of it.
 func BallotIndexes() []store.Index {
 	return []store.Index{
 		{Collection: collBallots, Name: "survey_id", Keys: bson.D{{Key: "survey_id", Value: 1}, {Key: "_id", Value: 1}}},
-		{Collection: collBallots, Name: "code_hash_unique", Keys: bson.D{{Key: "code_hash", Value: 1}}, Unique: true, Sparse: true},
 	}
 }
 

@@ -30,7 +30,7 @@ const (
 	codePurpose   = "ballot-code"
 )
 
-var errCodeUnknown = minyi.NotFound("code_unknown", "投票码")
+var errCodeUnknown = minyi.NotFound("code_unknown", "测评码")
 
 // CodeCount is how many codes of one rater group were issued and used.
 type CodeCount struct {
@@ -43,6 +43,8 @@ type IssuedCode struct {
 	Code       string // normalised, e.g. ABCDEFGHJK
 	RaterGroup string
 	Used       bool
+	MemberID   string // a personal code's holder
+	PerMember  string
 }
 
 // CodeStore issues ballot codes and looks them up. The database holds only
@@ -127,61 +129,59 @@ func newCode() string {
 // Issue creates count new codes for the rater group of sv and returns them
 // in clear, normalised. Only a survey answered with codes may have them.
 func (s *CodeStore) Issue(ctx context.Context, sv *Survey, group string, count int) ([]string, error) {
-	if sv.Access.Mode != AccessCode {
-		return nil, minyi.E(minyi.ErrConflict, "survey_not_code_mode", "该测评凭链接参与，不使用投票码；如需投票码，请把参与方式改为 code")
-	}
-	if sv.Status == StatusClosed {
-		return nil, minyi.E(minyi.ErrConflict, "survey_closed", "测评已结束，不能再发放投票码")
-	}
-	var fe minyi.FieldErrors
-	if count < 1 || count > MaxCodesBatch {
-		fe.Addf("count", "out_of_range", "一次可生成1到%d个投票码", MaxCodesBatch)
-	}
-	if _, ok := sv.RaterGroup(group); !ok {
-		fe.Add("rater_group", "unknown_group", "评价群体不存在")
-	}
-	if err := fe.Err(); err != nil {
+	issued, err := s.IssueFor(ctx, sv, CodeRequest{Count: count, RaterGroup: group}, nil)
+	if err != nil {
 		return nil, err
 	}
+	codes := make([]string, len(issued))
+	for i, c := range issued {
+		codes[i] = c.Code
+	}
+	return codes, nil
+}
+
+// insert stores one new code for each template (survey, group, scope set)
+// and returns them in clear, in template order.
+func (s *CodeStore) insert(ctx context.Context, templates []Code) ([]IssuedCode, error) {
 	now := s.now().UTC()
-	codes := make([]string, 0, count)
-	pending := count
+	out := make([]IssuedCode, len(templates))
+	pending := make([]int, len(templates))
+	for i := range pending {
+		pending[i] = i
+	}
 	// A collision of two 49-bit codes is all but impossible; should one
 	// happen, the unique _id refuses it and a fresh code replaces it.
-	for attempt := 0; pending > 0; attempt++ {
+	for attempt := 0; len(pending) > 0; attempt++ {
 		if attempt == 5 {
 			return nil, errors.New("issue codes: too many collisions")
 		}
-		batch := make([]string, pending)
-		docs := make([]any, pending)
-		for i := range batch {
-			batch[i] = newCode()
-			sealed, err := s.keys.Seal(codePurpose, batch[i])
+		docs := make([]any, len(pending))
+		for j, i := range pending {
+			code := newCode()
+			sealed, err := s.keys.Seal(codePurpose, code)
 			if err != nil {
 				return nil, fmt.Errorf("seal code: %w", err)
 			}
-			docs[i] = Code{Hash: s.hash(batch[i]), SurveyID: sv.ID, RaterGroup: group, Sealed: sealed, CreatedAt: now}
+			doc := templates[i]
+			doc.Hash, doc.Sealed, doc.CreatedAt = s.hash(code), sealed, now
+			docs[j] = doc
+			out[i] = IssuedCode{Code: code, RaterGroup: doc.RaterGroup, MemberID: doc.MemberID, PerMember: doc.PerMember}
 		}
 		_, err := s.coll().InsertMany(ctx, docs, options.InsertMany().SetOrdered(false))
-		failed := map[int]bool{}
+		var failed []int
 		var bwe mongo.BulkWriteException
 		switch {
 		case err == nil:
 		case errors.As(err, &bwe) && store.IsDuplicate(err):
 			for _, we := range bwe.WriteErrors {
-				failed[we.Index] = true
+				failed = append(failed, pending[we.Index])
 			}
 		default:
 			return nil, fmt.Errorf("insert codes: %w", err)
 		}
-		for i, c := range batch {
-			if !failed[i] {
-				codes = append(codes, c)
-			}
-		}
-		pending = len(failed)
+		pending = failed
 	}
-	return codes, nil
+	return out, nil
 }
 
 func (s *CodeStore) hash(code string) string { return s.keys.Hash(codePurpose, code) }
@@ -203,33 +203,15 @@ func (s *CodeStore) Lookup(ctx context.Context, surveyID, code string) (*Code, e
 	return &c, nil
 }
 
-// MarkUsed flags the codes with these hashes as used. The single use itself
-// is enforced by the ballots' unique code_hash index; this flag feeds the
-// issued-vs-used counts and the reprint sheet.
-func (s *CodeStore) MarkUsed(ctx context.Context, hashes []string) error {
-	if len(hashes) == 0 {
-		return nil
-	}
-	// One update by _id each, in one bulkWrite: the embedded store looks
-	// up {_id} by index but would scan every code for an $in.
-	models := make([]mongo.WriteModel, len(hashes))
-	for i, h := range hashes {
-		models[i] = mongo.NewUpdateOneModel().SetFilter(bson.D{{Key: "_id", Value: h}}).
-			SetUpdate(bson.D{{Key: "$set", Value: bson.D{{Key: "used", Value: true}}}})
-	}
-	_, err := s.coll().BulkWrite(ctx, models, options.BulkWrite().SetOrdered(false))
-	if err != nil {
-		return fmt.Errorf("mark codes used: %w", err)
-	}
-	return nil
-}
-
 // DeleteSurvey removes every code of the survey (a deleted draft's). A
 // failure here leaves codes no survey accepts: Lookup checks the survey.
 func (s *CodeStore) DeleteSurvey(ctx context.Context, surveyID string) (int64, error) {
 	res, err := s.coll().DeleteMany(ctx, bson.D{{Key: "survey_id", Value: surveyID}})
 	if err != nil {
 		return 0, fmt.Errorf("delete codes: %w", err)
+	}
+	if _, err := s.db.Collection(collSpends).DeleteMany(ctx, bson.D{{Key: "survey_id", Value: surveyID}}); err != nil {
+		return res.DeletedCount, fmt.Errorf("delete code spends: %w", err)
 	}
 	return res.DeletedCount, nil
 }
@@ -252,8 +234,14 @@ func (s *CodeStore) Counts(ctx context.Context, surveyID string) (map[string]Cod
 
 // Reveal opens the sealed copies of the survey's codes for printing, sorted
 // by group then code; group "" means every group, unusedOnly leaves out
-// codes already used.
+// codes already used. Once a code was spent it refuses (ErrCodesSealed).
 func (s *CodeStore) Reveal(ctx context.Context, surveyID, group string, unusedOnly bool) ([]IssuedCode, error) {
+	if v, err := s.voting(ctx, surveyID); err != nil || v {
+		if err == nil {
+			err = ErrCodesSealed
+		}
+		return nil, err
+	}
 	filter := bson.D{{Key: "survey_id", Value: surveyID}}
 	if group != "" {
 		filter = append(filter, bson.E{Key: "rater_group", Value: group})
@@ -267,7 +255,7 @@ func (s *CodeStore) Reveal(ctx context.Context, surveyID, group string, unusedOn
 		if err != nil {
 			return fmt.Errorf("open code: %w", err)
 		}
-		out = append(out, IssuedCode{Code: code, RaterGroup: c.RaterGroup, Used: c.Used})
+		out = append(out, IssuedCode{Code: code, RaterGroup: c.RaterGroup, Used: c.Used, MemberID: c.MemberID, PerMember: c.PerMember})
 		return nil
 	})
 	sort.Slice(out, func(i, j int) bool {

@@ -8,18 +8,31 @@ import (
 	"minyi"
 )
 
-// Member is one Party member on the roster. Name and org together identify a
-// member (a unique index): the roster import matches on them, and two
-// members of one branch with the same name would be indistinguishable on a
-// ballot anyway.
+// Member is one Party member on the roster. The member number (党员编号),
+// when given, identifies a member across the tree (a unique index) and the
+// roster import matches on it; otherwise name and org do (a unique index
+// over org, name and number), so two members of one branch may share a
+// name only when their numbers tell them apart.
 type Member struct {
-	ID           string    `bson:"_id" json:"id"`
-	Name         string    `bson:"name" json:"name"`
+	ID     string `bson:"_id" json:"id"`
+	Name   string `bson:"name" json:"name"`
+	Number string `bson:"number,omitempty" json:"number,omitempty"` // 党员编号
+	// Ident is what the unique index holds: "#" + number, or the org and
+	// name of a member without a number.
+	Ident        string    `bson:"ident,omitempty" json:"-"`
 	OrgID        string    `bson:"org_id" json:"org_id"`
 	Title        string    `bson:"title" json:"title"`               // 职务, e.g. 支部书记; may be empty
 	Probationary bool      `bson:"probationary" json:"probationary"` // 预备党员
 	CreatedAt    time.Time `bson:"created_at" json:"created_at"`
 	UpdatedAt    time.Time `bson:"updated_at" json:"updated_at"`
+}
+
+// identity is m's Ident.
+func (m *Member) identity() string {
+	if m.Number != "" {
+		return "#" + m.Number
+	}
+	return "=" + m.OrgID + "\x00" + m.Name
 }
 
 // Validate checks the member's own fields; whether the org exists needs the
@@ -48,6 +61,11 @@ func (m *Member) validate(fe *minyi.FieldErrors) {
 	if utf8.RuneCountInString(m.Title) > 50 {
 		fe.Add("title", "too_long", "职务不能超过50个字")
 	}
+	m.Number = strings.TrimSpace(m.Number)
+	fe.Text("number", &m.Number, false)
+	if utf8.RuneCountInString(m.Number) > 32 {
+		fe.Add("number", "too_long", "党员编号不能超过32个字符")
+	}
 }
 
 // MemberFilter selects members for a list.
@@ -59,6 +77,7 @@ type MemberFilter struct {
 // MemberPatch lists the fields a PATCH may change; nil means unchanged.
 type MemberPatch struct {
 	Name         *string
+	Number       *string
 	OrgID        *string
 	Title        *string
 	Probationary *bool

@@ -27,6 +27,7 @@ type RosterRow struct {
 	Org          string // 所在支部: org code or name
 	Title        string // 职务
 	Probationary string // 预备党员: 是 / 否 / empty (否)
+	Number       string // 党员编号: when given, who the row is
 }
 
 // RowError is one bad roster row and why, in Chinese.
@@ -132,11 +133,22 @@ func (s *MemberStore) interpret(ctx context.Context, rows []RosterRow, res *Impo
 		byCode[o.Code] = o
 		byName[o.Name] = append(byName[o.Name], o)
 	}
-	seen := map[string]int{} // org id + name → first row
+	roster, err := s.roster(ctx)
+	if err != nil {
+		return nil, err
+	}
+	namesakes := map[string]int{} // org id + name → members of that name stored
+	for _, m := range roster {
+		namesakes[m.OrgID+"\x00"+m.Name]++
+	}
+	seen := map[string]int{} // number, or org id + name → first row
 	var good []Member
 	for _, r := range rows {
 		var problems []string
-		m := Member{Name: strings.TrimSpace(r.Name), Title: strings.TrimSpace(r.Title)}
+		m := Member{Name: strings.TrimSpace(r.Name), Title: strings.TrimSpace(r.Title), Number: strings.TrimSpace(r.Number)}
+		if _, ok := minyi.CleanText(m.Number, false); !ok || utf8.RuneCountInString(m.Number) > 32 {
+			problems = append(problems, "党员编号含有不可见字符或超过32个字符")
+		}
 		if _, ok := minyi.CleanText(m.Name, false); !ok {
 			problems = append(problems, "姓名含有不可见或控制字符，请删除后重试")
 		}
@@ -172,12 +184,7 @@ func (s *MemberStore) interpret(ctx context.Context, rows []RosterRow, res *Impo
 			problems = append(problems, fmt.Sprintf("预备党员一栏应填“是”或“否”，而不是“%s”", strings.TrimSpace(r.Probationary)))
 		}
 		if len(problems) == 0 {
-			key := m.OrgID + "\x00" + m.Name
-			if first, dup := seen[key]; dup {
-				problems = append(problems, fmt.Sprintf("与第%d行重复（同一支部同名党员）", first))
-			} else {
-				seen[key] = r.Row
-			}
+			problems = append(problems, sameName(m, r.Row, seen, namesakes)...)
 		}
 		if len(problems) > 0 {
 			res.Errors = append(res.Errors, RowError{Row: r.Row, Message: strings.Join(problems, "；")})
@@ -188,6 +195,28 @@ func (s *MemberStore) interpret(ctx context.Context, rows []RosterRow, res *Impo
 	return good, nil
 }
 
+// sameName tells the row apart from the rows before it and the roster: by
+// its number when it has one, else by branch and name, which must then name
+// one member only.
+func sameName(m Member, row int, seen map[string]int, namesakes map[string]int) []string {
+	nameKey := m.OrgID + "\x00" + m.Name
+	if m.Number != "" {
+		if first, dup := seen["#"+m.Number]; dup {
+			return []string{fmt.Sprintf("党员编号“%s”与第%d行重复", m.Number, first)}
+		}
+		seen["#"+m.Number] = row
+		return nil
+	}
+	if first, dup := seen[nameKey]; dup {
+		return []string{fmt.Sprintf("与第%d行重复（同一支部同名的“%s”），无法区分是否同一人：如为两人，请在“党员编号”列分别填写编号", first, m.Name)}
+	}
+	seen[nameKey] = row
+	if namesakes[nameKey] > 1 {
+		return []string{fmt.Sprintf("该支部已有%d名“%s”，请在“党员编号”列填写编号以说明是哪一位", namesakes[nameKey], m.Name)}
+	}
+	return nil
+}
+
 // importPlan is what an import writes: the new members and the updates of
 // changed ones.
 type importPlan struct {
@@ -195,43 +224,60 @@ type importPlan struct {
 	updates []mongo.WriteModel
 }
 
-// plan compares good with the stored members of their orgs and counts the
-// unchanged ones in res.
+// plan compares good with the stored members and counts the unchanged
+// ones in res. A row with a number is the member of that number anywhere
+// in the tree (moved, renamed), else the unnumbered member of its branch
+// and name, who then gets the number; a row without a number is the member
+// of its branch and name (interpret made sure there is at most one).
 func (s *MemberStore) plan(ctx context.Context, good []Member, res *ImportResult) (importPlan, error) {
 	var p importPlan
 	if len(good) == 0 {
 		return p, nil
 	}
-	orgIDs := map[string]bool{}
-	var ids []string
-	for _, m := range good {
-		if !orgIDs[m.OrgID] {
-			orgIDs[m.OrgID] = true
-			ids = append(ids, m.OrgID)
-		}
-	}
-	existing, err := s.InOrgs(ctx, ids)
+	roster, err := s.roster(ctx)
 	if err != nil {
 		return p, err
 	}
-	have := make(map[string]Member, len(existing))
-	for _, m := range existing {
-		have[m.OrgID+"\x00"+m.Name] = m
+	byNumber := map[string]Member{}
+	byName := map[string]Member{} // unnumbered ones first: a row without number means them
+	for _, m := range roster {
+		key := m.OrgID + "\x00" + m.Name
+		if m.Number != "" {
+			byNumber[m.Number] = m
+			if _, ok := byName[key]; ok {
+				continue
+			}
+		}
+		if old, ok := byName[key]; !ok || old.Number != "" {
+			byName[key] = m
+		}
 	}
 	now := s.now().UTC()
 	for _, m := range good {
-		old, ok := have[m.OrgID+"\x00"+m.Name]
+		old, ok := byNumber[m.Number]
+		if m.Number == "" || !ok {
+			old, ok = byName[m.OrgID+"\x00"+m.Name]
+			ok = ok && (m.Number == "" || old.Number == "")
+		}
+		if ok && m.Number == "" {
+			m.Number = old.Number // a row without a number keeps the member's
+		}
 		switch {
 		case !ok:
 			m.ID = bson.NewObjectID().Hex()
+			m.Ident = m.identity()
 			m.CreatedAt, m.UpdatedAt = now, now
 			p.inserts = append(p.inserts, m)
-		case old.Title != m.Title || old.Probationary != m.Probationary:
+		case old.Title != m.Title || old.Probationary != m.Probationary || old.Name != m.Name || old.OrgID != m.OrgID || m.Number != "" && old.Number != m.Number:
+			set := bson.D{{Key: "name", Value: m.Name}, {Key: "org_id", Value: m.OrgID},
+				{Key: "title", Value: m.Title}, {Key: "probationary", Value: m.Probationary}, {Key: "updated_at", Value: now},
+				{Key: "ident", Value: m.identity()}}
+			if m.Number != "" {
+				set = append(set, bson.E{Key: "number", Value: m.Number})
+			}
 			p.updates = append(p.updates, mongo.NewUpdateOneModel().
 				SetFilter(bson.D{{Key: "_id", Value: old.ID}}).
-				SetUpdate(bson.D{{Key: "$set", Value: bson.D{
-					{Key: "title", Value: m.Title}, {Key: "probationary", Value: m.Probationary}, {Key: "updated_at", Value: now},
-				}}}))
+				SetUpdate(bson.D{{Key: "$set", Value: set}}))
 		default:
 			res.Unchanged++
 		}

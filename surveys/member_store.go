@@ -14,7 +14,8 @@ import (
 )
 
 var (
-	errMemberExists   = minyi.E(minyi.ErrConflict, "member_exists", "该组织下已有同名党员").At("name")
+	errMemberExists   = minyi.E(minyi.ErrConflict, "member_exists", "该组织下已有同名党员；如确为两人，请分别填写党员编号").At("name")
+	errNumberTaken    = minyi.E(minyi.ErrConflict, "number_taken", "该党员编号已被其他党员使用").At("number")
 	errMemberNotFound = minyi.NotFound("member_not_found", "党员")
 )
 
@@ -32,12 +33,41 @@ func NewMemberStore(db *mongo.Database, orgs *OrgStore, now func() time.Time) *M
 	return &MemberStore{db: db, orgs: orgs, now: now}
 }
 
-// MemberIndexes are the members collection's indexes. org_id+name is unique:
-// it is how the roster import recognises a member it already has.
+// MemberIndexes are the members collection's indexes: a member number is
+// unique across the tree; org, name and number together are unique, so
+// same-name members of one branch need numbers that differ.
 func MemberIndexes() []store.Index {
 	return []store.Index{
-		{Collection: collMembers, Name: "org_name_unique", Keys: bson.D{{Key: "org_id", Value: 1}, {Key: "name", Value: 1}}, Unique: true},
+		{Collection: collMembers, Name: "ident_unique", Keys: bson.D{{Key: "ident", Value: 1}}, Unique: true, Sparse: true},
 	}
+}
+
+// RetireMemberNameIndex drops the old unique index over org and name alone
+// (it refused same-name members with different numbers), if present, and
+// gives members stored before it their Ident (a scan of the roster, once).
+func RetireMemberNameIndex(ctx context.Context, db *mongo.Database) error {
+	old, err := store.FindAll[Member](ctx, db.Collection(collMembers), bson.D{{Key: "ident", Value: bson.D{{Key: "$exists", Value: false}}}}, "members without ident")
+	if err != nil {
+		return err
+	}
+	for _, m := range old {
+		if _, err := db.Collection(collMembers).UpdateOne(ctx, bson.D{{Key: "_id", Value: m.ID}},
+			bson.D{{Key: "$set", Value: bson.D{{Key: "ident", Value: m.identity()}}}}); err != nil {
+			return fmt.Errorf("set member ident: %w", err)
+		}
+	}
+	specs, err := db.Collection(collMembers).Indexes().ListSpecifications(ctx)
+	if err != nil {
+		return fmt.Errorf("list member indexes: %w", err)
+	}
+	for _, s := range specs {
+		if s.Name == "org_name_unique" {
+			if err := db.Collection(collMembers).Indexes().DropOne(ctx, s.Name); err != nil {
+				return fmt.Errorf("drop member index: %w", err)
+			}
+		}
+	}
+	return nil
 }
 
 func (s *MemberStore) coll() *mongo.Collection { return s.db.Collection(collMembers) }
@@ -48,12 +78,13 @@ func (s *MemberStore) Create(ctx context.Context, m *Member) error {
 		return err
 	}
 	m.ID = bson.NewObjectID().Hex()
+	m.Ident = m.identity()
 	m.CreatedAt = s.now().UTC()
 	m.UpdatedAt = m.CreatedAt
 	defer s.touchRoster(ctx)
 	if _, err := s.coll().InsertOne(ctx, m); err != nil {
 		if store.IsDuplicate(err) {
-			return errMemberExists
+			return s.duplicate(ctx, m)
 		}
 		return fmt.Errorf("insert member: %w", err)
 	}
@@ -104,6 +135,9 @@ func (s *MemberStore) Update(ctx context.Context, id string, p MemberPatch) (*Me
 	if p.Title != nil {
 		m.Title = *p.Title
 	}
+	if p.Number != nil {
+		m.Number = *p.Number
+	}
 	if p.Probationary != nil {
 		m.Probationary = *p.Probationary
 	}
@@ -112,12 +146,19 @@ func (s *MemberStore) Update(ctx context.Context, id string, p MemberPatch) (*Me
 	}
 	m.UpdatedAt = s.now().UTC()
 	defer s.touchRoster(ctx)
-	_, err = s.coll().UpdateOne(ctx, bson.D{{Key: "_id", Value: id}}, bson.D{{Key: "$set", Value: bson.D{
+	set := bson.D{
 		{Key: "name", Value: m.Name}, {Key: "org_id", Value: m.OrgID}, {Key: "title", Value: m.Title},
 		{Key: "probationary", Value: m.Probationary}, {Key: "updated_at", Value: m.UpdatedAt},
-	}}})
+		{Key: "ident", Value: m.identity()},
+	}
+	update := bson.D{{Key: "$unset", Value: bson.D{{Key: "number", Value: ""}}}}
+	if m.Number != "" {
+		set, update = append(set, bson.E{Key: "number", Value: m.Number}), nil
+	}
+	update = append(update, bson.E{Key: "$set", Value: set})
+	_, err = s.coll().UpdateOne(ctx, bson.D{{Key: "_id", Value: id}}, update)
 	if store.IsDuplicate(err) {
-		return nil, errMemberExists
+		return nil, s.duplicate(ctx, m)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("update member: %w", err)
@@ -138,4 +179,23 @@ func (s *MemberStore) Delete(ctx context.Context, id string) (*Member, error) {
 		return nil, fmt.Errorf("delete member: %w", err)
 	}
 	return &m, nil
+}
+
+// duplicate says which unique rule m broke: its number is another
+// member's, or its branch has a member of that name without a number to
+// tell them apart. It reads the cached roster, never scans.
+func (s *MemberStore) duplicate(ctx context.Context, m *Member) error {
+	if m.Number == "" {
+		return errMemberExists
+	}
+	all, err := s.roster(ctx)
+	if err != nil {
+		return err
+	}
+	for _, o := range all {
+		if o.ID != m.ID && o.Number == m.Number {
+			return errNumberTaken
+		}
+	}
+	return errMemberExists
 }

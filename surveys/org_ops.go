@@ -111,6 +111,7 @@ type MemberInput struct {
 	OrgID        string
 	Title        string
 	Probationary bool
+	Number       string
 }
 
 // CreateMember adds a member to the roster (admins only).
@@ -118,7 +119,7 @@ func (s *OrgService) CreateMember(ctx context.Context, in MemberInput) (*Member,
 	if _, err := minyi.Require(ctx); err != nil {
 		return nil, err
 	}
-	m := Member{Name: in.Name, OrgID: in.OrgID, Title: in.Title, Probationary: in.Probationary}
+	m := Member{Name: in.Name, OrgID: in.OrgID, Title: in.Title, Probationary: in.Probationary, Number: in.Number}
 	if err := s.members.Create(ctx, &m); err != nil {
 		return nil, err
 	}

@@ -2,6 +2,8 @@ package surveys
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"slices"
@@ -11,9 +13,11 @@ import (
 	"minyi"
 )
 
-// CodeSource looks up issued ballot codes.
+// CodeSource looks up issued ballot codes and spends them (code_spend.go).
 type CodeSource interface {
 	Lookup(ctx context.Context, surveyID, code string) (*Code, error)
+	Claim(surveyID, submissionID string) string
+	Spend(ctx context.Context, c *Code, claim string) (bool, error)
 }
 
 // Submitter is the submission path: it checks a ballot against its survey,
@@ -87,14 +91,16 @@ func (s *Submitter) Submit(ctx context.Context, sub Submission) (*Receipt, error
 		return nil, err
 	}
 	b := &Ballot{
-		ID:            survey.ID + ":" + sub.SubmissionID,
+		ID:            BallotID(survey.ID, sub.SubmissionID),
 		SurveyID:      survey.ID,
 		SurveyVersion: survey.Version,
 		SubmissionID:  sub.SubmissionID,
 		Channel:       sub.Channel,
 		EnteredBy:     sub.EnteredBy,
 		RaterGroup:    sub.RaterGroup,
-		CreatedAt:     s.Now().UTC(),
+		// Coarse on purpose: a ballot's time to the second would let
+		// whoever watched a voter submit find the ballot.
+		CreatedAt: s.Now().UTC().Truncate(time.Hour),
 	}
 	var ps Problems
 	if !validSubmissionID(sub.SubmissionID) {
@@ -104,33 +110,27 @@ func (s *Submitter) Submit(ctx context.Context, sub Submission) (*Receipt, error
 	if err != nil {
 		return nil, err
 	}
+	view := survey.For(code)
 	if code != nil {
 		b.CodeHash, b.RaterGroup = code.Hash, code.RaterGroup
 		if code.Used && len(ps) == 0 {
 			return s.replayOr(ctx, survey, b.ID, ErrCodeUsed)
 		}
+	} else {
+		s.publicGroup(survey, sub, &ps)
 	}
 	s.group(survey, b, &ps)
-	answers, aps := survey.CheckAnswers(sub.Answers)
-	ps = append(ps, aps...)
-	if len(ps) > 0 {
-		return nil, &CheckError{Problems: ps}
+	if err := s.fill(view, b, sub.Answers, &ps); err != nil {
+		return nil, err
 	}
-	b.Answers, b.Valid = answers, true
-	for _, a := range answers {
-		if a.Text != "" && !slices.Contains(b.TextQuestions, a.Question) {
-			b.TextQuestions = append(b.TextQuestions, a.Question)
+	if code != nil {
+		mine, err := s.Codes.Spend(ctx, code, s.Codes.Claim(survey.ID, sub.SubmissionID))
+		if err != nil {
+			return nil, err
 		}
-	}
-	if vs := survey.CheckRules(answers); len(vs) > 0 {
-		if survey.Rules.OnViolation != OnViolationInvalid {
-			return nil, &CheckError{Violations: vs}
+		if !mine {
+			return s.replayOr(ctx, survey, b.ID, ErrCodeUsed)
 		}
-		msgs := make([]string, len(vs))
-		for i, v := range vs {
-			msgs[i] = v.Message
-		}
-		b.Valid, b.Reason = false, strings.Join(msgs, "；")
 	}
 	out, err := s.Writer.Write(ctx, survey, b)
 	if err != nil {
@@ -140,6 +140,41 @@ func (s *Submitter) Submit(ctx context.Context, sub Submission) (*Receipt, error
 		return s.replayOr(ctx, survey, b.ID, ErrCodeUsed)
 	}
 	return &Receipt{ID: b.ID, Valid: b.Valid, Reason: b.Reason, Survey: survey}, nil
+}
+
+// fill checks the answers against view (the survey as the ballot's code
+// sees it) and its ballot rules, and puts them on b.
+func (s *Submitter) fill(view *Survey, b *Ballot, given []Answer, ps *Problems) error {
+	answers, aps := view.CheckAnswers(given)
+	*ps = append(*ps, aps...)
+	if len(*ps) > 0 {
+		return &CheckError{Problems: *ps}
+	}
+	b.Answers, b.Valid = answers, true
+	for _, a := range answers {
+		if a.Text != "" && !slices.Contains(b.TextQuestions, a.Question) {
+			b.TextQuestions = append(b.TextQuestions, a.Question)
+		}
+	}
+	if vs := view.CheckRules(answers); len(vs) > 0 {
+		if view.Rules.OnViolation != OnViolationInvalid {
+			return &CheckError{Violations: vs}
+		}
+		msgs := make([]string, len(vs))
+		for i, v := range vs {
+			msgs[i] = v.Message
+		}
+		b.Valid, b.Reason = false, strings.Join(msgs, "；")
+	}
+	return nil
+}
+
+// BallotID is the stored id of the ballot of submission id sid: a hash of
+// both, so that ballots listed in id order come in no telling order (a
+// client's ids may count up) and the id reveals nothing of the submission.
+func BallotID(surveyID, sid string) string {
+	h := sha256.Sum256([]byte(surveyID + ":" + sid))
+	return surveyID + ":" + hex.EncodeToString(h[:12])
 }
 
 // survey finds the survey and checks that it takes ballots now. Public
@@ -192,8 +227,10 @@ var ChinaTime = time.FixedZone("CST", 8*3600)
 // code resolves the ballot code, if the survey or the submission has one.
 func (s *Submitter) code(ctx context.Context, survey *Survey, sub Submission, ps *Problems) (*Code, error) {
 	if sub.Code == "" {
-		if survey.Access.Mode == AccessCode && sub.Channel == ChannelWeb {
-			ps.add(Problem{Field: "code", Code: "required", Message: "请输入测评码"})
+		// Operators too: a paper ballot of a code survey carries its code,
+		// which then counts as used and decides the rater group.
+		if survey.Access.Mode == AccessCode {
+			ps.add(Problem{Field: "code", Code: "required", Message: "请输入测评码（纸质票上印有测评码）"})
 		}
 		return nil, nil
 	}
@@ -210,6 +247,23 @@ func (s *Submitter) code(ctx context.Context, survey *Survey, sub Submission, ps
 		return nil, err
 	}
 	return c, nil
+}
+
+// publicGroup refuses, on an open-link ballot without a code, a rater
+// group the survey does not let voters pick for themselves.
+func (s *Submitter) publicGroup(survey *Survey, sub Submission, ps *Problems) {
+	if sub.Channel != ChannelWeb || sub.RaterGroup == "" || survey.PublicPick(sub.RaterGroup) {
+		return
+	}
+	if _, ok := survey.RaterGroup(sub.RaterGroup); ok {
+		ps.add(Problem{Field: "rater_group", Code: "code_required", Message: "以「" + survey.GroupName(sub.RaterGroup) + "」身份参与需要测评码，请向组织者领取"})
+	}
+}
+
+// PublicPick reports whether an open-link voter may pick rater group g
+// for themself (access.public_groups; empty: every group).
+func (s *Survey) PublicPick(g string) bool {
+	return s.Access.Mode == AccessPublic && (len(s.Access.PublicGroups) == 0 || slices.Contains(s.Access.PublicGroups, g))
 }
 
 // group settles the rater group: from the code when there is one, else as
@@ -252,4 +306,10 @@ func validSubmissionID(id string) bool {
 		}
 	}
 	return true
+}
+
+// UnknownCode reports whether the ballot was refused for a code that was
+// never issued (a guess, or a typo).
+func (e *CheckError) UnknownCode() bool {
+	return slices.ContainsFunc(e.Problems, func(p Problem) bool { return p.Field == "code" && p.Code == "code_unknown" })
 }

@@ -66,8 +66,16 @@ func (s source) GetBySlug(_ context.Context, slug string) (*surveys.Survey, erro
 }
 
 // codes hands out one fixed code "GOOD" of the masses group, never marked
-// used, so only the unique index can stop a second use.
-type codes struct{}
+// used, so only the spend can stop a second use; spends keep the claims in
+// memory as the store's unique _id would.
+type codes struct{ spends *sync.Map }
+
+func (codes) Claim(surveyID, sid string) string { return surveyID + ":" + sid }
+
+func (c codes) Spend(_ context.Context, code *surveys.Code, claim string) (bool, error) {
+	prior, loaded := c.spends.LoadOrStore(code.Hash, claim)
+	return !loaded || prior == claim, nil
+}
 
 func (codes) Lookup(_ context.Context, surveyID, code string) (*surveys.Code, error) {
 	if code == "GOOD" {
@@ -107,7 +115,7 @@ func newFixture(t *testing.T) *fixture {
 	t.Cleanup(bt.Close)
 	sv := appraisal()
 	fx := &fixture{db: db, ballots: surveys.NewBallotStore(db), hook: hook, survey: sv}
-	fx.sub = &surveys.Submitter{Surveys: source{sv.ID: sv}, Codes: codes{}, Ballots: fx.ballots, Writer: bt, Now: func() time.Time { return t0 }}
+	fx.sub = &surveys.Submitter{Surveys: source{sv.ID: sv}, Codes: codes{spends: &sync.Map{}}, Ballots: fx.ballots, Writer: bt, Now: func() time.Time { return t0 }}
 	return fx
 }
 
@@ -134,7 +142,7 @@ func TestSubmitStoresAndReplays(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !r.Valid || r.Replayed || r.ID != "s1:sub-0001" {
+	if !r.Valid || r.Replayed || r.ID != surveys.BallotID("s1", "sub-0001") {
 		t.Fatalf("receipt %+v", r)
 	}
 	b, err := fx.ballots.Get(t.Context(), r.ID)
@@ -335,7 +343,7 @@ func TestExactlyOnceUnderRace(t *testing.T) {
 	}
 	wg.Wait()
 	for i := range workers {
-		if errs[i] != nil || ids[i] != "s1:same-submission" {
+		if errs[i] != nil || ids[i] != surveys.BallotID("s1", "same-submission") {
 			t.Fatalf("worker %d: %v, %q", i, errs[i], ids[i])
 		}
 	}

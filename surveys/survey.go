@@ -112,7 +112,7 @@ const (
 // any other (public, the default) anyone with the link.
 func (m AccessMode) Label() string {
 	if m == AccessCode {
-		return "凭投票码参与（每码一次）"
+		return "凭测评码参与（每码一次）"
 	}
 	return "凭链接参与（任何人）"
 }
@@ -150,6 +150,7 @@ type Subject struct {
 	Name    string      `bson:"name,omitempty" json:"name,omitempty"`
 	OrgID   string      `bson:"org_id,omitempty" json:"org_id,omitempty"`
 	OrgName string      `bson:"org_name,omitempty" json:"org_name,omitempty"`
+	Number  string      `bson:"number,omitempty" json:"number,omitempty"` // a member's 党员编号, to tell same-name members apart
 }
 
 // Org is the org a subject belongs to for scoping and filtering: a
@@ -187,6 +188,12 @@ type Access struct {
 	Mode     AccessMode `bson:"mode" json:"mode"`
 	OpensAt  *time.Time `bson:"opens_at,omitempty" json:"opens_at"`
 	ClosesAt *time.Time `bson:"closes_at,omitempty" json:"closes_at"`
+	// PublicGroups are the rater groups an open-link voter may pick for
+	// themself (empty: all); the others need codes.
+	PublicGroups []string `bson:"public_groups,omitempty" json:"public_groups,omitempty"`
+	// OnePerDevice refuses a second open-link ballot from a device that
+	// already submitted (409 device_voted); otherwise it is only counted.
+	OnePerDevice bool `bson:"one_per_device,omitempty" json:"one_per_device,omitempty"`
 }
 
 // Question is one question. A per-subject question is asked once for each
@@ -213,6 +220,7 @@ type Option struct {
 	Score     *float64 `bson:"score,omitempty" json:"score,omitempty"` // 0–100; none on abstain options
 	Satisfied bool     `bson:"satisfied,omitempty" json:"satisfied,omitempty"`
 	Abstain   bool     `bson:"abstain,omitempty" json:"abstain,omitempty"` // 不了解: counted, never scored
+	Other     bool     `bson:"other,omitempty" json:"other,omitempty"`     // 其他: chosen with the rater's own words (Answer.Text)
 }
 
 // Rules are the per-ballot rules checked at submission.
@@ -254,6 +262,9 @@ type Scoring struct {
 	Trim                    *Trim       `bson:"trim,omitempty" json:"trim,omitempty"`
 	SatisfactionDenominator Denominator `bson:"satisfaction_denominator,omitempty" json:"satisfaction_denominator,omitempty"` // non_abstain (default) | all
 	Grades                  []Grade     `bson:"grades,omitempty" json:"grades,omitempty"`
+	// MinGroupBallots: a rater group with fewer ballots is not reported on
+	// its own (default 3; 0: every group is).
+	MinGroupBallots *int `bson:"min_group_ballots,omitempty" json:"min_group_ballots,omitempty"`
 }
 
 // Denominator is what a satisfaction rate divides by.
@@ -317,8 +328,8 @@ type Ballot struct {
 	ID            string   `bson:"_id" json:"id"`
 	SurveyID      string   `bson:"survey_id" json:"survey_id"`
 	SurveyVersion int      `bson:"survey_version" json:"survey_version"`
-	SubmissionID  string   `bson:"submission_id" json:"submission_id"`
-	CodeHash      string   `bson:"code_hash,omitempty" json:"-"`
+	SubmissionID  string   `bson:"-" json:"-"` // in memory only (code_spend.go)
+	CodeHash      string   `bson:"-" json:"-"` // in memory only: a stored ballot keeps nothing of its code
 	Channel       Channel  `bson:"channel" json:"channel"`
 	RaterGroup    string   `bson:"rater_group" json:"rater_group"`
 	Valid         bool     `bson:"valid" json:"valid"`

@@ -121,24 +121,20 @@ func (s *SurveyService) DeleteDraft(ctx context.Context, id string) (*Survey, er
 		s.log.WarnContext(ctx, "codes of a deleted survey left behind",
 			"request_id", minyi.RequestIDFrom(ctx), "survey", sv.ID, "err", err)
 	}
-	s.record(ctx, "survey.delete", sv, fmt.Sprintf("删除测评草稿「%s」（及其投票码 %d 个）", sv.Title, n))
+	s.record(ctx, "survey.delete", sv, fmt.Sprintf("删除测评草稿「%s」（及其测评码 %d 个）", sv.Title, n))
 	return sv, nil
 }
 
 // IssueCodes creates count new ballot codes for rater group of survey id
 // and returns them in clear, normalised (shown only to the caller).
 func (s *SurveyService) IssueCodes(ctx context.Context, id, group string, count int) ([]string, error) {
-	if _, err := minyi.Require(ctx); err != nil {
-		return nil, err
-	}
-	sv, err := s.surveys.Get(ctx, id)
+	issued, err := s.IssueCodesFor(ctx, id, CodeRequest{Count: count, RaterGroup: group})
 	if err != nil {
 		return nil, err
 	}
-	codes, err := s.codes.Issue(ctx, sv, group, count)
-	if err != nil {
-		return nil, err
+	codes := make([]string, len(issued))
+	for i, c := range issued {
+		codes[i] = c.Code
 	}
-	s.record(ctx, "codes.issue", sv, fmt.Sprintf("为测评「%s」的评价群体 %s 生成投票码 %d 个", sv.Title, group, len(codes)))
 	return codes, nil
 }

@@ -27,9 +27,11 @@ type SurveyPatch struct {
 
 // AccessPatch changes parts of Access; nil means unchanged.
 type AccessPatch struct {
-	Mode     *AccessMode
-	OpensAt  *TimePatch
-	ClosesAt *TimePatch
+	Mode         *AccessMode
+	PublicGroups *[]string
+	OnePerDevice *bool
+	OpensAt      *TimePatch
+	ClosesAt     *TimePatch
 }
 
 // TimePatch sets an optional time; To nil clears it.
@@ -54,6 +56,7 @@ func (p SurveyPatch) frozen(st Status) []string {
 		{"rules", p.Rules != nil}, {"scoring", p.Scoring != nil},
 		{"access.mode", p.Access != nil && p.Access.Mode != nil},
 		{"access.opens_at", p.Access != nil && p.Access.OpensAt != nil},
+		{"access.public_groups", p.Access != nil && p.Access.PublicGroups != nil},
 		{"access.closes_at", p.Access != nil && p.Access.ClosesAt != nil && st == StatusClosed},
 	} {
 		if f.set {
@@ -75,6 +78,8 @@ func (p SurveyPatch) apply(sv *Survey) {
 	set(&sv.Scoring, p.Scoring)
 	if a := p.Access; a != nil {
 		set(&sv.Access.Mode, a.Mode)
+		set(&sv.Access.PublicGroups, a.PublicGroups)
+		set(&sv.Access.OnePerDevice, a.OnePerDevice)
 		if a.OpensAt != nil {
 			sv.Access.OpensAt = a.OpensAt.To
 		}

@@ -66,7 +66,7 @@ func (r *refs) describe(sv *Survey) {
 		switch sub.Type {
 		case SubjectMember:
 			m := r.members[sub.ID]
-			sub.Name, sub.OrgID, sub.OrgName = m.Name, m.OrgID, r.orgs[m.OrgID].Name
+			sub.Name, sub.OrgID, sub.OrgName, sub.Number = m.Name, m.OrgID, r.orgs[m.OrgID].Name, m.Number
 		case SubjectOrg:
 			o := r.orgs[sub.ID]
 			sub.Name, sub.OrgID, sub.OrgName = o.Name, o.ID, o.Name
@@ -150,7 +150,7 @@ func (s *SurveyStore) expandAll(ctx context.Context, sv *Survey, r *refs) ([]Sub
 			fe.Addf(fmt.Sprintf("subjects[%d].id", i), "no_members", "“%s”及其下级组织没有党员", r.orgs[sub.ID].Name)
 		}
 		for _, m := range ms {
-			add(Subject{Type: SubjectMember, ID: m.ID, Name: m.Name, OrgID: m.OrgID, OrgName: r.orgs[m.OrgID].Name})
+			add(Subject{Type: SubjectMember, ID: m.ID, Name: m.Name, OrgID: m.OrgID, OrgName: r.orgs[m.OrgID].Name, Number: m.Number})
 		}
 	}
 	if len(out) > MaxSubjects {

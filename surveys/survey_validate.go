@@ -165,7 +165,12 @@ func (s *Survey) checkAccess(fe *minyi.FieldErrors) {
 	switch s.Access.Mode {
 	case AccessPublic, AccessCode:
 	default:
-		fe.Add("access.mode", "invalid", "参与方式应为 public（凭链接）或 code（凭投票码）")
+		fe.Add("access.mode", "invalid", "参与方式应为 public（凭链接）或 code（凭测评码）")
+	}
+	for i, g := range s.Access.PublicGroups {
+		if _, ok := s.RaterGroup(g); !ok {
+			fe.Addf(fmt.Sprintf("access.public_groups[%d]", i), "unknown_group", "评价群体 %s 不存在", g)
+		}
 	}
 	if a := s.Access; a.OpensAt != nil && a.ClosesAt != nil && !a.OpensAt.Before(*a.ClosesAt) {
 		fe.Add("access.closes_at", "before_opens", "结束时间应晚于开始时间")
@@ -266,6 +271,9 @@ func (s *Survey) hasPerSubject() bool {
 }
 
 func (s *Survey) checkScoring(fe *minyi.FieldErrors) {
+	if m := s.Scoring.MinGroupBallots; m != nil && (*m < 0 || *m > 1000) {
+		fe.Add("scoring.min_group_ballots", "out_of_range", "单独列出一个评价群体所需的最少答卷数应在0到1000之间")
+	}
 	sc := s.Scoring
 	if t := sc.Trim; t != nil {
 		if t.MinAnswers < 1 {

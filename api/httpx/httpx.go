@@ -81,8 +81,9 @@ type Clients struct {
 type Deps struct {
 	App           *app.App
 	BaseURL       string
-	PublicLimit   Throttle // public ballots, per client
-	FeedbackLimit Throttle // public online opinions, per client
+	PublicLimit   Throttle   // public ballots without a code, per client
+	Gate          BallotGate // what public ballots pass (ballot_gate.go)
+	FeedbackLimit Throttle   // public online opinions, per client
 	Source        *reports.Source
 }
 

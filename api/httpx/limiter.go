@@ -95,3 +95,20 @@ type Throttle struct {
 
 // Take takes a token for the calling client, or answers 429.
 func (t Throttle) Take(c *gin.Context) error { return t.Clients.Throttle(c, t.Limiter) }
+
+// peek says whether key has a token left, without taking it, and if not
+// how long until it has.
+func (l *Limiter) peek(key string) (bool, time.Duration) {
+	now := l.now()
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	b, ok := l.buckets[key]
+	if !ok {
+		return true, 0
+	}
+	tokens := math.Min(l.burst, b.tokens+now.Sub(b.last).Seconds()*l.rate)
+	if tokens >= 1 {
+		return true, 0
+	}
+	return false, time.Duration((1 - tokens) / l.rate * float64(time.Second))
+}

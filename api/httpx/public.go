@@ -82,6 +82,7 @@ type PublicOption struct {
 	Key     string `json:"key"`
 	Label   string `json:"label"`
 	Abstain bool   `json:"abstain,omitempty"`
+	Other   bool   `json:"other,omitempty"` // 其他: takes the rater's text
 }
 
 // PublicRule is a ballot rule stated to the rater before submitting.
@@ -97,8 +98,15 @@ type PublicRule struct {
 func ToPublic(sv *surveys.Survey) PublicSurvey {
 	p := PublicSurvey{Slug: sv.Slug, Title: sv.Title, Kind: sv.Kind, Description: sv.Description, Access: sv.Access,
 		Subjects: make([]surveys.Subject, len(sv.Subjects)), Rules: ballotRules(sv)}
+	names := map[string]int{}
+	for _, sub := range sv.Subjects {
+		names[sub.Name]++
+	}
 	for i, sub := range sv.Subjects {
 		p.Subjects[i] = surveys.Subject{Type: sub.Type, ID: sub.ID, Name: sub.Name, OrgName: sub.OrgName}
+		if names[sub.Name] > 1 {
+			p.Subjects[i].Number = sub.Number // only to tell namesakes apart
+		}
 	}
 	for _, g := range sv.RaterGroups {
 		p.RaterGroups = append(p.RaterGroups, PublicGroup{Key: g.Key, Name: g.Name})
@@ -107,7 +115,7 @@ func ToPublic(sv *surveys.Survey) PublicSurvey {
 		pq := PublicQuestion{Key: q.Key, Type: q.Type, Title: q.Title, Description: q.Description, Required: q.Required,
 			PerSubject: q.PerSubject, Dimension: q.Dimension, Min: q.Min, Max: q.Max, MaxLength: q.MaxLength}
 		for _, o := range q.Options {
-			pq.Options = append(pq.Options, PublicOption{Key: o.Key, Label: o.Label, Abstain: o.Abstain})
+			pq.Options = append(pq.Options, PublicOption{Key: o.Key, Label: o.Label, Abstain: o.Abstain, Other: o.Other})
 		}
 		p.Questions = append(p.Questions, pq)
 	}

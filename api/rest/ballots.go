@@ -1,6 +1,7 @@
 package rest
 
 import (
+	"errors"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
@@ -30,11 +31,16 @@ type ReceiptBody struct {
 
 // submitPublic is a resident's submission through the link or QR code.
 func (s *Ballots) SubmitPublic(c *gin.Context) error {
-	if err := s.publicLimit.Take(c); err != nil {
-		return err
-	}
 	var in BallotRequest
 	if err := httpx.DecodeJSON(c, &in); err != nil {
+		return err
+	}
+	sv, err := s.submitter.Surveys.GetBySlug(c.Request.Context(), c.Param("slug"))
+	if err != nil && !errors.Is(err, minyi.ErrNotFound) {
+		return err
+	}
+	code := surveys.NormalizeCode(in.Code)
+	if err := s.gate.Before(c, sv, code); err != nil {
 		return err
 	}
 	if in.Channel != "" && in.Channel != surveys.ChannelWeb {
@@ -47,9 +53,11 @@ func (s *Ballots) SubmitPublic(c *gin.Context) error {
 		SubmissionID: in.SubmissionID, Code: in.Code, RaterGroup: in.RaterGroup, Answers: in.Answers,
 	})
 	if err != nil {
+		s.gate.After(c, code, r, err, false)
 		return err
 	}
 	repeat := httpx.MarkDevice(c, r)
+	s.gate.After(c, code, r, nil, repeat)
 	status := http.StatusCreated
 	if r.Replayed {
 		status = http.StatusOK
@@ -122,6 +130,10 @@ func (s *Ballots) GetPublicSurvey(c *gin.Context) error {
 	if err := sv.Accepting(s.now(), true); err != nil {
 		return err
 	}
-	c.JSON(http.StatusOK, httpx.ToPublic(sv))
+	view, err := s.submitter.ViewFor(c.Request.Context(), sv, c.Query("code"))
+	if err != nil {
+		return err
+	}
+	c.JSON(http.StatusOK, httpx.ToPublic(view))
 	return nil
 }

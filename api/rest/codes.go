@@ -21,12 +21,21 @@ var errNoSlugYet = minyi.E(minyi.ErrConflict, "survey_not_published", "测评发
 type CodesInput struct {
 	Count      int    `json:"count"`
 	RaterGroup string `json:"rater_group"`
+	OrgID      string `json:"org_id" doc:"只评议该组织（含下级）的对象"`
+	PerMember  string `json:"per_member" enum:"self,peer" doc:"每名党员一个码：self 只评本人，peer 评除本人外的所有人"`
 }
 
 type CodesIssued struct {
-	Codes      []string `json:"codes"` // grouped for reading aloud: ABCD-EFGH-JK
-	RaterGroup string   `json:"rater_group"`
-	Count      int      `json:"count"`
+	Codes      []string       `json:"codes"` // grouped for reading aloud: ABCD-EFGH-JK
+	RaterGroup string         `json:"rater_group"`
+	Count      int            `json:"count"`
+	Personal   []PersonalCode `json:"personal,omitempty"` // per_member: whose code each is, in the order of codes
+}
+
+// PersonalCode is a per-member code and its holder.
+type PersonalCode struct {
+	Code     string `json:"code"`
+	MemberID string `json:"member_id"`
 }
 
 // issueCodes creates ballot codes. They are shown in clear only here and on
@@ -36,13 +45,17 @@ func (s *Codes) IssueCodes(c *gin.Context) error {
 	if err := httpx.DecodeJSON(c, &in); err != nil {
 		return err
 	}
-	codes, err := s.svOps.IssueCodes(c.Request.Context(), c.Param("id"), in.RaterGroup, in.Count)
+	codes, err := s.svOps.IssueCodesFor(c.Request.Context(), c.Param("id"),
+		surveys.CodeRequest{Count: in.Count, RaterGroup: in.RaterGroup, OrgID: in.OrgID, PerMember: in.PerMember})
 	if err != nil {
 		return err
 	}
 	out := CodesIssued{Codes: make([]string, len(codes)), RaterGroup: in.RaterGroup, Count: len(codes)}
 	for i, code := range codes {
-		out.Codes[i] = surveys.FormatCode(code)
+		out.Codes[i] = surveys.FormatCode(code.Code)
+		if code.MemberID != "" {
+			out.Personal = append(out.Personal, PersonalCode{Code: out.Codes[i], MemberID: code.MemberID})
+		}
 	}
 	c.JSON(http.StatusCreated, out)
 	return nil
@@ -93,8 +106,8 @@ func (s *Codes) printCards(c *gin.Context) (*surveys.Survey, []exports.CodeCard,
 			name = g.Name
 		}
 		cards[i] = exports.CodeCard{
-			Code: surveys.FormatCode(code.Code), Group: name, GroupKey: code.RaterGroup,
-			URL: httpx.PublicLink(s.baseURL, sv) + "?code=" + url.QueryEscape(code.Code),
+			Code: surveys.FormatCode(code.Code), Group: name, GroupKey: code.RaterGroup, Holder: holder(sv, code),
+			URL: httpx.PublicLink(c, s.baseURL, sv) + "?code=" + url.QueryEscape(code.Code),
 		}
 	}
 	return sv, cards, nil
@@ -130,8 +143,8 @@ func (s *Codes) CodesSheet(c *gin.Context) error {
 	if err := exports.WriteCodeSheet(&buf, exports.CodeSheet{Title: sv.Title, Cards: cards}); err != nil {
 		return err
 	}
-	httpx.Attachment(c, "ballot-codes.xlsx", fmt.Sprintf("投票码-%s.xlsx", sv.Title))
-	audit(c, s.auditor, "export.download", "survey", sv.ID, fmt.Sprintf("下载测评「%s」的投票码表（%d 个）", sv.Title, len(cards)))
+	httpx.Attachment(c, "ballot-codes.xlsx", fmt.Sprintf("测评码-%s.xlsx", sv.Title))
+	audit(c, s.auditor, "export.download", "survey", sv.ID, fmt.Sprintf("下载测评「%s」的测评码表（%d 个）", sv.Title, len(cards)))
 	c.Data(http.StatusOK, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", buf.Bytes())
 	return nil
 }
@@ -145,23 +158,23 @@ func (s *Codes) CodesPNG(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	pages := exports.CodePages(len(cards))
+	pages := exports.CodePages(cards)
 	n, err := httpx.QueryInt(c, "page", 1, 1, pages)
 	if err != nil {
 		return err
 	}
-	lo, hi := exports.PageCards(len(cards), n)
+	lo, hi := exports.PageCards(cards, n)
 	cards = cards[lo:hi]
 	if err := withQR(cards, 1); err != nil {
 		return err
 	}
 	var buf bytes.Buffer
-	if err := exports.WriteCodePagePNG(&buf, exports.CodePage{Cards: cards, Footer: httpx.PublicLink(s.baseURL, sv), Number: n, Count: pages}); err != nil {
+	if err := exports.WriteCodePagePNG(&buf, exports.CodePage{Title: sv.Title, Cards: cards, Footer: httpx.PublicLink(c, s.baseURL, sv), Number: n, Count: pages}); err != nil {
 		return err
 	}
 	c.Header("X-Page-Count", strconv.Itoa(pages))
-	httpx.Attachment(c, fmt.Sprintf("ballot-codes-%d.png", n), fmt.Sprintf("投票码-%s-第%d页.png", sv.Title, n))
-	audit(c, s.auditor, "export.download", "survey", sv.ID, fmt.Sprintf("下载测评「%s」的投票码图片第%d/%d页（%d 个）", sv.Title, n, pages, len(cards)))
+	httpx.Attachment(c, fmt.Sprintf("ballot-codes-%d.png", n), fmt.Sprintf("测评码-%s-第%d页.png", sv.Title, n))
+	audit(c, s.auditor, "export.download", "survey", sv.ID, fmt.Sprintf("下载测评「%s」的测评码图片第%d/%d页（%d 个）", sv.Title, n, pages, len(cards)))
 	c.Data(http.StatusOK, "image/png", buf.Bytes())
 	return nil
 }
@@ -176,11 +189,11 @@ func (s *Codes) CodesPDF(c *gin.Context) error {
 		return err
 	}
 	var buf bytes.Buffer
-	if err := exports.WriteCodeSheetPDF(&buf, exports.CodeSheet{Title: sv.Title, Cards: cards}, httpx.PublicLink(s.baseURL, sv)); err != nil {
+	if err := exports.WriteCodeSheetPDF(&buf, exports.CodeSheet{Title: sv.Title, Cards: cards}, httpx.PublicLink(c, s.baseURL, sv)); err != nil {
 		return err
 	}
-	httpx.Attachment(c, "ballot-codes.pdf", fmt.Sprintf("投票码-%s.pdf", sv.Title))
-	audit(c, s.auditor, "export.download", "survey", sv.ID, fmt.Sprintf("下载测评「%s」的投票码 PDF（%d 个，%d 页）", sv.Title, len(cards), exports.CodePages(len(cards))))
+	httpx.Attachment(c, "ballot-codes.pdf", fmt.Sprintf("测评码-%s.pdf", sv.Title))
+	audit(c, s.auditor, "export.download", "survey", sv.ID, fmt.Sprintf("下载测评「%s」的测评码 PDF（%d 个，%d 页）", sv.Title, len(cards), exports.CodePages(cards)))
 	c.Data(http.StatusOK, "application/pdf", buf.Bytes())
 	return nil
 }
@@ -198,11 +211,26 @@ func (s *Codes) SurveyQR(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	png, err := exports.QRPNG(httpx.PublicLink(s.baseURL, sv), size)
+	png, err := exports.QRPNG(httpx.PublicLink(c, s.baseURL, sv), size)
 	if err != nil {
 		return err
 	}
 	c.Header("Cache-Control", "private, max-age=300")
 	c.Data(http.StatusOK, "image/png", png)
 	return nil
+}
+
+// holder names a personal code's member on its card.
+func holder(sv *surveys.Survey, code surveys.IssuedCode) string {
+	if code.MemberID == "" {
+		return ""
+	}
+	name := code.MemberID
+	if sub, ok := sv.Subject(code.MemberID); ok {
+		name = sub.Name
+	}
+	if code.PerMember == surveys.PerMemberSelf {
+		return "本人：" + name
+	}
+	return "互评（" + name + "）"
 }

@@ -26,6 +26,7 @@ type MemberInput struct {
 	OrgID        string `json:"org_id"`
 	Title        string `json:"title"`
 	Probationary bool   `json:"probationary"`
+	Number       string `json:"number"` // 党员编号, unique across the tree
 }
 
 type MemberPatch struct {
@@ -33,6 +34,7 @@ type MemberPatch struct {
 	OrgID        *string `json:"org_id"`
 	Title        *string `json:"title"`
 	Probationary *bool   `json:"probationary"`
+	Number       *string `json:"number"`
 }
 
 func (s *Members) CreateMember(c *gin.Context) error {
@@ -112,7 +114,7 @@ func (s *Members) PatchMember(c *gin.Context) error {
 }
 
 func (in MemberPatch) patch() surveys.MemberPatch {
-	return surveys.MemberPatch{Name: in.Name, OrgID: in.OrgID, Title: in.Title, Probationary: in.Probationary}
+	return surveys.MemberPatch{Name: in.Name, OrgID: in.OrgID, Title: in.Title, Probationary: in.Probationary, Number: in.Number}
 }
 
 func (s *Members) DeleteMember(c *gin.Context) error {

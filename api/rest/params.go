@@ -34,8 +34,8 @@ type SurveyListParams struct {
 
 // PrintParams choose which codes printCards prints.
 type PrintParams struct {
-	RaterGroup string `form:"rater_group" doc:"只打印该评价群体的投票码"`
-	All        string `form:"all" enum:"true" doc:"true：含已使用的投票码（默认只含未使用的）"`
+	RaterGroup string `form:"rater_group" doc:"只打印该评价群体的测评码"`
+	All        string `form:"all" enum:"true" doc:"true：含已使用的测评码（默认只含未使用的）"`
 }
 
 type PrintPageParams struct {
@@ -88,4 +88,9 @@ type AuditParams struct {
 	Actor    string `form:"actor" doc:"操作人（登录名或用户编号）"`
 	Action   string `form:"action" doc:"操作，如 survey.publish"`
 	ObjectID string `form:"object_id" doc:"对象编号"`
+}
+
+// PublicSurveyParams: the survey as the ballot of a code sees it.
+type PublicSurveyParams struct {
+	Code string `form:"code" doc:"测评码：只列出该码的评议对象（按组织、按人发放的码）"`
 }

@@ -47,7 +47,7 @@ func New(d httpx.Deps) *Handlers {
 		Composite:      &Composite{ops: a.AssessOps},
 		Assessment:     &Assessment{assess: a.RateOps, auditor: a.Auditor, log: a.Logger, now: a.Now},
 		Audit:          &Audit{accounts: a.Accounts},
-		Ballots:        &Ballots{ballots: a.Ballots, now: a.Now, publicLimit: d.PublicLimit, submitter: a.Submitter},
+		Ballots:        &Ballots{ballots: a.Ballots, now: a.Now, gate: d.Gate, submitter: a.Submitter},
 		Codes:          &Codes{auditor: a.Auditor, baseURL: d.BaseURL, codes: a.Codes, surveys: a.Surveys, sv: d.Surveys(), svOps: a.SurveyOps},
 		Commitments:    NewCommitments(a.CommitmentOps, a.Auditor, d.BaseURL),
 		LoginThrottles: &LoginThrottles{accounts: a.Accounts, auditor: a.Auditor},
@@ -69,10 +69,10 @@ type Audit struct {
 
 // Ballots takes ballots (public and operator) and lists raw ballots.
 type Ballots struct {
-	ballots     *surveys.BallotStore
-	now         func() time.Time
-	publicLimit httpx.Throttle
-	submitter   *surveys.Submitter
+	ballots   *surveys.BallotStore
+	now       func() time.Time
+	gate      httpx.BallotGate
+	submitter *surveys.Submitter
 }
 
 // Codes issues ballot codes and prints them (workbook, PNG, PDF, QR).

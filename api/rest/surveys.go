@@ -50,9 +50,11 @@ type SurveyPatch struct {
 }
 
 type accessPatch struct {
-	Mode     *surveys.AccessMode `json:"mode"`
-	OpensAt  OptTime             `json:"opens_at"`
-	ClosesAt OptTime             `json:"closes_at"`
+	Mode         *surveys.AccessMode `json:"mode"`
+	PublicGroups *[]string           `json:"public_groups"`
+	OnePerDevice *bool               `json:"one_per_device"`
+	OpensAt      OptTime             `json:"opens_at"`
+	ClosesAt     OptTime             `json:"closes_at"`
 }
 
 // OptTime tells an absent time (unchanged) from null (cleared).
@@ -110,7 +112,7 @@ func (in SurveyPatch) patch() surveys.SurveyPatch {
 		p.Subjects = &subs
 	}
 	if a := in.Access; a != nil {
-		p.Access = &surveys.AccessPatch{Mode: a.Mode, OpensAt: a.OpensAt.patch(), ClosesAt: a.ClosesAt.patch()}
+		p.Access = &surveys.AccessPatch{Mode: a.Mode, PublicGroups: a.PublicGroups, OnePerDevice: a.OnePerDevice, OpensAt: a.OpensAt.patch(), ClosesAt: a.ClosesAt.patch()}
 	}
 	return p
 }
@@ -201,7 +203,7 @@ func (s *Surveys) PublishSurvey(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	c.JSON(http.StatusOK, Published{Slug: sv.Slug, URL: httpx.PublicPath(sv.Slug), Link: httpx.PublicLink(s.baseURL, sv)})
+	c.JSON(http.StatusOK, Published{Slug: sv.Slug, URL: httpx.PublicPath(sv.Slug), Link: httpx.PublicLink(c, s.baseURL, sv)})
 	return nil
 }
 

@@ -16,6 +16,7 @@ type UserInput struct {
 	Password string        `json:"password"`
 	Role     accounts.Role `json:"role"`
 	OrgID    string        `json:"org_id"`
+	MemberID string        `json:"member_id"`
 }
 
 type UserPatch struct {
@@ -24,6 +25,7 @@ type UserPatch struct {
 	OrgID    *string        `json:"org_id"`
 	Password *string        `json:"password"`
 	Disabled *bool          `json:"disabled"`
+	MemberID *string        `json:"member_id"`
 }
 
 func (s *Users) CreateUser(c *gin.Context) error {
@@ -75,5 +77,5 @@ func (s *Users) PatchUser(c *gin.Context) error {
 }
 
 func (in UserPatch) patch() accounts.UserPatch {
-	return accounts.UserPatch{Name: in.Name, Role: in.Role, OrgID: in.OrgID, Password: in.Password, Disabled: in.Disabled}
+	return accounts.UserPatch{Name: in.Name, Role: in.Role, OrgID: in.OrgID, Password: in.Password, Disabled: in.Disabled, MemberID: in.MemberID}
 }

@@ -36,6 +36,9 @@ type confirmView struct {
 	CodeMode bool
 	Ballots  string // close: ballots returned so far
 	Issued   int    // delete: codes that go with the draft
+	// publish: where the link and QR codes will point, and a warning when
+	// that is this machine only while the admin is elsewhere.
+	LinkBase, LinkWarning string
 }
 
 var confirmTitles = map[string]string{"publish": "确认发布", "close": "确认结束", "delete": "确认删除草稿"}
@@ -65,6 +68,8 @@ func (s *SurveyPages) ConfirmPage(action string) httpx.HandlerFunc {
 			if err := s.describePublish(c, sv, &v); err != nil {
 				return err
 			}
+			v.LinkBase = httpx.BaseOf(c, s.baseURL) + "/s/"
+			v.LinkWarning = httpx.LoopbackWarning(c, v.LinkBase)
 		case "close":
 			if sv.Status != surveys.StatusPublished {
 				return errCloseNotOpen

@@ -19,8 +19,8 @@ import (
 // audit are the JSON API's).
 
 type memberEditForm struct {
-	Name, Title, OrgID string
-	Probationary       bool
+	Name, Title, OrgID, Number string
+	Probationary               bool
 }
 
 type adminMemberView struct {
@@ -57,7 +57,7 @@ func (s *OrgPages) renderAdminMember(c *gin.Context, status int, v adminMemberVi
 	}
 	_, v.Orgs = orgTree(all)
 	if v.Errors == nil {
-		v.Form = memberEditForm{Name: m.Name, Title: m.Title, OrgID: m.OrgID, Probationary: m.Probationary}
+		v.Form = memberEditForm{Name: m.Name, Title: m.Title, OrgID: m.OrgID, Probationary: m.Probationary, Number: m.Number}
 		v.Errors = map[string]string{}
 	}
 	return s.pages.Render(c, status, "admin_member", PageView{Title: m.Name + " · 党员", Data: v})
@@ -66,8 +66,8 @@ func (s *OrgPages) renderAdminMember(c *gin.Context, status int, v adminMemberVi
 // adminEditMember is the form's POST: 303 back with a notice, or the form
 // again with each error by its field and the answers kept.
 func (s *OrgPages) AdminEditMember(c *gin.Context) error {
-	f := memberEditForm{Name: c.PostForm("name"), Title: c.PostForm("title"), OrgID: c.PostForm("org_id"), Probationary: c.PostForm("probationary") != ""}
-	_, err := s.orgOps.UpdateMember(c.Request.Context(), c.Param("id"), surveys.MemberPatch{Name: &f.Name, Title: &f.Title, OrgID: &f.OrgID, Probationary: &f.Probationary})
+	f := memberEditForm{Name: c.PostForm("name"), Title: c.PostForm("title"), OrgID: c.PostForm("org_id"), Probationary: c.PostForm("probationary") != "", Number: c.PostForm("number")}
+	_, err := s.orgOps.UpdateMember(c.Request.Context(), c.Param("id"), surveys.MemberPatch{Name: &f.Name, Title: &f.Title, OrgID: &f.OrgID, Probationary: &f.Probationary, Number: &f.Number})
 	if errors.Is(err, minyi.ErrNotFound) {
 		return err // the member itself: the message page
 	}

@@ -101,8 +101,8 @@ type memberForm struct {
 }
 
 type memberRow struct {
-	ID, Name, Title, Org string
-	Probationary         bool
+	ID, Name, Title, Org, Number string
+	Probationary                 bool
 }
 
 // orgEditForm is the rename/move form of /admin/orgs/{id}.
@@ -193,7 +193,7 @@ func (s *OrgPages) renderAdminOrg(c *gin.Context, status int, v adminOrgView) er
 		return err
 	}
 	for _, m := range members {
-		v.Members = append(v.Members, memberRow{ID: m.ID, Name: m.Name, Title: m.Title, Org: orgName(byID, m.OrgID), Probationary: m.Probationary})
+		v.Members = append(v.Members, memberRow{ID: m.ID, Name: m.Name, Title: m.Title, Org: orgName(byID, m.OrgID), Probationary: m.Probationary, Number: m.Number})
 	}
 	if next != "" {
 		q := url.Values{"after": {next}}

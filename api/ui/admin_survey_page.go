@@ -34,7 +34,7 @@ type (
 		Options                             []string
 		Range                               string
 	}
-	codesForm struct{ Count, RaterGroup string }
+	codesForm struct{ Count, RaterGroup, PerMember, OrgID string }
 )
 
 type adminSurveyView struct {
@@ -53,8 +53,11 @@ type adminSurveyView struct {
 	Questions   []questionRow
 	Rules       []string
 	Scoring     []string
-	Link        string // the absolute public link, once published
-	Path        string // the same, relative
+	Link        string           // the absolute public link, once published
+	Path        string           // the same, relative
+	LinkWarning string           // the link points to this machine while the admin is not on it
+	Sealed      bool             // a code was used: only counts, never the list (voting is secret)
+	Signals     *surveys.Signals // an open-link survey's stuffing signals
 	CodeMode    bool
 	Issued      int
 	Used        int
@@ -74,7 +77,7 @@ var doneNotices = map[string]string{
 func (s *SurveyPages) AdminSurveyPage(c *gin.Context) error {
 	v := adminSurveyView{Done: doneNotices[c.Query("done")], Form: codesForm{Count: "50"}}
 	if n := c.Query("issued"); n != "" {
-		v.Done = fmt.Sprintf("已生成 %s 个投票码，可在下方下载打印。", n)
+		v.Done = fmt.Sprintf("已生成 %s 个测评码，可在下方下载打印。", n)
 	}
 	return s.renderAdminSurvey(c, http.StatusOK, v)
 }
@@ -116,6 +119,11 @@ func (s *SurveyPages) renderAdminSurvey(c *gin.Context, status int, v adminSurve
 			counts[it.RaterGroup] = it.CodeCount
 		}
 		v.Issued, v.Used = total.Issued, total.Used
+		v.Sealed = total.Used > 0
+	} else if s.signals != nil && sv.Status != surveys.StatusDraft {
+		if v.Signals, err = s.signals.Get(ctx, sv.ID); err != nil {
+			return err
+		}
 	}
 	if err := s.groupRows(ctx, sv, counts, &v); err != nil {
 		return err
@@ -124,7 +132,8 @@ func (s *SurveyPages) renderAdminSurvey(c *gin.Context, status int, v adminSurve
 	v.Rules = ruleLines(sv)
 	v.Scoring = scoringLines(sv.Scoring)
 	if sv.Slug != "" {
-		v.Path, v.Link = httpx.PublicPath(sv.Slug), httpx.PublicLink(s.baseURL, sv)
+		v.Path, v.Link = httpx.PublicPath(sv.Slug), httpx.PublicLink(c, s.baseURL, sv)
+		v.LinkWarning = httpx.LoopbackWarning(c, v.Link)
 		v.QRName = "测评二维码-" + sv.Slug + ".png"
 	}
 	if v.Errors == nil {

@@ -182,12 +182,14 @@ func (s *SurveyPages) surveyAction(done string, act func(ctx context.Context, id
 // adminIssueCodes is the codes form: N codes for a rater group, as POST
 // /api/v1/surveys/{id}/codes does.
 func (s *SurveyPages) AdminIssueCodes(c *gin.Context) error {
-	f := codesForm{Count: strings.TrimSpace(c.PostForm("count")), RaterGroup: c.PostForm("rater_group")}
+	f := codesForm{Count: strings.TrimSpace(c.PostForm("count")), RaterGroup: c.PostForm("rater_group"),
+		PerMember: c.PostForm("per_member"), OrgID: strings.TrimSpace(c.PostForm("org_id"))}
 	n, convErr := strconv.Atoi(f.Count)
 	if convErr != nil {
 		n = 0 // refused by the same range check as the API's
 	}
-	codes, err := s.svOps.IssueCodes(c.Request.Context(), c.Param("id"), f.RaterGroup, n)
+	codes, err := s.svOps.IssueCodesFor(c.Request.Context(), c.Param("id"),
+		surveys.CodeRequest{Count: n, RaterGroup: f.RaterGroup, OrgID: f.OrgID, PerMember: f.PerMember})
 	if err != nil {
 		status, fields, body, err := formFailure(c, err)
 		if err != nil {

@@ -28,6 +28,7 @@ func (s *BallotPages) OperatorBallotForm(c *gin.Context) error {
 	}
 	p := newBallotPage(sv, "", newSubmissionID(), nil, nil)
 	p.Action, p.Operator = operatorBallotPath(sv.ID), true
+	p.CodeField, p.GroupChoice = sv.Access.Mode == surveys.AccessCode, p.GroupChoice && sv.Access.Mode != surveys.AccessCode
 	return s.pages.Render(c, http.StatusOK, "ballot", PageView{Title: "代录答卷：" + sv.Title, Data: p})
 }
 
@@ -44,14 +45,22 @@ func (s *BallotPages) OperatorBallotPost(c *gin.Context) error {
 	if !rest.OperatorChannel(channel) {
 		channel = surveys.ChannelHotline
 	}
+	code := surveys.NormalizeCode(form.Get("code"))
+	// A scoped or personal code's paper ballot rates only its subjects:
+	// the grades typed for others are not part of it.
+	view, err := s.submitter.ViewFor(c.Request.Context(), sv, code)
+	if err != nil {
+		return err
+	}
 	sub := surveys.Submission{SurveyID: sv.ID, Channel: channel, EnteredBy: httpx.Principal(c).Login,
-		SubmissionID: form.Get("submission_id"), Code: surveys.NormalizeCode(form.Get("code")),
-		RaterGroup: form.Get("rater_group"), Answers: formAnswers(sv, form)}
+		SubmissionID: form.Get("submission_id"), Code: code,
+		RaterGroup: form.Get("rater_group"), Answers: formAnswers(view, form)}
 	r, err := s.submitter.Submit(c.Request.Context(), sub)
 	var ce *surveys.CheckError
 	if errors.As(err, &ce) {
-		p := newBallotPage(sv, "", sub.SubmissionID, form, ce)
+		p := newBallotPage(sv, sub.Code, sub.SubmissionID, form, ce)
 		p.Action, p.Operator, p.Channel = operatorBallotPath(sv.ID), true, channel
+		p.CodeField, p.GroupChoice = sv.Access.Mode == surveys.AccessCode, p.GroupChoice && sv.Access.Mode != surveys.AccessCode
 		return s.pages.Render(c, http.StatusUnprocessableEntity, "ballot", PageView{Title: "代录答卷：" + sv.Title, Data: p})
 	}
 	if err != nil {

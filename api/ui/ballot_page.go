@@ -29,11 +29,13 @@ type ballotPage struct {
 	Preview            bool   // the builder's preview: nothing can be submitted
 	Channel            surveys.Channel
 	Code, SubmissionID string
+	CodeField          bool // an operator types in the paper ballot's code
 	Survey             httpx.PublicSurvey
 	GroupChoice        bool
 	Groups             []optView
 	GroupError         string
 	Cards              []subjectCard
+	Matrices           []matrixView // an appraisal's per-subject single questions, one row a subject (ballot_matrix.go)
 	General            []qView
 	Errors             []string // not tied to one field: rule violations, "fix the marked items"
 	RepeatDevice       bool
@@ -55,12 +57,15 @@ type qView struct {
 	Text                          string
 	MaxLength                     int
 	Error                         string
+	Min, Max                      int    // a multiple question's choice bounds, for the live hint (0: none)
+	OtherName, OtherText          string // the 其他 option's text field and its value
 }
 
 type optView struct {
 	Value, Label string
 	Checked      bool
 	Abstain      bool
+	Other        bool
 }
 
 // ballotForm shows the survey's form, or the page that explains why not.
@@ -76,7 +81,11 @@ func (s *BallotPages) BallotForm(c *gin.Context) error {
 	if sv.Access.Mode == surveys.AccessCode && code == "" {
 		return s.pages.Render(c, http.StatusOK, "ballot_code", PageView{Title: sv.Title, Data: gin.H{"Title": sv.Title, "Slug": sv.Slug}})
 	}
-	p := newBallotPage(sv, code, newSubmissionID(), url.Values{}, nil)
+	view, err := s.viewFor(c, sv, code)
+	if err != nil {
+		return err
+	}
+	p := newBallotPage(view, code, newSubmissionID(), url.Values{}, nil)
 	p.RepeatDevice = slices.Contains(httpx.VotedOn(c), sv.ID)
 	return s.pages.Render(c, http.StatusOK, "ballot", PageView{Title: sv.Title, Data: p})
 }
@@ -85,9 +94,6 @@ func (s *BallotPages) BallotForm(c *gin.Context) error {
 func (s *BallotPages) BallotPost(c *gin.Context) error {
 	if !sameOrigin(c) {
 		return minyi.E(minyi.ErrForbidden, "cross_site", "请从测评页面提交答卷")
-	}
-	if err := s.publicLimit.Take(c); err != nil {
-		return err
 	}
 	if err := c.Request.ParseForm(); err != nil {
 		return errBadForm
@@ -100,20 +106,42 @@ func (s *BallotPages) BallotPost(c *gin.Context) error {
 	// The code is checked by Submit alone: a refresh after the thank-you
 	// posts a code that is used by now, and only Submit can tell that
 	// replay (the same thank-you) from a second ballot (code_used).
+	code := surveys.NormalizeCode(form.Get("code"))
+	view, err := s.viewFor(c, sv, code)
+	if err != nil {
+		return err
+	}
+	if err := s.gate.Before(c, sv, code); err != nil {
+		// Refused before checking (the address's limit, a device that
+		// voted): the page comes back with every answer kept.
+		status, body := httpx.Classify(c.Request.Context(), err)
+		p := newBallotPage(view, code, form.Get("submission_id"), form, nil)
+		p.Errors = append(p.Errors, body.Error.Message+"（您填写的内容已保留，稍后再点提交即可）")
+		return s.pages.Render(c, status, "ballot", PageView{Title: sv.Title, Data: p})
+	}
 	sub := surveys.Submission{Slug: sv.Slug, Channel: surveys.ChannelWeb, SubmissionID: form.Get("submission_id"),
-		Code: surveys.NormalizeCode(form.Get("code")), RaterGroup: form.Get("rater_group"), Answers: formAnswers(sv, form)}
+		Code: code, RaterGroup: form.Get("rater_group"), Answers: formAnswers(view, form)}
 	r, err := s.submitter.Submit(c.Request.Context(), sub)
+	if err != nil {
+		s.gate.After(c, code, r, err, false)
+	}
 	var ce *surveys.CheckError
 	if errors.As(err, &ce) {
-		p := newBallotPage(sv, sub.Code, sub.SubmissionID, form, ce)
+		p := newBallotPage(view, sub.Code, sub.SubmissionID, form, ce)
 		return s.pages.Render(c, http.StatusUnprocessableEntity, "ballot", PageView{Title: sv.Title, Data: p})
 	}
 	if err != nil {
 		return err
 	}
 	repeat := httpx.MarkDevice(c, r)
+	s.gate.After(c, code, r, nil, repeat)
 	return s.pages.Render(c, http.StatusOK, "ballot_done", PageView{Title: "提交成功", Data: gin.H{
 		"Title": sv.Title, "Valid": r.Valid, "Reason": r.Reason, "Repeat": repeat, "Next": ""}})
+}
+
+// viewFor is sv as the ballot of code sees it (only its subjects).
+func (s *BallotPages) viewFor(c *gin.Context, sv *surveys.Survey, code string) (*surveys.Survey, error) {
+	return s.submitter.ViewFor(c.Request.Context(), sv, code)
 }
 
 var errBadForm = minyi.E(minyi.ErrBadRequest, "bad_form", "提交的内容无法识别，请返回重试")
@@ -191,10 +219,12 @@ func formAnswers(sv *surveys.Survey, form url.Values) []surveys.Answer {
 			if a.Option = form.Get(name); a.Option == "" {
 				return
 			}
+			a.Text = otherOf(q, []string{a.Option}, form, name)
 		case surveys.QMultiple:
 			if a.Options = form[name]; len(a.Options) == 0 {
 				return
 			}
+			a.Text = otherOf(q, a.Options, form, name)
 		case surveys.QScale:
 			v, err := strconv.Atoi(strings.TrimSpace(form.Get(name)))
 			if err != nil {
@@ -224,28 +254,13 @@ func formAnswers(sv *surveys.Survey, form url.Values) []surveys.Answer {
 // given answers kept and the problems placed next to their fields.
 func newBallotPage(sv *surveys.Survey, code, submissionID string, form url.Values, ce *surveys.CheckError) ballotPage {
 	p := ballotPage{Action: httpx.PublicPath(sv.Slug), Code: code, SubmissionID: submissionID, Survey: httpx.ToPublic(sv)}
-	errs := map[string]string{}
-	if ce != nil {
-		for _, pr := range ce.Problems {
-			switch {
-			case pr.Field == "rater_group":
-				p.GroupError = pr.Message
-			case pr.Question != "":
-				errs[fieldName(pr.Question, pr.Subject)] = pr.Message
-			default:
-				p.Errors = append(p.Errors, pr.Message)
-			}
-		}
-		for _, v := range ce.Violations {
-			p.Errors = append(p.Errors, v.Message)
-		}
-		if len(ce.Problems) > 0 {
-			p.Errors = append([]string{"答卷还有未完成或有误的地方，请查看标红的提示。"}, p.Errors...)
-		}
-	}
+	errs := p.place(ce)
 	if code == "" && len(sv.RaterGroups) > 1 {
 		p.GroupChoice = true
 		for _, g := range sv.RaterGroups {
+			if sv.Access.Mode == surveys.AccessPublic && !sv.PublicPick(g.Key) {
+				continue // needs a code
+			}
 			p.Groups = append(p.Groups, optView{Value: g.Key, Label: g.Name, Checked: form.Get("rater_group") == g.Key})
 		}
 	}
@@ -256,7 +271,19 @@ func newBallotPage(sv *surveys.Survey, code, submissionID string, form url.Value
 			MaxLength: q.MaxLength, Text: form.Get(name), Error: errs[name]}
 		chosen := form[name]
 		for _, o := range q.Options {
-			v.Options = append(v.Options, optView{Value: o.Key, Label: o.Label, Abstain: o.Abstain, Checked: slices.Contains(chosen, o.Key)})
+			v.Options = append(v.Options, optView{Value: o.Key, Label: o.Label, Abstain: o.Abstain, Other: o.Other, Checked: slices.Contains(chosen, o.Key)})
+			if o.Other {
+				v.OtherName = otherName(name)
+				v.OtherText = form.Get(v.OtherName)
+			}
+		}
+		if q.Type == surveys.QMultiple {
+			if q.Min != nil {
+				v.Min = *q.Min
+			}
+			if q.Max != nil {
+				v.Max = *q.Max
+			}
 		}
 		if q.Type == surveys.QScale {
 			lo, hi := 0, 10
@@ -276,10 +303,11 @@ func newBallotPage(sv *surveys.Survey, code, submissionID string, form url.Value
 		}
 		return v
 	}
-	for _, sub := range sv.Subjects {
+	p.Matrices = matrices(sv, p.Survey.Subjects, view)
+	for _, sub := range p.Survey.Subjects { // the public copy: numbers only for namesakes
 		card := subjectCard{Subject: sub}
 		for _, q := range sv.Questions {
-			if q.PerSubject {
+			if q.PerSubject && !inMatrix(sv, q) {
 				card.Questions = append(card.Questions, view(q, sub.ID))
 			}
 		}
@@ -293,4 +321,30 @@ func newBallotPage(sv *surveys.Survey, code, submissionID string, form url.Value
 		}
 	}
 	return p
+}
+
+// place puts ce's problems on the page: the group's on the group choice,
+// a question's by its field (the map returned), the others at the top.
+func (p *ballotPage) place(ce *surveys.CheckError) map[string]string {
+	errs := map[string]string{}
+	if ce == nil {
+		return errs
+	}
+	for _, pr := range ce.Problems {
+		switch {
+		case pr.Field == "rater_group":
+			p.GroupError = pr.Message
+		case pr.Question != "":
+			errs[fieldName(pr.Question, pr.Subject)] = pr.Message
+		default:
+			p.Errors = append(p.Errors, pr.Message)
+		}
+	}
+	for _, v := range ce.Violations {
+		p.Errors = append(p.Errors, v.Message)
+	}
+	if len(ce.Problems) > 0 {
+		p.Errors = append([]string{"答卷还有未完成或有误的地方，请查看标红的提示。"}, p.Errors...)
+	}
+	return errs
 }

@@ -43,13 +43,13 @@ func New(d httpx.Deps, r *Renderer) *Pages {
 		AccountPages:    &AccountPages{accounts: a.Accounts, pages: r, userOps: a.UserOps},
 		DashboardPages:  &DashboardPages{ops: a.AssessOps, pages: r, surveys: a.Surveys, tallies: a.Tallies},
 		CompositePages:  &CompositePages{ops: a.AssessOps, orgs: a.Orgs, pages: r, surveys: a.Surveys},
-		BallotPages:     &BallotPages{now: a.Now, pages: r, publicLimit: d.PublicLimit, submitter: a.Submitter},
+		BallotPages:     &BallotPages{now: a.Now, pages: r, gate: d.Gate, submitter: a.Submitter},
 		BuilderPages:    &BuilderPages{orgs: a.Orgs, pages: r, surveys: a.Surveys, svOps: a.SurveyOps},
 		Commitments:     NewCommitmentPages(d, r),
 		HomePage:        &HomePage{assess: a.RateOps, commitments: a.CommitmentOps, now: a.Now, pages: r, scope: d.Scope(), surveys: a.Surveys, workOrders: a.WorkOrders},
 		OrgPages:        &OrgPages{members: a.Members, orgOps: a.OrgOps, orgs: a.Orgs, pages: r},
 		ResultPages:     &ResultPages{exports: a.Exports, filter: d.Results(), gradeOps: a.GradeOps, orgs: a.Orgs, pages: r, scope: d.Scope(), source: d.Source, sv: d.Surveys()},
-		SurveyPages:     &SurveyPages{baseURL: d.BaseURL, codes: a.Codes, orgs: a.Orgs, pages: r, surveys: a.Surveys, svOps: a.SurveyOps, tallies: a.Tallies},
+		SurveyPages:     &SurveyPages{baseURL: d.BaseURL, codes: a.Codes, orgs: a.Orgs, pages: r, surveys: a.Surveys, svOps: a.SurveyOps, tallies: a.Tallies, signals: a.Signals},
 		UserPages:       &UserPages{accounts: a.Accounts, orgs: a.Orgs, pages: r, userOps: a.UserOps},
 		WorkOrderPages:  &WorkOrderPages{accounts: a.Accounts, feedbackLimit: d.FeedbackLimit, now: a.Now, orderOps: a.OrderOps, orgs: a.Orgs, pages: r, scope: d.Scope(), workOrders: a.WorkOrders},
 		AssessmentPages: &AssessmentPages{assess: a.RateOps, pages: r},
@@ -65,10 +65,10 @@ type AccountPages struct {
 
 // BallotPages serves the residents' ballot page and the operator's ballot entry.
 type BallotPages struct {
-	now         func() time.Time
-	pages       *Renderer
-	publicLimit httpx.Throttle
-	submitter   *surveys.Submitter
+	now       func() time.Time
+	pages     *Renderer
+	gate      httpx.BallotGate
+	submitter *surveys.Submitter
 }
 
 // BuilderPages serves the survey builder and its live preview.
@@ -119,6 +119,7 @@ type SurveyPages struct {
 	surveys *surveys.SurveyStore
 	svOps   *surveys.SurveyService
 	tallies *analytics.TallyStore
+	signals *surveys.SignalStore
 }
 
 // UserPages serves user administration and the audit log pages.

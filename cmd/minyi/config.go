@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/netip"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -34,6 +35,7 @@ type config struct {
 	LogFormat    string
 	Env          string
 	MaxBody      int64
+	PublicRate   int // open-link ballots without a code per address a minute
 	ShutdownWait time.Duration
 	// Reconcile is how often the tally reconciler runs (a Go duration);
 	// "0" keeps only its pass at start. Read it with reconcileInterval.
@@ -79,7 +81,7 @@ func newFlagSet(name string, getenv func(string) string, stderr io.Writer, cfg *
 	str(&cfg.SecretKey, setting{"secret-key", "MINYI_SECRET_KEY", "key that encrypts caller phone numbers and ballot codes; required unless -dev"}, "")
 	str(&cfg.Calendar, setting{"calendar", "MINYI_CALENDAR", "JSON file of holidays, make-up workdays and work-order deadlines, added to the built-in 2026 calendar"}, "")
 	str(&cfg.Proxies, setting{"trusted-proxies", "MINYI_TRUSTED_PROXIES", "comma-separated addresses or CIDRs of reverse proxies whose X-Forwarded-For is believed"}, "")
-	str(&cfg.BaseURL, setting{"base-url", "MINYI_BASE_URL", "public address (scheme://host[:port]) that survey links and QR codes point to"}, "http://localhost:8080")
+	str(&cfg.BaseURL, setting{"base-url", "MINYI_BASE_URL", "public address (scheme://host[:port]) that survey links and QR codes point to; empty: the address the admin's browser uses"}, "")
 	str(&cfg.LogLevel, setting{"log-level", "MINYI_LOG_LEVEL", "debug, info, warn or error"}, "info")
 	str(&cfg.LogFormat, setting{"log-format", "MINYI_LOG_FORMAT", "text or json"}, "text")
 	str(&cfg.Env, setting{"env", "MINYI_ENV", "development or production; production refuses to start without a secret key"}, "development")
@@ -89,6 +91,8 @@ func newFlagSet(name string, getenv func(string) string, stderr io.Writer, cfg *
 	str(&cfg.AssessPartly, setting{"assess-partly", "MINYI_ASSESS_PARTLY", "what a partly resolved order counts for in the resolution rate (0-1)"}, "0.5")
 	str(&cfg.AssessMinRated, setting{"assess-min-rated", "MINYI_ASSESS_MIN_RATED", "called-back orders a unit needs to be ranked"}, "5")
 	fs.Int64Var(&cfg.MaxBody, "max-body", 1<<20, "request body limit in bytes")
+	publicRate, _ := strconv.Atoi(env("MINYI_PUBLIC_RATE", "120"))
+	fs.IntVar(&cfg.PublicRate, "public-rate", publicRate, "open-link ballots without a code that one address may submit a minute; ballots with a code are not limited ($MINYI_PUBLIC_RATE)")
 	fs.DurationVar(&cfg.ShutdownWait, "shutdown-timeout", 10*time.Second, "how long in-flight requests may take at shutdown")
 	return fs
 }
@@ -114,8 +118,11 @@ func (c *config) check() error {
 			}
 		}
 	}
-	if u, err := url.Parse(c.BaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" {
+	if u, err := url.Parse(c.BaseURL); c.BaseURL != "" && (err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "") {
 		return fmt.Errorf("MINYI_BASE_URL %q: want an absolute http(s) address such as https://minyi.example.org", c.BaseURL)
+	}
+	if c.PublicRate < 1 {
+		return fmt.Errorf("MINYI_PUBLIC_RATE %d: want at least 1 ballot a minute", c.PublicRate)
 	}
 	if _, err := c.reconcileInterval(); err != nil {
 		return err

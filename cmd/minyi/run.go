@@ -85,7 +85,7 @@ func open(ctx context.Context, cfg config, log *slog.Logger) (*service, error) {
 		return nil, err
 	}
 	srv := api.New(api.Options{
-		App: a, Metrics: metrics, AdminToken: cfg.AdminToken, MetricsToken: cfg.MetricsToken, MaxBodyBytes: cfg.MaxBody,
+		App: a, Metrics: metrics, AdminToken: cfg.AdminToken, MetricsToken: cfg.MetricsToken, MaxBodyBytes: cfg.MaxBody, PublicRatePerMinute: cfg.PublicRate,
 		Version: version, BaseURL: cfg.BaseURL, TrustedProxies: cfg.trustedProxies(),
 	})
 	return &service{cfg: cfg, log: log, store: st, app: a, srv: srv}, nil

@@ -374,7 +374,7 @@
   }
 
   function access() {
-    var modes = [['public', '凭链接参与（任何人）'], ['code', '凭投票码参与（每码一次，码决定评价群体）']];
+    var modes = [['public', '凭链接参与（任何人）'], ['code', '凭测评码参与（每码一次，码决定评价群体）']];
     return section('b-access', '参与方式与时间', 'access', [
       choose('access.mode', '参与方式', m.access.mode, modes, function (v) { m.access.mode = v; }),
       el('div', { 'class': 'admin-grid' }, [
