@@ -170,16 +170,17 @@ func New(ctx context.Context, st *store.Store, cfg Config) (*App, error) {
 	a.Commitments = commitments.NewStore(st.DB, now)
 	a.CommitmentOps = commitments.NewService(a.Commitments, a.Orgs, a.Members, a.SurveyOps,
 		commitmentScores{surveys: a.Surveys, source: results}, a.Auditor, now)
-	a.Assessments = assessments.NewStore(st.DB, now)
-	a.AssessOps = assessments.NewService(a.Assessments, a.Orgs, a.Members, a.Surveys, assessments.Sources{
-		Survey: surveySource(a.Surveys, results), Commitments: commitmentSource(a.CommitmentOps),
-	}, a.Auditor, now, cfg.Policy.Location())
 	// The 三率 assessment: its records of orders stored before them, once.
 	if err := a.WorkOrders.EnsureAssessed(ctx); err != nil {
 		a.Tallies.Close()
 		return nil, err
 	}
 	a.RateOps = feedback.NewAssessmentService(a.WorkOrders, orgUnits{a.Orgs}, cfg.assessSettings(), now)
+	a.Assessments = assessments.NewStore(st.DB, now)
+	a.AssessOps = assessments.NewService(a.Assessments, a.Orgs, a.Members, a.Surveys, assessments.Sources{
+		Survey: surveySource(a.Surveys, results), Commitments: commitmentSource(a.CommitmentOps),
+		Hotline: hotlineSource(a.RateOps),
+	}, a.Auditor, now, cfg.Policy.Location())
 	return a, nil
 }
 
