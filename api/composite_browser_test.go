@@ -134,5 +134,10 @@ func TestCompositeInBrowser(t *testing.T) {
 	if err != nil || !strings.Contains(red, "第一党支部") || !strings.Contains(red, "100.00") {
 		t.Errorf("dashboard 红榜 %q (%v)", red, err)
 	}
+	for _, sel := range []string{"#dash-hotline", "#dash-commitments", "#dash-surveys"} {
+		if n, err := chromedp.Run(wide, chromedp.Evaluate[int](`document.querySelectorAll("`+sel+`").length`)); err != nil || n != 1 {
+			t.Errorf("dashboard section %s: %d (%v)", sel, n, err)
+		}
+	}
 	compositeShot(t, wide, "dashboard_1366")
 }

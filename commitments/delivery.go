@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"minyi"
+	"minyi/surveys"
 )
 
 func itoa(n int) string { return strconv.Itoa(n) }
@@ -271,7 +272,21 @@ func (s *Service) Public(ctx context.Context, orgID, period string) (*PublicList
 // Overdue lists the approved commitments past their due date without an
 // outcome, within the caller's scope (secretaries, admins), oldest due first.
 func (s *Service) Overdue(ctx context.Context) ([]OpenEntry, error) {
-	if _, err := minyi.Require(ctx, minyi.RoleSecretary); err != nil {
+	today := s.Today()
+	return s.dueBefore(ctx, today, minyi.RoleSecretary)
+}
+
+// DueWithin is, for readers within their scope, the approved commitments
+// without an outcome whose due date is before today plus days: the overdue
+// ones and those falling due soon, earliest first (the leaders' dashboard).
+func (s *Service) DueWithin(ctx context.Context, days int) ([]OpenEntry, error) {
+	until := s.now().In(surveys.ChinaTime).AddDate(0, 0, days+1).Format(time.DateOnly)
+	return s.dueBefore(ctx, until, minyi.RoleLeader, minyi.RoleSecretary)
+}
+
+// dueBefore lists the open commitments in scope due before the date until.
+func (s *Service) dueBefore(ctx context.Context, until string, roles ...minyi.Role) ([]OpenEntry, error) {
+	if _, err := minyi.Require(ctx, roles...); err != nil {
 		return nil, err
 	}
 	scope, err := s.orgs.Scope(ctx)
@@ -282,10 +297,9 @@ func (s *Service) Overdue(ctx context.Context) ([]OpenEntry, error) {
 	if err != nil {
 		return nil, err
 	}
-	today := s.Today()
 	var out []OpenEntry
 	for _, e := range open {
-		if e.Due < today && (scope == nil || slices.Contains(scope, e.OrgID)) {
+		if e.Due < until && (scope == nil || slices.Contains(scope, e.OrgID)) {
 			out = append(out, e)
 		}
 	}

@@ -2,11 +2,15 @@ package ui
 
 import (
 	"net/http"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
 	"minyi/analytics"
+	"minyi/api/httpx"
 	"minyi/assessments"
+	"minyi/commitments"
+	"minyi/feedback"
 	"minyi/surveys"
 )
 
@@ -17,15 +21,32 @@ import (
 
 // DashboardPages serves the leadership dashboard.
 type DashboardPages struct {
-	ops     *assessments.Service
-	surveys *surveys.SurveyStore
-	tallies *analytics.TallyStore
-	pages   *Renderer
+	ops         *assessments.Service
+	surveys     *surveys.SurveyStore
+	tallies     *analytics.TallyStore
+	assess      *feedback.AssessmentService
+	workOrders  *feedback.Store
+	commitments *commitments.Service
+	scope       httpx.Scope
+	now         func() time.Time
+	pages       *Renderer
 }
+
+// dashDueDays is how far ahead the dashboard lists commitments falling due.
+const dashDueDays = 30
 
 type dashboardView struct {
 	Latest  *dashAssessment
 	Surveys []dashSurvey
+	Hotline *homeLeader
+	Due     []dashCommitment
+	DueDays int
+	Overdue int
+}
+
+type dashCommitment struct {
+	ID, Owner, Content, Due string
+	Overdue                 bool
 }
 
 type dashAssessment struct {
@@ -72,6 +93,22 @@ func (s *DashboardPages) DashboardPage(c *gin.Context) error {
 			d.ClosesAt = pageTime(*sv.Access.ClosesAt)
 		}
 		v.Surveys = append(v.Surveys, d)
+	}
+	if v.Hotline, err = hotlineFigures(c, s.assess, s.workOrders, s.scope, s.now); err != nil {
+		return err
+	}
+	due, err := s.commitments.DueWithin(ctx, dashDueDays)
+	if err != nil {
+		return err
+	}
+	today := s.commitments.Today()
+	v.DueDays = dashDueDays
+	for _, e := range due {
+		d := dashCommitment{ID: e.ID, Owner: e.Owner, Content: e.Content, Due: e.Due, Overdue: e.Due < today}
+		if d.Overdue {
+			v.Overdue++
+		}
+		v.Due = append(v.Due, d)
 	}
 	return s.pages.Render(c, http.StatusOK, "dashboard", PageView{Title: "领导看板", Data: v})
 }

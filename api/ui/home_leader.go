@@ -6,6 +6,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"minyi/api/httpx"
 	"minyi/exports"
 	"minyi/feedback"
 )
@@ -26,21 +27,27 @@ type homeLeader struct {
 }
 
 func (s *HomePage) leaderFigures(c *gin.Context) (*homeLeader, error) {
+	return hotlineFigures(c, s.assess, s.workOrders, s.scope, s.now)
+}
+
+// hotlineFigures are this month's work-order figures within the caller's
+// scope, for the leader's home and the dashboard.
+func hotlineFigures(c *gin.Context, assess *feedback.AssessmentService, orders *feedback.Store, sc httpx.Scope, now func() time.Time) (*homeLeader, error) {
 	ctx := c.Request.Context()
-	a, err := s.assess.Assess(ctx, feedback.AssessQuery{})
+	a, err := assess.Assess(ctx, feedback.AssessQuery{})
 	if err != nil {
 		return nil, err
 	}
-	loc := s.assess.Location()
+	loc := assess.Location()
 	from, err := time.ParseInLocation(time.DateOnly, a.Period.From, loc)
 	if err != nil {
 		return nil, err
 	}
-	scope, err := s.scope.OrgScope(c)
+	scope, err := sc.OrgScope(c)
 	if err != nil {
 		return nil, err
 	}
-	ov, err := s.workOrders.Overview(ctx, from, from.AddDate(0, 1, 0), s.now(), scope)
+	ov, err := orders.Overview(ctx, from, from.AddDate(0, 1, 0), now(), scope)
 	if err != nil {
 		return nil, err
 	}

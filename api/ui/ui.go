@@ -41,7 +41,7 @@ func New(d httpx.Deps, r *Renderer) *Pages {
 	a := d.App
 	return &Pages{
 		AccountPages:    &AccountPages{accounts: a.Accounts, pages: r, userOps: a.UserOps},
-		DashboardPages:  &DashboardPages{ops: a.AssessOps, pages: r, surveys: a.Surveys, tallies: a.Tallies},
+		DashboardPages:  &DashboardPages{ops: a.AssessOps, pages: r, surveys: a.Surveys, tallies: a.Tallies, assess: a.RateOps, workOrders: a.WorkOrders, commitments: a.CommitmentOps, scope: d.Scope(), now: a.Now},
 		CompositePages:  &CompositePages{ops: a.AssessOps, orgs: a.Orgs, pages: r, surveys: a.Surveys},
 		BallotPages:     &BallotPages{now: a.Now, pages: r, gate: d.Gate, submitter: a.Submitter},
 		BuilderPages:    &BuilderPages{orgs: a.Orgs, pages: r, surveys: a.Surveys, svOps: a.SurveyOps},
