@@ -185,7 +185,7 @@ func TestAuditOfSurveyLifecycle(t *testing.T) {
 // recorded with who did it, and downloading the ledger is recorded too.
 func TestAuditOfWorkOrders(t *testing.T) {
 	f := newWOFixture(t)
-	c := f.create(f.operator, call("complaint", f.a.ID, "13800135678"))
+	c := f.create(f.operator, call("complaint", "", "13800135678")) // 待派单: dispatched below
 	f.step(f.operator, c.ID, map[string]any{"action": "assign", "org_id": f.a.ID})
 	f.step(f.secA, c.ID, map[string]any{"action": "accept"})
 	got := decode[auditList](t, f.do(http.MethodGet, "/api/v1/audit?object_id="+c.ID, nil), http.StatusOK)

@@ -239,6 +239,23 @@ func TestWorkOrderCategories(t *testing.T) {
 			t.Errorf("category=%s: %d orders, want %d", q, len(l.Items), want)
 		}
 	}
+	// The statistics and the ledger group by category, with its labels.
+	st := decode[struct {
+		ByCategory map[string]int `json:"by_category"`
+	}](t, f.as(f.leader, http.MethodGet, "/api/v1/work-orders/stats", nil), http.StatusOK)
+	if st.ByCategory["city/environment/lights"] != 1 || st.ByCategory["other"] != 1 {
+		t.Errorf("by_category %v", st.ByCategory)
+	}
+	stats := sheetRows(t, f.as(f.leader, http.MethodGet, "/api/v1/work-orders/report.xlsx", nil), "统计")
+	var grouped []string
+	for _, r := range stats {
+		if len(r) == 2 && (r[0] == "城市管理 › 市容环境 › 路灯" || r[0] == "其他") {
+			grouped = append(grouped, r[0]+"="+r[1])
+		}
+	}
+	if strings.Join(grouped, ",") != "其他=1,城市管理 › 市容环境 › 路灯=1" && strings.Join(grouped, ",") != "城市管理 › 市容环境 › 路灯=1,其他=1" {
+		t.Errorf("统计 by category %v", grouped)
+	}
 	deep := []node{{Key: "a", Label: "一", Children: []node{{Key: "b", Label: "二", Children: []node{{Key: "c", Label: "三", Children: []node{{Key: "d", Label: "四"}}}}}}}}
 	wantError(t, f.as(f.operator, http.MethodPut, "/api/v1/work-orders/categories", deep), http.StatusForbidden, "forbidden")
 	wantError(t, f.do(http.MethodPut, "/api/v1/work-orders/categories", deep), http.StatusUnprocessableEntity, "validation_failed")

@@ -37,7 +37,7 @@ func committeeSurvey() *surveys.Survey {
 			{Key: "comment", Type: surveys.QText, Title: "意见建议"},
 		},
 		Rules: surveys.Rules{Quotas: []surveys.Quota{{Question: "grade", Option: "excellent", MaxShare: third}}},
-		Scoring: surveys.Scoring{Grades: []surveys.Grade{
+		Scoring: surveys.Scoring{MinGroupBallots: ptr(0), Grades: []surveys.Grade{
 			{Key: "excellent", Label: "优秀", MinScore: 90, MaxShare: third}, {Key: "qualified", Label: "合格", MinScore: 70},
 			{Key: "basic", Label: "基本合格", MinScore: 60}, {Key: "unqualified", Label: "不合格", MinScore: 0},
 		}},

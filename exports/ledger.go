@@ -4,8 +4,10 @@
 package exports
 
 import (
+	"cmp"
 	"fmt"
 	"io"
+	"slices"
 	"time"
 
 	"github.com/xuri/excelize/v2"
@@ -28,16 +30,28 @@ type Ledger struct {
 	Location *time.Location    // times are shown in this zone
 	Now      time.Time         // generation time; decides "overdue"
 	Each     func(fn func(*feedback.Order) error) error
+	// CategoryLabel names a category key path (nil: the path is shown).
+	CategoryLabel func(string) string
+}
+
+// categoryName is an order's category as 问题分类 shows it.
+func (l Ledger) categoryName(path string) string {
+	if l.CategoryLabel != nil {
+		if name := l.CategoryLabel(path); name != "" {
+			return name
+		}
+	}
+	return path
 }
 
 var ledgerHeader = []string{
 	"工单编号", "受理时间", "来源", "类别", "紧急程度", "反映人", "联系电话", "反映内容", "地点",
-	"承办组织", "状态", "办理时限", "是否超期", "回复时间", "按时回复", "延期次数", "督办次数", "重办次数", "办理结果",
+	"承办组织", "状态", "办理时限", "是否超期", "回复时间", "按时回复", "延期次数", "督办次数", "重办次数", "办理结果", "问题分类",
 }
 
 // ledgerWidths keep the sheet printable: A4 landscape fitted to the page
 // width, the content wrapped in its column.
-var ledgerWidths = []float64{15, 16, 8, 6, 8, 8, 13, 36, 14, 14, 8, 16, 8, 16, 8, 8, 8, 8, 16}
+var ledgerWidths = []float64{15, 16, 8, 6, 8, 8, 13, 36, 14, 14, 8, 16, 8, 16, 8, 8, 8, 8, 16, 16}
 
 // ledgerStyles are the cell styles the ledger uses.
 type ledgerStyles struct {
@@ -211,7 +225,7 @@ func ledgerRow(o *feedback.Order, st ledgerStyles, l Ledger) []any {
 		text(o.Number), when(&created), text(o.Channel.Label()), text(o.Kind.Label()), text(o.Urgency.Label()),
 		text(o.Caller.Name), text(feedback.MaskPhone(o.Caller.Phone)), text(o.Content), text(o.Location),
 		text(org), text(o.Status.Label()), when(&due), yesNo(o.Overdue(l.Now)), when(o.RepliedAt), onTime,
-		num(o.Extensions), num(o.Supervised), num(o.Reopened), text(o.Verdict()),
+		num(o.Extensions), num(o.Supervised), num(o.Reopened), text(o.Verdict()), text(l.categoryName(o.Category)),
 	}
 }
 
@@ -259,6 +273,11 @@ func writeStats(f *excelize.File, st ledgerStyles, l Ledger, s *feedback.Stats, 
 	add("类别", "数量")
 	for _, k := range feedback.Kinds {
 		add(k.Label(), s.ByKind[k])
+	}
+	add()
+	add("问题分类", "数量")
+	for _, c := range byCount(s.ByCategory) {
+		add(l.categoryName(c), s.ByCategory[c])
 	}
 	add()
 	add("状态", "数量")
@@ -315,4 +334,14 @@ func statsLayout(f *excelize.File) error {
 		}
 	}
 	return nil
+}
+
+// byCount is the keys of counts, the largest count first (ties by key).
+func byCount(counts map[string]int) []string {
+	keys := make([]string, 0, len(counts))
+	for k := range counts {
+		keys = append(keys, k)
+	}
+	slices.SortFunc(keys, func(a, b string) int { return cmp.Or(cmp.Compare(counts[b], counts[a]), cmp.Compare(a, b)) })
+	return keys
 }

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"math"
 	"slices"
+	"strings"
 	"time"
 
 	"minyi/decimal"
@@ -105,6 +106,9 @@ type AssessInput struct {
 	PrevFrom, PrevTo time.Time // the previous period
 	Units            []Unit    // the units of the reader's scope
 	Records          map[string][]AssessRecord
+	// CategoryLabel names a category key path (nil or "" for unknown: the
+	// path is shown).
+	CategoryLabel func(string) string
 }
 
 // Assess computes the assessment of in.
@@ -130,11 +134,11 @@ func Assess(in AssessInput) *Assessment {
 				x.Change = &ch
 			}
 		}
-		x.Topics = topics(cur, prev)
+		x.Topics = topics(cur, prev, in.CategoryLabel)
 		a.Units = append(a.Units, x)
 	}
 	a.Total = in.unit(UnitRef{Name: "合计"}, all)
-	a.Total.Topics, a.Topics = topics(all, allPrev), topics(all, allPrev)
+	a.Total.Topics, a.Topics = topics(all, allPrev, in.CategoryLabel), topics(all, allPrev, in.CategoryLabel)
 	rankUnits(a.Units, in.Settings.MinRated)
 	return a
 }
@@ -270,20 +274,42 @@ func rankUnits(units []AssessUnit, minRated int) {
 }
 
 // topics counts cur and prev by kind, most orders this period first.
-func topics(cur, prev []AssessRecord) []TopicCount {
-	n, p := map[Kind]int{}, map[Kind]int{}
-	for _, r := range cur {
-		n[r.Kind]++
+func topics(cur, prev []AssessRecord, label func(string) string) []TopicCount {
+	// An order is counted under its category; one entered before the
+	// catalogue existed has none and is counted under its kind.
+	key := func(r AssessRecord) string {
+		if r.Category != "" {
+			return r.Category
+		}
+		return "kind:" + string(r.Kind)
 	}
-	for _, r := range prev {
-		p[r.Kind]++
-	}
-	out := []TopicCount{}
-	for _, k := range Kinds {
-		if n[k] > 0 || p[k] > 0 {
-			out = append(out, TopicCount{Key: string(k), Label: k.Label(), Orders: n[k], Previous: p[k], Change: n[k] - p[k]})
+	n, p := map[string]int{}, map[string]int{}
+	var keys []string
+	for _, recs := range []struct {
+		rs []AssessRecord
+		m  map[string]int
+	}{{cur, n}, {prev, p}} {
+		for _, r := range recs.rs {
+			k := key(r)
+			if n[k] == 0 && p[k] == 0 {
+				keys = append(keys, k)
+			}
+			recs.m[k]++
 		}
 	}
-	slices.SortStableFunc(out, func(a, b TopicCount) int { return cmp.Compare(b.Orders, a.Orders) })
+	out := []TopicCount{}
+	for _, k := range keys {
+		l := ""
+		if kind, ok := strings.CutPrefix(k, "kind:"); ok {
+			l = Kind(kind).Label()
+		} else if label != nil {
+			l = label(k)
+		}
+		if l == "" {
+			l = k
+		}
+		out = append(out, TopicCount{Key: k, Label: l, Orders: n[k], Previous: p[k], Change: n[k] - p[k]})
+	}
+	slices.SortStableFunc(out, func(a, b TopicCount) int { return cmp.Or(cmp.Compare(b.Orders, a.Orders), cmp.Compare(a.Key, b.Key)) })
 	return out
 }

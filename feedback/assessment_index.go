@@ -29,6 +29,7 @@ const (
 type AssessRecord struct {
 	Number       string       `bson:"n"`
 	Kind         Kind         `bson:"k"`
+	Category     string       `bson:"c,omitempty"` // the order's category key path
 	Received     time.Time    `bson:"t"`
 	Assigned     time.Time    `bson:"a"`
 	Accepted     *time.Time   `bson:"acc,omitempty"`
@@ -79,7 +80,7 @@ func (s *Store) assessIndex(ctx context.Context, o *Order) error {
 	}
 	unset(o.OrgID)
 	if counted {
-		rec := AssessRecord{Number: o.Number, Kind: o.Kind, Received: o.CreatedAt, Assigned: *o.AssignedAt,
+		rec := AssessRecord{Number: o.Number, Kind: o.Kind, Category: o.Category, Received: o.CreatedAt, Assigned: *o.AssignedAt,
 			Accepted: o.AcceptedAt, Resolution: o.Resolution, Satisfaction: o.Satisfaction}
 		models = append(models, mongo.NewUpdateOneModel().SetFilter(bson.D{{Key: "_id", Value: assessID(month, o.OrgID)}}).
 			SetUpdate(bson.D{{Key: "$set", Value: bson.D{{Key: "e." + o.ID, Value: rec}}}}).SetUpsert(true))

@@ -128,9 +128,18 @@ func (s *AssessmentService) Assess(ctx context.Context, q AssessQuery) (*Assessm
 	if err != nil {
 		return nil, err
 	}
+	var label func(string) string
+	if s.store.cats != nil { // a store made without the catalogue (tests) shows key paths
+		cat, err := s.store.cats.Get(ctx)
+		if err != nil {
+			return nil, err
+		}
+		label = cat.Label
+	}
 	return Assess(AssessInput{
 		Settings: s.settings, Policy: s.store.policy, Now: now,
 		From: from, To: to, PrevFrom: prevFrom, PrevTo: prevTo, Units: units, Records: recs,
+		CategoryLabel: label,
 	}), nil
 }
 

@@ -124,11 +124,12 @@ func TestAssessWithSettings(t *testing.T) {
 	recs := []feedback.AssessRecord{
 		{Number: "r1", Kind: feedback.KindComplaint, Received: assigned, Assigned: assigned, Accepted: at(11, 59), Resolution: feedback.Resolved, Satisfaction: feedback.Satisfied},
 		{Number: "r2", Kind: feedback.KindComplaint, Received: assigned, Assigned: assigned, Accepted: at(12, 1), Resolution: feedback.Partly, Satisfaction: feedback.Basic},
-		{Number: "r3", Kind: feedback.KindHelp, Received: assigned, Assigned: assigned, Resolution: feedback.Unresolved, Satisfaction: feedback.Unsatisfied},
+		{Number: "r3", Kind: feedback.KindHelp, Category: "city/environment/lights", Received: assigned, Assigned: assigned, Resolution: feedback.Unresolved, Satisfaction: feedback.Unsatisfied},
 	}
 	a := feedback.Assess(feedback.AssessInput{Settings: st, Policy: p, Now: *at(13, 0),
 		From: cst(2026, 11, 1, 0, 0), To: cst(2026, 12, 1, 0, 0), PrevFrom: cst(2026, 10, 1, 0, 0), PrevTo: cst(2026, 11, 1, 0, 0),
-		Units: []feedback.Unit{{ID: "u", Name: "甲支部", Branch: true}}, Records: map[string][]feedback.AssessRecord{"u": recs}})
+		Units: []feedback.Unit{{ID: "u", Name: "甲支部", Branch: true}}, Records: map[string][]feedback.AssessRecord{"u": recs},
+		CategoryLabel: func(p string) string { return map[string]string{"city/environment/lights": "城市管理 › 市容环境 › 路灯"}[p] }})
 	u := a.Units[0]
 	got := []any{*u.ResponseRate, *u.ResolutionRate, *u.SatisfactionRate, *u.Score, *u.Rank, u.Lost}
 	want := []any{0.3333, 0.5333, 0.6667, 55.0, 1, []feedback.LostPoints{
@@ -139,7 +140,10 @@ func TestAssessWithSettings(t *testing.T) {
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("got  %v\nwant %v", got, want)
 	}
-	if len(a.Topics) != 2 || a.Topics[0] != (feedback.TopicCount{Key: "complaint", Label: "投诉", Orders: 2, Change: 2}) {
+	// r1 and r2 have no category (entered before the catalogue): counted
+	// under their kind; r3 under its category's label.
+	if len(a.Topics) != 2 || a.Topics[0] != (feedback.TopicCount{Key: "kind:complaint", Label: "投诉", Orders: 2, Change: 2}) ||
+		a.Topics[1] != (feedback.TopicCount{Key: "city/environment/lights", Label: "城市管理 › 市容环境 › 路灯", Orders: 1, Change: 1}) {
 		t.Fatalf("topics %+v", a.Topics)
 	}
 }

@@ -13,7 +13,9 @@ type Stats struct {
 	ByKind   map[Kind]int   `json:"by_kind"`
 	ByStatus map[Status]int `json:"by_status"`
 	ByOrg    map[string]int `json:"by_org"`
-	Overdue  int            `json:"overdue"`
+	// ByCategory counts orders by their category's key path (categories.go).
+	ByCategory map[string]int `json:"by_category"`
+	Overdue    int            `json:"overdue"`
 
 	// Replied counts orders with a current reply; OnTime those replied by
 	// their deadline (extensions included). OnTimeRate = OnTime / Replied.
@@ -50,7 +52,7 @@ type Stats struct {
 // NewStats returns empty statistics with every kind and status present, so
 // that tables and sheets show zeros rather than gaps.
 func NewStats() *Stats {
-	st := &Stats{ByKind: map[Kind]int{}, ByStatus: map[Status]int{}, ByOrg: map[string]int{}}
+	st := &Stats{ByKind: map[Kind]int{}, ByStatus: map[Status]int{}, ByOrg: map[string]int{}, ByCategory: map[string]int{}}
 	for _, k := range Kinds {
 		st.ByKind[k] = 0
 	}
@@ -67,6 +69,9 @@ func (st *Stats) Add(o *Order, now time.Time) {
 	st.ByStatus[o.Status]++
 	if o.OrgID != "" {
 		st.ByOrg[o.OrgID]++
+	}
+	if o.Category != "" {
+		st.ByCategory[o.Category]++
 	}
 	if o.Overdue(now) {
 		st.Overdue++

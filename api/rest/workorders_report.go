@@ -33,8 +33,12 @@ func (s *WorkOrders) GetWorkOrderReport(c *gin.Context) error {
 	w := &xlsxDownload{c: c, name: name, ascii: "work-orders.xlsx", started: func() {
 		audit(c, s.auditor, "export.download", "work_orders", "", "下载工单台账（"+period+"）")
 	}}
+	cat, err := s.orderOps.Categories().Get(ctx)
+	if err != nil {
+		return err
+	}
 	_, err = exports.WriteLedger(w, exports.Ledger{
-		Period: period, OrgNames: names, Location: loc, Now: s.now(),
+		Period: period, OrgNames: names, Location: loc, Now: s.now(), CategoryLabel: cat.Label,
 		Each: func(fn func(*feedback.Order) error) error { return s.workOrders.Each(ctx, f, fn) },
 	})
 	if err != nil && !w.sent {
