@@ -129,7 +129,9 @@ func TestAssessWithSettings(t *testing.T) {
 	a := feedback.Assess(feedback.AssessInput{Settings: st, Policy: p, Now: *at(13, 0),
 		From: cst(2026, 11, 1, 0, 0), To: cst(2026, 12, 1, 0, 0), PrevFrom: cst(2026, 10, 1, 0, 0), PrevTo: cst(2026, 11, 1, 0, 0),
 		Units: []feedback.Unit{{ID: "u", Name: "甲支部", Branch: true}}, Records: map[string][]feedback.AssessRecord{"u": recs},
-		CategoryLabel: func(p string) string { return map[string]string{"city/environment/lights": "城市管理 › 市容环境 › 路灯"}[p] }})
+		CategoryLabel: func(p string) string {
+			return map[string]string{"city/environment/lights": "城市管理 › 市容环境 › 路灯"}[p]
+		}})
 	u := a.Units[0]
 	got := []any{*u.ResponseRate, *u.ResolutionRate, *u.SatisfactionRate, *u.Score, *u.Rank, u.Lost}
 	want := []any{0.3333, 0.5333, 0.6667, 55.0, 1, []feedback.LostPoints{
