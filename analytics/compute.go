@@ -194,6 +194,7 @@ func (sc *scorer) subjectQuestion(subject string, q *surveys.Question) (SubjectQ
 		Question: q.Key, Answers: merged.N, Abstain: abstentions(q, merged),
 		Distribution: distribution(q, merged),
 	}
+	sq.Shares = shares(sq.Distribution, sq.Answers)
 	switch {
 	case q.Scored():
 		if m, ok := WeightedMean(means); ok {
@@ -228,6 +229,7 @@ func (sc *scorer) questionSummaries() []QuestionSummary {
 			}
 		}
 		qs := QuestionSummary{Question: q.Key, Type: q.Type, Answers: merged.N, Distribution: distribution(q, merged)}
+		qs.Shares = shares(qs.Distribution, qs.Answers)
 		switch {
 		case q.Type == surveys.QScale:
 			qs.Mean = meanOf(scaleValues(merged))

@@ -120,12 +120,13 @@ type DimensionScore struct {
 // for a scale; SatisfactionRate is null for a question without satisfied
 // options.
 type SubjectQuestion struct {
-	Question         string           `json:"question"`
-	Answers          int64            `json:"answers"`
-	Abstain          int64            `json:"abstain"`
-	Distribution     map[string]int64 `json:"distribution"`
-	Mean             Number           `json:"mean"`
-	SatisfactionRate Number           `json:"satisfaction_rate"`
+	Question         string            `json:"question"`
+	Answers          int64             `json:"answers"`
+	Abstain          int64             `json:"abstain"`
+	Distribution     map[string]int64  `json:"distribution"`
+	Shares           map[string]Number `json:"shares"` // each option's count ÷ answers (Share)
+	Mean             Number            `json:"mean"`
+	SatisfactionRate Number            `json:"satisfaction_rate"`
 }
 
 // QuestionSummary is a question not asked per subject, over all groups
@@ -138,6 +139,7 @@ type QuestionSummary struct {
 	Answers      int64                `json:"answers"`
 	Mean         *Number              `json:"mean,omitempty"`
 	Distribution map[string]int64     `json:"distribution"`
+	Shares       map[string]Number    `json:"shares"` // each option's count ÷ answers (Share)
 	// Abstain counts the answers of abstaining options (不了解);
 	// SatisfactionRate is present for a single question with satisfied
 	// options, NPS for a 0–10 scale.
@@ -285,4 +287,22 @@ func parseInt(s string) (int, bool) {
 // sortedKeys returns m's keys in order.
 func sortedKeys[V any](m map[string]V) []string {
 	return slices.Sorted(maps.Keys(m))
+}
+
+// Share is count ÷ answers, the share of an option that the results
+// page, the workbook and the JSON show (undefined without answers).
+func Share(count, answers int64) Number {
+	if answers <= 0 {
+		return Number{}
+	}
+	return Num(float64(count) / float64(answers))
+}
+
+// shares is Share of every option of dist.
+func shares(dist map[string]int64, answers int64) map[string]Number {
+	out := make(map[string]Number, len(dist))
+	for k, n := range dist {
+		out[k] = Share(n, answers)
+	}
+	return out
 }

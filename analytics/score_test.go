@@ -67,6 +67,8 @@ import (
 // q3's NPS (a 0–10 scale): promoters 9, 10 = 2/4 = 0.5, detractors 5 = 1/4 =
 // 0.25 (7 is neither), score = (2 − 1) × 100 / 4 = 25.
 // q4: 2 answers, a 2, b 1, c 0; a multiple question has no mean.
+// Every question's shares are its counts ÷ its answers (s1.q1: a 2/7 =
+// 0.2857, b 3/7 = 0.4286; none without answers).
 //
 // Group satisfaction rates (by_group, same questions as the subject's):
 //
@@ -85,8 +87,8 @@ const wantFixture = `{
                 {"group": "members", "name": "党员", "weight": 0.4, "answers": 0, "score": null, "satisfaction_rate": null}],
    "by_dimension": [{"dimension": "服务", "score": 100}, {"dimension": "作风", "score": 100}],
    "questions": [
-    {"question": "q1", "answers": 2, "abstain": 0, "distribution": {"a": 2, "b": 0, "c": 0, "d": 0}, "mean": 100, "satisfaction_rate": 1},
-    {"question": "q2", "answers": 1, "abstain": 0, "distribution": {"a": 1, "b": 0, "c": 0}, "mean": 100, "satisfaction_rate": 1}]},
+    {"question": "q1", "answers": 2, "abstain": 0, "distribution": {"a": 2, "b": 0, "c": 0, "d": 0}, "shares": {"a": 1, "b": 0, "c": 0, "d": 0}, "mean": 100, "satisfaction_rate": 1},
+    {"question": "q2", "answers": 1, "abstain": 0, "distribution": {"a": 1, "b": 0, "c": 0}, "shares": {"a": 1, "b": 0, "c": 0}, "mean": 100, "satisfaction_rate": 1}]},
   {"subject": {"type": "member", "id": "s1", "name": "张一", "org_id": "b1"},
    "rank": 2, "score": 82, "satisfaction_rate": 0.75,
    "grade": {"key": "qualified", "label": "合格"}, "final_grade": null,
@@ -94,8 +96,8 @@ const wantFixture = `{
                 {"group": "members", "name": "党员", "weight": 0.4, "answers": 2, "score": 80, "satisfaction_rate": 1}],
    "by_dimension": [{"dimension": "服务", "score": 86}, {"dimension": "作风", "score": 80}],
    "questions": [
-    {"question": "q1", "answers": 7, "abstain": 1, "distribution": {"a": 2, "b": 3, "c": 1, "d": 1}, "mean": 86, "satisfaction_rate": 0.8333},
-    {"question": "q2", "answers": 2, "abstain": 0, "distribution": {"a": 1, "b": 1, "c": 0}, "mean": 80, "satisfaction_rate": 0.5}]},
+    {"question": "q1", "answers": 7, "abstain": 1, "distribution": {"a": 2, "b": 3, "c": 1, "d": 1}, "shares": {"a": 0.2857, "b": 0.4286, "c": 0.1429, "d": 0.1429}, "mean": 86, "satisfaction_rate": 0.8333},
+    {"question": "q2", "answers": 2, "abstain": 0, "distribution": {"a": 1, "b": 1, "c": 0}, "shares": {"a": 0.5, "b": 0.5, "c": 0}, "mean": 80, "satisfaction_rate": 0.5}]},
   {"subject": {"type": "member", "id": "s3", "name": "张三", "org_id": "b2"},
    "rank": 2, "score": 82, "satisfaction_rate": 0.75,
    "grade": {"key": "qualified", "label": "合格"}, "final_grade": null,
@@ -103,8 +105,8 @@ const wantFixture = `{
                 {"group": "members", "name": "党员", "weight": 0.4, "answers": 2, "score": 80, "satisfaction_rate": 1}],
    "by_dimension": [{"dimension": "服务", "score": 86}, {"dimension": "作风", "score": 80}],
    "questions": [
-    {"question": "q1", "answers": 7, "abstain": 1, "distribution": {"a": 2, "b": 3, "c": 1, "d": 1}, "mean": 86, "satisfaction_rate": 0.8333},
-    {"question": "q2", "answers": 2, "abstain": 0, "distribution": {"a": 1, "b": 1, "c": 0}, "mean": 80, "satisfaction_rate": 0.5}]},
+    {"question": "q1", "answers": 7, "abstain": 1, "distribution": {"a": 2, "b": 3, "c": 1, "d": 1}, "shares": {"a": 0.2857, "b": 0.4286, "c": 0.1429, "d": 0.1429}, "mean": 86, "satisfaction_rate": 0.8333},
+    {"question": "q2", "answers": 2, "abstain": 0, "distribution": {"a": 1, "b": 1, "c": 0}, "shares": {"a": 0.5, "b": 0.5, "c": 0}, "mean": 80, "satisfaction_rate": 0.5}]},
   {"subject": {"type": "member", "id": "s4", "name": "张四", "org_id": "b1"},
    "rank": 4, "score": 32, "satisfaction_rate": 0.5,
    "grade": {"key": "unqualified", "label": "不合格"}, "final_grade": null,
@@ -112,22 +114,23 @@ const wantFixture = `{
                 {"group": "members", "name": "党员", "weight": 0.4, "answers": 1, "score": 80, "satisfaction_rate": 1}],
    "by_dimension": [{"dimension": "服务", "score": 32}, {"dimension": "作风", "score": null}],
    "questions": [
-    {"question": "q1", "answers": 2, "abstain": 0, "distribution": {"a": 0, "b": 1, "c": 1, "d": 0}, "mean": 32, "satisfaction_rate": 0.5},
-    {"question": "q2", "answers": 0, "abstain": 0, "distribution": {"a": 0, "b": 0, "c": 0}, "mean": null, "satisfaction_rate": null}]},
+    {"question": "q1", "answers": 2, "abstain": 0, "distribution": {"a": 0, "b": 1, "c": 1, "d": 0}, "shares": {"a": 0, "b": 0.5, "c": 0.5, "d": 0}, "mean": 32, "satisfaction_rate": 0.5},
+    {"question": "q2", "answers": 0, "abstain": 0, "distribution": {"a": 0, "b": 0, "c": 0}, "shares": {"a": null, "b": null, "c": null}, "mean": null, "satisfaction_rate": null}]},
   {"subject": {"type": "member", "id": "s5", "name": "张五", "org_id": "b1"},
    "rank": null, "score": null, "satisfaction_rate": null, "grade": null, "final_grade": null,
    "by_group": [{"group": "masses", "name": "群众", "weight": 0.6, "answers": 0, "score": null, "satisfaction_rate": null},
                 {"group": "members", "name": "党员", "weight": 0.4, "answers": 0, "score": null, "satisfaction_rate": null}],
    "by_dimension": [{"dimension": "服务", "score": null}, {"dimension": "作风", "score": null}],
    "questions": [
-    {"question": "q1", "answers": 1, "abstain": 1, "distribution": {"a": 0, "b": 0, "c": 0, "d": 1}, "mean": null, "satisfaction_rate": null},
-    {"question": "q2", "answers": 0, "abstain": 0, "distribution": {"a": 0, "b": 0, "c": 0}, "mean": null, "satisfaction_rate": null}]}
+    {"question": "q1", "answers": 1, "abstain": 1, "distribution": {"a": 0, "b": 0, "c": 0, "d": 1}, "shares": {"a": 0, "b": 0, "c": 0, "d": 1}, "mean": null, "satisfaction_rate": null},
+    {"question": "q2", "answers": 0, "abstain": 0, "distribution": {"a": 0, "b": 0, "c": 0}, "shares": {"a": null, "b": null, "c": null}, "mean": null, "satisfaction_rate": null}]}
  ],
  "questions": [
   {"question": "q3", "type": "scale", "answers": 4, "mean": 7.75,
    "nps": {"score": 25, "promoters": 0.5, "detractors": 0.25},
-   "distribution": {"0": 0, "1": 0, "2": 0, "3": 0, "4": 0, "5": 1, "6": 0, "7": 1, "8": 0, "9": 1, "10": 1}},
-  {"question": "q4", "type": "multiple", "answers": 2, "distribution": {"a": 2, "b": 1, "c": 0}}
+   "distribution": {"0": 0, "1": 0, "2": 0, "3": 0, "4": 0, "5": 1, "6": 0, "7": 1, "8": 0, "9": 1, "10": 1},
+   "shares": {"0": 0, "1": 0, "2": 0, "3": 0, "4": 0, "5": 0.25, "6": 0, "7": 0.25, "8": 0, "9": 0.25, "10": 0.25}},
+  {"question": "q4", "type": "multiple", "answers": 2, "distribution": {"a": 2, "b": 1, "c": 0}, "shares": {"a": 1, "b": 0.5, "c": 0}}
  ]
 }`
 

@@ -135,12 +135,13 @@ func TestResultsEndpoint(t *testing.T) {
 	wantJSON(t, b2["by_group"], `[{"group": "masses", "name": "群众", "weight": 0.6, "answers": 2, "score": 40, "satisfaction_rate": 0.5},
 		{"group": "members", "name": "党员", "weight": 0.4, "answers": 0, "score": null, "satisfaction_rate": null}]`)
 	wantJSON(t, b2["by_dimension"], `[{"dimension": "服务群众", "score": 40}]`)
-	wantJSON(t, b2["questions"], `[{"question": "q1", "answers": 3, "abstain": 1, "distribution": {"a": 0, "b": 1, "c": 1, "d": 1}, "mean": 40, "satisfaction_rate": 0.5}]`)
+	wantJSON(t, b2["questions"], `[{"question": "q1", "answers": 3, "abstain": 1, "distribution": {"a": 0, "b": 1, "c": 1, "d": 1}, "shares": {"a": 0, "b": 0.3333, "c": 0.3333, "d": 0.3333}, "mean": 40, "satisfaction_rate": 0.5}]`)
 	wantJSON(t, r["questions"], `[
-		{"question": "q2", "type": "multiple", "answers": 3, "distribution": {"a": 2, "b": 1, "c": 1}},
+		{"question": "q2", "type": "multiple", "answers": 3, "distribution": {"a": 2, "b": 1, "c": 1}, "shares": {"a": 0.6667, "b": 0.3333, "c": 0.3333}},
 		{"question": "q3", "type": "scale", "answers": 3, "mean": 8.6667,
 		 "nps": {"score": 66.6667, "promoters": 0.6667, "detractors": 0},
-		 "distribution": {"0": 0, "1": 0, "2": 0, "3": 0, "4": 0, "5": 0, "6": 0, "7": 1, "8": 0, "9": 1, "10": 1}}]`)
+		 "distribution": {"0": 0, "1": 0, "2": 0, "3": 0, "4": 0, "5": 0, "6": 0, "7": 1, "8": 0, "9": 1, "10": 1},
+		 "shares": {"0": 0, "1": 0, "2": 0, "3": 0, "4": 0, "5": 0, "6": 0, "7": 0.3333, "8": 0, "9": 0.3333, "10": 0.3333}}]`)
 
 	// ?group=members: B1 {100} → 100, rank 1; B2 has no members' answers.
 	got = rows(t, fx.results(t, "?group=members"))

@@ -200,8 +200,10 @@ func TestQuestionnaireRatesAndNPS(t *testing.T) {
 		m := q.(map[string]any)
 		qs[m["question"].(string)] = m
 	}
+	// shares: each count ÷ 6 answers — 1/6 = 0.1667, 2/6 = 0.3333.
 	wantJSON(t, qs["overall"], `{"question": "overall", "type": "single", "answers": 6, "abstain": 1, "mean": 64, "satisfaction_rate": 0.6,
-		"distribution": {"very": 1, "satisfied": 2, "neutral": 1, "unsatisfied": 1, "unknown": 1}}`)
+		"distribution": {"very": 1, "satisfied": 2, "neutral": 1, "unsatisfied": 1, "unknown": 1},
+		"shares": {"very": 0.1667, "satisfied": 0.3333, "neutral": 0.1667, "unsatisfied": 0.1667, "unknown": 0.1667}}`)
 	wantJSON(t, qs["recommend"]["nps"], `{"score": 16.6667, "promoters": 0.5, "detractors": 0.3333}`)
 	if qs["recommend"]["mean"] != 7.5 {
 		t.Errorf("recommend mean %v, want 7.5", qs["recommend"]["mean"])

@@ -260,8 +260,9 @@ func (st *sheetStyles) count(n int64) excelize.Cell { return excelize.Cell{Style
 // share is a ratio cell (0.0%) kept to the JSON's four decimals; nothing
 // when there is no denominator.
 func (st *sheetStyles) share(n, d int64) any {
-	if d <= 0 {
+	sh := analytics.Share(n, d) // as the JSON's shares
+	if !sh.Valid {
 		return excelize.Cell{StyleID: st.pct}
 	}
-	return excelize.Cell{StyleID: st.pct, Value: decimal.Round(float64(n)/float64(d), decimal.JSONPlaces)}
+	return excelize.Cell{StyleID: st.pct, Value: decimal.Round(sh.Value, decimal.JSONPlaces)}
 }

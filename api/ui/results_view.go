@@ -109,9 +109,8 @@ func newDistRows(q *surveys.Question, dist map[string]int64, answers int64) []di
 				r.Label = o.Label
 			}
 		}
-		if answers > 0 {
-			share := float64(r.Count) / float64(answers)
-			r.Pct, r.W = pct(analytics.Num(share)), int(decimal.Round(share*100, 0))
+		if share := analytics.Share(r.Count, answers); share.Valid { // as the JSON's shares
+			r.Pct, r.W = pct(share), int(decimal.Round(share.Value*100, 0))
 		}
 		out = append(out, r)
 	}
