@@ -3,6 +3,7 @@ package analytics
 import (
 	"maps"
 	"slices"
+	"sort"
 	"strconv"
 	"time"
 
@@ -305,4 +306,37 @@ func shares(dist map[string]int64, answers int64) map[string]Number {
 		out[k] = Share(n, answers)
 	}
 	return out
+}
+
+// DistributionKeys orders a distribution: the question's options in their
+// order, scale values numerically, anything else after, sorted.
+func DistributionKeys(q *surveys.Question, dist map[string]int64) []string {
+	var keys []string
+	seen := map[string]bool{}
+	if q != nil {
+		for _, o := range q.Options {
+			if _, ok := dist[o.Key]; ok {
+				keys = append(keys, o.Key)
+				seen[o.Key] = true
+			}
+		}
+	}
+	var rest []string
+	for k := range dist {
+		if !seen[k] {
+			rest = append(rest, k)
+		}
+	}
+	sort.Slice(rest, func(i, j int) bool {
+		a, aerr := strconv.Atoi(rest[i])
+		b, berr := strconv.Atoi(rest[j])
+		if aerr == nil && berr == nil {
+			return a < b
+		}
+		if (aerr == nil) != (berr == nil) {
+			return aerr == nil
+		}
+		return rest[i] < rest[j]
+	})
+	return append(keys, rest...)
 }

@@ -2,8 +2,6 @@ package exports
 
 import (
 	"context"
-	"sort"
-	"strconv"
 
 	"github.com/xuri/excelize/v2"
 
@@ -94,7 +92,7 @@ func (d *distributionSheet) block(qkey, subject string, answers, abstain int64, 
 			ab = st.count(abstain)
 		}
 	}
-	for _, k := range distributionKeys(q, dist) {
+	for _, k := range analytics.DistributionKeys(q, dist) {
 		row := []any{excelize.Cell{StyleID: st.wrap, Value: title}}
 		if d.perSubject {
 			row = append(row, st.text(subject))
@@ -125,37 +123,4 @@ func hasAbstain(q *surveys.Question) bool {
 		}
 	}
 	return false
-}
-
-// distributionKeys orders a distribution: the question's options in their
-// order, scale values numerically, anything else after, sorted.
-func distributionKeys(q *surveys.Question, dist map[string]int64) []string {
-	var keys []string
-	seen := map[string]bool{}
-	if q != nil {
-		for _, o := range q.Options {
-			if _, ok := dist[o.Key]; ok {
-				keys = append(keys, o.Key)
-				seen[o.Key] = true
-			}
-		}
-	}
-	var rest []string
-	for k := range dist {
-		if !seen[k] {
-			rest = append(rest, k)
-		}
-	}
-	sort.Slice(rest, func(i, j int) bool {
-		a, aerr := strconv.Atoi(rest[i])
-		b, berr := strconv.Atoi(rest[j])
-		if aerr == nil && berr == nil {
-			return a < b
-		}
-		if (aerr == nil) != (berr == nil) {
-			return aerr == nil
-		}
-		return rest[i] < rest[j]
-	})
-	return append(keys, rest...)
 }

@@ -3,8 +3,6 @@ package ui
 import (
 	"fmt"
 	"net/url"
-	"sort"
-	"strconv"
 
 	"minyi/analytics"
 	"minyi/decimal"
@@ -78,31 +76,8 @@ func score2(n analytics.Number) string {
 // newDistRows lists a distribution in the question's option order (scale
 // values in numeric order), with shares of answers.
 func newDistRows(q *surveys.Question, dist map[string]int64, answers int64) []distRow {
-	var keys []string
-	seen := map[string]bool{}
-	if q != nil {
-		for _, o := range q.Options {
-			if _, ok := dist[o.Key]; ok {
-				keys, seen[o.Key] = append(keys, o.Key), true
-			}
-		}
-	}
-	var rest []string
-	for k := range dist {
-		if !seen[k] {
-			rest = append(rest, k)
-		}
-	}
-	sort.Slice(rest, func(i, j int) bool {
-		a, aerr := strconv.Atoi(rest[i])
-		b, berr := strconv.Atoi(rest[j])
-		if aerr == nil && berr == nil {
-			return a < b
-		}
-		return rest[i] < rest[j]
-	})
 	var out []distRow
-	for _, k := range append(keys, rest...) {
+	for _, k := range analytics.DistributionKeys(q, dist) {
 		r := distRow{Label: k, Count: dist[k], Pct: "—"}
 		if q != nil {
 			if o, ok := q.Option(k); ok && o.Label != "" {
