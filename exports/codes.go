@@ -40,14 +40,14 @@ type CodeSheet struct {
 const (
 	cardsAcross   = 3
 	cardRowsPage  = 3
-	cardRows      = 5 // title, QR, code, group and hint, gap
+	cardRows      = 5 // title, QR, code, group with hint and link, gap
 	cardColWidth  = 28.0
 	gapColWidth   = 2.0
 	qrPixels      = 150.0 // printed QR size
 	cardColPixels = 201.0 // a 28-character column is about 201 px wide
 )
 
-var cardRowHeights = [cardRows]float64{30, 118, 26, 34, 12}
+var cardRowHeights = [cardRows]float64{30, 118, 26, 62, 12}
 
 // WriteCodeSheet writes the workbook: a sheet of cut-out cards (one cell
 // block per code with its QR image) and a plain list of the same codes.
@@ -154,7 +154,11 @@ func writeCards(f *excelize.File, cs CodeSheet) error {
 }
 
 func writeCard(f *excelize.File, sh, col string, top int, title string, card CodeCard, st cardStyles) error {
-	values := []string{title, "", card.Code, "评价群体：" + card.Group + "\n扫描二维码或打开链接，输入测评码"}
+	group := "评价群体：" + card.Group
+	if card.Holder != "" {
+		group += "（" + card.Holder + "）"
+	}
+	values := []string{title, "", card.Code, group + "\n扫描二维码或打开链接，输入测评码\n" + card.URL}
 	for r, v := range values {
 		cell := fmt.Sprintf("%s%d", col, top+r)
 		if err := f.SetCellStr(sh, cell, v); err != nil {
@@ -226,6 +230,11 @@ func writeCodeList(f *excelize.File, cs CodeSheet) error {
 		if err := f.SetColWidth(sh, col, col, w); err != nil {
 			return err
 		}
+	}
+	// Printed A4 portrait, one page wide (the link column fell on a page of
+	// its own), the header repeated on every page.
+	if err := setupSheet(f, sh, pageSetup{title: cs.Title + " · 测评码清单", cols: 4, headRows: 1}); err != nil {
+		return err
 	}
 	return f.SetPanes(sh, &excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"})
 }

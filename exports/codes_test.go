@@ -77,6 +77,10 @@ func TestWriteCodeSheet(t *testing.T) {
 	if v, _ := f.GetCellValue(exports.SheetCodeCards, "A1"); v != sheet.Title {
 		t.Errorf("card title %q", v)
 	}
+	// Under the code: the group, two lines of instructions' worth and the link.
+	if v, _ := f.GetCellValue(exports.SheetCodeCards, "C4"); v != "评价群体：党员\n扫描二维码或打开链接，输入测评码\n"+sheet.Cards[1].URL {
+		t.Errorf("card text %q", v)
+	}
 	rows, err := f.GetRows(exports.SheetCodeList)
 	if err != nil {
 		t.Fatal(err)
