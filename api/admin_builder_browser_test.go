@@ -68,12 +68,20 @@ func TestBuilderInBrowser(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	// An open link: only 群众 may be picked without a code, one ballot a device.
+	click("#f-access-public-groups-0-")
+	click("#f-access-one-per-device")
+
 	click("#add-single") // a matrix question with the satisfaction preset
 	retype(t, ctx, "f-questions-0-title", "服务群众")
 	click("#preset-appraisal-0")
 	click("#add-option-0")
 	retype(t, ctx, "f-questions-0-options-4-label", "不了解")
 	click("#f-questions-0-options-4-abstain")
+	click("#add-option-0")
+	retype(t, ctx, "f-questions-0-options-5-label", "其他")
+	retype(t, ctx, "f-questions-0-options-5-score", "60") // a scored question: every option has points
+	click("#f-questions-0-options-5-other")
 	click("#add-quota")
 	// A quota as people write it: 三分之一 (read back as 33.33%).
 	retype(t, ctx, "f-rules-quotas-0-max-share", "三分之一")
@@ -103,6 +111,9 @@ func TestBuilderInBrowser(t *testing.T) {
 	if c := got.Access.ClosesAt; c == nil || !c.Equal(time.Date(2026, 12, 20, 9, 30, 0, 0, time.UTC)) {
 		t.Errorf("closes_at %v, want 2026-12-20 17:30 Beijing time", c)
 	}
+	if a := got.Access; len(a.PublicGroups) != 1 || a.PublicGroups[0] != "masses" || !a.OnePerDevice {
+		t.Errorf("access %+v", a)
+	}
 	if len(got.Questions) != 1 {
 		t.Fatalf("questions %+v", got.Questions)
 	}
@@ -116,7 +127,7 @@ func TestBuilderInBrowser(t *testing.T) {
 		labels = append(labels, label)
 	}
 	if q.Title != "服务群众" || !q.PerSubject || !q.Required || q.Type != surveys.QSingle ||
-		!equalStrings(labels, []string{"优秀", "合格", "基本合格", "不合格", "不了解(abstain)"}) || *q.Options[0].Score != 95 || q.Options[4].Score != nil {
+		!equalStrings(labels, []string{"优秀", "合格", "基本合格", "不合格", "不了解(abstain)", "其他"}) || *q.Options[0].Score != 95 || q.Options[4].Score != nil || !q.Options[5].Other {
 		t.Errorf("question %+v options %v", q, labels)
 	}
 	if r := got.Rules.Quotas; len(r) != 1 || r[0].Question != q.Key || r[0].Option != "excellent" || r[0].MaxShare != 1.0/3 {

@@ -54,11 +54,12 @@
       title: sv.title || '', kind: sv.kind || 'satisfaction', description: sv.description || '', org_id: sv.org_id || '',
       subjects: (sv.subjects || []).map(function (s) { return { type: s.type, id: s.id, name: s.name || '', org_name: s.org_name || '' }; }),
       rater_groups: (sv.rater_groups || []).map(function (g) { return { key: g.key, name: g.name, weight: g.weight }; }),
-      access: { mode: a.mode || 'public', opens_at: toLocal(a.opens_at), closes_at: toLocal(a.closes_at) },
+      access: { mode: a.mode || 'public', opens_at: toLocal(a.opens_at), closes_at: toLocal(a.closes_at),
+        public_groups: (a.public_groups || []).slice(), one_per_device: !!a.one_per_device },
       questions: (sv.questions || []).map(function (q) { return JSON.parse(JSON.stringify(q)); }),
       rules: { quotas: ((sv.rules || {}).quotas || []).map(function (q) { return { question: q.question, option: q.option, max_share: q.max_share }; }),
         invalid_if_all_same: !!(sv.rules || {}).invalid_if_all_same, on_violation: (sv.rules || {}).on_violation || 'reject' },
-      scoring: { trim: (sv.scoring || {}).trim || null, satisfaction_denominator: (sv.scoring || {}).satisfaction_denominator || 'non_abstain',
+      scoring: { min_group_ballots: (sv.scoring || {}).min_group_ballots, trim: (sv.scoring || {}).trim || null, satisfaction_denominator: (sv.scoring || {}).satisfaction_denominator || 'non_abstain',
         grades: ((sv.scoring || {}).grades || []).map(function (g) { return { key: g.key, label: g.label, min_score: g.min_score, max_share: g.max_share || null }; }) }
     };
   }
@@ -90,7 +91,7 @@
       title: m.title, kind: m.kind, description: m.description, org_id: m.org_id,
       subjects: m.subjects.map(function (s) { return { type: s.type, id: s.id }; }),
       rater_groups: m.rater_groups.map(function (g) { return { key: g.key, name: g.name, weight: numOr0(g.weight) }; }),
-      access: { mode: m.access.mode, opens_at: fromLocal(m.access.opens_at), closes_at: fromLocal(m.access.closes_at) },
+      access: accessPayload(),
       questions: m.questions.map(questionPayload),
       rules: { quotas: m.rules.quotas.map(function (q) { return { question: q.question, option: q.option, max_share: numOr0(q.max_share) }; }),
         invalid_if_all_same: m.rules.invalid_if_all_same, on_violation: m.rules.on_violation },
@@ -112,6 +113,7 @@
           if (o.satisfied && !o.abstain) { x.satisfied = true; }
           if (o.abstain) { x.abstain = true; }
         }
+        if (o.other && !o.abstain) { x.other = true; }
         return x;
       });
     }
@@ -122,6 +124,16 @@
     if (q.type === 'text' && isNum(q.max_length)) { out.max_length = q.max_length; }
     return out;
   }
+  // accessPayload keeps what an open link allows: the groups a voter may
+  // pick (none listed: every group) and one ballot per device.
+  function accessPayload() {
+    var x = { mode: m.access.mode, opens_at: fromLocal(m.access.opens_at), closes_at: fromLocal(m.access.closes_at) };
+    var keys = m.rater_groups.map(function (g) { return g.key; });
+    var picked = m.access.public_groups.filter(function (k) { return keys.indexOf(k) >= 0; });
+    if (m.access.mode === 'public' && picked.length > 0) { x.public_groups = picked; }
+    if (m.access.mode === 'public' && m.access.one_per_device) { x.one_per_device = true; }
+    return x;
+  }
   function scoringPayload() {
     var s = { satisfaction_denominator: m.scoring.satisfaction_denominator,
       grades: m.scoring.grades.map(function (g) {
@@ -129,6 +141,7 @@
         if (isNum(g.max_share) && g.max_share > 0) { x.max_share = g.max_share; }
         return x;
       }) };
+    if (isNum(m.scoring.min_group_ballots)) { s.min_group_ballots = m.scoring.min_group_ballots; }
     if (m.scoring.trim) {
       var t = m.scoring.trim;
       s.trim = { min_answers: numOr0(t.min_answers), drop_highest: numOr0(t.drop_highest), drop_lowest: numOr0(t.drop_lowest) };
@@ -376,12 +389,21 @@
   function access() {
     var modes = [['public', '凭链接参与（任何人）'], ['code', '凭测评码参与（每码一次，码决定评价群体）']];
     return section('b-access', '参与方式与时间', 'access', [
-      choose('access.mode', '参与方式', m.access.mode, modes, function (v) { m.access.mode = v; }),
+      choose('access.mode', '参与方式', m.access.mode, modes, function (v) { m.access.mode = v; }, function () { redraw(idFor('access.mode')); }),
       el('div', { 'class': 'admin-grid' }, [
         field('access.opens_at', '开始时间（北京时间，不填则发布即开始）', m.access.opens_at, function (v) { m.access.opens_at = v; }, { kind: 'datetime-local' }),
         field('access.closes_at', '结束时间（不填则手动结束）', m.access.closes_at, function (v) { m.access.closes_at = v; }, { kind: 'datetime-local' })
       ])
-    ]);
+    ].concat(m.access.mode !== 'public' ? [] : [
+      el('p', { 'class': 'b-hint', text: '凭链接参与时，评议人可自选的评价群体（都不勾选即全部可选；未勾选的群体须凭测评码参与）：' }),
+      el('div', { 'class': 'admin-grid' }, m.rater_groups.map(function (g, i) {
+        return check('access.public_groups[' + i + ']', (g.name || g.key) + ' 可自选', m.access.public_groups.indexOf(g.key) >= 0, function (v) {
+          m.access.public_groups = m.access.public_groups.filter(function (k) { return k !== g.key; });
+          if (v) { m.access.public_groups.push(g.key); }
+        });
+      })),
+      check('access.one_per_device', '同一设备只能提交一次', m.access.one_per_device, function (v) { m.access.one_per_device = v; })
+    ]));
   }
 
   function questions() {
@@ -481,6 +503,9 @@
         cells.push(field(op + '.score', '分值（0–100）', o.abstain ? null : o.score, function (v) { o.score = v; }, { kind: 'number', min: 0, max: 100, cls: 'b-num' }));
         cells.push(check(op + '.satisfied', '算作满意', o.satisfied, function (v) { o.satisfied = v; }));
         cells.push(check(op + '.abstain', '不了解（不计分）', o.abstain, function (v) { o.abstain = v; if (v) { o.score = null; o.satisfied = false; } }, function () { redraw(idFor(op + '.abstain')); }));
+      }
+      if (!o.abstain) {
+        cells.push(check(op + '.other', '其他（选中时可填写文字）', o.other, function (v) { o.other = v; }));
       }
       cells.push(rowTools(q.options, j, '选项' + (j + 1), 'o' + p.replace(/\D+/g, '') + '-', function () { dropOptionQuotas(q, o.key); }));
       return el('div', { 'class': 'b-row b-option', 'data-path': op }, cells);
