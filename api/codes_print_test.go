@@ -11,9 +11,11 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"os/exec"
 	"regexp"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 
 	"minyi/exports"
@@ -261,6 +263,33 @@ func TestCodesPDF(t *testing.T) {
 	checkCodePage(t, pages[0].gray(), links[:2])
 	checkCodePage(t, pages[1].gray(), links[2:14])
 	checkCodePage(t, pages[2].gray(), links[14:])
+	code := links[0][len(links[0])-10:] // printed in groups: XXXX-XXXX-XX
+	pdfHoldsText(t, pdf, sv.Title, "群众", "党员", exports.CardHint1, code[:4]+"-"+code[4:8]+"-"+code[8:])
+}
+
+// pdfHoldsText checks, with poppler's pdftotext, that the words of the
+// cards can be found in the PDF as text (the invisible text layer over the
+// page images). Skipped without pdftotext outside CI.
+func pdfHoldsText(t *testing.T, pdf []byte, words ...string) {
+	t.Helper()
+	bin, err := exec.LookPath("pdftotext")
+	if err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal("pdftotext is not installed (scripts/test.sh installs poppler-utils)")
+		}
+		t.Skip("pdftotext not installed")
+	}
+	cmd := exec.CommandContext(t.Context(), bin, "-", "-")
+	cmd.Stdin = bytes.NewReader(pdf)
+	text, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("pdftotext: %v", err)
+	}
+	for _, w := range words {
+		if !strings.Contains(string(text), w) {
+			t.Errorf("the PDF's text lacks %q:\n%s", w, text)
+		}
+	}
 }
 
 // TestCodeCardLooks saves a printed page for a person to look at (set

@@ -23,7 +23,8 @@ const (
 // hand rather than with a library: each page is a single black-and-white
 // image (1 bit a pixel, Flate-compressed) scaled to A4, which needs only
 // the catalog, the page tree, and per page a page, a content stream and an
-// image. footer (the link) is printed on every card and page.
+// image, with the words laid over it as invisible text (codes_pdf_text.go).
+// footer (the link) is printed on every card and page.
 func WriteCodeSheetPDF(w io.Writer, cs CodeSheet, footer string) error {
 	faces, err := newPageFaces()
 	if err != nil {
@@ -43,25 +44,30 @@ func WriteCodeSheetPDF(w io.Writer, cs CodeSheet, footer string) error {
 	}
 	pw.object(2, fmt.Sprintf("<< /Type /Pages /Kids [ %s] /Count %d >>", kids.String(), pages))
 	pw.object(3, fmt.Sprintf("<< /Title %s /Producer (minyi) >>", pdfText(cs.Title)))
-	content := fmt.Sprintf("q %.2f 0 0 %.2f 0 0 cm /Im0 Do Q", a4WidthPt, a4HeightPt)
+	picture := fmt.Sprintf("q %.2f 0 0 %.2f 0 0 cm /Im0 Do Q\n", a4WidthPt, a4HeightPt)
+	var text pdfTextLayer
+	font := page(pages) // the text layer's font objects follow the pages
 	for i := range pages {
 		lo, hi := PageCards(cs.Cards, i+1)
-		img, err := faces.draw(CodePage{Title: cs.Title, Cards: cs.Cards[lo:hi], Footer: footer, Number: i + 1, Count: pages})
+		cp := CodePage{Title: cs.Title, Cards: cs.Cards[lo:hi], Footer: footer, Number: i + 1, Count: pages}
+		img, err := faces.draw(cp)
 		if err != nil {
 			return err
 		}
+		content := picture + text.pageText(cp)
 		bits, err := flateBits(img)
 		if err != nil {
 			return err
 		}
 		n := page(i)
-		pw.object(n, fmt.Sprintf("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 %.2f %.2f] /Resources << /XObject << /Im0 %d 0 R >> >> /Contents %d 0 R >>",
-			a4WidthPt, a4HeightPt, n+2, n+1))
+		pw.object(n, fmt.Sprintf("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 %.2f %.2f] /Resources << /XObject << /Im0 %d 0 R >> /Font << /T0 %d 0 R >> >> /Contents %d 0 R >>",
+			a4WidthPt, a4HeightPt, n+2, font, n+1))
 		pw.stream(n+1, "", []byte(content))
 		pw.stream(n+2, fmt.Sprintf("/Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceGray /BitsPerComponent 1 /Filter /FlateDecode",
 			PageWidth, PageHeight), bits)
 	}
-	pw.trailer(page(pages), 1, 3)
+	text.writeFont(pw, font)
+	pw.trailer(font+4, 1, 3)
 	if pw.err != nil {
 		return fmt.Errorf("write code pdf: %w", pw.err)
 	}

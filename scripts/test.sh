@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # The full test suite. Installs what the tests need (Debian's chromium for
-# browser tests, LibreOffice for opening generated workbooks, staticcheck,
-# Node for the OpenAPI linter), then checks formatting, vets, lints the code
-# and the OpenAPI document, and runs every test.
+# browser tests, LibreOffice for opening generated workbooks, poppler for
+# reading PDFs back, staticcheck, Node for the OpenAPI linter), then checks
+# formatting, vets, lints the code and the OpenAPI document, and runs every
+# test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
+command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
 command -v soffice >/dev/null 2>&1 || need+=(libreoffice-calc-nogui)
 command -v fc-list >/dev/null 2>&1 && fc-list :lang=zh | grep -q . || need+=(fonts-noto-cjk)
 command -v npm >/dev/null 2>&1 || need+=(nodejs npm)
