@@ -3,10 +3,13 @@ package api_test
 import (
 	"fmt"
 	"net/http"
+	"net/url"
 	"slices"
+	"strings"
 	"testing"
 
 	"minyi/accounts"
+	"minyi/surveys"
 )
 
 // scopeFixture is a published code appraisal of five members in two
@@ -235,5 +238,25 @@ func TestMeetingRoomCodes(t *testing.T) {
 	}
 	if last != http.StatusTooManyRequests {
 		t.Fatalf("the 61st unknown code from one address: %d, want 429", last)
+	}
+}
+
+// TestOperatorPageShowsTheCodesSubjects: on a code survey the operator
+// types the paper ballot's code first, and the page then lists only the
+// subjects that code may rate (here branch B's 赵六 and 钱七), with the
+// code kept in the ballot's code field.
+func TestOperatorPageShowsTheCodesSubjects(t *testing.T) {
+	fx := newScopeFixture(t, "code")
+	code := fx.issue(t, map[string]any{"count": 1, "rater_group": "members", "org_id": fx.orgB}).Codes[0]
+	_, cookie, _ := fx.signInAs(accounts.RoleOperator, "")
+	all := wantAdminPage(t, fx.pageAs("/operator/surveys/"+fx.surveyID+"/ballot", cookie, nil), http.StatusOK, `id="code-lookup"`, "张三", "赵六")
+	if strings.Contains(all, `id="code-lookup-note"`) {
+		t.Error("a lookup note without a code")
+	}
+	norm := surveys.NormalizeCode(code)
+	body := wantAdminPage(t, fx.pageAs("/operator/surveys/"+fx.surveyID+"/ballot?code="+url.QueryEscape(code), cookie, nil), http.StatusOK,
+		"赵六", "钱七", `id="code-lookup-note"`, `name="code" value="`+norm+`"`)
+	if strings.Contains(body, "张三") || strings.Contains(body, "李四") {
+		t.Error("the code's page lists subjects of another branch")
 	}
 }

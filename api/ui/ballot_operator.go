@@ -26,7 +26,17 @@ func (s *BallotPages) OperatorBallotForm(c *gin.Context) error {
 	if err := sv.Accepting(s.now(), false); err != nil {
 		return err
 	}
-	p := newBallotPage(sv, "", newSubmissionID(), nil, nil)
+	// ?code= (the lookup form above the ballot): the paper ballot's code
+	// shows only the subjects it may rate (a scoped or personal code).
+	code := ""
+	if sv.Access.Mode == surveys.AccessCode {
+		code = surveys.NormalizeCode(c.Query("code"))
+	}
+	view, err := s.submitter.ViewFor(c.Request.Context(), sv, code)
+	if err != nil {
+		return err
+	}
+	p := newBallotPage(view, code, newSubmissionID(), nil, nil)
 	p.Action, p.Operator = operatorBallotPath(sv.ID), true
 	p.CodeField, p.GroupChoice = sv.Access.Mode == surveys.AccessCode, p.GroupChoice && sv.Access.Mode != surveys.AccessCode
 	return s.pages.Render(c, http.StatusOK, "ballot", PageView{Title: "代录答卷：" + sv.Title, Data: p})
