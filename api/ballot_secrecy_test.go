@@ -13,6 +13,8 @@ import (
 	"github.com/xuri/excelize/v2"
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
+
+	"minyi/surveys"
 )
 
 // TestBallotCannotBeJoinedToCode diffs what an admin can fetch before and
@@ -221,6 +223,16 @@ func TestLinksFromRequestHost(t *testing.T) {
 	page = get("/admin/surveys/"+fx.surveyID, "localhost:8080").Body.String()
 	if !strings.Contains(page, `value="http://localhost:8080/s/`+fx.slug+`"`) || !strings.Contains(page, `id="link-warning"`) {
 		t.Fatalf("loopback link from a remote admin (192.0.2.1) without a warning")
+	}
+	// The publish confirmation of a draft shows the link it will print,
+	// with the same warning.
+	draft := decode[surveys.Survey](t, fx.do(http.MethodPost, "/api/v1/surveys/templates/"+surveys.TemplateQuestionnaire, nil), http.StatusCreated)
+	confirm := get("/admin/surveys/"+draft.ID+"/publish", "localhost:8080").Body.String()
+	if !strings.Contains(confirm, "http://localhost:8080/s/") || !strings.Contains(confirm, `id="link-warning"`) {
+		t.Errorf("the publish page's link preview from a loopback host: %s", confirm)
+	}
+	if confirm = get("/admin/surveys/"+draft.ID+"/publish", "10.1.2.3:8080").Body.String(); strings.Contains(confirm, `id="link-warning"`) || !strings.Contains(confirm, "http://10.1.2.3:8080/s/") {
+		t.Errorf("the publish page on a LAN address: %s", confirm)
 	}
 }
 
