@@ -97,11 +97,4 @@ func Share(s float64) string {
 }
 
 // trim prints x with at most two decimals and no trailing zeros.
-func trim(x float64) string {
-	s := decimal.Format(x, 2)
-	s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
-	if s == "-0" {
-		return "0"
-	}
-	return s
-}
+func trim(x float64) string { return decimal.Plain(x, 2) }

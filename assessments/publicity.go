@@ -25,7 +25,7 @@ func (s *Service) Publish(ctx context.Context, id string, days int) (*Assessment
 	if err != nil {
 		return nil, err
 	}
-	rows, sources, err := s.rows(ctx, cur, true)
+	rows, sources, err := s.rows(ctx, cur, memo{})
 	if err != nil {
 		return nil, err
 	}

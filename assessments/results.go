@@ -30,9 +30,16 @@ type Row struct {
 	RankChange *int                `bson:"rank_change,omitempty"`
 }
 
-// rows computes a's results now. prev, when true, compares with the
-// previous assessment (whose own previous is not followed).
-func (s *Service) rows(ctx context.Context, a *Assessment, prev bool) ([]Row, map[string]string, error) {
+// memo holds, for one request, the rows of each draft assessment computed
+// without their previous period (scores and ranks; what comparisons and
+// trends read), so that a page showing results and a trend reads every
+// source once.
+type memo map[string][]Row
+
+// rows computes a's results now. With m, it compares them with the
+// previous assessment (whose own previous is not followed), and
+// remembers them there.
+func (s *Service) rows(ctx context.Context, a *Assessment, m memo) ([]Row, map[string]string, error) {
 	subjects, err := s.subjects(ctx, a.Subjects)
 	if err != nil {
 		return nil, nil, err
@@ -65,8 +72,8 @@ func (s *Service) rows(ctx context.Context, a *Assessment, prev bool) ([]Row, ma
 		}
 	}
 	var before map[string]Previous
-	if prev && a.PreviousID != "" {
-		if before, err = s.previous(ctx, a.PreviousID); err != nil {
+	if m != nil && a.PreviousID != "" {
+		if before, err = s.previous(ctx, a.PreviousID, m); err != nil {
 			return nil, nil, err
 		}
 	}
@@ -86,7 +93,27 @@ func (s *Service) rows(ctx context.Context, a *Assessment, prev bool) ([]Row, ma
 		out[i] = row
 	}
 	sortRows(out)
+	if m != nil {
+		m[a.ID] = out // Change and RankChange aside, the same as without the comparison
+	}
 	return out, sources, nil
+}
+
+// plainRows are a's rows as a comparison or a trend reads them: frozen once
+// published, else computed once per request (m).
+func (s *Service) plainRows(ctx context.Context, a *Assessment, m memo) ([]Row, error) {
+	if a.Status != StatusDraft {
+		return a.Frozen, nil
+	}
+	if rows, ok := m[a.ID]; ok {
+		return rows, nil
+	}
+	rows, _, err := s.rows(ctx, a, nil)
+	if err != nil {
+		return nil, err
+	}
+	m[a.ID] = rows
+	return rows, nil
 }
 
 // sortRows puts ranked rows in rank order (ties by name), then the rest by
@@ -107,16 +134,14 @@ func sortRows(rows []Row) {
 
 // previous is each subject's score and rank in assessment id: as frozen
 // when published, computed now otherwise.
-func (s *Service) previous(ctx context.Context, id string) (map[string]Previous, error) {
+func (s *Service) previous(ctx context.Context, id string, m memo) (map[string]Previous, error) {
 	p, err := s.store.Get(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	rows := p.Frozen
-	if p.Status == StatusDraft {
-		if rows, _, err = s.rows(ctx, p, false); err != nil {
-			return nil, err
-		}
+	rows, err := s.plainRows(ctx, p, m)
+	if err != nil {
+		return nil, err
 	}
 	out := map[string]Previous{}
 	for _, r := range rows {

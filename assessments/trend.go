@@ -43,7 +43,12 @@ func (s *Service) Trend(ctx context.Context, id string) (*Trend, error) {
 	if err != nil {
 		return nil, err
 	}
+	return s.trend(ctx, a, memo{})
+}
+
+func (s *Service) trend(ctx context.Context, a *Assessment, m memo) (*Trend, error) {
 	var chain []*Assessment
+	var err error
 	seen := map[string]bool{}
 	for cur := a; cur != nil && !seen[cur.ID] && len(chain) < maxTrend; {
 		seen[cur.ID] = true
@@ -59,11 +64,9 @@ func (s *Service) Trend(ctx context.Context, id string) (*Trend, error) {
 	lines := map[string]int{}
 	for pi, p := range chain {
 		t.Periods = append(t.Periods, TrendPeriod{ID: p.ID, Title: p.Title, Period: p.Period})
-		rows := p.Frozen
-		if p.Status == StatusDraft {
-			if rows, _, err = s.rows(ctx, p, false); err != nil {
-				return nil, err
-			}
+		rows, err := s.plainRows(ctx, p, m)
+		if err != nil {
+			return nil, err
 		}
 		for _, r := range rows {
 			li, ok := lines[r.Subject.ID]

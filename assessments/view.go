@@ -2,9 +2,11 @@ package assessments
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"minyi/analytics"
+	"minyi/decimal"
 )
 
 // View is an assessment's results as every reader gets them: the JSON of
@@ -64,15 +66,34 @@ func (s *Service) Results(ctx context.Context, id string) (*View, error) {
 	if err != nil {
 		return nil, err
 	}
-	return s.view(ctx, a)
+	return s.view(ctx, a, memo{})
 }
 
-func (s *Service) view(ctx context.Context, a *Assessment) (*View, error) {
+// Report is Results and Trend of assessment id together, for the pages
+// and the workbook that show both: each source is read once.
+func (s *Service) Report(ctx context.Context, id string) (*View, *Trend, error) {
+	a, err := s.Get(ctx, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	m := memo{}
+	v, err := s.view(ctx, a, m)
+	if err != nil {
+		return nil, nil, err
+	}
+	t, err := s.trend(ctx, a, m)
+	if err != nil {
+		return nil, nil, err
+	}
+	return v, t, nil
+}
+
+func (s *Service) view(ctx context.Context, a *Assessment, m memo) (*View, error) {
 	v := &View{Assessment: a, GeneratedAt: s.now().UTC(), Method: Method(a.Rules()), Sources: map[string]string{}}
 	rows := a.Frozen
 	if a.Status == StatusDraft {
 		var err error
-		if rows, v.Sources, err = s.rows(ctx, a, true); err != nil {
+		if rows, v.Sources, err = s.rows(ctx, a, m); err != nil {
 			return nil, err
 		}
 	} else {
@@ -156,4 +177,30 @@ func nonNilVetoes(s []AppliedVeto) []AppliedVeto {
 		return []AppliedVeto{}
 	}
 	return s
+}
+
+// ChangeText prints a change of score with its sign (+2.10, -1.00), "—"
+// when there is no previous score: the page and the workbook print it so.
+func ChangeText(n analytics.Number) string {
+	if !n.Valid {
+		return "—"
+	}
+	s := decimal.Format(n.Value, 2)
+	if n.Value > 0 {
+		return "+" + s
+	}
+	return s
+}
+
+// MovedText prints a rank movement: ↑3, ↓2, 持平, "—" without a previous rank.
+func MovedText(p *int) string {
+	switch {
+	case p == nil:
+		return "—"
+	case *p > 0:
+		return fmt.Sprintf("↑%d", *p)
+	case *p < 0:
+		return fmt.Sprintf("↓%d", -*p)
+	}
+	return "持平"
 }

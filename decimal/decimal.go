@@ -51,3 +51,17 @@ func Round(x float64, places int) float64 {
 func Format(x float64, places int) string {
 	return strconv.FormatFloat(Round(x, places), 'f', places, 64)
 }
+
+// Plain prints x rounded to at most places decimals without trailing
+// zeros (0.4, 95, 33.34; never "-0"): for numbers people read in a
+// sentence rather than in a column.
+func Plain(x float64, places int) string {
+	s := Format(x, places)
+	if strings.Contains(s, ".") {
+		s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
+	}
+	if s == "-0" {
+		return "0"
+	}
+	return s
+}

@@ -32,3 +32,15 @@ func TestRound(t *testing.T) {
 		}
 	}
 }
+
+func TestPlain(t *testing.T) {
+	for _, c := range []struct {
+		x      float64
+		places int
+		want   string
+	}{{0.4, 2, "0.4"}, {95, 2, "95"}, {100, 0, "100"}, {33.335, 2, "33.34"}, {-0.001, 2, "0"}, {1.50, 2, "1.5"}} {
+		if got := decimal.Plain(c.x, c.places); got != c.want {
+			t.Errorf("Plain(%v, %d) = %q, want %q", c.x, c.places, got, c.want)
+		}
+	}
+}

@@ -212,31 +212,6 @@ func asNumCell(n analytics.Number) any {
 	return decimal.Round(n.Value, 2)
 }
 
-// asSigned prints a change with its sign (+2.10, −1.00), "—" when undefined.
-func asSigned(n analytics.Number) string {
-	if !n.Valid {
-		return "—"
-	}
-	s := decimal.Format(n.Value, 2)
-	if n.Value > 0 {
-		return "+" + s
-	}
-	return s
-}
-
-// asMoved prints a rank movement: ↑3, ↓2, 持平, "—" without a previous rank.
-func asMoved(p *int) string {
-	switch {
-	case p == nil:
-		return "—"
-	case *p > 0:
-		return fmt.Sprintf("↑%d", *p)
-	case *p < 0:
-		return fmt.Sprintf("↓%d", -*p)
-	}
-	return "持平"
-}
-
 // fitRow makes row r tall enough for text wrapped in a column of width
 // units (LibreOffice does not grow rows for wrapped text on its own).
 func (b *asBook) fitRow(sheet string, r int, text string, width float64) error {

@@ -3,7 +3,6 @@ package exports
 import (
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -43,7 +42,7 @@ func asWriteRanking(b *asBook, v *assessments.View, loc *time.Location) error {
 			cells = append(cells, asNumCell(s.Components[c.Key]))
 		}
 		remark := asRemarks(a, s)
-		cells = append(cells, asNumCell(s.Score), asSigned(s.Change), asMoved(s.RankChange), asTierText(s.Tier), asFinalText(s.FinalTier), remark)
+		cells = append(cells, asNumCell(s.Score), assessments.ChangeText(s.Change), assessments.MovedText(s.RankChange), asTierText(s.Tier), asFinalText(s.FinalTier), remark)
 		if err := b.row(name, r, cells, 0); err != nil {
 			return err
 		}
@@ -127,14 +126,9 @@ func asRemarks(a *assessments.Assessment, s assessments.SubjectView) string {
 // asAssessmentsPoints prints manual points with their sign: +2, −1.5.
 func asAssessmentsPoints(p float64) string {
 	if p > 0 {
-		return "+" + asTrimNum(p)
+		return "+" + decimal.Plain(p, 2)
 	}
-	return asTrimNum(p)
-}
-
-// asTrimNum prints x rounded to two places without trailing zeros.
-func asTrimNum(x float64) string {
-	return strconv.FormatFloat(decimal.Round(x, 2), 'f', -1, 64)
+	return decimal.Plain(p, 2)
 }
 
 // asWriteComponents writes one sheet per component with the figures its
@@ -150,7 +144,7 @@ func asWriteComponents(b *asBook, v *assessments.View) error {
 				}
 			}
 		}
-		notes := []string{fmt.Sprintf("来源：%s。权重 %s，指标：%s。", v.Sources[c.Key], asTrimNum(c.Weight), asMeasureName(c))}
+		notes := []string{fmt.Sprintf("来源：%s。权重 %s，指标：%s。", v.Sources[c.Key], decimal.Plain(c.Weight, 2), asMeasureName(c))}
 		header := append([]string{"考评对象", "所属组织", "分项得分"}, labels...)
 		widths := []float64{18, 16, 10}
 		for range labels {

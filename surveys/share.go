@@ -36,9 +36,7 @@ func ShareWords(x float64) string {
 // Percent prints share x as a percentage with at most two decimals, halves
 // away from zero, without trailing zeros: 0.3 → "30%", 0.3334 → "33.34%".
 func Percent(x float64) string {
-	s := decimal.Format(x*100, 2)
-	s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
-	return s + "%"
+	return decimal.Plain(x*100, 2) + "%"
 }
 
 // fractionDenominators are the fractions said in words: halves and

@@ -180,11 +180,7 @@ func (s *Composite) SetCompositeFinalTier(c *gin.Context) error {
 // GetCompositeReport writes the annual scorecard workbook.
 func (s *Composite) GetCompositeReport(c *gin.Context) error {
 	ctx := c.Request.Context()
-	v, err := s.ops.Results(ctx, c.Param("id"))
-	if err != nil {
-		return err
-	}
-	t, err := s.ops.Trend(ctx, c.Param("id"))
+	v, t, err := s.ops.Report(ctx, c.Param("id"))
 	if err != nil {
 		return err
 	}

@@ -118,11 +118,7 @@ func (s *CompositePages) CompositePage(c *gin.Context) error {
 
 func (s *CompositePages) render(c *gin.Context, status int, failed *assessFailure) error {
 	ctx := c.Request.Context()
-	res, err := s.ops.Results(ctx, c.Param("id"))
-	if err != nil {
-		return err
-	}
-	trend, err := s.ops.Trend(ctx, c.Param("id"))
+	res, trend, err := s.ops.Report(ctx, c.Param("id"))
 	if err != nil {
 		return err
 	}
@@ -178,26 +174,16 @@ func (s *CompositePages) render(c *gin.Context, status int, failed *assessFailur
 
 func assessRowOf(a *assessments.Assessment, res *assessments.View, sv assessments.SubjectView) assessRow {
 	r := assessRow{ID: sv.Subject.ID, Name: sv.Subject.Name, Org: sv.Subject.OrgName, Rank: "不排名", Score: numText(sv.Score),
-		Change: "—", Moved: "—", Tier: "—", Final: "未确定",
+		Tier: "—", Final: "未确定",
 		Red: slices.Contains(res.Red, sv.Subject.ID), Black: slices.Contains(res.Black, sv.Subject.ID)}
 	if sv.Rank != nil {
 		r.Rank = strconv.Itoa(*sv.Rank)
 	}
-	if sv.Change.Valid {
-		r.Change = decimal.Format(sv.Change.Value, 2)
-		if sv.Change.Value > 0 {
-			r.Change = "+" + r.Change
-		}
-	}
-	if m := sv.RankChange; m != nil {
-		switch {
-		case *m > 0:
-			r.Moved, r.MovedClass = "↑"+strconv.Itoa(*m), "up"
-		case *m < 0:
-			r.Moved, r.MovedClass = "↓"+strconv.Itoa(-*m), "down"
-		default:
-			r.Moved = "持平"
-		}
+	r.Change, r.Moved = assessments.ChangeText(sv.Change), assessments.MovedText(sv.RankChange)
+	if m := sv.RankChange; m != nil && *m > 0 {
+		r.MovedClass = "up"
+	} else if m != nil && *m < 0 {
+		r.MovedClass = "down"
 	}
 	for _, c := range a.Components {
 		r.Values = append(r.Values, numText(sv.Components[c.Key]))

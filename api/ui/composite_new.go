@@ -156,26 +156,11 @@ func (f assessForm) scheme() (*assessments.Assessment, map[string]string) {
 	return a, fields
 }
 
-// parseShare reads a share as people write it: 30%, 0.3, 1/3, 三分之一;
-// empty is 0 (no quota).
+// parseShare reads a share as people write it (surveys.ParseShare: 30%,
+// 0.3, 1/3, 三分之一); empty is 0 (no quota).
 func parseShare(s string) (float64, bool) {
-	s = strings.TrimSpace(s)
-	words := map[string]float64{"二分之一": 1.0 / 2, "三分之一": 1.0 / 3, "三分之二": 2.0 / 3, "四分之一": 1.0 / 4, "五分之一": 1.0 / 5, "十分之一": 1.0 / 10}
-	if v, ok := words[s]; ok {
-		return v, true
-	}
-	switch {
-	case s == "":
+	if strings.TrimSpace(s) == "" {
 		return 0, true
-	case strings.HasSuffix(s, "%"):
-		v, err := strconv.ParseFloat(strings.TrimSuffix(s, "%"), 64)
-		return v / 100, err == nil && v >= 0 && v <= 100
-	case strings.Contains(s, "/"):
-		num, den, _ := strings.Cut(s, "/")
-		n, err1 := strconv.ParseFloat(strings.TrimSpace(num), 64)
-		d, err2 := strconv.ParseFloat(strings.TrimSpace(den), 64)
-		return n / d, err1 == nil && err2 == nil && d > 0 && n >= 0 && n <= d
 	}
-	v, err := strconv.ParseFloat(s, 64)
-	return v, err == nil && v >= 0 && v <= 1
+	return surveys.ParseShare(s)
 }

@@ -115,11 +115,7 @@ func (s *DashboardPages) DashboardPage(c *gin.Context) error {
 
 func (s *DashboardPages) latest(c *gin.Context, a *assessments.Assessment) (*dashAssessment, error) {
 	ctx := c.Request.Context()
-	res, err := s.ops.Results(ctx, a.ID)
-	if err != nil {
-		return nil, err
-	}
-	trend, err := s.ops.Trend(ctx, a.ID)
+	res, trend, err := s.ops.Report(ctx, a.ID)
 	if err != nil {
 		return nil, err
 	}

@@ -4,7 +4,6 @@ package ui
 
 import (
 	"context"
-	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -54,10 +53,4 @@ func formFailure(c *gin.Context, err error) (int, map[string]string, httpx.Error
 
 // num formats x rounded to places decimals without trailing zeros (0.4,
 // 95, 33.34): definitions are read by people, not lined up in columns.
-func num(x float64, places int) string {
-	v := decimal.Format(x, places)
-	if strings.Contains(v, ".") {
-		v = strings.TrimRight(strings.TrimRight(v, "0"), ".")
-	}
-	return v
-}
+func num(x float64, places int) string { return decimal.Plain(x, places) }
