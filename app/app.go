@@ -149,7 +149,7 @@ func New(ctx context.Context, st *store.Store, cfg Config) (*App, error) {
 		Surveys: a.Surveys.Cache(SurveyCacheTTL), // the store forgets what it changes
 		Codes:   a.Codes, Ballots: a.Ballots, Writer: a.Batcher, Now: now,
 	}
-	a.Signals = surveys.NewSignalStore(st.DB, now)
+	a.Signals = surveys.NewSignalStore(st.DB, now, log)
 	a.Auditor = accounts.NewAuditor(a.Accounts, log)
 	a.Categories = feedback.NewCategories(st.DB, now, a.Auditor)
 	a.Calendar = feedback.NewCalendar(st.DB, cfg.Policy, now, a.Auditor)
@@ -234,4 +234,7 @@ func (a *App) Close() {
 	a.Exports.Close()
 	a.Batcher.Close()
 	a.Tallies.Close()
+	if a.Signals != nil {
+		a.Signals.Close()
+	}
 }

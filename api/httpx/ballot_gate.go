@@ -61,7 +61,5 @@ func (g BallotGate) After(c *gin.Context, code string, r *surveys.Receipt, err e
 	if code != "" || r.Replayed || g.Signals == nil {
 		return
 	}
-	if err := g.Signals.Note(c.Request.Context(), r.Survey.ID, g.Public.Clients.Hash(c), repeat); err != nil {
-		_ = c.Error(err) // a signal lost is logged, never the ballot's failure
-	}
+	g.Signals.Note(r.Survey.ID, g.Public.Clients.Hash(c), repeat)
 }

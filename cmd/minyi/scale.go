@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"runtime/pprof"
 	"slices"
 	"strings"
 	"sync"
@@ -43,8 +44,20 @@ func scaleMain(ctx context.Context, args []string, getenv func(string) string, s
 	fs.IntVar(&cfg.samples, "samples", 20, "timed requests per page or write")
 	fs.IntVar(&cfg.workers, "workers", 4, "concurrent work-order seeders")
 	dataDir := fs.String("data-dir", "", "embedded store directory (default: a temporary one, removed after)")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
 	if err := fs.Parse(args); err != nil {
 		return errUsage
+	}
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
 	}
 	dir := *dataDir
 	if dir == "" {
