@@ -87,9 +87,9 @@ func (s *Store) ListAudit(ctx context.Context, f AuditFilter) ([]AuditEntry, str
 		day = s.auditLog.Day(after.At)
 	}
 	var ids []string
-	err := s.auditLog.Walk(ctx, day, f.After, time.Time{}, time.Time{}, func(id string, raw bson.Raw) (bool, error) {
+	err := s.auditLog.Walk(ctx, day, f.After, time.Time{}, time.Time{}, func(id string, raw bson.RawValue) (bool, error) {
 		var m auditSummary
-		if err := bson.Unmarshal(raw, &m); err != nil {
+		if err := raw.Unmarshal(&m); err != nil {
 			return false, fmt.Errorf("list audit: %w", err)
 		}
 		if f.matches(m) {

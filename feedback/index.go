@@ -5,10 +5,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"minyi/store"
+	"hash/fnv"
+	"maps"
 	"slices"
 	"strings"
-	"time"
+
+	"minyi/store"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
@@ -21,15 +23,18 @@ import (
 // (DESIGN.md), and the orders grow all year. So every request path reads
 // documents of collIndex by _id, and the orders themselves by _id:
 //
-//   - the working set: one document per status, _id "active/<status>",
-//     holds a summary of every order in that status, except orders called
-//     back satisfied or basic (fully handled; only an unsatisfied callback
-//     stays, for 重办). The queues and the lists filtered to such statuses
-//     read one document per status;
-//   - every other list (all statuses, 已回访, text or phone search, a period)
+//   - the working set: the orders still to be handled, and those called
+//     back unsatisfied (for 重办), as summaries spread over workingShards
+//     documents, _id "active/<nn>" (nn from a hash of the order id). Fully
+//     handled orders leave it. The queues and the lists filtered to such
+//     statuses read the shards (all of them, once a page) instead of the
+//     orders. Shards, not one document per status, because the embedded
+//     store rewrites a document whole on every update: a step writes one
+//     small shard once, however long the backlog;
+//   - every other list (all statuses, 已回访, text search, a period)
 //     walks the day buckets of a store.Timeline newest first;
-//   - the duplicate hint reads "dup/<phone hash>/<org>/<kind>", the recent
-//     orders of that caller, branch and kind;
+//   - a phone search and the duplicate hint read the caller's history,
+//     "caller/<phone hash>" (intake.go), then those orders;
 //   - the detail reads the order and its events by their _ids (order/seq).
 //
 // Summaries are hints: a page fetches each order it shows by _id and checks
@@ -39,45 +44,28 @@ import (
 const (
 	collIndex     = "work_order_index"
 	activePrefix  = "active/"
-	dupPrefix     = "dup/"
-	indexedMarker = "meta/indexed"
+	workingShards = 16
+	// indexedMarker marks a database whose index documents are built in
+	// their present form (summary strings, working-set shards).
+	indexedMarker = "meta/indexed2"
 )
-
-// summary is what an index entry holds of an order.
-type summary struct {
-	Number    string       `bson:"n"`
-	Status    Status       `bson:"s"`
-	OrgID     string       `bson:"o,omitempty"`
-	Kind      Kind         `bson:"k"`
-	PhoneHash string       `bson:"p,omitempty"`
-	Content   string       `bson:"c,omitempty"` // timeline only, for the text search
-	Sat       Satisfaction `bson:"sat,omitempty"`
-	CreatedAt time.Time    `bson:"t"`
-	DueAt     time.Time    `bson:"d"`
-	Version   int          `bson:"v"`
-	// For the all-orders list's filters (workspace_filter.go).
-	Channel    Channel `bson:"ch,omitempty"`
-	Category   string  `bson:"cat,omitempty"`
-	Supervised int     `bson:"sup,omitempty"`
-}
-
-func summarize(o *Order) summary {
-	return summary{Number: o.Number, Status: o.Status, OrgID: o.OrgID, Kind: o.Kind, PhoneHash: o.Caller.Hash,
-		Sat: o.Satisfaction, CreatedAt: o.CreatedAt, DueAt: o.DueAt, Version: o.Version,
-		Channel: o.Channel, Category: o.Category, Supervised: o.Supervised}
-}
 
 // inWorkingSet: orders still to be handled, and unsatisfied callbacks.
 func inWorkingSet(st Status, sat Satisfaction) bool {
 	return st != StatusMerged && (st != StatusCalledBack || sat == Unsatisfied)
 }
 
+func workingShard(id string) string {
+	h := fnv.New32a()
+	h.Write([]byte(id))
+	return fmt.Sprintf("%s%02d", activePrefix, h.Sum32()%workingShards)
+}
+
 func (s *Store) index() *mongo.Collection { return s.db.Collection(collIndex) }
 
-// indexOrder writes o's summaries: its timeline entry, and its working-set
-// entry (moved from prev, the status it was stored with before, if that
-// differs).
-func (s *Store) indexOrder(ctx context.Context, o *Order, prev Status) error {
+// indexOrder writes o's summaries: its timeline entry, its 三率 record and
+// its working-set entry (set, or removed when o left the working set).
+func (s *Store) indexOrder(ctx context.Context, o *Order) error {
 	sum := summarize(o)
 	withText := sum
 	withText.Content = o.Content
@@ -89,18 +77,12 @@ func (s *Store) indexOrder(ctx context.Context, o *Order, prev Status) error {
 	}
 	s.indexing.Lock()
 	defer s.indexing.Unlock()
-	var models []mongo.WriteModel
-	if prev != "" && prev != o.Status {
-		models = append(models, unsetEntry(prev, o.ID))
-	}
+	update := bson.D{{Key: "$unset", Value: bson.D{{Key: "e." + o.ID, Value: ""}}}}
 	if inWorkingSet(o.Status, o.Satisfaction) {
-		models = append(models, mongo.NewUpdateOneModel().SetFilter(bson.D{{Key: "_id", Value: activePrefix + string(o.Status)}}).
-			SetUpdate(bson.D{{Key: "$set", Value: bson.D{{Key: "e." + o.ID, Value: sum}}}}).SetUpsert(true))
-	} else {
-		models = append(models, unsetEntry(o.Status, o.ID))
+		update = bson.D{{Key: "$set", Value: bson.D{{Key: "e." + o.ID, Value: sum}}}}
 	}
 	err := store.Upserted(func() error {
-		_, err := s.index().BulkWrite(ctx, models)
+		_, err := s.index().UpdateOne(ctx, bson.D{{Key: "_id", Value: workingShard(o.ID)}}, update, options.UpdateOne().SetUpsert(true))
 		return err
 	})
 	if err != nil {
@@ -109,9 +91,30 @@ func (s *Store) indexOrder(ctx context.Context, o *Order, prev Status) error {
 	return nil
 }
 
-func unsetEntry(st Status, id string) mongo.WriteModel {
-	return mongo.NewUpdateOneModel().SetFilter(bson.D{{Key: "_id", Value: activePrefix + string(st)}}).
-		SetUpdate(bson.D{{Key: "$unset", Value: bson.D{{Key: "e." + id, Value: ""}}}})
+// workingSet reads every shard of the working set: order id → summary.
+// The shards are read concurrently; together they hold the open orders
+// only, a bounded set.
+func (s *Store) workingSet(ctx context.Context) (map[string]summary, error) {
+	parts := make([]map[string]summary, workingShards)
+	err := store.Parallel(ctx, workingShards, 4, func(ctx context.Context, i int) error {
+		var d struct {
+			E map[string]summary `bson:"e"`
+		}
+		err := s.index().FindOne(ctx, bson.D{{Key: "_id", Value: fmt.Sprintf("%s%02d", activePrefix, i)}}).Decode(&d)
+		if err != nil && !errors.Is(err, mongo.ErrNoDocuments) {
+			return fmt.Errorf("read work-order queue: %w", err)
+		}
+		parts[i] = d.E
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]summary{}
+	for _, p := range parts {
+		maps.Copy(out, p)
+	}
+	return out, nil
 }
 
 // matches is Filter.query evaluated on a summary (or an order's summary).
@@ -138,6 +141,9 @@ func (f Filter) matches(m summary) bool {
 		return false
 	}
 	if f.PhoneHash != "" && m.PhoneHash != f.PhoneHash {
+		return false
+	}
+	if f.PendingExtension && !m.Ext {
 		return false
 	}
 	if f.Q != "" && !strings.Contains(m.Number, f.Q) && !strings.Contains(m.Content, f.Q) {
@@ -171,44 +177,63 @@ func (f Filter) workingSetStatuses() []Status {
 
 type hint struct {
 	day, id string
-	st      Status // the status of the summary
 }
 
 // hints are up to n index entries matching f, in list order (newest day,
-// then highest id), below the cursor.
-func (s *Store) hints(ctx context.Context, f Filter, cur hint, n int) ([]hint, error) {
+// then highest id), below the cursor. ws, when not nil, is the working set
+// already read for this request.
+func (s *Store) hints(ctx context.Context, f Filter, cur hint, n int, ws map[string]summary) ([]hint, error) {
+	var out []hint
+	keep := func(id string, m summary) {
+		h := hint{day: s.timeline.Day(m.CreatedAt), id: id}
+		if f.matches(m) && (cur.id == "" || before(h, cur)) {
+			out = append(out, h)
+		}
+	}
 	if sts := f.workingSetStatuses(); sts != nil {
-		var out []hint
-		for _, st := range sts {
-			var d struct {
-				E map[string]summary `bson:"e"`
-			}
-			err := s.index().FindOne(ctx, bson.D{{Key: "_id", Value: activePrefix + string(st)}}).Decode(&d)
-			if err != nil && !errors.Is(err, mongo.ErrNoDocuments) {
-				return nil, fmt.Errorf("read work-order queue: %w", err)
-			}
-			for id, m := range d.E {
-				h := hint{day: s.timeline.Day(m.CreatedAt), id: id, st: st}
-				if f.matches(m) && (cur.id == "" || before(h, cur)) {
-					out = append(out, h)
-				}
+		if ws == nil {
+			var err error
+			if ws, err = s.workingSet(ctx); err != nil {
+				return nil, err
 			}
 		}
-		slices.SortFunc(out, func(a, b hint) int { return -cmp.Or(cmp.Compare(a.day, b.day), cmp.Compare(a.id, b.id)) })
-		return out[:min(n, len(out))], nil
+		for id, m := range ws {
+			if slices.Contains(sts, m.Status) {
+				keep(id, m)
+			}
+		}
+		return newestFirst(out, n), nil
 	}
-	var out []hint
-	err := s.timeline.Walk(ctx, cur.day, cur.id, f.From, f.To, func(id string, raw bson.Raw) (bool, error) {
+	if f.PhoneHash != "" {
+		// The caller's history, their newest maxCallerOrder orders; its
+		// references hold no filter fields, so List checks each order.
+		refs, err := s.historyRefs(ctx, f.PhoneHash)
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range refs {
+			if h := (hint{day: s.timeline.Day(r.CreatedAt), id: r.ID}); cur.id == "" || before(h, cur) {
+				out = append(out, h)
+			}
+		}
+		return newestFirst(out, n), nil
+	}
+	err := s.timeline.Walk(ctx, cur.day, cur.id, f.From, f.To, func(id string, raw bson.RawValue) (bool, error) {
 		var m summary
-		if err := bson.Unmarshal(raw, &m); err != nil {
+		if err := raw.Unmarshal(&m); err != nil {
 			return false, fmt.Errorf("read work-order index: %w", err)
 		}
 		if f.matches(m) {
-			out = append(out, hint{day: s.timeline.Day(m.CreatedAt), id: id, st: m.Status})
+			out = append(out, hint{day: s.timeline.Day(m.CreatedAt), id: id})
 		}
 		return len(out) < n, nil
 	})
 	return out, err
+}
+
+func newestFirst(hs []hint, n int) []hint {
+	slices.SortFunc(hs, func(a, b hint) int { return -cmp.Or(cmp.Compare(a.day, b.day), cmp.Compare(a.id, b.id)) })
+	return hs[:min(n, len(hs))]
 }
 
 func before(a, b hint) bool { return a.day < b.day || a.day == b.day && a.id < b.id }
@@ -216,6 +241,34 @@ func before(a, b hint) bool { return a.day < b.day || a.day == b.day && a.id < b
 // List returns up to limit orders matching f, newest first, after the
 // cursor (an order id), and the cursor of the next page ("" at the end).
 func (s *Store) List(ctx context.Context, f Filter, limit int, after string) ([]Order, string, error) {
+	return s.list(ctx, f, limit, after, nil)
+}
+
+// Lists answers the first page of several filters at once (a queue page's
+// sections), reading the working set once for all of them.
+func (s *Store) Lists(ctx context.Context, fs []Filter, limit int) ([][]Order, error) {
+	var ws map[string]summary
+	for _, f := range fs {
+		if f.workingSetStatuses() != nil {
+			var err error
+			if ws, err = s.workingSet(ctx); err != nil {
+				return nil, err
+			}
+			break
+		}
+	}
+	out := make([][]Order, len(fs))
+	for i, f := range fs {
+		page, _, err := s.list(ctx, f, limit, "", ws)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = page
+	}
+	return out, nil
+}
+
+func (s *Store) list(ctx context.Context, f Filter, limit int, after string, ws map[string]summary) ([]Order, string, error) {
 	var cur hint
 	if after != "" {
 		o, err := s.order(ctx, after)
@@ -230,25 +283,32 @@ func (s *Store) List(ctx context.Context, f Filter, limit int, after string) ([]
 	out := []Order{}
 	for {
 		n := limit + 1 - len(out)
-		hs, err := s.hints(ctx, f, cur, n)
+		hs, err := s.hints(ctx, f, cur, n, ws)
 		if err != nil {
 			return nil, "", err
 		}
-		for _, h := range hs {
-			o, err := s.order(ctx, h.id)
-			if errors.Is(err, errOrderNotFound) {
+		ids := make([]string, len(hs))
+		for i, h := range hs {
+			ids[i] = h.id
+		}
+		orders, err := s.orders(ctx, ids)
+		if err != nil {
+			return nil, "", err
+		}
+		for _, o := range orders {
+			if o == nil || len(out) > limit {
 				continue
-			}
-			if err != nil {
-				return nil, "", err
 			}
 			full := summarize(o)
 			full.Content = o.Content
 			if !f.matches(full) {
 				// A stale hint: the order moved on after its summary was
-				// written (or a crash between the two). Rewrite it.
-				if err := s.indexOrder(ctx, o, h.st); err != nil {
-					return nil, "", err
+				// written (or a crash between the two). Rewrite it. (A
+				// caller's reference is no summary: nothing to rewrite.)
+				if f.PhoneHash == "" {
+					if err := s.indexOrder(ctx, o); err != nil {
+						return nil, "", err
+					}
 				}
 				continue
 			}
@@ -265,6 +325,21 @@ func (s *Store) List(ctx context.Context, f Filter, limit int, after string) ([]
 	return out, "", nil
 }
 
+// orders reads the orders with ids by _id, a few at a time; a missing one
+// is nil.
+func (s *Store) orders(ctx context.Context, ids []string) ([]*Order, error) {
+	out := make([]*Order, len(ids))
+	err := store.Parallel(ctx, len(ids), 4, func(ctx context.Context, i int) error {
+		o, err := s.order(ctx, ids[i])
+		if errors.Is(err, errOrderNotFound) {
+			return nil
+		}
+		out[i] = o
+		return err
+	})
+	return out, err
+}
+
 // order reads one order without its events.
 func (s *Store) order(ctx context.Context, id string) (*Order, error) {
 	var o Order
@@ -278,90 +353,46 @@ func (s *Store) order(ctx context.Context, id string) (*Order, error) {
 	return &o, nil
 }
 
-// dupRef is one recent order of a caller, branch and kind.
-type dupRef struct {
-	ID        string    `bson:"id"`
-	CreatedAt time.Time `bson:"t"`
-}
-
-func dupID(o *Order) string {
-	return dupPrefix + o.Caller.Hash + "/" + o.OrgID + "/" + string(o.Kind)
-}
-
-// rememberCaller adds o to its caller's recent orders, dropping those past
-// the window.
-func (s *Store) rememberCaller(ctx context.Context, o *Order) error {
-	if o.Caller.Hash == "" {
-		return nil
-	}
-	s.indexing.Lock()
-	defer s.indexing.Unlock()
-	refs, err := s.recent(ctx, o)
-	if err != nil {
-		return err
-	}
-	keep := []dupRef{{ID: o.ID, CreatedAt: o.CreatedAt}}
-	for _, r := range refs {
-		if r.ID != o.ID && r.CreatedAt.After(o.CreatedAt.Add(-DuplicateWindow)) {
-			keep = append(keep, r)
-		}
-	}
-	err = store.Upserted(func() error {
-		_, err := s.index().UpdateOne(ctx, bson.D{{Key: "_id", Value: dupID(o)}},
-			bson.D{{Key: "$set", Value: bson.D{{Key: "refs", Value: keep}}}}, options.UpdateOne().SetUpsert(true))
-		return err
-	})
-	if err != nil {
-		return fmt.Errorf("remember caller: %w", err)
-	}
-	return nil
-}
-
-func (s *Store) recent(ctx context.Context, o *Order) ([]dupRef, error) {
-	var d struct {
-		Refs []dupRef `bson:"refs"`
-	}
-	err := s.index().FindOne(ctx, bson.D{{Key: "_id", Value: dupID(o)}}).Decode(&d)
-	if err != nil && !errors.Is(err, mongo.ErrNoDocuments) {
-		return nil, fmt.Errorf("read caller's orders: %w", err)
-	}
-	return d.Refs, nil
-}
-
 // Duplicates lists earlier orders from the same phone to the same org about
-// the same kind within DuplicateWindow of o, newest first. It is a hint for
-// the operator, never a refusal: callers do call twice about two things.
+// the same kind within DuplicateWindow of o, newest first, from the
+// caller's history. It is a hint for the operator, never a refusal: callers
+// do call twice about two things.
 func (s *Store) Duplicates(ctx context.Context, o *Order) ([]Ref, error) {
 	out := []Ref{}
 	if o.Caller.Hash == "" {
 		return out, nil
 	}
-	refs, err := s.recent(ctx, o)
+	refs, err := s.historyRefs(ctx, o.Caller.Hash)
 	if err != nil {
 		return nil, err
 	}
-	slices.SortFunc(refs, func(a, b dupRef) int { return cmp.Compare(b.ID, a.ID) })
+	var ids []string
 	for _, r := range refs {
-		if r.ID == o.ID || r.CreatedAt.Before(o.CreatedAt.Add(-DuplicateWindow)) || len(out) == 10 {
+		if r.ID == o.ID || r.CreatedAt.Before(o.CreatedAt.Add(-DuplicateWindow)) || r.CreatedAt.After(o.CreatedAt) ||
+			r.OrgID != "" && r.OrgID != o.OrgID || r.Kind != "" && r.Kind != o.Kind {
 			continue
 		}
-		d, err := s.order(ctx, r.ID)
-		if errors.Is(err, errOrderNotFound) {
-			continue
-		}
-		if err != nil {
-			return nil, err
-		}
-		if d.OrgID == o.OrgID && d.Kind == o.Kind && d.Caller.Hash == o.Caller.Hash {
+		ids = append(ids, r.ID)
+	}
+	slices.SortFunc(ids, func(a, b string) int { return cmp.Compare(b, a) })
+	orders, err := s.orders(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	for _, d := range orders {
+		if d != nil && len(out) < 10 && d.OrgID == o.OrgID && d.Kind == o.Kind && d.Caller.Hash == o.Caller.Hash {
 			out = append(out, Ref{ID: d.ID, Number: d.Number, Status: d.Status, CreatedAt: d.CreatedAt})
 		}
 	}
 	return out, nil
 }
 
-// EnsureIndexed builds the index documents for orders stored before they
-// existed (one stream of the orders, once per database), then marks the
-// database indexed. Run it at start, after store.EnsureIndexes.
+// EnsureIndexed builds the index documents, in their present form, for
+// orders stored before they existed (one stream of the orders, once per
+// database): the timeline, the working-set shards, the callers' histories.
+// Documents of an earlier form (one working-set document per status, the
+// per-caller duplicate documents) are deleted. Run it at start, after
+// store.EnsureIndexes.
 func (s *Store) EnsureIndexed(ctx context.Context) error {
 	err := s.index().FindOne(ctx, bson.D{{Key: "_id", Value: indexedMarker}}).Err()
 	if err == nil {
@@ -370,14 +401,21 @@ func (s *Store) EnsureIndexed(ctx context.Context) error {
 	if !errors.Is(err, mongo.ErrNoDocuments) {
 		return fmt.Errorf("work-order index: %w", err)
 	}
+	for _, st := range Statuses {
+		if _, err := s.index().DeleteOne(ctx, bson.D{{Key: "_id", Value: activePrefix + string(st)}}); err != nil {
+			return fmt.Errorf("work-order index: %w", err)
+		}
+	}
+	for i := range workingShards {
+		if _, err := s.index().DeleteOne(ctx, bson.D{{Key: "_id", Value: fmt.Sprintf("%s%02d", activePrefix, i)}}); err != nil {
+			return fmt.Errorf("work-order index: %w", err)
+		}
+	}
 	err = s.Each(ctx, Filter{}, func(o *Order) error {
-		if err := s.indexOrder(ctx, o, ""); err != nil {
+		if err := s.indexOrder(ctx, o); err != nil {
 			return err
 		}
-		if o.CreatedAt.After(s.now().Add(-DuplicateWindow)) {
-			return s.rememberCaller(ctx, o)
-		}
-		return nil
+		return s.rememberHistory(ctx, o)
 	})
 	if err != nil {
 		return err

@@ -41,11 +41,22 @@ func (s *Service) dispatchAtIntake(ctx context.Context, o *Order, p *minyi.Princ
 
 // The caller's history: one index document per caller (keyed hash), _id
 // "caller/<hash>", listing that number's latest orders, so the detail page
-// shows what the caller reported before without a query on the orders.
+// shows what the caller reported before, a phone search finds the caller's
+// orders and the duplicate hint finds the same caller, unit and kind, all
+// without a query on the orders.
 const (
 	callerPrefix   = "caller/"
 	maxCallerOrder = 100
 )
+
+// dupRef is one order of a caller's history, with the unit and kind it was
+// taken with (empty in references stored before they were kept).
+type dupRef struct {
+	ID        string    `bson:"id"`
+	CreatedAt time.Time `bson:"t"`
+	OrgID     string    `bson:"o,omitempty"`
+	Kind      Kind      `bson:"k,omitempty"`
+}
 
 // rememberHistory adds o to its caller's history, keeping the newest
 // maxCallerOrder.
@@ -60,7 +71,8 @@ func (s *Store) rememberHistory(ctx context.Context, o *Order) error {
 		return err
 	}
 	refs = slices.DeleteFunc(refs, func(r dupRef) bool { return r.ID == o.ID })
-	refs = append([]dupRef{{ID: o.ID, CreatedAt: o.CreatedAt}}, refs...)
+	refs = append([]dupRef{{ID: o.ID, CreatedAt: o.CreatedAt, OrgID: o.OrgID, Kind: o.Kind}}, refs...)
+	slices.SortStableFunc(refs, func(a, b dupRef) int { return b.CreatedAt.Compare(a.CreatedAt) })
 	refs = refs[:min(len(refs), maxCallerOrder)]
 	err = store.Upserted(func() error {
 		_, err := s.index().UpdateOne(ctx, bson.D{{Key: "_id", Value: callerPrefix + o.Caller.Hash}},
@@ -97,8 +109,7 @@ type HistoryItem struct {
 }
 
 // CallerHistory lists up to n other orders of o's caller, newest first,
-// within scope (nil: every org). Orders recorded before the history index
-// existed are not listed.
+// within scope (nil: every org).
 func (s *Store) CallerHistory(ctx context.Context, o *Order, scope []string, n int) ([]HistoryItem, error) {
 	out := []HistoryItem{}
 	if o.Caller.Hash == "" {

@@ -2,12 +2,10 @@ package feedback
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
-	"go.mongodb.org/mongo-driver/v2/mongo"
 )
 
 // Overview is the leader's home figures: orders received in a period and
@@ -23,9 +21,9 @@ type Overview struct {
 func (s *Store) Overview(ctx context.Context, from, to, now time.Time, scope []string) (Overview, error) {
 	var ov Overview
 	f := Filter{From: from, To: to, OrgIDs: scope}
-	err := s.timeline.Walk(ctx, "", "", from, to, func(_ string, raw bson.Raw) (bool, error) {
+	err := s.timeline.Walk(ctx, "", "", from, to, func(_ string, raw bson.RawValue) (bool, error) {
 		var m summary
-		if err := bson.Unmarshal(raw, &m); err != nil {
+		if err := raw.Unmarshal(&m); err != nil {
 			return false, fmt.Errorf("read work-order index: %w", err)
 		}
 		if f.matches(m) {
@@ -37,18 +35,13 @@ func (s *Store) Overview(ctx context.Context, from, to, now time.Time, scope []s
 		return ov, err
 	}
 	over := Filter{Overdue: true, Now: now, OrgIDs: scope}
-	for _, st := range OpenStatuses {
-		var d struct {
-			E map[string]summary `bson:"e"`
-		}
-		err := s.index().FindOne(ctx, bson.D{{Key: "_id", Value: activePrefix + string(st)}}).Decode(&d)
-		if err != nil && !errors.Is(err, mongo.ErrNoDocuments) {
-			return ov, fmt.Errorf("read work-order queue: %w", err)
-		}
-		for _, m := range d.E {
-			if over.matches(m) {
-				ov.Overdue++
-			}
+	ws, err := s.workingSet(ctx)
+	if err != nil {
+		return ov, err
+	}
+	for _, m := range ws {
+		if over.matches(m) {
+			ov.Overdue++
 		}
 	}
 	return ov, nil

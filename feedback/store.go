@@ -107,13 +107,10 @@ func (s *Store) Create(ctx context.Context, o *Order, actor Actor) error {
 	if _, err := s.events().InsertOne(ctx, storedEvent(o.ID, o.Events[0])); err != nil {
 		return fmt.Errorf("insert work order event: %w", err)
 	}
-	if err := s.indexOrder(ctx, o, ""); err != nil {
+	if err := s.indexOrder(ctx, o); err != nil {
 		return err
 	}
-	if err := s.rememberHistory(ctx, o); err != nil {
-		return err
-	}
-	return s.rememberCaller(ctx, o)
+	return s.rememberHistory(ctx, o)
 }
 
 // maxNumberAttempts bounds the retries for a free number; each costs two
@@ -179,7 +176,7 @@ func (s *Store) Get(ctx context.Context, id string) (*Order, error) {
 	}
 	r := Replay(*o)
 	if r.Version != o.Version {
-		if err := s.saveState(ctx, &r, o.Status); err != nil {
+		if err := s.saveState(ctx, &r); err != nil {
 			return nil, err
 		}
 	}
@@ -220,7 +217,6 @@ func (s *Store) Act(ctx context.Context, id string, e Event, allow func(*Order) 
 				return nil, nil, err
 			}
 		}
-		prev := o.Status
 		ev := e
 		ev.ID = bson.NewObjectID().Hex()
 		ev.At = s.now().UTC()
@@ -234,7 +230,7 @@ func (s *Store) Act(ctx context.Context, id string, e Event, allow func(*Order) 
 		if err != nil {
 			return nil, nil, fmt.Errorf("append work order event: %w", err)
 		}
-		if err := s.saveState(ctx, o, prev); err != nil {
+		if err := s.saveState(ctx, o); err != nil {
 			return nil, nil, err
 		}
 		return o, &ev, nil
@@ -242,14 +238,13 @@ func (s *Store) Act(ctx context.Context, id string, e Event, allow func(*Order) 
 	return nil, nil, errBusy
 }
 
-// saveState stores what o's events imply and indexes it (prev: the status
-// it was stored with). A later state is never left replaced by an earlier
-// one, with writes by _id only (the one filter the embedded store does not
+// saveState stores what o's events imply and indexes it. A later state is
+// never left replaced by an earlier one, with writes by _id only (the one filter the embedded store does not
 // answer by scanning): after writing, it looks for the event after o's
 // last; if one exists, a later step may have saved its state before this
 // write, so the state is derived again from the events and written again.
 // A step that inserts its event after that look saves after this write.
-func (s *Store) saveState(ctx context.Context, o *Order, prev Status) error {
+func (s *Store) saveState(ctx context.Context, o *Order) error {
 	for {
 		s.saving.Lock()
 		_, err := s.coll().UpdateOne(ctx, bson.D{{Key: "_id", Value: o.ID}}, bson.D{{Key: "$set", Value: derived(o)}})
@@ -262,7 +257,7 @@ func (s *Store) saveState(ctx context.Context, o *Order, prev Status) error {
 			return err
 		}
 		if len(later) == 0 {
-			return s.indexOrder(ctx, o, prev)
+			return s.indexOrder(ctx, o)
 		}
 		o.Events = append(o.Events, later...)
 		r := Replay(*o)
@@ -295,6 +290,8 @@ type Filter struct {
 	PhoneHash string    // same caller
 	// Unsatisfied keeps orders called back unsatisfied (the 重办 queue).
 	Unsatisfied bool
+	// PendingExtension keeps orders whose extension request awaits a decision.
+	PendingExtension bool
 	// The all-orders list's filters (workspace_filter.go).
 	Kind       Kind
 	Channel    Channel
@@ -329,6 +326,9 @@ func (f Filter) query() bson.D {
 	}
 	if f.Unsatisfied {
 		and = append(and, bson.D{{Key: "satisfaction", Value: Unsatisfied}})
+	}
+	if f.PendingExtension {
+		and = append(and, bson.D{{Key: "extension_request", Value: bson.D{{Key: "$exists", Value: true}}}})
 	}
 	if f.Q != "" {
 		re := bson.D{{Key: "$regex", Value: regexp.QuoteMeta(f.Q)}}

@@ -110,9 +110,9 @@ func (t *Timeline) Days(ctx context.Context, from, to time.Time) ([]string, erro
 }
 
 // Bucket reads one day's summaries: entry id → its raw summary.
-func (t *Timeline) Bucket(ctx context.Context, day string) (map[string]bson.Raw, error) {
+func (t *Timeline) Bucket(ctx context.Context, day string) (map[string]bson.RawValue, error) {
 	var b struct {
-		E map[string]bson.Raw `bson:"e"`
+		E map[string]bson.RawValue `bson:"e"`
 	}
 	err := t.coll.FindOne(ctx, bson.D{{Key: "_id", Value: t.bucketID(day)}}).Decode(&b)
 	if errors.Is(err, mongo.ErrNoDocuments) {
@@ -128,7 +128,7 @@ func (t *Timeline) Bucket(ctx context.Context, day string) (map[string]bson.Raw,
 // within a day, the highest id first, starting below the cursor (the day
 // and id of the last entry of the previous page; "" for the first page),
 // until fn returns false. from and to bound the days read.
-func (t *Timeline) Walk(ctx context.Context, cursorDay, cursorID string, from, to time.Time, fn func(id string, summary bson.Raw) (bool, error)) error {
+func (t *Timeline) Walk(ctx context.Context, cursorDay, cursorID string, from, to time.Time, fn func(id string, summary bson.RawValue) (bool, error)) error {
 	days, err := t.Days(ctx, from, to)
 	if err != nil {
 		return err

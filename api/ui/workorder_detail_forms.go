@@ -54,5 +54,3 @@ func rowMore(o feedback.Order) woRowMore {
 	return m
 }
 
-// pendingExtension keeps the orders whose 申请延期 awaits a decision.
-func pendingExtension(o *feedback.Order) bool { return o.ExtensionRequest != nil }

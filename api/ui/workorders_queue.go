@@ -102,19 +102,30 @@ func (s *WorkOrderPages) row(o feedback.Order, p *accounts.Principal, orgs map[s
 	return r
 }
 
-// queueSection lists up to 50 orders of f as rows.
-func (s *WorkOrderPages) queueSection(c *gin.Context, title, empty string, f feedback.Filter, keep func(*feedback.Order) bool, orgs map[string]surveys.Org) (woSection, error) {
-	list, _, err := s.workOrders.List(c.Request.Context(), f, 50, "")
-	if err != nil {
-		return woSection{}, err
+// queueSections lists up to 50 orders of each filter as rows, reading the
+// working set once for all of them.
+func (s *WorkOrderPages) queueSections(c *gin.Context, specs []queueSpec, orgs map[string]surveys.Org) ([]woSection, error) {
+	fs := make([]feedback.Filter, len(specs))
+	for i, sp := range specs {
+		fs[i] = sp.f
 	}
-	sec := woSection{Title: title, Empty: empty}
-	for i := range list {
-		if keep == nil || keep(&list[i]) {
-			sec.Rows = append(sec.Rows, s.row(list[i], httpx.Principal(c), orgs))
+	lists, err := s.workOrders.Lists(c.Request.Context(), fs, 50)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]woSection, len(specs))
+	for i, sp := range specs {
+		out[i] = woSection{Title: sp.title, Empty: sp.empty}
+		for _, o := range lists[i] {
+			out[i].Rows = append(out[i].Rows, s.row(o, httpx.Principal(c), orgs))
 		}
 	}
-	return sec, nil
+	return out, nil
+}
+
+type queueSpec struct {
+	title, empty string
+	f            feedback.Filter
 }
 
 func (s *WorkOrderPages) OperatorQueuePage(c *gin.Context) error {
@@ -127,26 +138,17 @@ func (s *WorkOrderPages) RenderOperatorQueue(c *gin.Context, status int, errMsg 
 		return err
 	}
 	now := s.now()
-	type spec struct {
-		title, empty string
-		f            feedback.Filter
-		keep         func(*feedback.Order) bool
-	}
-	specs := []spec{
-		{"超期未回复（可督办）", "没有超期工单", feedback.Filter{Overdue: true, Now: now}, nil},
-		{"待派单（新受理、被回退）", "没有待派单的工单", feedback.Filter{Statuses: []feedback.Status{feedback.StatusReceived, feedback.StatusReturned}}, nil},
-		{"延期申请待审批", "没有待审批的延期申请", feedback.Filter{Statuses: []feedback.Status{feedback.StatusAccepted}}, pendingExtension},
-		{"已回复待办结", "没有待办结的工单", feedback.Filter{Statuses: []feedback.Status{feedback.StatusReplied}}, nil},
-		{"待回访", "没有待回访的工单", feedback.Filter{Statuses: []feedback.Status{feedback.StatusClosed}}, nil},
-		{"回访不满意（可重办）", "没有回访不满意的工单", feedback.Filter{Statuses: []feedback.Status{feedback.StatusCalledBack}, Unsatisfied: true}, nil},
+	specs := []queueSpec{
+		{"超期未回复（可督办）", "没有超期工单", feedback.Filter{Overdue: true, Now: now}},
+		{"待派单（新受理、被回退）", "没有待派单的工单", feedback.Filter{Statuses: []feedback.Status{feedback.StatusReceived, feedback.StatusReturned}}},
+		{"延期申请待审批", "没有待审批的延期申请", feedback.Filter{Statuses: []feedback.Status{feedback.StatusAccepted}, PendingExtension: true}},
+		{"已回复待办结", "没有待办结的工单", feedback.Filter{Statuses: []feedback.Status{feedback.StatusReplied}}},
+		{"待回访", "没有待回访的工单", feedback.Filter{Statuses: []feedback.Status{feedback.StatusClosed}}},
+		{"回访不满意（可重办）", "没有回访不满意的工单", feedback.Filter{Statuses: []feedback.Status{feedback.StatusCalledBack}, Unsatisfied: true}},
 	}
 	v := woQueueView{Heading: "工单调度与回访", Post: "/operator/work-orders/", Orgs: opts, Done: doneMessage(c), Error: errMsg, Sats: satisfactionOptions(), Outcomes: outcomeOptions(), Ress: resolutionOptions()}
-	for _, sp := range specs {
-		sec, err := s.queueSection(c, sp.title, sp.empty, sp.f, sp.keep, orgs)
-		if err != nil {
-			return err
-		}
-		v.Sections = append(v.Sections, sec)
+	if v.Sections, err = s.queueSections(c, specs, orgs); err != nil {
+		return err
 	}
 	return s.renderWO(c, status, "wo_queue", "工单调度与回访", v)
 }
@@ -191,18 +193,12 @@ func (s *WorkOrderPages) RenderBranchQueue(c *gin.Context, status int, errMsg st
 		return err
 	}
 	v := woQueueView{Heading: "本支部工单", Post: "/branch/work-orders/", Orgs: opts, Done: doneMessage(c), Error: errMsg, Outcomes: outcomeOptions()}
-	for _, sp := range []struct {
-		title, empty string
-		st           feedback.Status
-	}{
-		{"待签收", "没有待签收的工单", feedback.StatusAssigned},
-		{"办理中（回复或申请延期）", "没有办理中的工单", feedback.StatusAccepted},
-	} {
-		sec, err := s.queueSection(c, sp.title, sp.empty, feedback.Filter{OrgIDs: scope, Statuses: []feedback.Status{sp.st}}, nil, orgs)
-		if err != nil {
-			return err
-		}
-		v.Sections = append(v.Sections, sec)
+	specs := []queueSpec{
+		{"待签收", "没有待签收的工单", feedback.Filter{OrgIDs: scope, Statuses: []feedback.Status{feedback.StatusAssigned}}},
+		{"办理中（回复或申请延期）", "没有办理中的工单", feedback.Filter{OrgIDs: scope, Statuses: []feedback.Status{feedback.StatusAccepted}}},
+	}
+	if v.Sections, err = s.queueSections(c, specs, orgs); err != nil {
+		return err
 	}
 	return s.renderWO(c, status, "wo_queue", "本支部工单", v)
 }
