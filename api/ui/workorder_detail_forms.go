@@ -53,4 +53,3 @@ func rowMore(o feedback.Order) woRowMore {
 	}
 	return m
 }
-
