@@ -4,6 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"minyi/store"
+	"strconv"
+	"strings"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -34,12 +37,56 @@ type AuditEntry struct {
 }
 
 // auditSummary is an entry's line in the timeline: what the filters need.
+// It is stored as one string (auditSummaryCodec), not a sub-document: a
+// day's bucket holds hundreds of lines and is rewritten whole on every
+// entry on the embedded store, which keeps a schema beside each nested
+// document.
 type auditSummary struct {
-	Actor    string    `bson:"a,omitempty"`
-	ActorID  string    `bson:"ai,omitempty"`
-	Action   string    `bson:"x"`
-	ObjectID string    `bson:"o,omitempty"`
-	At       time.Time `bson:"t"`
+	Actor    string
+	ActorID  string
+	Action   string
+	ObjectID string
+	At       time.Time
+}
+
+const auditSummarySep = "\x1f" // refused in every typed text (minyi.CleanText)
+
+// MarshalBSONValue stores the summary as "a1␟actor␟actor id␟action␟object␟unix ms".
+func (m auditSummary) MarshalBSONValue() (byte, []byte, error) {
+	clean := func(v string) string { return strings.ReplaceAll(v, auditSummarySep, "") }
+	typ, data, err := bson.MarshalValue(strings.Join([]string{"a1", clean(m.Actor), clean(m.ActorID), clean(m.Action), clean(m.ObjectID),
+		strconv.FormatInt(m.At.UnixMilli(), 10)}, auditSummarySep))
+	return byte(typ), data, err
+}
+
+// UnmarshalBSONValue reads the string, or the sub-document of the earlier form.
+func (m *auditSummary) UnmarshalBSONValue(typ byte, data []byte) error {
+	rv := bson.RawValue{Type: bson.Type(typ), Value: data}
+	if rv.Type == bson.TypeEmbeddedDocument {
+		var l struct {
+			Actor    string    `bson:"a,omitempty"`
+			ActorID  string    `bson:"ai,omitempty"`
+			Action   string    `bson:"x"`
+			ObjectID string    `bson:"o,omitempty"`
+			At       time.Time `bson:"t"`
+		}
+		if err := rv.Unmarshal(&l); err != nil {
+			return fmt.Errorf("read audit summary: %w", err)
+		}
+		*m = auditSummary(l)
+		return nil
+	}
+	v, ok := rv.StringValueOK()
+	f := strings.Split(v, auditSummarySep)
+	if !ok || len(f) != 6 || f[0] != "a1" {
+		return fmt.Errorf("read audit summary: not a summary (%s)", rv.Type)
+	}
+	ms, err := strconv.ParseInt(f[5], 10, 64)
+	if err != nil {
+		return fmt.Errorf("read audit summary: %w", err)
+	}
+	*m = auditSummary{Actor: f[1], ActorID: f[2], Action: f[3], ObjectID: f[4], At: time.UnixMilli(ms).UTC()}
+	return nil
 }
 
 // AuditFilter narrows GET /audit; empty fields match everything.
@@ -100,17 +147,27 @@ func (s *Store) ListAudit(ctx context.Context, f AuditFilter) ([]AuditEntry, str
 	if err != nil {
 		return nil, "", err
 	}
-	out := make([]AuditEntry, 0, len(ids))
-	for _, id := range ids {
+	found := make([]*AuditEntry, len(ids))
+	err = store.Parallel(ctx, len(ids), 4, func(ctx context.Context, i int) error {
 		var e AuditEntry
-		err := s.db.Collection(collAudit).FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&e)
+		err := s.db.Collection(collAudit).FindOne(ctx, bson.D{{Key: "_id", Value: ids[i]}}).Decode(&e)
 		if errors.Is(err, mongo.ErrNoDocuments) {
-			continue
+			return nil
 		}
 		if err != nil {
-			return nil, "", fmt.Errorf("list audit: %w", err)
+			return fmt.Errorf("list audit: %w", err)
 		}
-		out = append(out, e)
+		found[i] = &e
+		return nil
+	})
+	if err != nil {
+		return nil, "", err
+	}
+	out := make([]AuditEntry, 0, len(ids))
+	for _, e := range found {
+		if e != nil {
+			out = append(out, *e)
+		}
 	}
 	if len(out) > f.Limit {
 		return out[:f.Limit], out[f.Limit-1].ID, nil
