@@ -25,18 +25,15 @@ func (s *Store) WithSettings(cats *Categories, cal *Calendar) {
 // none was given).
 func (s *Service) Categories() *Categories { return s.store.cats }
 
-// dispatchAtIntake sends an order taken with its unit straight to that unit
-// (API.md second round): one assign event by the operator who took the
-// call, so the secretary sees it at once. Without a unit it waits in 待派单.
-func (s *Service) dispatchAtIntake(ctx context.Context, o *Order, p *minyi.Principal) (*Order, error) {
+// intakeSteps are the events an order taken with its unit starts with
+// besides its receipt (API.md second round): one assign by the operator
+// who took the call, so the secretary sees it at once. Without a unit it
+// waits in 待派单.
+func intakeSteps(o *Order, p *minyi.Principal) []Event {
 	if o.OrgID == "" {
-		return o, nil
+		return nil
 	}
-	d, _, err := s.store.Act(ctx, o.ID, Event{Action: ActionAssign, Actor: ActorOf(p), OrgID: o.OrgID}, nil)
-	if err != nil {
-		return nil, fmt.Errorf("dispatch at intake: %w", err)
-	}
-	return d, nil
+	return []Event{{Action: ActionAssign, Actor: ActorOf(p), OrgID: o.OrgID}}
 }
 
 // The caller's history: one index document per caller (keyed hash), _id

@@ -76,10 +76,7 @@ func (s *Service) CreateOrder(ctx context.Context, in OrderInput) (*Created, err
 	if err != nil {
 		return nil, err
 	}
-	if err := s.store.Create(ctx, o, ActorOf(p)); err != nil {
-		return nil, err
-	}
-	if o, err = s.dispatchAtIntake(ctx, o, p); err != nil {
+	if err := s.store.Create(ctx, o, ActorOf(p), intakeSteps(o, p)...); err != nil {
 		return nil, err
 	}
 	dups, err := s.store.Duplicates(ctx, o)

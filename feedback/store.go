@@ -81,7 +81,10 @@ func Indexes() []store.Index {
 func (s *Store) coll() *mongo.Collection { return s.db.Collection(collOrders) }
 
 // Create validates o, numbers it, records the receive event and stores it.
-func (s *Store) Create(ctx context.Context, o *Order, actor Actor) error {
+// Events in then (an assignment at intake) are checked and applied after
+// the receive event and stored with it: the new order is written once, in
+// its final state, not once a step.
+func (s *Store) Create(ctx context.Context, o *Order, actor Actor, then ...Event) error {
 	if err := o.Validate(); err != nil {
 		return err
 	}
@@ -94,6 +97,12 @@ func (s *Store) Create(ctx context.Context, o *Order, actor Actor) error {
 		o.ID = bson.NewObjectID().Hex()
 		o.Number = num
 		s.policy.Receive(o, actor, bson.NewObjectID().Hex(), now)
+		for _, e := range then {
+			e.ID, e.At = bson.NewObjectID().Hex(), now
+			if err := s.policy.Step(o, &e); err != nil {
+				return err
+			}
+		}
 		_, err = s.coll().InsertOne(ctx, o)
 		if err == nil {
 			break
@@ -104,7 +113,11 @@ func (s *Store) Create(ctx context.Context, o *Order, actor Actor) error {
 			return fmt.Errorf("insert work order: %w", err)
 		}
 	}
-	if _, err := s.events().InsertOne(ctx, storedEvent(o.ID, o.Events[0])); err != nil {
+	evs := make([]any, len(o.Events))
+	for i, e := range o.Events {
+		evs[i] = storedEvent(o.ID, e)
+	}
+	if _, err := s.events().InsertMany(ctx, evs); err != nil {
 		return fmt.Errorf("insert work order event: %w", err)
 	}
 	if err := s.indexOrder(ctx, o); err != nil {
