@@ -107,7 +107,7 @@ func New(ctx context.Context, st *store.Store, cfg Config) (*App, error) {
 	if err := surveys.RetireMemberNameIndex(ctx, st.DB); err != nil { // same-name members may differ by number
 		return nil, err
 	}
-	if err := store.EnsureIndexes(ctx, st.DB, Indexes()); err != nil {
+	if err := st.EnsureIndexes(ctx, st.DB, Indexes()); err != nil {
 		return nil, err
 	}
 	now, log := cfg.Now, cfg.Logger

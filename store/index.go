@@ -20,6 +20,37 @@ type Index struct {
 	Sparse     bool
 }
 
+// EnsureIndexes creates the indexes of idx in db that this store keeps
+// (see below). On the embedded store that is the unique ones only: its
+// SQLite backend never answers a query from a secondary index (it pushes
+// down only a filter on _id, idindex.go), so a non-unique index serves no
+// read and costs every write of the collection one more parse of the
+// document's JSON. Non-unique indexes an earlier version created there are
+// dropped. On MongoDB every index is kept: they serve the streams of the
+// exports, the ledger and the reconciler.
+func (s *Store) EnsureIndexes(ctx context.Context, db *mongo.Database, idx []Index) error {
+	if !s.Embedded() {
+		return EnsureIndexes(ctx, db, idx)
+	}
+	var keep []Index
+	for _, ix := range idx {
+		if ix.Unique {
+			keep = append(keep, ix)
+			continue
+		}
+		have, err := indexNames(ctx, db.Collection(ix.Collection))
+		if err != nil {
+			return err
+		}
+		if have[ix.Name] {
+			if err := db.Collection(ix.Collection).Indexes().DropOne(ctx, ix.Name); err != nil {
+				return fmt.Errorf("drop index %s on %s: %w", ix.Name, ix.Collection, err)
+			}
+		}
+	}
+	return EnsureIndexes(ctx, db, keep)
+}
+
 // EnsureIndexes creates the indexes that do not exist yet, so it runs at
 // every start. It asks which exist rather than re-creating them: FerretDB
 // 1.24 panics on a createIndexes that repeats indexes it loaded from disk.

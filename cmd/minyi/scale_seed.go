@@ -14,7 +14,6 @@ import (
 
 	"minyi/accounts"
 	"minyi/feedback"
-	"minyi/store"
 	"minyi/surveys"
 )
 
@@ -260,7 +259,7 @@ func (b *scaleBench) rawInsert(ctx context.Context, sv *surveys.Survey, n int) (
 	}
 	db := b.a.Store.Client.Database(b.a.Store.DB.Name() + "_raw")
 	defer db.Drop(context.WithoutCancel(ctx))
-	if err := store.EnsureIndexes(ctx, db, surveys.BallotIndexes()); err != nil {
+	if err := b.a.Store.EnsureIndexes(ctx, db, surveys.BallotIndexes()); err != nil {
 		return 0, err
 	}
 	coll := db.Collection("ballots")
