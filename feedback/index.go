@@ -87,6 +87,9 @@ func (s *Store) indexOrder(ctx context.Context, o *Order, prev Status) error {
 	if err := s.assessIndex(ctx, o); err != nil { // the 三率 records (assessment_index.go)
 		return err
 	}
+	if err := s.statsIndex(ctx, o); err != nil { // the statistics entry (stats_index.go)
+		return err
+	}
 	s.indexing.Lock()
 	defer s.indexing.Unlock()
 	var models []mongo.WriteModel

@@ -12,7 +12,8 @@ import (
 
 // Overview is the leader's home figures: orders received in a period and
 // orders overdue now, counted from the index documents alone (the period's
-// day buckets and the working set), never by reading the orders.
+// statistics day documents and the working set), never by reading the
+// orders.
 type Overview struct {
 	Received int
 	Overdue  int
@@ -22,17 +23,7 @@ type Overview struct {
 // reply past their deadline at now, within scope (nil: every org).
 func (s *Store) Overview(ctx context.Context, from, to, now time.Time, scope []string) (Overview, error) {
 	var ov Overview
-	f := Filter{From: from, To: to, OrgIDs: scope}
-	err := s.timeline.Walk(ctx, "", "", from, to, func(_ string, raw bson.Raw) (bool, error) {
-		var m summary
-		if err := bson.Unmarshal(raw, &m); err != nil {
-			return false, fmt.Errorf("read work-order index: %w", err)
-		}
-		if f.matches(m) {
-			ov.Received++
-		}
-		return true, nil
-	})
+	err := s.statsEntries(ctx, Filter{From: from, To: to, OrgIDs: scope}, func(statEntry) { ov.Received++ })
 	if err != nil {
 		return ov, err
 	}

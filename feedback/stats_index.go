@@ -1,0 +1,264 @@
+package feedback
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"minyi/store"
+)
+
+// The statistics of a period read no order. Each local day of receipt has
+// one document in collIndex, _id "stats/<YYYYMMDD>" (the day of the order's
+// CreatedAt in the calendar's zone, the timeline's day), holding one entry
+// per order received that day: e.<order id> = a compact string with what
+// Stats.Add counts, except overdue, which depends on the time of asking and
+// is counted from the working set (bounded by the open orders). A period's
+// statistics then read the timeline's directory and one small document per
+// day with orders, by _id.
+//
+// indexOrder rewrites the order's whole entry after every saved state, with
+// $set by _id (upsert): the write is idempotent, so a crash between the
+// order's write and its entry's leaves a stale entry that the order's next
+// write (or a stale hint found by a list, which re-indexes the order)
+// heals.
+const (
+	statsPrefix = "stats/"
+	statsMarker = "meta/stats"
+	// statsReaders bounds the day documents read at once (measured on the
+	// embedded store: see the README's Benchmarks).
+	statsReaders = 8
+	// statsSep separates the fields of an entry. No field can hold it: ids
+	// are hex (the org id, last, is taken whole anyway), kinds, statuses,
+	// satisfactions and resolutions are fixed lower-case words, category
+	// paths are keys of [a-z0-9_-] joined by "/" (categories.go), and the
+	// rest are digits.
+	statsSep    = "|"
+	statsFields = 10
+)
+
+// statEntry is what the statistics keep of one order.
+type statEntry struct {
+	Created      time.Time // to the millisecond, as stored
+	OrgID        string
+	Kind         Kind
+	Status       Status
+	Category     string
+	Replied      bool // a current reply
+	OnTime       bool // replied by the deadline
+	Satisfaction Satisfaction
+	Resolution   Resolution
+	Reopened     int
+	Supervised   int
+}
+
+func entryOf(o *Order) statEntry {
+	return statEntry{Created: o.CreatedAt.Truncate(time.Millisecond), OrgID: o.OrgID, Kind: o.Kind, Status: o.Status,
+		Category: o.Category, Replied: o.RepliedAt != nil, OnTime: o.RepliedAt != nil && o.OnTime != nil && *o.OnTime,
+		Satisfaction: o.Satisfaction, Resolution: o.Resolution, Reopened: o.Reopened, Supervised: o.Supervised}
+}
+
+// encode is the entry as stored: the creation instant in unix milliseconds
+// (base 36), kind, status, category, two flags (replied, on time: 0 or 1),
+// satisfaction, resolution, reopenings, supervisions (base 36) and the org
+// id, separated by statsSep, e.g.
+// "mi1x0k3c|complaint|called_back|city/lights|11|satisfied|resolved|0|1|<org>".
+func (e statEntry) encode() string {
+	flag := func(b bool) string {
+		if b {
+			return "1"
+		}
+		return "0"
+	}
+	return strings.Join([]string{
+		strconv.FormatInt(e.Created.UnixMilli(), 36), string(e.Kind), string(e.Status), e.Category,
+		flag(e.Replied) + flag(e.OnTime), string(e.Satisfaction), string(e.Resolution),
+		strconv.FormatInt(int64(e.Reopened), 36), strconv.FormatInt(int64(e.Supervised), 36), e.OrgID,
+	}, statsSep)
+}
+
+func decodeEntry(s string) (statEntry, error) {
+	p := strings.SplitN(s, statsSep, statsFields)
+	if len(p) != statsFields || len(p[4]) != 2 {
+		return statEntry{}, fmt.Errorf("work-order statistics entry %q: want %d fields", s, statsFields)
+	}
+	ms, err1 := strconv.ParseInt(p[0], 36, 64)
+	reopened, err2 := strconv.ParseInt(p[7], 36, 32)
+	supervised, err3 := strconv.ParseInt(p[8], 36, 32)
+	if err := errors.Join(err1, err2, err3); err != nil {
+		return statEntry{}, fmt.Errorf("work-order statistics entry %q: %w", s, err)
+	}
+	return statEntry{Created: time.UnixMilli(ms).UTC(), Kind: Kind(p[1]), Status: Status(p[2]), Category: p[3],
+		Replied: p[4][0] == '1', OnTime: p[4][1] == '1', Satisfaction: Satisfaction(p[5]), Resolution: Resolution(p[6]),
+		Reopened: int(reopened), Supervised: int(supervised), OrgID: p[9]}, nil
+}
+
+func (s *Store) statsID(at time.Time) string { return statsPrefix + s.timeline.Day(at) }
+
+// statsIndex sets o's entry in the document of its day of receipt. It
+// takes the indexing lock: the embedded store loses concurrent updates of
+// one document, and this process serialises its own.
+func (s *Store) statsIndex(ctx context.Context, o *Order) error {
+	s.indexing.Lock()
+	defer s.indexing.Unlock()
+	err := store.Upserted(func() error {
+		_, err := s.index().UpdateOne(ctx, bson.D{{Key: "_id", Value: s.statsID(o.CreatedAt)}},
+			bson.D{{Key: "$set", Value: bson.D{{Key: "e." + o.ID, Value: entryOf(o).encode()}}}}, options.UpdateOne().SetUpsert(true))
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("index work order for the statistics: %w", err)
+	}
+	return nil
+}
+
+// errStatsFilter: Stats answers scope, org and period only.
+var errStatsFilter = errors.New("work-order statistics: only the scope, org and period can be filtered")
+
+// statsEntries calls fn with every entry of an order received in
+// [f.From, f.To) (zero: open) whose org is within f.OrgIDs (nil: every org)
+// and is f.OrgID when set. It reads the timeline's directory, then the
+// period's day documents by _id, statsReaders at once; fn is called from
+// this goroutine only.
+func (s *Store) statsEntries(ctx context.Context, f Filter, fn func(statEntry)) error {
+	days, err := s.timeline.Days(ctx, f.From, f.To)
+	if err != nil {
+		return err
+	}
+	// As the store compares them: BSON dates hold milliseconds.
+	from, to := f.From.Truncate(time.Millisecond), f.To.Truncate(time.Millisecond)
+	keep := func(e statEntry) bool {
+		switch {
+		case f.OrgIDs != nil && !slices.Contains(f.OrgIDs, e.OrgID),
+			f.OrgID != "" && e.OrgID != f.OrgID,
+			!f.From.IsZero() && e.Created.Before(from),
+			!f.To.IsZero() && !e.Created.Before(to):
+			return false
+		}
+		return true
+	}
+	results := make([][]statEntry, len(days))
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var (
+		wg    sync.WaitGroup
+		mu    sync.Mutex
+		first error // the first failure; the others see it cancelled
+	)
+	fail := func(err error) {
+		mu.Lock()
+		defer mu.Unlock()
+		if first == nil {
+			first = err
+			cancel()
+		}
+	}
+	next := make(chan int)
+	for range min(statsReaders, len(days)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				var d struct {
+					E map[string]string `bson:"e"`
+				}
+				err := s.index().FindOne(ctx, bson.D{{Key: "_id", Value: statsPrefix + days[i]}}).Decode(&d)
+				if errors.Is(err, mongo.ErrNoDocuments) {
+					continue
+				}
+				if err != nil {
+					fail(fmt.Errorf("read work-order statistics: %w", err))
+					continue
+				}
+				for _, raw := range d.E {
+					e, err := decodeEntry(raw)
+					if err != nil {
+						fail(err)
+						break
+					}
+					if keep(e) {
+						results[i] = append(results[i], e)
+					}
+				}
+			}
+		}()
+	}
+feed:
+	for i := range days {
+		select {
+		case next <- i:
+		case <-ctx.Done():
+			break feed
+		}
+	}
+	close(next)
+	wg.Wait()
+	if first != nil {
+		return first
+	}
+	if err := ctx.Err(); err != nil { // the caller's context ended before every day was read
+		return err
+	}
+	for _, entries := range results {
+		for _, e := range entries {
+			fn(e)
+		}
+	}
+	return nil
+}
+
+// Stats are the figures of the orders received in [f.From, f.To) within
+// f.OrgIDs and f.OrgID — the same as Stats.Add over those orders — counted
+// from the day documents and, for overdue at now, the working set: no
+// order is read. Any other field of f is refused.
+func (s *Store) Stats(ctx context.Context, f Filter, now time.Time) (*Stats, error) {
+	if len(f.Statuses) > 0 || f.Overdue || f.Q != "" || f.PhoneHash != "" || f.Unsatisfied ||
+		f.Kind != "" || f.Channel != "" || f.Category != "" || f.Supervised {
+		return nil, errStatsFilter
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	st := NewStats()
+	if err := s.statsEntries(ctx, f, st.addEntry); err != nil {
+		return nil, err
+	}
+	hs, err := s.hints(ctx, Filter{Overdue: true, Now: now, OrgIDs: f.OrgIDs, OrgID: f.OrgID, From: f.From, To: f.To}, hint{}, math.MaxInt)
+	if err != nil {
+		return nil, err
+	}
+	st.Overdue = len(hs)
+	return st.Finish(), nil
+}
+
+// EnsureStatsIndexed writes the statistics entries of orders stored before
+// the day documents existed (one stream of the orders, once per database),
+// then marks the database. Run it at start, after EnsureIndexed.
+func (s *Store) EnsureStatsIndexed(ctx context.Context) error {
+	err := s.index().FindOne(ctx, bson.D{{Key: "_id", Value: statsMarker}}).Err()
+	if err == nil {
+		return nil
+	}
+	if !errors.Is(err, mongo.ErrNoDocuments) {
+		return fmt.Errorf("work-order statistics index: %w", err)
+	}
+	if err := s.Each(ctx, Filter{}, func(o *Order) error { return s.statsIndex(ctx, o) }); err != nil {
+		return err
+	}
+	_, err = s.index().UpdateOne(ctx, bson.D{{Key: "_id", Value: statsMarker}},
+		bson.D{{Key: "$set", Value: bson.D{{Key: "at", Value: s.now().UTC()}}}}, options.UpdateOne().SetUpsert(true))
+	if err != nil {
+		return fmt.Errorf("work-order statistics index: %w", err)
+	}
+	return nil
+}
