@@ -128,7 +128,7 @@ func statsFilters() []feedback.Filter {
 		{From: cst(2026, 11, 4, 0, 0), To: cst(2026, 11, 8, 0, 0)},
 		{From: cst(2026, 11, 4, 0, 0)},
 		{To: cst(2026, 11, 6, 0, 0)},
-		{From: cst(2026, 11, 3, 9, 30), To: cst(2026, 11, 9, 13, 5)},                                // instants: the edge days in part
+		{From: cst(2026, 11, 3, 9, 30), To: cst(2026, 11, 9, 13, 5)},                               // instants: the edge days in part
 		{From: cst(2026, 11, 5, 13, 5).Add(time.Millisecond), To: cst(2026, 11, 5, 23, 59)},        // within one day, ends excluded
 		{From: cst(2026, 11, 3, 9, 30), To: cst(2026, 11, 9, 13, 5), OrgIDs: []string{"b1", "b2"}}, // both
 		{From: cst(2026, 12, 1, 0, 0), To: cst(2026, 12, 2, 0, 0)},                                 // no orders
