@@ -23,18 +23,28 @@ import (
 // CreatedAt in the calendar's zone, the timeline's day), holding one entry
 // per order received that day: e.<order id> = a compact string with what
 // Stats.Add counts, except overdue, which depends on the time of asking and
-// is counted from the working set (bounded by the open orders). A period's
-// statistics then read the timeline's directory and one small document per
-// day with orders, by _id.
+// is counted from the working set (bounded by the open orders). Each month
+// has a token document, _id "stats-tokens/<YYYYMM>", with d.<YYYYMMDD> = a
+// fresh random token set after every write of that day's entries.
+//
+// A period's statistics read the timeline's directory, the period's token
+// documents (a dozen small documents a year), and then, by _id, only the
+// day documents whose token differs from the one this process cached them
+// under: on the embedded store (FerretDB decodes ~1 ms of JSON for a day of
+// 55 entries) a year read whole costs ~0.4 s, a year read again only the
+// days that changed. The tokens live in the store, so several instances on
+// one MongoDB see each other's writes.
 //
 // indexOrder rewrites the order's whole entry after every saved state, with
-// $set by _id (upsert): the write is idempotent, so a crash between the
-// order's write and its entry's leaves a stale entry that the order's next
-// write (or a stale hint found by a list, which re-indexes the order)
-// heals.
+// $set by _id (upsert), then the day's token: the writes are idempotent, so
+// a crash between the order's write and its entry's (or between the entry
+// and the token, which leaves caches holding the day's previous document)
+// is healed by the order's next write, or by a list finding the stale hint
+// and re-indexing the order.
 const (
-	statsPrefix = "stats/"
-	statsMarker = "meta/stats"
+	statsPrefix       = "stats/"
+	statsTokensPrefix = "stats-tokens/"
+	statsMarker       = "meta/stats"
 	// statsReaders bounds the day documents read at once (measured on the
 	// embedded store: see the README's Benchmarks).
 	statsReaders = 8
@@ -103,17 +113,23 @@ func decodeEntry(s string) (statEntry, error) {
 		Reopened: int(reopened), Supervised: int(supervised), OrgID: p[9]}, nil
 }
 
-func (s *Store) statsID(at time.Time) string { return statsPrefix + s.timeline.Day(at) }
-
-// statsIndex sets o's entry in the document of its day of receipt. It
-// takes the indexing lock: the embedded store loses concurrent updates of
-// one document, and this process serialises its own.
+// statsIndex sets o's entry in the document of its day of receipt, then a
+// new token for that day in its month's token document, in one ordered
+// bulk write (the token moves only once the entry is written). It takes
+// the indexing lock: the embedded store loses concurrent updates of one
+// document, and this process serialises its own.
 func (s *Store) statsIndex(ctx context.Context, o *Order) error {
+	day := s.timeline.Day(o.CreatedAt)
+	models := []mongo.WriteModel{
+		mongo.NewUpdateOneModel().SetFilter(bson.D{{Key: "_id", Value: statsPrefix + day}}).
+			SetUpdate(bson.D{{Key: "$set", Value: bson.D{{Key: "e." + o.ID, Value: entryOf(o).encode()}}}}).SetUpsert(true),
+		mongo.NewUpdateOneModel().SetFilter(bson.D{{Key: "_id", Value: statsTokensPrefix + day[:6]}}).
+			SetUpdate(bson.D{{Key: "$set", Value: bson.D{{Key: "d." + day, Value: bson.NewObjectID().Hex()}}}}).SetUpsert(true),
+	}
 	s.indexing.Lock()
 	defer s.indexing.Unlock()
 	err := store.Upserted(func() error {
-		_, err := s.index().UpdateOne(ctx, bson.D{{Key: "_id", Value: s.statsID(o.CreatedAt)}},
-			bson.D{{Key: "$set", Value: bson.D{{Key: "e." + o.ID, Value: entryOf(o).encode()}}}}, options.UpdateOne().SetUpsert(true))
+		_, err := s.index().BulkWrite(ctx, models)
 		return err
 	})
 	if err != nil {
@@ -127,74 +143,129 @@ var errStatsFilter = errors.New("work-order statistics: only the scope, org and 
 
 // statsEntries calls fn with every entry of an order received in
 // [f.From, f.To) (zero: open) whose org is within f.OrgIDs (nil: every org)
-// and is f.OrgID when set. It reads the timeline's directory, then the
-// period's day documents by _id, statsReaders at once; fn is called from
-// this goroutine only.
+// and is f.OrgID when set, from this goroutine. It reads the timeline's
+// directory, the period's month tokens, and the day documents whose token
+// moved since this process last read them, by _id, statsReaders at once.
 func (s *Store) statsEntries(ctx context.Context, f Filter, fn func(statEntry)) error {
+	return s.statsEntriesWith(ctx, f, statsReaders, fn)
+}
+
+func (s *Store) statsEntriesWith(ctx context.Context, f Filter, readers int, fn func(statEntry)) error {
 	days, err := s.timeline.Days(ctx, f.From, f.To)
+	if err != nil {
+		return err
+	}
+	var months []string
+	for _, d := range days { // newest first: a month's days are adjacent
+		if m := d[:6]; len(months) == 0 || months[len(months)-1] != m {
+			months = append(months, m)
+		}
+	}
+	tokens := make([]map[string]string, len(months))
+	err = readByID(ctx, readers, len(months), func(ctx context.Context, i int) error {
+		var d struct {
+			D map[string]string `bson:"d"`
+		}
+		err := s.index().FindOne(ctx, bson.D{{Key: "_id", Value: statsTokensPrefix + months[i]}}).Decode(&d)
+		if err != nil && !errors.Is(err, mongo.ErrNoDocuments) {
+			return fmt.Errorf("read work-order statistics: %w", err)
+		}
+		tokens[i] = d.D
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	token := make(map[string]string, len(days))
+	for _, m := range tokens {
+		for d, t := range m {
+			token[d] = t
+		}
+	}
+	entries := make([][]statEntry, len(days))
+	var stale []int
+	for i, d := range days {
+		if c, ok := s.stats.get(d); ok && token[d] != "" && c.token == token[d] {
+			entries[i] = c.entries
+		} else {
+			stale = append(stale, i)
+		}
+	}
+	err = readByID(ctx, readers, len(stale), func(ctx context.Context, k int) error {
+		i := stale[k]
+		var d struct {
+			E map[string]string `bson:"e"`
+		}
+		err := s.index().FindOne(ctx, bson.D{{Key: "_id", Value: statsPrefix + days[i]}}).Decode(&d)
+		if err != nil && !errors.Is(err, mongo.ErrNoDocuments) {
+			return fmt.Errorf("read work-order statistics: %w", err)
+		}
+		es := make([]statEntry, 0, len(d.E))
+		for _, raw := range d.E {
+			e, err := decodeEntry(raw)
+			if err != nil {
+				return err
+			}
+			es = append(es, e)
+		}
+		entries[i] = es
+		if t := token[days[i]]; t != "" {
+			// The token read before the document: a write in between
+			// leaves a newer document under an older token, read again
+			// next time, never the reverse.
+			s.stats.put(days[i], cachedDay{token: t, entries: es})
+		}
+		return nil
+	})
 	if err != nil {
 		return err
 	}
 	// As the store compares them: BSON dates hold milliseconds.
 	from, to := f.From.Truncate(time.Millisecond), f.To.Truncate(time.Millisecond)
-	keep := func(e statEntry) bool {
-		switch {
-		case f.OrgIDs != nil && !slices.Contains(f.OrgIDs, e.OrgID),
-			f.OrgID != "" && e.OrgID != f.OrgID,
-			!f.From.IsZero() && e.Created.Before(from),
-			!f.To.IsZero() && !e.Created.Before(to):
-			return false
+	for _, es := range entries {
+		for _, e := range es {
+			switch {
+			case f.OrgIDs != nil && !slices.Contains(f.OrgIDs, e.OrgID),
+				f.OrgID != "" && e.OrgID != f.OrgID,
+				!f.From.IsZero() && e.Created.Before(from),
+				!f.To.IsZero() && !e.Created.Before(to):
+				continue
+			}
+			fn(e)
 		}
-		return true
 	}
-	results := make([][]statEntry, len(days))
+	return nil
+}
+
+// readByID calls read(i) for i in [0, n), at most readers at once, and
+// returns the first error (the other reads see their context cancelled).
+func readByID(ctx context.Context, readers, n int, read func(ctx context.Context, i int) error) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var (
 		wg    sync.WaitGroup
 		mu    sync.Mutex
-		first error // the first failure; the others see it cancelled
+		first error
 	)
-	fail := func(err error) {
-		mu.Lock()
-		defer mu.Unlock()
-		if first == nil {
-			first = err
-			cancel()
-		}
-	}
 	next := make(chan int)
-	for range min(statsReaders, len(days)) {
+	for range min(readers, n) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				var d struct {
-					E map[string]string `bson:"e"`
-				}
-				err := s.index().FindOne(ctx, bson.D{{Key: "_id", Value: statsPrefix + days[i]}}).Decode(&d)
-				if errors.Is(err, mongo.ErrNoDocuments) {
-					continue
-				}
-				if err != nil {
-					fail(fmt.Errorf("read work-order statistics: %w", err))
-					continue
-				}
-				for _, raw := range d.E {
-					e, err := decodeEntry(raw)
-					if err != nil {
-						fail(err)
-						break
+				if err := read(ctx, i); err != nil {
+					mu.Lock()
+					if first == nil {
+						first = err
+						cancel()
 					}
-					if keep(e) {
-						results[i] = append(results[i], e)
-					}
+					mu.Unlock()
 				}
 			}
 		}()
 	}
 feed:
-	for i := range days {
+	for i := range n {
 		select {
 		case next <- i:
 		case <-ctx.Done():
@@ -206,15 +277,35 @@ feed:
 	if first != nil {
 		return first
 	}
-	if err := ctx.Err(); err != nil { // the caller's context ended before every day was read
-		return err
+	return ctx.Err() // the caller's context ended before every read
+}
+
+// statsCache keeps the day documents this process read, decoded, each
+// with its day's token when it was read.
+type statsCache struct {
+	mu   sync.Mutex
+	days map[string]cachedDay
+}
+
+type cachedDay struct {
+	token   string
+	entries []statEntry // never modified once cached
+}
+
+func (c *statsCache) get(day string) (cachedDay, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	d, ok := c.days[day]
+	return d, ok
+}
+
+func (c *statsCache) put(day string, d cachedDay) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.days == nil {
+		c.days = map[string]cachedDay{}
 	}
-	for _, entries := range results {
-		for _, e := range entries {
-			fn(e)
-		}
-	}
-	return nil
+	c.days[day] = d
 }
 
 // Stats are the figures of the orders received in [f.From, f.To) within

@@ -7,7 +7,11 @@ import (
 	"testing"
 	"time"
 
+	"go.mongodb.org/mongo-driver/v2/mongo"
+
 	"minyi/feedback"
+	"minyi/store"
+	"minyi/store/storetest"
 )
 
 // streamedStats is the reference: what GET /work-orders/stats computed
@@ -25,9 +29,9 @@ func streamedStats(t *testing.T, s *feedback.Store, f feedback.Filter, now time.
 	return st.Finish()
 }
 
-// statsFixture seeds orders in many states over several days and orgs and
-// returns the orders by scenario's index, and a step function.
+// statsFixture is orders in many states over several days and orgs.
 type statsFixture struct {
+	db     *mongo.Database
 	s      *feedback.Store
 	c      *clock
 	orders []*feedback.Order
@@ -44,8 +48,21 @@ func (fx *statsFixture) step(t *testing.T, id string, at time.Time, e feedback.E
 
 func newStatsFixture(t *testing.T) *statsFixture {
 	t.Helper()
-	s, c := newStore(t, cst(2026, 11, 2, 10, 0))
-	fx := &statsFixture{s: s, c: c}
+	db := storetest.DB(t)
+	if err := store.EnsureIndexes(t.Context(), db, feedback.Indexes()); err != nil {
+		t.Fatal(err)
+	}
+	c := &clock{t: cst(2026, 11, 2, 10, 0)}
+	fx := &statsFixture{db: db, s: feedback.NewStore(db, c.now, policy(t)), c: c}
+	fx.seed(t)
+	return fx
+}
+
+// seed enters 40 orders over 11-02 … 11-11 and takes each through one
+// scenario (i % 10).
+func (fx *statsFixture) seed(t *testing.T) {
+	t.Helper()
+	s := fx.s
 	orgs := []string{"b1", "b2", "b3", ""}
 	cats := []string{"city/lights", "city", "", "life/water"}
 	kinds := []feedback.Kind{feedback.KindComplaint, feedback.KindOpinion, feedback.KindHelp, feedback.KindEnquiry, feedback.KindSuggestion}
@@ -113,7 +130,6 @@ func newStatsFixture(t *testing.T) *statsFixture {
 			fx.step(t, orig.ID, soon(1), feedback.Event{Action: feedback.ActionAbsorb, EventDetail: feedback.EventDetail{Ref: &feedback.OrderRef{ID: o.ID, Number: o.Number}}})
 		}
 	}
-	return fx
 }
 
 // statsFilters are the filters GET /work-orders/stats can build: scope,
@@ -178,6 +194,13 @@ func TestStatsFromDayDocuments(t *testing.T) {
 	compareStats(t, fx.s, now)
 	compareStats(t, fx.s, cst(2026, 12, 30, 10, 0))
 
+	// Another instance on the same store (MongoDB) moves orders on: this
+	// one's cached days follow, by their tokens.
+	other := &statsFixture{db: fx.db, s: feedback.NewStore(fx.db, fx.c.now, policy(t)), c: fx.c}
+	other.step(t, o[20].ID, at, feedback.Event{Action: feedback.ActionAssign, OrgID: "b2"})
+	other.step(t, o[21].ID, at, feedback.Event{Action: feedback.ActionSupervise, Note: "请加快"})
+	compareStats(t, fx.s, now)
+
 	if _, err := fx.s.Stats(t.Context(), feedback.Filter{Kind: feedback.KindHelp}, now); err == nil {
 		t.Error("a filter Stats cannot answer was accepted")
 	}
@@ -217,8 +240,11 @@ func TestStatsIndexBackfill(t *testing.T) {
 
 func removeStatsDocs(ctx context.Context, t *testing.T, s *feedback.Store) {
 	t.Helper()
+	ids := []string{"stats-tokens/202611"} // as before the day documents existed: no tokens either
 	for d := 2; d <= 11; d++ {
-		id := fmt.Sprintf("stats/202611%02d", d)
+		ids = append(ids, fmt.Sprintf("stats/202611%02d", d))
+	}
+	for _, id := range ids {
 		if _, err := s.IndexCollection().DeleteOne(ctx, map[string]string{"_id": id}); err != nil {
 			t.Fatal(err)
 		}
