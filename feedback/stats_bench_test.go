@@ -134,6 +134,16 @@ func BenchmarkStatsYear(b *testing.B) {
 			}
 		}
 	})
+	b.Run("write", func(b *testing.B) { // statsIndex of an order on a full day, what indexOrder adds
+		o := Order{ID: bson.NewObjectID().Hex(), CreatedAt: first.AddDate(0, 0, 364).Add(time.Hour), OrgID: orgs[0],
+			Kind: KindComplaint, Status: StatusAssigned}
+		for b.Loop() {
+			o.Supervised++
+			if err := s.statsIndex(ctx, &o); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 	b.Run("warm/Overview/month", func(b *testing.B) {
 		for b.Loop() {
 			if _, err := s.Overview(ctx, first.AddDate(0, 11, 0), now, now, nil); err != nil {
