@@ -31,7 +31,7 @@ import (
 // documents (a dozen small documents a year), and then, by _id, only the
 // day documents whose token differs from the one this process cached them
 // under: on the embedded store (FerretDB decodes ~1 ms of JSON for a day of
-// 55 entries) a year read whole costs ~0.4 s, a year read again only the
+// 55 entries) a year read whole costs 0.4–0.9 s on 2 cores, a year read again only the
 // days that changed. The tokens live in the store, so several instances on
 // one MongoDB see each other's writes.
 //
@@ -45,14 +45,16 @@ const (
 	statsPrefix       = "stats/"
 	statsTokensPrefix = "stats-tokens/"
 	statsMarker       = "meta/stats"
-	// statsReaders bounds the day documents read at once (measured on the
-	// embedded store: see the README's Benchmarks).
+	// statsReaders bounds the day documents read at once. On the embedded
+	// store the reads are CPU-bound in the process (FerretDB runs inside
+	// it), so more than 2–4 gain nothing on 2 cores (README, Benchmarks);
+	// on MongoDB 8 overlap the round trips.
 	statsReaders = 8
 	// statsSep separates the fields of an entry. No field can hold it: ids
 	// are hex (the org id, last, is taken whole anyway), kinds, statuses,
 	// satisfactions and resolutions are fixed lower-case words, category
 	// paths are keys of [a-z0-9_-] joined by "/" (categories.go), and the
-	// rest are digits.
+	// instant and counts are base-36 numbers.
 	statsSep    = "|"
 	statsFields = 10
 )
