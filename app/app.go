@@ -132,6 +132,10 @@ func New(ctx context.Context, st *store.Store, cfg Config) (*App, error) {
 		a.Tallies.Close()
 		return nil, err
 	}
+	if err := a.WorkOrders.EnsureStatsIndexed(ctx); err != nil { // orders stored before the statistics' day documents
+		a.Tallies.Close()
+		return nil, err
+	}
 	results := &reports.Source{
 		Surveys: a.Surveys, Ballots: a.Ballots, Tallies: a.Tallies, Finals: a.FinalGrades, Codes: a.Codes, Orgs: a.Orgs, Now: now,
 	}

@@ -75,6 +75,9 @@ func (s *Store) indexOrder(ctx context.Context, o *Order) error {
 	if err := s.assessIndex(ctx, o); err != nil { // the 三率 records (assessment_index.go)
 		return err
 	}
+	if err := s.statsIndex(ctx, o); err != nil { // the statistics entry (stats_index.go)
+		return err
+	}
 	s.indexing.Lock()
 	defer s.indexing.Unlock()
 	update := bson.D{{Key: "$unset", Value: bson.D{{Key: "e." + o.ID, Value: ""}}}}
@@ -420,10 +423,13 @@ func (s *Store) EnsureIndexed(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	_, err = s.index().UpdateOne(ctx, bson.D{{Key: "_id", Value: indexedMarker}},
-		bson.D{{Key: "$set", Value: bson.D{{Key: "at", Value: s.now().UTC()}}}}, options.UpdateOne().SetUpsert(true))
-	if err != nil {
-		return fmt.Errorf("work-order index: %w", err)
+	// indexOrder wrote the statistics entries too (stats_index.go).
+	for _, marker := range []string{statsMarker, indexedMarker} {
+		_, err = s.index().UpdateOne(ctx, bson.D{{Key: "_id", Value: marker}},
+			bson.D{{Key: "$set", Value: bson.D{{Key: "at", Value: s.now().UTC()}}}}, options.UpdateOne().SetUpsert(true))
+		if err != nil {
+			return fmt.Errorf("work-order index: %w", err)
+		}
 	}
 	return nil
 }

@@ -2,15 +2,13 @@ package feedback
 
 import (
 	"context"
-	"fmt"
 	"time"
-
-	"go.mongodb.org/mongo-driver/v2/bson"
 )
 
 // Overview is the leader's home figures: orders received in a period and
 // orders overdue now, counted from the index documents alone (the period's
-// day buckets and the working set), never by reading the orders.
+// statistics day documents and the working set), never by reading the
+// orders.
 type Overview struct {
 	Received int
 	Overdue  int
@@ -20,17 +18,7 @@ type Overview struct {
 // reply past their deadline at now, within scope (nil: every org).
 func (s *Store) Overview(ctx context.Context, from, to, now time.Time, scope []string) (Overview, error) {
 	var ov Overview
-	f := Filter{From: from, To: to, OrgIDs: scope}
-	err := s.timeline.Walk(ctx, "", "", from, to, func(_ string, raw bson.RawValue) (bool, error) {
-		var m summary
-		if err := raw.Unmarshal(&m); err != nil {
-			return false, fmt.Errorf("read work-order index: %w", err)
-		}
-		if f.matches(m) {
-			ov.Received++
-		}
-		return true, nil
-	})
+	err := s.statsEntries(ctx, Filter{From: from, To: to, OrgIDs: scope}, func(statEntry) { ov.Received++ })
 	if err != nil {
 		return ov, err
 	}

@@ -114,3 +114,39 @@ func TestHotPathsDoNotScan(t *testing.T) {
 		t.Errorf("scan: %s", sc)
 	}
 }
+
+// TestStatsDoNotScan: the statistics of a period and the leader's
+// overview read documents by _id only, over a populated store; streaming
+// the orders, as the statistics did before, is caught.
+func TestStatsDoNotScan(t *testing.T) {
+	db := storetest.DB(t)
+	ctx := t.Context()
+	if err := store.EnsureIndexes(ctx, db, feedback.Indexes()); err != nil {
+		t.Fatal(err)
+	}
+	c := &clock{t: cst(2026, 11, 2, 10, 0)}
+	fx := &statsFixture{db: db, s: feedback.NewStore(db, c.now, policy(t)), c: c}
+	fx.seed(t)
+	if err := fx.s.EnsureStatsIndexed(ctx); err != nil {
+		t.Fatal(err)
+	}
+	scans := storetest.WatchScans(t, db)
+	now := cst(2026, 11, 20, 10, 0)
+	for _, f := range statsFilters() {
+		if _, err := fx.s.Stats(ctx, f, now); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := fx.s.Overview(ctx, f.From, f.To, now, f.OrgIDs); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, sc := range scans.Scans() {
+		t.Errorf("scan: %s", sc)
+	}
+	// The old path: every order of the period streamed.
+	scans.Reset()
+	streamedStats(t, fx.s, statsFilters()[5], now)
+	if len(scans.Scans()) == 0 {
+		t.Error("streaming the orders went unnoticed")
+	}
+}

@@ -64,25 +64,31 @@ func NewStats() *Stats {
 
 // Add counts one order; now decides overdue.
 func (st *Stats) Add(o *Order, now time.Time) {
-	st.Total++
-	st.ByKind[o.Kind]++
-	st.ByStatus[o.Status]++
-	if o.OrgID != "" {
-		st.ByOrg[o.OrgID]++
-	}
-	if o.Category != "" {
-		st.ByCategory[o.Category]++
-	}
+	st.addEntry(entryOf(o))
 	if o.Overdue(now) {
 		st.Overdue++
 	}
-	if o.RepliedAt != nil {
+}
+
+// addEntry counts everything of one order but overdue: Add of a streamed
+// order, and Store.Stats of the statistics entries (stats_index.go).
+func (st *Stats) addEntry(e statEntry) {
+	st.Total++
+	st.ByKind[e.Kind]++
+	st.ByStatus[e.Status]++
+	if e.OrgID != "" {
+		st.ByOrg[e.OrgID]++
+	}
+	if e.Category != "" {
+		st.ByCategory[e.Category]++
+	}
+	if e.Replied {
 		st.Replied++
-		if o.OnTime != nil && *o.OnTime {
+		if e.OnTime {
 			st.OnTime++
 		}
 	}
-	switch o.Satisfaction {
+	switch e.Satisfaction {
 	case Satisfied:
 		st.Satisfied++
 	case Basic:
@@ -90,10 +96,10 @@ func (st *Stats) Add(o *Order, now time.Time) {
 	case Unsatisfied:
 		st.Unsatisfied++
 	}
-	if o.Satisfaction != "" {
+	if e.Satisfaction != "" {
 		st.Callbacks++
 	}
-	switch o.Resolution {
+	switch e.Resolution {
 	case Resolved:
 		st.Resolved++
 	case Partly:
@@ -101,11 +107,11 @@ func (st *Stats) Add(o *Order, now time.Time) {
 	case Unresolved:
 		st.Unresolved++
 	}
-	if o.Reopened > 0 {
+	if e.Reopened > 0 {
 		st.Reopened++
-		st.Reopens += o.Reopened
+		st.Reopens += e.Reopened
 	}
-	if o.Supervised > 0 {
+	if e.Supervised > 0 {
 		st.Supervised++
 	}
 }

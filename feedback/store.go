@@ -49,6 +49,7 @@ type Store struct {
 	// many orders share.
 	indexing sync.Mutex
 	timeline *store.Timeline // every order, newest first (index.go)
+	stats    statsCache      // the statistics' day documents read (stats_index.go)
 	// The workspace's settings (intake.go): the category catalogue new
 	// orders are checked against and the administrators' calendar entries
 	// refreshed before a deadline is set; nil when not wired.
