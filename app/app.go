@@ -54,6 +54,11 @@ type App struct {
 	Now    func() time.Time
 	Keys   *secret.Keyring
 
+	// The background read that fills the work-order statistics' cache at
+	// start; Close stops it.
+	stopWarming context.CancelFunc
+	warmed      chan struct{}
+
 	Accounts    *accounts.Store
 	Orgs        *surveys.OrgStore
 	Members     *surveys.MemberStore
@@ -185,6 +190,14 @@ func New(ctx context.Context, st *store.Store, cfg Config) (*App, error) {
 		Survey: surveySource(a.Surveys, results), Commitments: commitmentSource(a.CommitmentOps),
 		Hotline: hotlineSource(a.RateOps),
 	}, a.Auditor, now, cfg.Policy.Location())
+	warm, stop := context.WithCancel(context.WithoutCancel(ctx))
+	a.stopWarming, a.warmed = stop, make(chan struct{})
+	go func() {
+		defer close(a.warmed)
+		if err := a.WorkOrders.WarmStats(warm); err != nil && warm.Err() == nil {
+			log.Warn("warm the work-order statistics", "err", err)
+		}
+	}()
 	return a, nil
 }
 
@@ -235,6 +248,10 @@ func (a *App) OpenSurveys(ctx context.Context) ([]string, error) {
 // queued ballots and folds what they left for the tallies. Call it after the HTTP server stopped, so no request
 // still waits on the batcher, and before the store closes.
 func (a *App) Close() {
+	if a.stopWarming != nil {
+		a.stopWarming()
+		<-a.warmed
+	}
 	a.Exports.Close()
 	a.Batcher.Close()
 	a.Tallies.Close()

@@ -164,7 +164,7 @@ func (s *Store) statsEntriesWith(ctx context.Context, f Filter, readers int, fn 
 		}
 	}
 	tokens := make([]map[string]string, len(months))
-	err = readByID(ctx, readers, len(months), func(ctx context.Context, i int) error {
+	err = store.Parallel(ctx, len(months), readers, func(ctx context.Context, i int) error {
 		var d struct {
 			D map[string]string `bson:"d"`
 		}
@@ -193,7 +193,7 @@ func (s *Store) statsEntriesWith(ctx context.Context, f Filter, readers int, fn 
 			stale = append(stale, i)
 		}
 	}
-	err = readByID(ctx, readers, len(stale), func(ctx context.Context, k int) error {
+	err = store.Parallel(ctx, len(stale), readers, func(ctx context.Context, k int) error {
 		i := stale[k]
 		var d struct {
 			E map[string]string `bson:"e"`
@@ -239,48 +239,6 @@ func (s *Store) statsEntriesWith(ctx context.Context, f Filter, readers int, fn 
 	return nil
 }
 
-// readByID calls read(i) for i in [0, n), at most readers at once, and
-// returns the first error (the other reads see their context cancelled).
-func readByID(ctx context.Context, readers, n int, read func(ctx context.Context, i int) error) error {
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	var (
-		wg    sync.WaitGroup
-		mu    sync.Mutex
-		first error
-	)
-	next := make(chan int)
-	for range min(readers, n) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				if err := read(ctx, i); err != nil {
-					mu.Lock()
-					if first == nil {
-						first = err
-						cancel()
-					}
-					mu.Unlock()
-				}
-			}
-		}()
-	}
-feed:
-	for i := range n {
-		select {
-		case next <- i:
-		case <-ctx.Done():
-			break feed
-		}
-	}
-	close(next)
-	wg.Wait()
-	if first != nil {
-		return first
-	}
-	return ctx.Err() // the caller's context ended before every read
-}
 
 // statsCache keeps the day documents this process read, decoded, each
 // with its day's token when it was read.
@@ -308,6 +266,13 @@ func (c *statsCache) put(day string, d cachedDay) {
 		c.days = map[string]cachedDay{}
 	}
 	c.days[day] = d
+}
+
+// WarmStats reads every day's statistics once, so that the first request
+// for a long period after a start finds them cached (a year read whole
+// takes most of a second on the embedded store). Run it in the background.
+func (s *Store) WarmStats(ctx context.Context) error {
+	return s.statsEntries(ctx, Filter{}, func(statEntry) {})
 }
 
 // Stats are the figures of the orders received in [f.From, f.To) within

@@ -128,34 +128,52 @@ func (t *Timeline) Bucket(ctx context.Context, day string) (map[string]bson.RawV
 // within a day, the highest id first, starting below the cursor (the day
 // and id of the last entry of the previous page; "" for the first page),
 // until fn returns false. from and to bound the days read.
+//
+// Buckets are read ahead a few at a time once a page needs more than the
+// first: one bucket, then 2, 4 and up to walkAhead at once, so a filter
+// that matches rarely (one unit of thirty, a word) does not wait for its
+// days one after the other, and a page the newest day fills reads one.
 func (t *Timeline) Walk(ctx context.Context, cursorDay, cursorID string, from, to time.Time, fn func(id string, summary bson.RawValue) (bool, error)) error {
 	days, err := t.Days(ctx, from, to)
 	if err != nil {
 		return err
 	}
-	for _, day := range days {
-		if cursorDay != "" && day > cursorDay {
-			continue
-		}
-		entries, err := t.Bucket(ctx, day)
+	if cursorDay != "" {
+		days = slices.DeleteFunc(days, func(d string) bool { return d > cursorDay })
+	}
+	for width := 1; len(days) > 0; width = min(2*width, walkAhead) {
+		window := days[:min(width, len(days))]
+		days = days[len(window):]
+		buckets := make([]map[string]bson.RawValue, len(window))
+		err := Parallel(ctx, len(window), len(window), func(ctx context.Context, i int) error {
+			var err error
+			buckets[i], err = t.Bucket(ctx, window[i])
+			return err
+		})
 		if err != nil {
 			return err
 		}
-		ids := make([]string, 0, len(entries))
-		for id := range entries {
-			if cursorDay == day && id >= cursorID {
-				continue
+		for i, day := range window {
+			entries := buckets[i]
+			ids := make([]string, 0, len(entries))
+			for id := range entries {
+				if cursorDay == day && id >= cursorID {
+					continue
+				}
+				ids = append(ids, id)
 			}
-			ids = append(ids, id)
-		}
-		slices.Sort(ids)
-		slices.Reverse(ids)
-		for _, id := range ids {
-			more, err := fn(id, entries[id])
-			if err != nil || !more {
-				return err
+			slices.Sort(ids)
+			slices.Reverse(ids)
+			for _, id := range ids {
+				more, err := fn(id, entries[id])
+				if err != nil || !more {
+					return err
+				}
 			}
 		}
 	}
 	return nil
 }
+
+// walkAhead is the most buckets Walk reads at once.
+const walkAhead = 8
