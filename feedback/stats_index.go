@@ -239,7 +239,6 @@ func (s *Store) statsEntriesWith(ctx context.Context, f Filter, readers int, fn 
 	return nil
 }
 
-
 // statsCache keeps the day documents this process read, decoded, each
 // with its day's token when it was read.
 type statsCache struct {
