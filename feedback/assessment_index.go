@@ -101,24 +101,31 @@ func (s *Store) assessIndex(ctx context.Context, o *Order) error {
 }
 
 // AssessRecords reads the records of orgs for months (yyyy-mm), one find by
-// _id per unit and month: org id → its records.
+// _id per unit and month, four at a time: org id → its records.
 func (s *Store) AssessRecords(ctx context.Context, months, orgs []string) (map[string][]AssessRecord, error) {
+	parts := make([]map[string]AssessRecord, len(orgs)*len(months))
+	err := store.Parallel(ctx, len(parts), 4, func(ctx context.Context, i int) error {
+		var d struct {
+			E map[string]AssessRecord `bson:"e"`
+		}
+		err := s.index().FindOne(ctx, bson.D{{Key: "_id", Value: assessID(months[i%len(months)], orgs[i/len(months)])}}).Decode(&d)
+		if errors.Is(err, mongo.ErrNoDocuments) {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("read assessment records: %w", err)
+		}
+		parts[i] = d.E
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
 	out := make(map[string][]AssessRecord, len(orgs))
-	for _, org := range orgs {
-		for _, m := range months {
-			var d struct {
-				E map[string]AssessRecord `bson:"e"`
-			}
-			err := s.index().FindOne(ctx, bson.D{{Key: "_id", Value: assessID(m, org)}}).Decode(&d)
-			if errors.Is(err, mongo.ErrNoDocuments) {
-				continue
-			}
-			if err != nil {
-				return nil, fmt.Errorf("read assessment records: %w", err)
-			}
-			for _, r := range d.E {
-				out[org] = append(out[org], r)
-			}
+	for i, part := range parts {
+		org := orgs[i/len(months)]
+		for _, r := range part {
+			out[org] = append(out[org], r)
 		}
 	}
 	return out, nil
