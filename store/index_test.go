@@ -1,11 +1,8 @@
 package store_test
 
 import (
-	"context"
-	"os"
 	"slices"
 	"testing"
-	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 
@@ -16,18 +13,8 @@ import (
 // keeps the unique indexes (they decide between racing writers) and drops
 // the non-unique ones an earlier start created (no query uses them there).
 func TestEmbeddedKeepsUniqueIndexesOnly(t *testing.T) {
-	dir, err := os.MkdirTemp("", "minyi-store-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { os.RemoveAll(dir) })
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	s, err := store.Open(ctx, store.Config{DataDir: dir, Database: "idx"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close(ctx)
+	ctx := t.Context()
+	s := openEmbedded(t, "idx")
 	idx := []store.Index{
 		{Collection: "c", Name: "code_unique", Keys: bson.D{{Key: "code", Value: 1}}, Unique: true},
 		{Collection: "c", Name: "org_created", Keys: bson.D{{Key: "org", Value: 1}, {Key: "t", Value: 1}}},

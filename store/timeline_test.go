@@ -16,13 +16,8 @@ import (
 // a day, across the read-ahead windows (1, 2, 4, 8 buckets), from any
 // cursor, within a period, and a walk that stops early stops.
 func TestTimelineWalk(t *testing.T) {
-	dir := t.TempDir()
 	ctx := t.Context()
-	s, err := store.Open(ctx, store.Config{DataDir: dir, Database: "tl"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close(context.WithoutCancel(ctx))
+	s := openEmbedded(t, "tl")
 	tl := store.NewTimeline(s.DB.Collection("idx"), "t", time.UTC)
 	var want []string // newest first
 	start := time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)
@@ -63,4 +58,16 @@ func TestTimelineWalk(t *testing.T) {
 	if got := walk("", "", from, to, 1000); !slices.Equal(got, []string{"07-0", "05-1", "05-0", "04-0"}) {
 		t.Fatalf("days 4 to 7: %v", got)
 	}
+}
+
+// openEmbedded opens an embedded store of its own in a temporary directory,
+// closed at cleanup.
+func openEmbedded(t *testing.T, db string) *store.Store {
+	t.Helper()
+	s, err := store.Open(t.Context(), store.Config{DataDir: t.TempDir(), Database: db})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close(context.Background()) })
+	return s
 }
