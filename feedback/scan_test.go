@@ -56,6 +56,7 @@ func TestHotPathsDoNotScan(t *testing.T) {
 		{Statuses: []feedback.Status{feedback.StatusReceived, feedback.StatusReturned}},
 		{Statuses: []feedback.Status{feedback.StatusAssigned}, OrgIDs: []string{"b1"}},
 		{Statuses: []feedback.Status{feedback.StatusCalledBack}, Unsatisfied: true},
+		{Statuses: []feedback.Status{feedback.StatusAccepted}, PendingExtension: true},
 		{Statuses: []feedback.Status{feedback.StatusCalledBack}},
 		{Overdue: true, Now: now},
 		{OrgID: "b1", From: cst(2026, 11, 5, 0, 0), To: cst(2026, 11, 9, 0, 0)},
@@ -80,6 +81,9 @@ func TestHotPathsDoNotScan(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
+	}
+	if _, err := s.Lists(ctx, filters, 3); err != nil { // a queue page's sections at once
+		t.Fatal(err)
 	}
 	c.set(now.Add(time.Hour))
 	o := newOrder("h1", "b1", feedback.KindOpinion)
