@@ -392,10 +392,11 @@ func (s *Store) Duplicates(ctx context.Context, o *Order) ([]Ref, error) {
 
 // EnsureIndexed builds the index documents, in their present form, for
 // orders stored before they existed (one stream of the orders, once per
-// database): the timeline, the working-set shards, the callers' histories.
-// Documents of an earlier form (one working-set document per status, the
-// per-caller duplicate documents) are deleted. Run it at start, after
-// store.EnsureIndexes.
+// database): the timeline, the working-set shards, the callers' histories,
+// the statistics. The working-set documents of the earlier form (one per
+// status) are deleted; its per-caller duplicate documents ("dup/…") are
+// no longer read and are left, as finding them would take a scan. Run it
+// at start, after store.EnsureIndexes.
 func (s *Store) EnsureIndexed(ctx context.Context) error {
 	err := s.index().FindOne(ctx, bson.D{{Key: "_id", Value: indexedMarker}}).Err()
 	if err == nil {
