@@ -1,6 +1,7 @@
 package feedback
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -151,3 +152,37 @@ func (s *Service) freshCalendar(ctx context.Context) error {
 // Calendar is the administrators' calendar the service refreshes (nil when
 // none was given).
 func (s *Service) Calendar() *Calendar { return s.store.cal }
+
+// Duplicates lists earlier orders from the same phone to the same org about
+// the same kind within DuplicateWindow of o, newest first, from the
+// caller's history. It is a hint for the operator, never a refusal: callers
+// do call twice about two things.
+func (s *Store) Duplicates(ctx context.Context, o *Order) ([]Ref, error) {
+	out := []Ref{}
+	if o.Caller.Hash == "" {
+		return out, nil
+	}
+	refs, err := s.historyRefs(ctx, o.Caller.Hash)
+	if err != nil {
+		return nil, err
+	}
+	var ids []string
+	for _, r := range refs {
+		if r.ID == o.ID || r.CreatedAt.Before(o.CreatedAt.Add(-DuplicateWindow)) || r.CreatedAt.After(o.CreatedAt) ||
+			r.OrgID != "" && r.OrgID != o.OrgID || r.Kind != "" && r.Kind != o.Kind {
+			continue
+		}
+		ids = append(ids, r.ID)
+	}
+	slices.SortFunc(ids, func(a, b string) int { return cmp.Compare(b, a) })
+	orders, err := s.orders(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	for _, d := range orders {
+		if d != nil && len(out) < 10 && d.OrgID == o.OrgID && d.Kind == o.Kind && d.Caller.Hash == o.Caller.Hash {
+			out = append(out, Ref{ID: d.ID, Number: d.Number, Status: d.Status, CreatedAt: d.CreatedAt})
+		}
+	}
+	return out, nil
+}
