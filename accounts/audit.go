@@ -119,6 +119,35 @@ func (s *Store) Audit(ctx context.Context, e *AuditEntry) error {
 	return nil
 }
 
+// AuditMany appends entries in bulk, in order, as Audit would one by one
+// (an import of what was done elsewhere): an entry with a zero At is
+// stamped now, one with an At keeps it; ids are stamped in order either
+// way. The entries go in with insertMany, their summaries with one write a
+// day (Timeline.PutMany).
+func (s *Store) AuditMany(ctx context.Context, entries []*AuditEntry) error {
+	if len(entries) == 0 {
+		return nil
+	}
+	docs := make([]any, len(entries))
+	sums := make([]store.Entry, len(entries))
+	for i, e := range entries {
+		e.ID = bson.NewObjectID().Hex()
+		if e.At.IsZero() {
+			e.At = s.now().UTC()
+		}
+		docs[i] = e
+		sums[i] = store.Entry{At: e.At, ID: e.ID,
+			Summary: auditSummary{Actor: e.Actor, ActorID: e.ActorID, Action: e.Action, ObjectID: e.ObjectID, At: e.At}}
+	}
+	if _, err := s.db.Collection(collAudit).InsertMany(ctx, docs); err != nil {
+		return fmt.Errorf("append audit: %w", err)
+	}
+	if err := s.auditLog.PutMany(ctx, sums); err != nil {
+		return fmt.Errorf("append audit: %w", err)
+	}
+	return nil
+}
+
 // ListAudit returns entries matching f, newest first, and the next cursor.
 func (s *Store) ListAudit(ctx context.Context, f AuditFilter) ([]AuditEntry, string, error) {
 	day := ""

@@ -17,7 +17,7 @@ import (
 // of receipt in collIndex, _id "assess/<yyyy-mm>/<org id>", holding a
 // compact record per order whose latest assignment is to that unit
 // (e.<order id>). Every saved state rewrites the order's record (indexOrder
-// calls assessIndex), and moves it when the order goes to another unit. An
+// calls assessWrites), and moves it when the order goes to another unit. An
 // assessment of a period then reads months × units documents by _id: the
 // cost follows the org tree and the length of the period, never the history.
 const (
@@ -57,47 +57,25 @@ func assessID(month, org string) string { return assessPrefix + month + "/" + or
 // AssessMonth is the month key of an instant in the calendar's zone.
 func (s *Store) AssessMonth(t time.Time) string { return t.In(s.policy.Location()).Format("2006-01") }
 
-// assessIndex writes o's record into its unit's month document and removes
-// it from those of the units it was assigned to before (from its events,
-// when loaded) or that it no longer counts for.
-func (s *Store) assessIndex(ctx context.Context, o *Order) error {
+// assessWrites adds o's record in its unit's month document to w, and
+// its removal from those of the units it was assigned to before (from its
+// events, when loaded) or that it no longer counts for.
+func (s *Store) assessWrites(o *Order, w *writeSet) {
 	month := s.AssessMonth(o.CreatedAt)
 	counted := o.assessed()
-	var models []mongo.WriteModel
-	seen := map[string]bool{}
-	unset := func(org string) {
-		if org == "" || seen[org] || counted && org == o.OrgID {
-			return
-		}
-		seen[org] = true
-		models = append(models, mongo.NewUpdateOneModel().SetFilter(bson.D{{Key: "_id", Value: assessID(month, org)}}).
-			SetUpdate(bson.D{{Key: "$unset", Value: bson.D{{Key: "e." + o.ID, Value: ""}}}}))
-	}
 	for _, e := range o.Events {
-		if e.Action == ActionAssign {
-			unset(e.OrgID)
+		if e.Action == ActionAssign && e.OrgID != "" && (!counted || e.OrgID != o.OrgID) {
+			w.unset(assessID(month, e.OrgID), "e."+o.ID)
 		}
 	}
-	unset(o.OrgID)
-	if counted {
-		rec := AssessRecord{Number: o.Number, Kind: o.Kind, Category: o.Category, Received: o.CreatedAt, Assigned: *o.AssignedAt,
-			Accepted: o.AcceptedAt, Resolution: o.Resolution, Satisfaction: o.Satisfaction}
-		models = append(models, mongo.NewUpdateOneModel().SetFilter(bson.D{{Key: "_id", Value: assessID(month, o.OrgID)}}).
-			SetUpdate(bson.D{{Key: "$set", Value: bson.D{{Key: "e." + o.ID, Value: rec}}}}).SetUpsert(true))
+	if !counted {
+		if o.OrgID != "" {
+			w.unset(assessID(month, o.OrgID), "e."+o.ID)
+		}
+		return
 	}
-	if len(models) == 0 {
-		return nil
-	}
-	s.indexing.Lock()
-	defer s.indexing.Unlock()
-	err := store.Upserted(func() error {
-		_, err := s.index().BulkWrite(ctx, models, options.BulkWrite().SetOrdered(false))
-		return err
-	})
-	if err != nil {
-		return fmt.Errorf("index work order for the assessment: %w", err)
-	}
-	return nil
+	w.set(assessID(month, o.OrgID), "e."+o.ID, AssessRecord{Number: o.Number, Kind: o.Kind, Category: o.Category,
+		Received: o.CreatedAt, Assigned: *o.AssignedAt, Accepted: o.AcceptedAt, Resolution: o.Resolution, Satisfaction: o.Satisfaction})
 }
 
 // AssessRecords reads the records of orgs for months (yyyy-mm), one find by
@@ -157,7 +135,9 @@ func (s *Store) EnsureAssessed(ctx context.Context) error {
 		if err != nil {
 			return fmt.Errorf("save work order state: %w", err)
 		}
-		return s.assessIndex(ctx, full)
+		var w writeSet
+		s.assessWrites(full, &w)
+		return s.writeIndex(ctx, &w, &writeSet{})
 	})
 	if err != nil {
 		return err

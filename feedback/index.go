@@ -65,29 +65,44 @@ func shardID(i int) string { return fmt.Sprintf("%s%02d", activePrefix, i) }
 
 func (s *Store) index() *mongo.Collection { return s.db.Collection(collIndex) }
 
-// indexOrder writes o's summaries: its timeline entry, its 三率 record and
-// its working-set entry (set, or removed when o left the working set).
+// indexOrder writes o's summaries: its timeline entry, then its 三率
+// record, its statistics entry and its working-set entry (set, or removed
+// when o left the working set) in one ordered bulk write.
 func (s *Store) indexOrder(ctx context.Context, o *Order) error {
-	sum := summarize(o)
-	withText := sum
+	withText := summarize(o)
 	withText.Content = o.Content
 	if err := s.timeline.Put(ctx, o.CreatedAt, o.ID, withText); err != nil {
 		return err
 	}
-	if err := s.assessIndex(ctx, o); err != nil { // the 三率 records (assessment_index.go)
-		return err
+	var w, tokens writeSet
+	s.indexWrites(o, &w, &tokens)
+	return s.writeIndex(ctx, &w, &tokens)
+}
+
+// indexWrites adds o's index entries other than its timeline entry to w
+// (tokens: the statistics tokens, written last).
+func (s *Store) indexWrites(o *Order, w, tokens *writeSet) {
+	s.assessWrites(o, w)        // the 三率 records (assessment_index.go)
+	s.statsWrites(o, w, tokens) // the statistics entry (stats_index.go)
+	if inWorkingSet(o.Status, o.Satisfaction) {
+		w.set(workingShard(o.ID), "e."+o.ID, summarize(o))
+	} else {
+		w.unset(workingShard(o.ID), "e."+o.ID)
 	}
-	if err := s.statsIndex(ctx, o); err != nil { // the statistics entry (stats_index.go)
-		return err
+}
+
+// writeIndex writes w, then tokens, in order. It takes the indexing lock:
+// the embedded store loses concurrent updates of one document, and this
+// process serialises its own.
+func (s *Store) writeIndex(ctx context.Context, w, tokens *writeSet) error {
+	models := append(w.models(), tokens.models()...)
+	if len(models) == 0 {
+		return nil
 	}
 	s.indexing.Lock()
 	defer s.indexing.Unlock()
-	update := bson.D{{Key: "$unset", Value: bson.D{{Key: "e." + o.ID, Value: ""}}}}
-	if inWorkingSet(o.Status, o.Satisfaction) {
-		update = bson.D{{Key: "$set", Value: bson.D{{Key: "e." + o.ID, Value: sum}}}}
-	}
 	err := store.Upserted(func() error {
-		_, err := s.index().UpdateOne(ctx, bson.D{{Key: "_id", Value: workingShard(o.ID)}}, update, options.UpdateOne().SetUpsert(true))
+		_, err := s.index().BulkWrite(ctx, models)
 		return err
 	})
 	if err != nil {

@@ -68,10 +68,7 @@ func (s *Store) rememberHistory(ctx context.Context, o *Order) error {
 	if err != nil {
 		return err
 	}
-	refs = slices.DeleteFunc(refs, func(r dupRef) bool { return r.ID == o.ID })
-	refs = append([]dupRef{{ID: o.ID, CreatedAt: o.CreatedAt, OrgID: o.OrgID, Kind: o.Kind}}, refs...)
-	slices.SortStableFunc(refs, func(a, b dupRef) int { return b.CreatedAt.Compare(a.CreatedAt) })
-	refs = refs[:min(len(refs), maxCallerOrder)]
+	refs = withHistory(refs, dupRef{ID: o.ID, CreatedAt: o.CreatedAt, OrgID: o.OrgID, Kind: o.Kind})
 	err = store.Upserted(func() error {
 		_, err := s.index().UpdateOne(ctx, bson.D{{Key: "_id", Value: callerPrefix + o.Caller.Hash}},
 			bson.D{{Key: "$set", Value: bson.D{{Key: "refs", Value: refs}}}}, options.UpdateOne().SetUpsert(true))
@@ -81,6 +78,15 @@ func (s *Store) rememberHistory(ctx context.Context, o *Order) error {
 		return fmt.Errorf("remember caller history: %w", err)
 	}
 	return nil
+}
+
+// withHistory is a caller's history refs with r added (or moved), newest
+// first, at most maxCallerOrder.
+func withHistory(refs []dupRef, r dupRef) []dupRef {
+	refs = slices.DeleteFunc(refs, func(x dupRef) bool { return x.ID == r.ID })
+	refs = append([]dupRef{r}, refs...)
+	slices.SortStableFunc(refs, func(a, b dupRef) int { return b.CreatedAt.Compare(a.CreatedAt) })
+	return refs[:min(len(refs), maxCallerOrder)]
 }
 
 func (s *Store) historyRefs(ctx context.Context, hash string) ([]dupRef, error) {

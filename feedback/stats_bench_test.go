@@ -134,12 +134,14 @@ func BenchmarkStatsYear(b *testing.B) {
 			}
 		}
 	})
-	b.Run("write", func(b *testing.B) { // statsIndex of an order on a full day, what indexOrder adds
+	b.Run("write", func(b *testing.B) { // the statistics entry of an order on a full day, what indexOrder adds
 		o := Order{ID: bson.NewObjectID().Hex(), CreatedAt: first.AddDate(0, 0, 364).Add(time.Hour), OrgID: orgs[0],
 			Kind: KindComplaint, Status: StatusAssigned}
 		for b.Loop() {
 			o.Supervised++
-			if err := s.statsIndex(ctx, &o); err != nil {
+			var w, tokens writeSet
+			s.statsWrites(&o, &w, &tokens)
+			if err := s.writeIndex(ctx, &w, &tokens); err != nil {
 				b.Fatal(err)
 			}
 		}

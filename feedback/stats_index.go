@@ -115,29 +115,14 @@ func decodeEntry(s string) (statEntry, error) {
 		Reopened: int(reopened), Supervised: int(supervised), OrgID: p[9]}, nil
 }
 
-// statsIndex sets o's entry in the document of its day of receipt, then a
-// new token for that day in its month's token document, in one ordered
-// bulk write (the token moves only once the entry is written). It takes
-// the indexing lock: the embedded store loses concurrent updates of one
-// document, and this process serialises its own.
-func (s *Store) statsIndex(ctx context.Context, o *Order) error {
+// statsWrites adds o's entry in the document of its day of receipt to w,
+// and a new token for that day in its month's token document to tokens,
+// which are written after w (the token moves only once the entry is
+// written).
+func (s *Store) statsWrites(o *Order, w, tokens *writeSet) {
 	day := s.timeline.Day(o.CreatedAt)
-	models := []mongo.WriteModel{
-		mongo.NewUpdateOneModel().SetFilter(bson.D{{Key: "_id", Value: statsPrefix + day}}).
-			SetUpdate(bson.D{{Key: "$set", Value: bson.D{{Key: "e." + o.ID, Value: entryOf(o).encode()}}}}).SetUpsert(true),
-		mongo.NewUpdateOneModel().SetFilter(bson.D{{Key: "_id", Value: statsTokensPrefix + day[:6]}}).
-			SetUpdate(bson.D{{Key: "$set", Value: bson.D{{Key: "d." + day, Value: bson.NewObjectID().Hex()}}}}).SetUpsert(true),
-	}
-	s.indexing.Lock()
-	defer s.indexing.Unlock()
-	err := store.Upserted(func() error {
-		_, err := s.index().BulkWrite(ctx, models)
-		return err
-	})
-	if err != nil {
-		return fmt.Errorf("index work order for the statistics: %w", err)
-	}
-	return nil
+	w.set(statsPrefix+day, "e."+o.ID, entryOf(o).encode())
+	tokens.set(statsTokensPrefix+day[:6], "d."+day, bson.NewObjectID().Hex())
 }
 
 // errStatsFilter: Stats answers scope, org and period only.
@@ -309,7 +294,12 @@ func (s *Store) EnsureStatsIndexed(ctx context.Context) error {
 	if !errors.Is(err, mongo.ErrNoDocuments) {
 		return fmt.Errorf("work-order statistics index: %w", err)
 	}
-	if err := s.Each(ctx, Filter{}, func(o *Order) error { return s.statsIndex(ctx, o) }); err != nil {
+	err = s.Each(ctx, Filter{}, func(o *Order) error {
+		var w, tokens writeSet
+		s.statsWrites(o, &w, &tokens)
+		return s.writeIndex(ctx, &w, &tokens)
+	})
+	if err != nil {
 		return err
 	}
 	_, err = s.index().UpdateOne(ctx, bson.D{{Key: "_id", Value: statsMarker}},

@@ -43,9 +43,7 @@ func (s *Store) rememberUnit(ctx context.Context, orgID string, r dupRef) error 
 	if err != nil {
 		return err
 	}
-	refs = slices.DeleteFunc(refs, func(x dupRef) bool { return x.ID == r.ID })
-	refs = append([]dupRef{r}, refs...)
-	refs = refs[:min(len(refs), maxUnitOrders)]
+	refs = withUnitStep(refs, r)
 	err = store.Upserted(func() error {
 		_, err := s.index().UpdateOne(ctx, bson.D{{Key: "_id", Value: unitPrefix + orgID}},
 			bson.D{{Key: "$set", Value: bson.D{{Key: "refs", Value: refs}}}}, options.UpdateOne().SetUpsert(true))
@@ -55,6 +53,13 @@ func (s *Store) rememberUnit(ctx context.Context, orgID string, r dupRef) error 
 		return fmt.Errorf("remember unit's order: %w", err)
 	}
 	return nil
+}
+
+// withUnitStep is a unit's log refs with r first (moved, if its order was
+// there), at most maxUnitOrders.
+func withUnitStep(refs []dupRef, r dupRef) []dupRef {
+	refs = slices.DeleteFunc(refs, func(x dupRef) bool { return x.ID == r.ID })
+	return append([]dupRef{r}, refs...)[:min(len(refs)+1, maxUnitOrders)]
 }
 
 func (s *Store) unitRefs(ctx context.Context, orgID string) ([]dupRef, error) {

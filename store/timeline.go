@@ -81,6 +81,52 @@ func (t *Timeline) Put(ctx context.Context, at time.Time, id string, summary any
 	return nil
 }
 
+// Entry is one summary for PutMany: entry ID of the day of At.
+type Entry struct {
+	At      time.Time
+	ID      string
+	Summary any
+}
+
+// PutMany sets many summaries at once, as Put would one by one: one $set
+// of all a day's entries into its bucket, then one $addToSet of the new
+// days into the directory. It is for bulk loads (an import), where a write
+// per entry would rewrite each day's bucket once per entry.
+func (t *Timeline) PutMany(ctx context.Context, entries []Entry) error {
+	byDay := map[string]bson.D{}
+	var days []string
+	for _, e := range entries {
+		day := t.Day(e.At)
+		if _, ok := byDay[day]; !ok {
+			days = append(days, day)
+		}
+		byDay[day] = append(byDay[day], bson.E{Key: "e." + e.ID, Value: e.Summary})
+	}
+	if len(days) == 0 {
+		return nil
+	}
+	models := make([]mongo.WriteModel, 0, len(days)+1)
+	for _, day := range days {
+		models = append(models, mongo.NewUpdateOneModel().SetFilter(bson.D{{Key: "_id", Value: t.bucketID(day)}}).
+			SetUpdate(bson.D{{Key: "$set", Value: byDay[day]}}).SetUpsert(true))
+	}
+	models = append(models, mongo.NewUpdateOneModel().SetFilter(bson.D{{Key: "_id", Value: t.dirID()}}).
+		SetUpdate(bson.D{{Key: "$addToSet", Value: bson.D{{Key: "days", Value: bson.D{{Key: "$each", Value: days}}}}}}).SetUpsert(true))
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	err := Upserted(func() error {
+		_, err := t.coll.BulkWrite(ctx, models)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("index %s: %w", t.name, err)
+	}
+	for _, day := range days {
+		t.known[day] = true
+	}
+	return nil
+}
+
 // Days lists the days with a bucket, newest first, within [from, to) when
 // those are set (compared by day).
 func (t *Timeline) Days(ctx context.Context, from, to time.Time) ([]string, error) {

@@ -88,7 +88,10 @@ func (b *scaleBench) seedReference(ctx context.Context) error {
 
 // seedOrders enters the year's work orders day by day, each handled as
 // far as its number says (most fully, to a satisfied callback), with the
-// audit entries the API writes for each step.
+// audit entries the API writes for each step: by default each day's in
+// one import (feedback.Store.Import, accounts.Store.AuditMany), which
+// stores what the steps one by one would; with -steps, through Create and
+// Act, order by order, cfg.workers at once.
 func (b *scaleBench) seedOrders(ctx context.Context) error {
 	perDay := max(1, b.cfg.orders/365)
 	day := time.Date(2026, 1, 5, 0, 0, 0, 0, shanghai)
@@ -101,16 +104,22 @@ func (b *scaleBench) seedOrders(ctx context.Context) error {
 		// The last inflightDays days' orders are still being handled at
 		// the end of the year; older ones have all been handled.
 		late := (b.cfg.orders-n+perDay-1)/perDay <= inflightDays
-		err := parallel(b.cfg.workers, k, func(i int) error {
-			id, err := b.seedOrder(ctx, base+i, late)
-			mu.Lock()
-			b.orders = append(b.orders, id)
-			mu.Unlock()
-			return err
-		})
+		var err error
+		if b.cfg.steps {
+			err = parallel(b.cfg.workers, k, func(i int) error {
+				id, err := b.seedOrder(ctx, base+i, late)
+				mu.Lock()
+				b.orders = append(b.orders, id)
+				mu.Unlock()
+				return err
+			})
+		} else {
+			err = b.importDay(ctx, day, base, k, late)
+		}
 		if err != nil {
 			return err
 		}
+		b.clock.set(day.Add(18 * time.Hour))
 		n += k
 		{
 			el := time.Since(start)
@@ -121,6 +130,82 @@ func (b *scaleBench) seedOrders(ctx context.Context) error {
 	fmt.Fprintln(b.progress)
 	b.seedOrdersTime = time.Since(start)
 	return nil
+}
+
+// importDay imports orders base … base+k-1, received over the working day
+// from 08:30, each step a quarter of an hour after the one before, with
+// their audit entries.
+func (b *scaleBench) importDay(ctx context.Context, day time.Time, base, k int, late bool) error {
+	op := feedback.Actor{Name: "接线员", Role: "operator"}
+	in := make([]feedback.Handled, k)
+	for i := range k {
+		o, err := b.scaleOrder(base + i)
+		if err != nil {
+			return err
+		}
+		at := day.Add(8*time.Hour + 30*time.Minute + time.Duration(i)*9*time.Hour/time.Duration(k))
+		h := feedback.Handled{Order: o, Actor: op, Received: at}
+		for s, e := range b.path(base+i, late) {
+			e.Actor, e.At = op, at.Add(time.Duration(s+1)*15*time.Minute)
+			h.Steps = append(h.Steps, e)
+		}
+		in[i] = h
+	}
+	if err := b.a.WorkOrders.Import(ctx, in); err != nil {
+		return err
+	}
+	var entries []*accounts.AuditEntry
+	for _, h := range in {
+		o := h.Order
+		b.orders = append(b.orders, o.ID)
+		entries = append(entries, b.auditEntry(o, "work_order.create", o.Number, h.Received))
+		for _, e := range h.Steps {
+			entries = append(entries, b.auditEntry(o, "work_order."+string(e.Action), "工单 "+o.Number+"："+e.Action.Label(), e.At))
+		}
+	}
+	return b.a.Accounts.AuditMany(ctx, entries)
+}
+
+// auditEntry is what the API audits of a step on o (at: zero for now).
+func (b *scaleBench) auditEntry(o *feedback.Order, action, summary string, at time.Time) *accounts.AuditEntry {
+	return &accounts.AuditEntry{Actor: "scale-operator", Role: accounts.RoleOperator, Via: "token",
+		Action: action, ObjectType: "work_order", ObjectID: o.ID, Summary: summary, At: at}
+}
+
+// scaleOrder is the year's i-th call: one of the branches, one of 5,000
+// callers, the kinds in turn.
+func (b *scaleBench) scaleOrder(i int) (*feedback.Order, error) {
+	a := b.a
+	org := b.branches[i%len(b.branches)]
+	phone := fmt.Sprintf("1380000%04d", i%5000)
+	sealed, err := a.Keys.Seal("phone", phone)
+	if err != nil {
+		return nil, err
+	}
+	return &feedback.Order{Channel: feedback.ChannelHotline, Kind: feedback.Kinds[i%len(feedback.Kinds)], Urgency: feedback.UrgencyNormal,
+		Content: fmt.Sprintf("第%d号来电：小区路灯不亮，楼道堆放杂物，请社区协调处理。", i), OrgID: org,
+		Caller: feedback.Caller{Name: "居民", Phone: feedback.MaskPhone(phone), Hash: a.Keys.Hash("phone", phone), Sealed: sealed}}, nil
+}
+
+// path is the steps the i-th order has been through by the end of the
+// year: to a callback, 95% satisfied and 5% unsatisfied, except that one
+// in four of the last days' orders (late) is still in hand (received,
+// assigned, accepted, replied or closed).
+func (b *scaleBench) path(i int, late bool) []feedback.Event {
+	steps := len(handledPath)
+	if r := i % 20; late && r < 5 {
+		steps = r
+	}
+	out := slices.Clone(handledPath[:steps])
+	for s := range out {
+		if out[s].Action == feedback.ActionAssign {
+			out[s].OrgID = b.branches[i%len(b.branches)]
+		}
+		if s == 4 && i%20 == 5 {
+			out[s].Satisfaction = feedback.Unsatisfied
+		}
+	}
+	return out
 }
 
 var handledPath = []feedback.Event{
@@ -135,43 +220,23 @@ var handledPath = []feedback.Event{
 const inflightDays = 10
 
 func (b *scaleBench) seedOrder(ctx context.Context, i int, late bool) (string, error) {
-	a := b.a
 	op := feedback.Actor{Name: "接线员", Role: "operator"}
-	org := b.branches[i%len(b.branches)]
-	phone := fmt.Sprintf("1380000%04d", i%5000)
-	sealed, err := a.Keys.Seal("phone", phone)
+	o, err := b.scaleOrder(i)
 	if err != nil {
 		return "", err
 	}
-	o := &feedback.Order{Channel: feedback.ChannelHotline, Kind: feedback.Kinds[i%len(feedback.Kinds)], Urgency: feedback.UrgencyNormal,
-		Content: fmt.Sprintf("第%d号来电：小区路灯不亮，楼道堆放杂物，请社区协调处理。", i), OrgID: org,
-		Caller: feedback.Caller{Name: "居民", Phone: feedback.MaskPhone(phone), Hash: a.Keys.Hash("phone", phone), Sealed: sealed}}
-	if err := a.WorkOrders.Create(ctx, o, op); err != nil {
+	if err := b.a.WorkOrders.Create(ctx, o, op); err != nil {
 		return "", err
 	}
-	audit := func(action, summary string) error {
-		return a.Accounts.Audit(ctx, &accounts.AuditEntry{Actor: "scale-operator", Role: accounts.RoleOperator, Via: "token",
-			Action: action, ObjectType: "work_order", ObjectID: o.ID, Summary: summary})
-	}
-	if err := audit("work_order.create", o.Number); err != nil {
+	if err := b.a.Accounts.Audit(ctx, b.auditEntry(o, "work_order.create", o.Number, time.Time{})); err != nil {
 		return "", err
 	}
-	steps := len(handledPath) // handled to a callback: 95% satisfied, 5% unsatisfied
-	if r := i % 20; late && r < 5 {
-		steps = r // in hand: received, assigned, accepted, replied, closed
-	}
-	for s, e := range handledPath[:steps] {
-		if e.Action == feedback.ActionAssign {
-			e.OrgID = org
-		}
-		if s == 4 && i%20 == 5 {
-			e.Satisfaction = feedback.Unsatisfied
-		}
+	for _, e := range b.path(i, late) {
 		e.Actor = op
-		if _, _, err := a.WorkOrders.Act(ctx, o.ID, e, nil); err != nil {
+		if _, _, err := b.a.WorkOrders.Act(ctx, o.ID, e, nil); err != nil {
 			return "", err
 		}
-		if err := audit("work_order."+string(e.Action), "工单 "+o.Number+"："+e.Action.Label()); err != nil {
+		if err := b.a.Accounts.Audit(ctx, b.auditEntry(o, "work_order."+string(e.Action), "工单 "+o.Number+"："+e.Action.Label(), time.Time{})); err != nil {
 			return "", err
 		}
 	}
