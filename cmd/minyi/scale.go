@@ -27,9 +27,11 @@ import (
 //
 //	go run ./cmd/minyi bench scale [-orders 20000] [-ballots 100000]
 //
-// The clock is simulated: the year's work orders are entered day by day
-// (through the services, with the audit entries the API writes, so that
-// seeding takes minutes), the ballots are submitted through HTTP.
+// The clock is simulated: the year's work orders are entered day by day,
+// each day's imported in one batch (feedback.Store.Import with the audit
+// entries the API writes, which stores what the steps one by one would, so
+// that seeding takes minutes; -steps takes them through Create and Act),
+// the ballots are submitted through HTTP.
 func scaleMain(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("minyi bench scale", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -147,6 +149,8 @@ type scaleBench struct {
 	ballotRate     float64
 	ballotP99      time.Duration
 	rawRate        float64
+	rawFill        float64 // raw insertMany in batches of the client count, one at a time
+	smallFill      float64
 	smallRate      float64
 	smallP99       time.Duration
 	smallRaw       float64

@@ -243,6 +243,9 @@ func (b *scaleBench) seedOrder(ctx context.Context, i int, late bool) (string, e
 	return o.ID, nil
 }
 
+// rawBatch is the batcher's largest batch (surveys.BatcherConfig.MaxBatch).
+const rawBatch = 256
+
 // seedBallots submits the surveys' ballots through HTTP with concurrent
 // clients and measures the store's raw unordered insertMany on the same
 // documents.
@@ -251,13 +254,19 @@ func (b *scaleBench) seedBallots(ctx context.Context) error {
 	if b.ballotRate, b.ballotP99, err = b.submitMany(ctx, b.s30, b.cfg.ballots, b.cfg.clients); err != nil {
 		return err
 	}
-	if b.rawRate, err = b.rawInsert(ctx, b.s30, min(b.cfg.ballots, 20000)); err != nil {
+	if b.rawRate, err = b.rawInsert(ctx, b.s30, min(b.cfg.ballots, 20000), rawBatch, 2); err != nil {
+		return err
+	}
+	if b.rawFill, err = b.rawInsert(ctx, b.s30, min(b.cfg.ballots, 20000), b.cfg.clients, 1); err != nil {
 		return err
 	}
 	if b.smallRate, b.smallP99, err = b.submitMany(ctx, b.s4, b.cfg.small, b.cfg.clients); err != nil {
 		return err
 	}
-	if b.smallRaw, err = b.rawInsert(ctx, b.s4, min(b.cfg.small, 20000)); err != nil {
+	if b.smallRaw, err = b.rawInsert(ctx, b.s4, min(b.cfg.small, 20000), rawBatch, 2); err != nil {
+		return err
+	}
+	if b.smallFill, err = b.rawInsert(ctx, b.s4, min(b.cfg.small, 20000), b.cfg.clients, 1); err != nil {
 		return err
 	}
 	for i, code := range b.codes[:40] {
@@ -305,10 +314,13 @@ func (b *scaleBench) submitMany(ctx context.Context, sv *surveys.Survey, n, clie
 	return float64(n) / el.Seconds(), lat[n*99/100], nil
 }
 
-// rawInsert is the ceiling: n of the survey's stored ballots inserted again
-// (new ids) with unordered insertMany of the batcher's size, two at a time
-// as its flushers write, into a collection with the ballots' indexes.
-func (b *scaleBench) rawInsert(ctx context.Context, sv *surveys.Survey, n int) (float64, error) {
+// rawInsert inserts n of the survey's stored ballots again (new ids) with
+// unordered insertMany of batch documents, writers at once, into a
+// collection with the ballots' indexes. The ceiling the target compares
+// with is rawBatch (the batcher's most) two at a time; batches of the
+// client count one at a time are the most the group commit can form with
+// that many clients each waiting for its answer.
+func (b *scaleBench) rawInsert(ctx context.Context, sv *surveys.Survey, n, batch, writers int) (float64, error) {
 	var docs []surveys.Ballot
 	err := b.a.Ballots.Scan(ctx, sv.ID, func(bl *surveys.Ballot) error {
 		if len(docs) < n {
@@ -328,9 +340,8 @@ func (b *scaleBench) rawInsert(ctx context.Context, sv *surveys.Survey, n int) (
 		return 0, err
 	}
 	coll := db.Collection("ballots")
-	const batch = 256
 	start := time.Now()
-	err = parallel(2, (len(docs)+batch-1)/batch, func(i int) error {
+	err = parallel(writers, (len(docs)+batch-1)/batch, func(i int) error {
 		part := docs[i*batch : min(len(docs), (i+1)*batch)]
 		in := make([]any, len(part))
 		for j := range part {
