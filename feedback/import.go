@@ -28,9 +28,10 @@ type Handled struct {
 // importChunk is how many orders or events one insertMany of Import holds.
 const importChunk = 500
 
-// Import stores orders handled elsewhere (a year of an earlier hotline
-// system; the scale bench's year) as if each had been received and handled
-// here step by step, in bulk: each order is checked and its steps applied
+// Import stores orders handled elsewhere as if each had been received and
+// handled here step by step, in bulk (the scale bench loads its year with
+// it; no HTTP endpoint or command calls it yet, a migration from an
+// earlier hotline system would): each order is checked and its steps applied
 // by the policy, as Create and Act would, numbered from its day's counter,
 // and stored with its events by insertMany; its index entries (timeline,
 // 三率 record, statistics, working set, the caller's history and its

@@ -42,7 +42,7 @@ func scaleMain(ctx context.Context, args []string, getenv func(string) string, s
 	fs.IntVar(&cfg.ballots, "ballots", 100000, "ballots of the 30-branch satisfaction survey")
 	fs.IntVar(&cfg.small, "small-ballots", 10000, "ballots of the 4-subject survey")
 	fs.IntVar(&cfg.clients, "clients", 32, "concurrent ballot clients")
-	fs.IntVar(&cfg.samples, "samples", 20, "timed requests per page or write")
+	fs.IntVar(&cfg.samples, "samples", 40, "timed requests per page or write")
 	fs.IntVar(&cfg.workers, "workers", 4, "concurrent work-order seeders (with -steps)")
 	fs.BoolVar(&cfg.steps, "steps", false, "seed the work orders step by step (Create, Act), not by import")
 	dataDir := fs.String("data-dir", "", "embedded store directory (default: a temporary one, removed after)")
