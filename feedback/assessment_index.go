@@ -25,16 +25,17 @@ const (
 	assessedMarker = "meta/assessed"
 )
 
-// AssessRecord is what the assessment keeps of one order.
+// AssessRecord is what the assessment keeps of one order, stored as one
+// string (assessment_record.go).
 type AssessRecord struct {
-	Number       string       `bson:"n"`
-	Kind         Kind         `bson:"k"`
-	Category     string       `bson:"c,omitempty"` // the order's category key path
-	Received     time.Time    `bson:"t"`
-	Assigned     time.Time    `bson:"a"`
-	Accepted     *time.Time   `bson:"acc,omitempty"`
-	Resolution   Resolution   `bson:"r,omitempty"`
-	Satisfaction Satisfaction `bson:"s,omitempty"`
+	Number       string
+	Kind         Kind
+	Category     string // the order's category key path
+	Received     time.Time
+	Assigned     time.Time
+	Accepted     *time.Time
+	Resolution   Resolution
+	Satisfaction Satisfaction
 }
 
 // assessed reports whether o counts for its unit: dispatched to it and in
