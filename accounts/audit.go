@@ -107,16 +107,8 @@ func (f AuditFilter) matches(m auditSummary) bool {
 // crash between the two leaves an entry the list does not show (it is
 // still in the collection, for an export), never a wrong one.
 func (s *Store) Audit(ctx context.Context, e *AuditEntry) error {
-	e.ID = bson.NewObjectID().Hex() // time-ordered, so _id order is log order
 	e.At = s.now().UTC()
-	if _, err := s.db.Collection(collAudit).InsertOne(ctx, e); err != nil {
-		return fmt.Errorf("append audit: %w", err)
-	}
-	sum := auditSummary{Actor: e.Actor, ActorID: e.ActorID, Action: e.Action, ObjectID: e.ObjectID, At: e.At}
-	if err := s.auditLog.Put(ctx, e.At, e.ID, sum); err != nil {
-		return fmt.Errorf("append audit: %w", err)
-	}
-	return nil
+	return s.AuditMany(ctx, []*AuditEntry{e})
 }
 
 // AuditMany appends entries in bulk, in order, as Audit would one by one
@@ -131,7 +123,7 @@ func (s *Store) AuditMany(ctx context.Context, entries []*AuditEntry) error {
 	docs := make([]any, len(entries))
 	sums := make([]store.Entry, len(entries))
 	for i, e := range entries {
-		e.ID = bson.NewObjectID().Hex()
+		e.ID = bson.NewObjectID().Hex() // time-ordered, so _id order is log order
 		if e.At.IsZero() {
 			e.At = s.now().UTC()
 		}

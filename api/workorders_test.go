@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -313,7 +314,9 @@ func TestWorkOrderPhoneMasking(t *testing.T) {
 			}
 		}
 	}
-	if logs := f.logs.String(); strings.Contains(logs, full) || strings.Contains(logs, "5678") || strings.Contains(logs, "192.0.2.1") {
+	// Durations and request ids are left out: their random digits can hold "5678".
+	logs := regexp.MustCompile(`(duration|request_id)=\S+`).ReplaceAllString(f.logs.String(), "")
+	if strings.Contains(logs, full) || strings.Contains(logs, "5678") || strings.Contains(logs, "192.0.2.1") {
 		t.Fatalf("logs mention the caller: %s", logs)
 	}
 	// The store holds the number sealed, never in clear.

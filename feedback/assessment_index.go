@@ -8,7 +8,6 @@ import (
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
-	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"minyi/store"
 )
@@ -115,38 +114,28 @@ func (s *Store) AssessRecords(ctx context.Context, months, orgs []string) (map[s
 // database), then marks the database. Run it at start, after
 // EnsureIndexed.
 func (s *Store) EnsureAssessed(ctx context.Context) error {
-	err := s.index().FindOne(ctx, bson.D{{Key: "_id", Value: assessedMarker}}).Err()
-	if err == nil {
-		return nil
-	}
-	if !errors.Is(err, mongo.ErrNoDocuments) {
-		return fmt.Errorf("assessment index: %w", err)
-	}
-	err = s.Each(ctx, Filter{}, func(o *Order) error {
-		if o.OrgID == "" {
-			return nil // never dispatched: nothing to assess
-		}
-		full, err := s.Get(ctx, o.ID) // replays the events: assigned_at and accepted_at
-		if err != nil {
-			return err
-		}
-		s.saving.Lock()
-		_, err = s.coll().UpdateOne(ctx, bson.D{{Key: "_id", Value: full.ID}}, bson.D{{Key: "$set", Value: derived(full)}})
-		s.saving.Unlock()
-		if err != nil {
-			return fmt.Errorf("save work order state: %w", err)
-		}
-		var w writeSet
-		s.assessWrites(full, &w)
-		return s.writeIndex(ctx, &w, &writeSet{})
+	return s.once(ctx, assessedMarker, func() error {
+		return s.Each(ctx, Filter{}, func(o *Order) error { return s.assessStored(ctx, o) })
 	})
+}
+
+// assessStored writes a stored order's state and assessment record, its
+// events replayed (for EnsureAssessed).
+func (s *Store) assessStored(ctx context.Context, o *Order) error {
+	if o.OrgID == "" {
+		return nil // never dispatched: nothing to assess
+	}
+	full, err := s.Get(ctx, o.ID) // replays the events: assigned_at and accepted_at
 	if err != nil {
 		return err
 	}
-	_, err = s.index().UpdateOne(ctx, bson.D{{Key: "_id", Value: assessedMarker}},
-		bson.D{{Key: "$set", Value: bson.D{{Key: "at", Value: s.now().UTC()}}}}, options.UpdateOne().SetUpsert(true))
+	s.saving.Lock()
+	_, err = s.coll().UpdateOne(ctx, bson.D{{Key: "_id", Value: full.ID}}, bson.D{{Key: "$set", Value: derived(full)}})
+	s.saving.Unlock()
 	if err != nil {
-		return fmt.Errorf("assessment index: %w", err)
+		return fmt.Errorf("save work order state: %w", err)
 	}
-	return nil
+	var w writeSet
+	s.assessWrites(full, &w)
+	return s.writeIndex(ctx, &w, &writeSet{})
 }

@@ -2,7 +2,6 @@ package feedback
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -75,9 +74,7 @@ func (s *Store) Import(ctx context.Context, in []Handled) error {
 	entries := make([]store.Entry, len(orders))
 	var w, tokens writeSet
 	for i, o := range orders {
-		withText := summarize(o)
-		withText.Content = o.Content
-		entries[i] = store.Entry{At: o.CreatedAt, ID: o.ID, Summary: withText}
+		entries[i] = store.Entry{At: o.CreatedAt, ID: o.ID, Summary: timelineSummary(o)}
 		s.indexWrites(o, &w, &tokens)
 	}
 	if err := s.timeline.PutMany(ctx, entries); err != nil {
@@ -175,14 +172,9 @@ func (s *Store) rememberAll(ctx context.Context, callers, units map[string][]dup
 	s.indexing.Lock()
 	defer s.indexing.Unlock()
 	err := store.Parallel(ctx, len(docs), 4, func(ctx context.Context, i int) error {
-		var d struct {
-			Refs []dupRef `bson:"refs"`
-		}
-		if err := s.index().FindOne(ctx, bson.D{{Key: "_id", Value: docs[i].id}}).Decode(&d); err != nil && !errors.Is(err, mongo.ErrNoDocuments) {
-			return fmt.Errorf("import work orders: read %s: %w", docs[i].id, err)
-		}
-		docs[i].refs = d.Refs
-		return nil
+		var err error
+		docs[i].refs, err = s.refs(ctx, docs[i].id)
+		return err
 	})
 	if err != nil {
 		return err

@@ -65,18 +65,48 @@ func shardID(i int) string { return fmt.Sprintf("%s%02d", activePrefix, i) }
 
 func (s *Store) index() *mongo.Collection { return s.db.Collection(collIndex) }
 
+// once runs build unless marker is set, then sets marker and also (the
+// markers build also satisfies): the start-up passes that build index
+// documents for data stored before they existed, once per database.
+func (s *Store) once(ctx context.Context, marker string, build func() error, also ...string) error {
+	err := s.index().FindOne(ctx, bson.D{{Key: "_id", Value: marker}}).Err()
+	if err == nil {
+		return nil
+	}
+	if !errors.Is(err, mongo.ErrNoDocuments) {
+		return fmt.Errorf("work-order index %s: %w", marker, err)
+	}
+	if err := build(); err != nil {
+		return err
+	}
+	for _, m := range append(also, marker) {
+		_, err = s.index().UpdateOne(ctx, bson.D{{Key: "_id", Value: m}},
+			bson.D{{Key: "$set", Value: bson.D{{Key: "at", Value: s.now().UTC()}}}}, options.UpdateOne().SetUpsert(true))
+		if err != nil {
+			return fmt.Errorf("work-order index %s: %w", m, err)
+		}
+	}
+	return nil
+}
+
 // indexOrder writes o's summaries: its timeline entry, then its 三率
 // record, its statistics entry and its working-set entry (set, or removed
 // when o left the working set) in one ordered bulk write.
 func (s *Store) indexOrder(ctx context.Context, o *Order) error {
-	withText := summarize(o)
-	withText.Content = o.Content
-	if err := s.timeline.Put(ctx, o.CreatedAt, o.ID, withText); err != nil {
+	if err := s.timeline.Put(ctx, o.CreatedAt, o.ID, timelineSummary(o)); err != nil {
 		return err
 	}
 	var w, tokens writeSet
 	s.indexWrites(o, &w, &tokens)
 	return s.writeIndex(ctx, &w, &tokens)
+}
+
+// timelineSummary is o's timeline entry: its summary with the content, for
+// the text search.
+func timelineSummary(o *Order) summary {
+	m := summarize(o)
+	m.Content = o.Content
+	return m
 }
 
 // indexWrites adds o's index entries other than its timeline entry to w
@@ -203,13 +233,11 @@ func (f Filter) workingSetStatuses() []Status {
 // no longer read and are left, as finding them would take a scan. Run it
 // at start, after store.EnsureIndexes.
 func (s *Store) EnsureIndexed(ctx context.Context) error {
-	err := s.index().FindOne(ctx, bson.D{{Key: "_id", Value: indexedMarker}}).Err()
-	if err == nil {
-		return nil
-	}
-	if !errors.Is(err, mongo.ErrNoDocuments) {
-		return fmt.Errorf("work-order index: %w", err)
-	}
+	// indexOrder writes the statistics entries too (stats_index.go).
+	return s.once(ctx, indexedMarker, func() error { return s.rebuildIndex(ctx) }, statsMarker)
+}
+
+func (s *Store) rebuildIndex(ctx context.Context) error {
 	for _, st := range Statuses {
 		if _, err := s.index().DeleteOne(ctx, bson.D{{Key: "_id", Value: activePrefix + string(st)}}); err != nil {
 			return fmt.Errorf("work-order index: %w", err)
@@ -220,22 +248,10 @@ func (s *Store) EnsureIndexed(ctx context.Context) error {
 			return fmt.Errorf("work-order index: %w", err)
 		}
 	}
-	err = s.Each(ctx, Filter{}, func(o *Order) error {
+	return s.Each(ctx, Filter{}, func(o *Order) error {
 		if err := s.indexOrder(ctx, o); err != nil {
 			return err
 		}
 		return s.rememberHistory(ctx, o)
 	})
-	if err != nil {
-		return err
-	}
-	// indexOrder wrote the statistics entries too (stats_index.go).
-	for _, marker := range []string{statsMarker, indexedMarker} {
-		_, err = s.index().UpdateOne(ctx, bson.D{{Key: "_id", Value: marker}},
-			bson.D{{Key: "$set", Value: bson.D{{Key: "at", Value: s.now().UTC()}}}}, options.UpdateOne().SetUpsert(true))
-		if err != nil {
-			return fmt.Errorf("work-order index: %w", err)
-		}
-	}
-	return nil
 }

@@ -90,12 +90,18 @@ func withHistory(refs []dupRef, r dupRef) []dupRef {
 }
 
 func (s *Store) historyRefs(ctx context.Context, hash string) ([]dupRef, error) {
+	return s.refs(ctx, callerPrefix+hash)
+}
+
+// refs reads the references of an index document that lists orders (a
+// caller's history, a unit's log); none when it does not exist.
+func (s *Store) refs(ctx context.Context, id string) ([]dupRef, error) {
 	var d struct {
 		Refs []dupRef `bson:"refs"`
 	}
-	err := s.index().FindOne(ctx, bson.D{{Key: "_id", Value: callerPrefix + hash}}).Decode(&d)
+	err := s.index().FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&d)
 	if err != nil && !errors.Is(err, mongo.ErrNoDocuments) {
-		return nil, fmt.Errorf("read caller history: %w", err)
+		return nil, fmt.Errorf("read order references: %w", err) // not the id: it holds a caller's hash
 	}
 	return d.Refs, nil
 }

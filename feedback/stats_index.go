@@ -13,7 +13,6 @@ import (
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
-	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"minyi/store"
 )
@@ -287,25 +286,11 @@ func (s *Store) Stats(ctx context.Context, f Filter, now time.Time) (*Stats, err
 // the day documents existed (one stream of the orders, once per database),
 // then marks the database. Run it at start, after EnsureIndexed.
 func (s *Store) EnsureStatsIndexed(ctx context.Context) error {
-	err := s.index().FindOne(ctx, bson.D{{Key: "_id", Value: statsMarker}}).Err()
-	if err == nil {
-		return nil
-	}
-	if !errors.Is(err, mongo.ErrNoDocuments) {
-		return fmt.Errorf("work-order statistics index: %w", err)
-	}
-	err = s.Each(ctx, Filter{}, func(o *Order) error {
-		var w, tokens writeSet
-		s.statsWrites(o, &w, &tokens)
-		return s.writeIndex(ctx, &w, &tokens)
+	return s.once(ctx, statsMarker, func() error {
+		return s.Each(ctx, Filter{}, func(o *Order) error {
+			var w, tokens writeSet
+			s.statsWrites(o, &w, &tokens)
+			return s.writeIndex(ctx, &w, &tokens)
+		})
 	})
-	if err != nil {
-		return err
-	}
-	_, err = s.index().UpdateOne(ctx, bson.D{{Key: "_id", Value: statsMarker}},
-		bson.D{{Key: "$set", Value: bson.D{{Key: "at", Value: s.now().UTC()}}}}, options.UpdateOne().SetUpsert(true))
-	if err != nil {
-		return fmt.Errorf("work-order statistics index: %w", err)
-	}
-	return nil
 }

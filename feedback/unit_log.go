@@ -8,7 +8,6 @@ import (
 	"slices"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
-	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"minyi/store"
@@ -63,14 +62,7 @@ func withUnitStep(refs []dupRef, r dupRef) []dupRef {
 }
 
 func (s *Store) unitRefs(ctx context.Context, orgID string) ([]dupRef, error) {
-	var d struct {
-		Refs []dupRef `bson:"refs"`
-	}
-	err := s.index().FindOne(ctx, bson.D{{Key: "_id", Value: unitPrefix + orgID}}).Decode(&d)
-	if err != nil && !errors.Is(err, mongo.ErrNoDocuments) {
-		return nil, fmt.Errorf("read unit's orders: %w", err)
-	}
-	return d.Refs, nil
+	return s.refs(ctx, unitPrefix+orgID)
 }
 
 // UnitOrders are up to n orders the units orgIDs acted on, the most

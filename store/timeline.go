@@ -10,7 +10,6 @@ import (
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
-	"go.mongodb.org/mongo-driver/v2/mongo/options"
 )
 
 // Timeline is a newest-first index over a collection that grows with time
@@ -55,30 +54,7 @@ func (t *Timeline) dirID() string              { return t.name + "/days" }
 
 // Put sets the summary of entry id, which belongs to the day of at.
 func (t *Timeline) Put(ctx context.Context, at time.Time, id string, summary any) error {
-	day := t.Day(at)
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	err := Upserted(func() error {
-		_, err := t.coll.UpdateOne(ctx, bson.D{{Key: "_id", Value: t.bucketID(day)}},
-			bson.D{{Key: "$set", Value: bson.D{{Key: "e." + id, Value: summary}}}}, options.UpdateOne().SetUpsert(true))
-		return err
-	})
-	if err != nil {
-		return fmt.Errorf("index %s: %w", t.name, err)
-	}
-	if t.known[day] {
-		return nil
-	}
-	err = Upserted(func() error {
-		_, err := t.coll.UpdateOne(ctx, bson.D{{Key: "_id", Value: t.dirID()}},
-			bson.D{{Key: "$addToSet", Value: bson.D{{Key: "days", Value: day}}}}, options.UpdateOne().SetUpsert(true))
-		return err
-	})
-	if err != nil {
-		return fmt.Errorf("index %s days: %w", t.name, err)
-	}
-	t.known[day] = true
-	return nil
+	return t.PutMany(ctx, []Entry{{At: at, ID: id, Summary: summary}})
 }
 
 // Entry is one summary for PutMany: entry ID of the day of At.
@@ -88,10 +64,11 @@ type Entry struct {
 	Summary any
 }
 
-// PutMany sets many summaries at once, as Put would one by one: one $set
-// of all a day's entries into its bucket, then one $addToSet of the new
-// days into the directory. It is for bulk loads (an import), where a write
-// per entry would rewrite each day's bucket once per entry.
+// PutMany sets summaries in one ordered bulk write: one $set of all a
+// day's entries into its bucket, then one $addToSet of the days this
+// process has not yet seen listed into the directory, so a day is listed
+// only once its bucket exists. A bulk load (an import) writes each day's
+// bucket once, not once an entry.
 func (t *Timeline) PutMany(ctx context.Context, entries []Entry) error {
 	byDay := map[string]bson.D{}
 	var days []string
@@ -105,15 +82,21 @@ func (t *Timeline) PutMany(ctx context.Context, entries []Entry) error {
 	if len(days) == 0 {
 		return nil
 	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
 	models := make([]mongo.WriteModel, 0, len(days)+1)
+	var unknown []string
 	for _, day := range days {
 		models = append(models, mongo.NewUpdateOneModel().SetFilter(bson.D{{Key: "_id", Value: t.bucketID(day)}}).
 			SetUpdate(bson.D{{Key: "$set", Value: byDay[day]}}).SetUpsert(true))
+		if !t.known[day] {
+			unknown = append(unknown, day)
+		}
 	}
-	models = append(models, mongo.NewUpdateOneModel().SetFilter(bson.D{{Key: "_id", Value: t.dirID()}}).
-		SetUpdate(bson.D{{Key: "$addToSet", Value: bson.D{{Key: "days", Value: bson.D{{Key: "$each", Value: days}}}}}}).SetUpsert(true))
-	t.mu.Lock()
-	defer t.mu.Unlock()
+	if len(unknown) > 0 {
+		models = append(models, mongo.NewUpdateOneModel().SetFilter(bson.D{{Key: "_id", Value: t.dirID()}}).
+			SetUpdate(bson.D{{Key: "$addToSet", Value: bson.D{{Key: "days", Value: bson.D{{Key: "$each", Value: unknown}}}}}}).SetUpsert(true))
+	}
 	err := Upserted(func() error {
 		_, err := t.coll.BulkWrite(ctx, models)
 		return err
@@ -121,7 +104,7 @@ func (t *Timeline) PutMany(ctx context.Context, entries []Entry) error {
 	if err != nil {
 		return fmt.Errorf("index %s: %w", t.name, err)
 	}
-	for _, day := range days {
+	for _, day := range unknown {
 		t.known[day] = true
 	}
 	return nil
